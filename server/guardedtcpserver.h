@@ -1,0 +1,62 @@
+#pragma once
+
+#include <QElapsedTimer>
+#include <QHash>
+#include <QTcpServer>
+#include <QTimer>
+
+class QTcpSocket;
+
+namespace sse {
+
+// A QTcpServer that polices connections before QHttpServer sees them: it caps how many are
+// open, closes those that do not finish a request within the idle timeout, and answers 413
+// to requests larger than the limit (QHttpServerRequest in Qt 6.4 bounds neither headers nor
+// time). Streaming connections are exempt from the idle rule once marked.
+class GuardedTcpServer : public QTcpServer
+{
+    Q_OBJECT
+
+public:
+    struct Limits
+    {
+        int maxConnections = 10000;
+        qint64 maxRequestBytes = 1024 * 1024 + 64 * 1024;
+        int idleTimeoutMs = 10000;
+    };
+
+    explicit GuardedTcpServer(Limits limits, QObject *parent = nullptr);
+
+    int connectionCount() const { return m_connectionCount; }
+
+    // A complete request on this socket reached a handler: its byte count and clock restart.
+    void requestDispatched(QTcpSocket *socket);
+    // The socket now carries a long-lived stream: it must not send anything more.
+    void markStreaming(QTcpSocket *socket);
+
+signals:
+    void connectionRejected(const QString &reason);
+
+protected:
+    void incomingConnection(qintptr socketDescriptor) override;
+
+private:
+    struct PendingRequest
+    {
+        qint64 receivedBytes = 0;
+        qint64 startedMs = 0; // when the connection opened or the last request was dispatched
+    };
+
+    void onReadyRead(QTcpSocket *socket);
+    void sweepIdleConnections();
+    void refuse(QTcpSocket *socket, int status, const QString &message);
+
+    Limits m_limits;
+    int m_connectionCount = 0;
+    QElapsedTimer m_clock;
+    QTimer m_sweepTimer;
+    // Connections that have not become streams; streams leave this table.
+    QHash<QTcpSocket *, PendingRequest> m_pending;
+};
+
+} // namespace sse

@@ -1,0 +1,34 @@
+#pragma once
+
+#include <QByteArray>
+#include <QList>
+#include <QPair>
+#include <QString>
+
+class QTcpSocket;
+class QJsonDocument;
+
+namespace sse::http {
+
+using HeaderList = QList<QPair<QByteArray, QByteArray>>;
+
+// Headers every answer carries so pages on other origins can use the API.
+const HeaderList &corsHeaders();
+
+// The reason phrase for the statuses this server uses.
+QByteArray reasonPhrase(int status);
+
+// A whole HTTP/1.1 response in one buffer, so it leaves in a single write.
+QByteArray buildResponse(int status, const QByteArray &contentType, const QByteArray &body,
+                         const HeaderList &extraHeaders = {});
+
+void writeResponse(QTcpSocket *socket, int status, const QByteArray &contentType,
+                   const QByteArray &body, const HeaderList &extraHeaders = {});
+void writeJson(QTcpSocket *socket, int status, const QJsonDocument &document,
+               const HeaderList &extraHeaders = {});
+// {"error": message} with the given status.
+void writeError(QTcpSocket *socket, int status, const QString &message,
+                const HeaderList &extraHeaders = {});
+QByteArray errorBody(const QString &message);
+
+} // namespace sse::http

@@ -1,0 +1,35 @@
+#pragma once
+
+#include <QHostAddress>
+#include <QMetaType>
+#include <QString>
+
+namespace sse {
+
+// Everything the server can be told at start; the command line and the UI settings fill it.
+struct ServerConfig
+{
+    QHostAddress bindAddress = QHostAddress(QHostAddress::LocalHost);
+    quint16 port = 8080; // 0 picks a free port
+    int historySize = 1000;
+    int heartbeatSeconds = 15;
+    qint64 maxQueueBytes = 4 * 1024 * 1024; // per subscriber, before it is dropped as slow
+    int maxClients = 10000;                  // subscribers; API requests get a little headroom
+    int idleTimeoutSeconds = 10;             // for connections that never finish a request
+    qint64 maxBodyBytes = 1024 * 1024;
+    QString token;           // needed to publish from non-loopback addresses
+    QString subscriberToken; // when set, needed to subscribe
+
+    // Connections beyond maxClients kept for API calls so a full server can still be inspected.
+    static constexpr int ApiConnectionHeadroom = 64;
+
+    // A sentence naming the first invalid setting, or an empty string.
+    QString validate() const;
+};
+
+// A random URL-safe token for publishing.
+QString generateToken();
+
+} // namespace sse
+
+Q_DECLARE_METATYPE(sse::ServerConfig)

@@ -1,0 +1,119 @@
+#include "servercontroller.h"
+
+#include "sseserver.h"
+
+namespace sse {
+
+namespace {
+
+void registerMetaTypes()
+{
+    qRegisterMetaType<sse::ServerConfig>();
+    qRegisterMetaType<sse::ServerSnapshot>();
+    qRegisterMetaType<sse::PublishResult>();
+    qRegisterMetaType<sse::PublishTarget>();
+}
+
+} // namespace
+
+ServerController::ServerController(QObject *parent)
+    : QObject(parent)
+{
+    registerMetaTypes();
+    m_thread.setObjectName(QStringLiteral("sse-server"));
+    m_threadContext = new QObject;
+    m_threadContext->moveToThread(&m_thread);
+    connect(&m_thread, &QThread::finished, m_threadContext, &QObject::deleteLater);
+    m_thread.start();
+}
+
+ServerController::~ServerController()
+{
+    QMetaObject::invokeMethod(
+        m_threadContext, [this] { stopOnServerThread(); }, Qt::BlockingQueuedConnection);
+    m_thread.quit();
+    m_thread.wait();
+}
+
+void ServerController::start(const ServerConfig &config, int snapshotIntervalMs)
+{
+    onServerThread([this, config, snapshotIntervalMs] {
+        stopOnServerThread();
+        auto *server = new SseServer(config);
+        QString error;
+        if (!server->start(&error)) {
+            delete server;
+            QMetaObject::invokeMethod(this, [this, error] {
+                m_running = false;
+                emit startFailed(error);
+            });
+            return;
+        }
+        m_server = server;
+        connect(server, &SseServer::snapshotReady, this, &ServerController::snapshotReady);
+        server->setSnapshotInterval(snapshotIntervalMs);
+        const QString url = server->url();
+        const QString token = server->config().token;
+        const quint16 port = server->port();
+        QMetaObject::invokeMethod(this, [this, url, token, port] {
+            m_running = true;
+            m_url = url;
+            m_token = token;
+            m_port = port;
+            emit started(url, token, port);
+        });
+    });
+}
+
+void ServerController::stop()
+{
+    onServerThread([this] {
+        stopOnServerThread();
+        QMetaObject::invokeMethod(this, [this] {
+            m_running = false;
+            emit stopped();
+        });
+    });
+}
+
+void ServerController::stopOnServerThread()
+{
+    if (!m_server)
+        return;
+    m_server->stop();
+    // The final snapshot carries the disconnects and the "stopped" record.
+    m_server->flushSnapshot();
+    delete m_server;
+    m_server = nullptr;
+}
+
+void ServerController::publish(const SseEvent &event, const PublishTarget &target)
+{
+    onServerThread([this, event, target] {
+        PublishResult result;
+        if (m_server)
+            result = m_server->publish(event, target);
+        else
+            result.error = QStringLiteral("the server is not running");
+        QMetaObject::invokeMethod(this, [this, result] { emit publishFinished(result); });
+    });
+}
+
+void ServerController::sendComment(const QString &text, const QString &channel,
+                                   const PublishTarget &target)
+{
+    onServerThread([this, text, channel, target] {
+        if (m_server)
+            m_server->sendComment(text, channel, target);
+    });
+}
+
+void ServerController::disconnectClient(quint64 clientId)
+{
+    onServerThread([this, clientId] {
+        if (m_server)
+            m_server->disconnectClient(clientId);
+    });
+}
+
+} // namespace sse

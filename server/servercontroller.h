@@ -1,0 +1,66 @@
+#pragma once
+
+#include "serverconfig.h"
+#include "servertypes.h"
+#include "sseevent.h"
+
+#include <QObject>
+#include <QThread>
+
+namespace sse {
+
+class SseServer;
+
+// Runs an SseServer on its own thread with its own event loop. Every call returns at once;
+// results come back as queued signals, and the UI receives batched snapshots instead of one
+// signal per event.
+class ServerController : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit ServerController(QObject *parent = nullptr);
+    ~ServerController() override;
+
+    // Starts (or restarts) the server; answers with started() or startFailed().
+    // snapshotIntervalMs 0 turns snapshots off (headless mode).
+    void start(const sse::ServerConfig &config, int snapshotIntervalMs = 100);
+    // Ends every stream cleanly; answers with stopped().
+    void stop();
+
+    bool isRunning() const { return m_running; }
+    QString url() const { return m_url; }
+    QString token() const { return m_token; }
+    quint16 port() const { return m_port; }
+
+    void publish(const sse::SseEvent &event, const sse::PublishTarget &target = {});
+    void sendComment(const QString &text, const QString &channel,
+                     const sse::PublishTarget &target = {});
+    void disconnectClient(quint64 clientId);
+
+signals:
+    void started(const QString &url, const QString &token, quint16 port);
+    void startFailed(const QString &message);
+    void stopped();
+    void snapshotReady(const sse::ServerSnapshot &snapshot);
+    void publishFinished(const sse::PublishResult &result);
+
+private:
+    // Runs function on the server thread, where the server lives.
+    template<typename Function>
+    void onServerThread(Function function)
+    {
+        QMetaObject::invokeMethod(m_threadContext, std::move(function), Qt::QueuedConnection);
+    }
+    void stopOnServerThread();
+
+    QThread m_thread;
+    QObject *m_threadContext = nullptr; // lives on m_thread; deleted when it finishes
+    SseServer *m_server = nullptr;      // touched only on m_thread
+    bool m_running = false;
+    QString m_url;
+    QString m_token;
+    quint16 m_port = 0;
+};
+
+} // namespace sse

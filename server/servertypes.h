@@ -1,0 +1,104 @@
+#pragma once
+
+#include <QDateTime>
+#include <QJsonObject>
+#include <QList>
+#include <QMetaType>
+#include <QString>
+#include <QStringList>
+
+namespace sse {
+
+// A subscriber as the UI and /api/clients see it.
+struct ClientInfo
+{
+    quint64 id = 0;
+    QString remoteAddress;
+    QString userAgent;
+    QStringList channels;
+    QDateTime connectedSince;
+    quint64 eventsSent = 0;
+    quint64 bytesSent = 0;
+    qint64 queuedBytes = 0;
+    QString lastEventId;
+};
+
+// The counters of a subscriber that change with traffic, sent to the UI in batches.
+struct ClientCounters
+{
+    quint64 id = 0;
+    quint64 eventsSent = 0;
+    quint64 bytesSent = 0;
+    qint64 queuedBytes = 0;
+    QString lastEventId;
+};
+
+struct ServerStats
+{
+    int clients = 0;
+    quint64 eventsPublished = 0;
+    quint64 deliveries = 0;
+    quint64 bytesSent = 0;
+    quint64 slowClientDrops = 0;
+    quint64 rejectedConnections = 0;
+    int historySize = 0;
+    qint64 uptimeSeconds = 0;
+};
+
+enum class TrafficDirection { In, Out, System };
+
+// One line of the traffic log: a request in, an event out (once, not per delivery), or a
+// system notice such as a connect, disconnect or slow-consumer drop.
+struct TrafficRecord
+{
+    QDateTime time;
+    TrafficDirection direction = TrafficDirection::System;
+    quint64 clientId = 0; // 0 when not about one client
+    QString eventType;
+    QString id;
+    qint64 size = 0;
+    QString summary;
+    QByteArray raw; // the bytes on the wire, capped at MaxRawBytes
+
+    static constexpr qsizetype MaxRawBytes = 64 * 1024;
+};
+
+// What the server thread hands the UI at a bounded rate.
+struct ServerSnapshot
+{
+    QList<ClientInfo> connected;
+    QList<quint64> disconnected;
+    QList<ClientCounters> counters; // only clients whose counters changed
+    QList<TrafficRecord> traffic;
+    quint64 trafficDropped = 0; // records left out because the batch was full
+    ServerStats stats;
+};
+
+// Who a publish from the UI goes to.
+struct PublishTarget
+{
+    enum class Kind { Channel, All, Clients };
+    Kind kind = Kind::Channel; // the channel comes from the event itself
+    QList<quint64> clientIds;
+};
+
+struct PublishResult
+{
+    QString id;
+    int delivered = 0;
+    QString error; // empty on success
+};
+
+QString directionName(TrafficDirection direction);
+
+// The JSON shapes of /api/clients and /api/stats (docs/protocol.md), shared with the UI.
+QJsonObject clientInfoJson(const ClientInfo &info);
+QJsonObject statsJson(const ServerStats &stats);
+
+} // namespace sse
+
+Q_DECLARE_METATYPE(sse::ClientInfo)
+Q_DECLARE_METATYPE(sse::ServerStats)
+Q_DECLARE_METATYPE(sse::ServerSnapshot)
+Q_DECLARE_METATYPE(sse::PublishTarget)
+Q_DECLARE_METATYPE(sse::PublishResult)
