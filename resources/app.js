@@ -170,7 +170,7 @@
     const marker = document.createElement('li');
     marker.className = 'gap-marker';
     marker.dataset.testid = 'gap-marker';
-    marker.textContent = `history gap (${gap.reason || 'unknown'}) — replay starts here`;
+    marker.textContent = `history gap (${gap.reason || 'unknown'}): events may be missing here`;
     queueNode(marker);
   }
 
