@@ -58,9 +58,9 @@ void raiseOpenFileLimit()
 bool hasHeadlessFlag(int argc, char **argv)
 {
     for (int i = 1; i < argc; ++i) {
-        if (qstrcmp(argv[i], "--headless") == 0 || qstrcmp(argv[i], "--help") == 0
-            || qstrcmp(argv[i], "-h") == 0 || qstrcmp(argv[i], "--version") == 0
-            || qstrcmp(argv[i], "-v") == 0) {
+        if (qstrcmp(argv[i], "--headless") == 0 || qstrcmp(argv[i], "--help") == 0 ||
+            qstrcmp(argv[i], "-h") == 0 || qstrcmp(argv[i], "--version") == 0 ||
+            qstrcmp(argv[i], "-v") == 0) {
             return true;
         }
     }
@@ -94,10 +94,9 @@ ParsedCommandLine parseCommandLine(const QStringList &arguments)
     const QCommandLineOption history(QStringLiteral("history"),
                                      QStringLiteral("Events kept for Last-Event-ID replay."),
                                      QStringLiteral("N"), QString::number(defaults.historySize));
-    const QCommandLineOption heartbeat(QStringLiteral("heartbeat"),
-                                       QStringLiteral("Seconds between heartbeat comments."),
-                                       QStringLiteral("SECONDS"),
-                                       QString::number(defaults.heartbeatSeconds));
+    const QCommandLineOption heartbeat(
+        QStringLiteral("heartbeat"), QStringLiteral("Seconds between heartbeat comments."),
+        QStringLiteral("SECONDS"), QString::number(defaults.heartbeatSeconds));
     const QCommandLineOption maxQueue(
         QStringLiteral("max-queue"),
         QStringLiteral("Bytes queued for one subscriber before it is dropped as slow."),
@@ -109,10 +108,9 @@ ParsedCommandLine parseCommandLine(const QStringList &arguments)
         QStringLiteral("idle-timeout"),
         QStringLiteral("Seconds a connection may take to send a request."),
         QStringLiteral("SECONDS"), QString::number(defaults.idleTimeoutSeconds));
-    const QCommandLineOption maxBody(QStringLiteral("max-body"),
-                                     QStringLiteral("Largest request body in bytes."),
-                                     QStringLiteral("BYTES"),
-                                     QString::number(defaults.maxBodyBytes));
+    const QCommandLineOption maxBody(
+        QStringLiteral("max-body"), QStringLiteral("Largest request body in bytes."),
+        QStringLiteral("BYTES"), QString::number(defaults.maxBodyBytes));
     const QCommandLineOption token(
         QStringLiteral("token"),
         QStringLiteral("Bearer token for publishing from other computers (generated if absent)."),
@@ -121,8 +119,11 @@ ParsedCommandLine parseCommandLine(const QStringList &arguments)
         QStringLiteral("subscriber-token"),
         QStringLiteral("Token needed to subscribe (?token= or Authorization); open if absent."),
         QStringLiteral("TOKEN"));
-    parser.addOptions({headless, bind, port, history, heartbeat, maxQueue, maxClients,
-                       idleTimeout, maxBody, token, subscriberToken});
+    const QCommandLineOption requireToken(
+        QStringLiteral("require-token"),
+        QStringLiteral("Require the publish token from loopback publishers too."));
+    parser.addOptions({headless, bind, port, history, heartbeat, maxQueue, maxClients, idleTimeout,
+                       maxBody, token, subscriberToken, requireToken});
     parser.process(arguments); // handles --help and --version, exits on unknown options
 
     ParsedCommandLine result;
@@ -151,6 +152,7 @@ ParsedCommandLine parseCommandLine(const QStringList &arguments)
     config.maxBodyBytes = number(maxBody, 1024, 256 * 1024 * 1024);
     config.token = parser.value(token);
     config.subscriberToken = parser.value(subscriberToken);
+    config.requireTokenOnLoopback = parser.isSet(requireToken);
     return result;
 }
 

@@ -6,8 +6,7 @@ namespace sse {
 
 EventHistory::EventHistory(int capacity)
     : m_capacity(std::max(0, capacity))
-{
-}
+{}
 
 void EventHistory::setCapacity(int capacity)
 {
@@ -61,8 +60,9 @@ EventHistory::Replay EventHistory::replayAfter(const QString &lastEventId,
         replay.gap = m_evictedIds.contains(lastEventId) ? Gap::Evicted : Gap::Unknown;
 
     // Sequences grow along the ring, so the first entry after the id is found by binary search.
-    auto it = std::upper_bound(m_entries.cbegin(), m_entries.cend(), after,
-                               [](quint64 value, const Entry &entry) { return value < entry.sequence; });
+    auto it =
+        std::upper_bound(m_entries.cbegin(), m_entries.cend(), after,
+                         [](quint64 value, const Entry &entry) { return value < entry.sequence; });
     for (; it != m_entries.cend(); ++it) {
         if (it->channel == AllChannels || channels.contains(it->channel))
             replay.events.append(it->encoded);

@@ -35,8 +35,8 @@ void GuardedTcpServer::incomingConnection(qintptr socketDescriptor)
     });
 
     if (m_connectionCount > m_limits.maxConnections) {
-        emit connectionRejected(QStringLiteral("connection limit of %1 reached")
-                                    .arg(m_limits.maxConnections));
+        emit connectionRejected(
+            QStringLiteral("connection limit of %1 reached").arg(m_limits.maxConnections));
         refuse(socket, 503,
                QStringLiteral("server full: %1 connections are open").arg(m_connectionCount - 1));
         return;

@@ -14,11 +14,12 @@ struct ServerConfig
     int historySize = 1000;
     int heartbeatSeconds = 15;
     qint64 maxQueueBytes = 4 * 1024 * 1024; // per subscriber, before it is dropped as slow
-    int maxClients = 10000;                  // subscribers; API requests get a little headroom
-    int idleTimeoutSeconds = 10;             // for connections that never finish a request
+    int maxClients = 10000;                 // subscribers; API requests get a little headroom
+    int idleTimeoutSeconds = 10;            // for connections that never finish a request
     qint64 maxBodyBytes = 1024 * 1024;
-    QString token;           // needed to publish from non-loopback addresses
-    QString subscriberToken; // when set, needed to subscribe
+    QString token;                       // needed to publish from non-loopback addresses
+    QString subscriberToken;             // when set, needed to subscribe
+    bool requireTokenOnLoopback = false; // loopback publishers normally need no token
 
     // Connections beyond maxClients kept for API calls so a full server can still be inspected.
     static constexpr int ApiConnectionHeadroom = 64;

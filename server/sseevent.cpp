@@ -56,7 +56,8 @@ std::optional<ValidationError> validateEventName(const QString &event)
     if (containsLineBreak(event))
         return error("event", QStringLiteral("must not contain CR or LF"));
     if (event.size() > MaxEventNameLength)
-        return error("event", QStringLiteral("must be at most %1 characters").arg(MaxEventNameLength));
+        return error("event",
+                     QStringLiteral("must be at most %1 characters").arg(MaxEventNameLength));
     if (event.startsWith(ReservedEventPrefix))
         return error("event", QStringLiteral("names starting with '%1' are reserved for the server")
                                   .arg(ReservedEventPrefix));
@@ -92,11 +93,12 @@ std::optional<ValidationError> validateChannel(const QString &channel)
     if (channel.isEmpty())
         return std::nullopt;
     if (channel.size() > MaxChannelLength)
-        return error("channel", QStringLiteral("must be at most %1 characters").arg(MaxChannelLength));
+        return error("channel",
+                     QStringLiteral("must be at most %1 characters").arg(MaxChannelLength));
     for (const QChar c : channel) {
-        const bool allowed = (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z')
-                             || (c >= u'0' && c <= u'9') || c == u'-' || c == u'_' || c == u'.'
-                             || c == u':' || c == u'/';
+        const bool allowed = (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z') ||
+                             (c >= u'0' && c <= u'9') || c == u'-' || c == u'_' || c == u'.' ||
+                             c == u':' || c == u'/';
         if (!allowed)
             return error("channel",
                          QStringLiteral("may contain only letters, digits and - _ . : /"));

@@ -83,8 +83,7 @@ QByteArray mediaType(const QHttpServerRequest &request)
 QByteArray metricsText(const ServerStats &stats)
 {
     QByteArray out;
-    const auto metric = [&out](const char *name, const char *type, const char *help,
-                               qint64 value) {
+    const auto metric = [&out](const char *name, const char *type, const char *help, qint64 value) {
         out.append("# HELP ").append(name).append(' ').append(help).append('\n');
         out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
         out.append(name).append(' ').append(QByteArray::number(value)).append('\n');
@@ -240,10 +239,10 @@ QString SseServer::url() const
 
 void SseServer::addRoute(const QString &path, Handler handler)
 {
-    m_http->route(path, [this, handler](const QHttpServerRequest &request,
-                                        QHttpServerResponder &&responder) {
-        dispatch(request, responder.socket(), handler);
-    });
+    m_http->route(
+        path, [this, handler](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+            dispatch(request, responder.socket(), handler);
+        });
 }
 
 void SseServer::dispatch(const QHttpServerRequest &request, QTcpSocket *socket, Handler handler)
@@ -263,8 +262,8 @@ void SseServer::dispatch(const QHttpServerRequest &request, QTcpSocket *socket, 
         return;
     }
     (this->*handler)(request, socket);
-    if (!m_subscriberBySocket.contains(socket)
-        && request.value("connection").toLower().contains("close")) {
+    if (!m_subscriberBySocket.contains(socket) &&
+        request.value("connection").toLower().contains("close")) {
         socket->disconnectFromHost();
     }
 }
@@ -275,29 +274,29 @@ bool SseServer::requireMethod(const QHttpServerRequest &request, QTcpSocket *soc
     const QByteArray method = methodName(request).toLatin1();
     if (allowed.split(',').contains(method))
         return true;
-    http::writeError(socket, 405,
-                     QStringLiteral("method %1 is not allowed on %2; use %3")
-                         .arg(methodName(request), request.url().path(),
-                              QString::fromLatin1(allowed)),
-                     {{"Allow", allowed + ",OPTIONS"}});
+    http::writeError(
+        socket, 405,
+        QStringLiteral("method %1 is not allowed on %2; use %3")
+            .arg(methodName(request), request.url().path(), QString::fromLatin1(allowed)),
+        {{"Allow", allowed + ",OPTIONS"}});
     return false;
 }
 
 bool SseServer::requirePublisher(const QHttpServerRequest &request, QTcpSocket *socket)
 {
-    if (plainAddress(socket->peerAddress()).isLoopback())
+    if (!m_config.requireTokenOnLoopback && plainAddress(socket->peerAddress()).isLoopback())
         return true;
     const QString token = bearerToken(request);
     if (token.isEmpty()) {
         http::writeError(socket, 401,
-                         QStringLiteral("publishing from another computer needs the header "
-                                        "'Authorization: Bearer TOKEN' (the token is shown in "
-                                        "the dashboard)"),
+                         QStringLiteral("Authorization: missing; publishing from another computer "
+                                        "needs 'Authorization: Bearer TOKEN' (the token is shown "
+                                        "in the dashboard)"),
                          {{"WWW-Authenticate", "Bearer"}});
         return false;
     }
     if (token != m_config.token) {
-        http::writeError(socket, 401, QStringLiteral("the bearer token is wrong"),
+        http::writeError(socket, 401, QStringLiteral("Authorization: the bearer token is wrong"),
                          {{"WWW-Authenticate", "Bearer"}});
         return false;
     }
@@ -318,7 +317,8 @@ void SseServer::handleStatic(const QHttpServerRequest &request, QTcpSocket *sock
         path = QStringLiteral("/index.html");
     QFile file(QStringLiteral(":/web") + path);
     if (!file.open(QIODevice::ReadOnly)) {
-        http::writeError(socket, 500, QStringLiteral("the page %1 is missing from the build").arg(path));
+        http::writeError(socket, 500,
+                         QStringLiteral("the page %1 is missing from the build").arg(path));
         return;
     }
     QByteArray type = QByteArrayLiteral("text/html; charset=utf-8");
@@ -387,11 +387,11 @@ void SseServer::handleEvents(const QHttpServerRequest &request, QTcpSocket *sock
 
     // No Content-Length: the stream lasts until either side closes it.
     QByteArray head = QByteArrayLiteral("HTTP/1.1 200 OK\r\n"
-                             "Content-Type: text/event-stream\r\n"
-                             "Cache-Control: no-cache\r\n"
-                             "X-Accel-Buffering: no\r\n"
-                             "Access-Control-Allow-Origin: *\r\n"
-                             "\r\n");
+                                        "Content-Type: text/event-stream\r\n"
+                                        "Cache-Control: no-cache\r\n"
+                                        "X-Accel-Buffering: no\r\n"
+                                        "Access-Control-Allow-Origin: *\r\n"
+                                        "\r\n");
     head.append(helloEvent(*subscriber));
 
     if (!lastEventId.isEmpty()) {
@@ -405,9 +405,12 @@ void SseServer::handleEvents(const QHttpServerRequest &request, QTcpSocket *sock
                                                : QStringLiteral("unknown")},
             };
             head.append(encodeComment(QStringLiteral("history-gap")));
-            head.append(encodeEvent(SseEvent{
-                QStringLiteral("dashboard.history-gap"), {},
-                QString::fromUtf8(QJsonDocument(gap).toJson(QJsonDocument::Compact)), {}, {}}));
+            head.append(encodeEvent(
+                SseEvent{QStringLiteral("dashboard.history-gap"),
+                         {},
+                         QString::fromUtf8(QJsonDocument(gap).toJson(QJsonDocument::Compact)),
+                         {},
+                         {}}));
         }
         for (const QByteArray &bytes : replay.events) {
             head.append(bytes);
@@ -424,9 +427,8 @@ void SseServer::handleEvents(const QHttpServerRequest &request, QTcpSocket *sock
            QStringLiteral("client %1 connected from %2 to %3%4")
                .arg(clientId)
                .arg(subscriber->remoteAddress, channels.join(QStringLiteral(", ")),
-                    lastEventId.isEmpty()
-                        ? QString()
-                        : QStringLiteral(" (Last-Event-ID %1)").arg(lastEventId)),
+                    lastEventId.isEmpty() ? QString()
+                                          : QStringLiteral(" (Last-Event-ID %1)").arg(lastEventId)),
            head);
     addSubscriber(std::move(subscriber));
 }
@@ -438,9 +440,12 @@ QByteArray SseServer::helloEvent(const Subscriber &subscriber) const
         {QStringLiteral("channels"), QJsonArray::fromStringList(subscriber.channels)},
         {QStringLiteral("eventTypes"), QJsonArray::fromStringList(m_eventTypes)},
     };
-    return encodeEvent(SseEvent{QStringLiteral("dashboard.hello"), {},
-                                QString::fromUtf8(QJsonDocument(hello).toJson(QJsonDocument::Compact)),
-                                QString::number(ReconnectDelayMs), {}});
+    return encodeEvent(
+        SseEvent{QStringLiteral("dashboard.hello"),
+                 {},
+                 QString::fromUtf8(QJsonDocument(hello).toJson(QJsonDocument::Compact)),
+                 QString::number(ReconnectDelayMs),
+                 {}});
 }
 
 void SseServer::handlePublish(const QHttpServerRequest &request, QTcpSocket *socket)
@@ -497,8 +502,8 @@ void SseServer::handlePublish(const QHttpServerRequest &request, QTcpSocket *soc
             *out = value.toString();
             return true;
         };
-        if (!stringField(QStringLiteral("event"), &event.event)
-            || !stringField(QStringLiteral("channel"), &event.channel)) {
+        if (!stringField(QStringLiteral("event"), &event.event) ||
+            !stringField(QStringLiteral("channel"), &event.channel)) {
             return;
         }
         const QJsonValue data = object.value(QStringLiteral("data"));
@@ -509,8 +514,8 @@ void SseServer::handlePublish(const QHttpServerRequest &request, QTcpSocket *soc
         if (data.isString()) {
             event.data = data.toString();
         } else if (data.isObject() || data.isArray()) {
-            const QJsonDocument nested = data.isObject() ? QJsonDocument(data.toObject())
-                                                         : QJsonDocument(data.toArray());
+            const QJsonDocument nested =
+                data.isObject() ? QJsonDocument(data.toObject()) : QJsonDocument(data.toArray());
             event.data = QString::fromUtf8(nested.toJson(QJsonDocument::Compact));
         } else if (data.isBool()) {
             event.data = data.toBool() ? QStringLiteral("true") : QStringLiteral("false");
@@ -529,12 +534,14 @@ void SseServer::handlePublish(const QHttpServerRequest &request, QTcpSocket *soc
             event.id = id.toString();
         } else if (id.isDouble()) {
             if (!integerText(id, &event.id)) {
-                http::writeError(socket, 400,
-                                 QStringLiteral("field 'id': a number must be a non-negative integer"));
+                http::writeError(
+                    socket, 400,
+                    QStringLiteral("field 'id': a number must be a non-negative integer"));
                 return;
             }
         } else if (!id.isUndefined()) {
-            http::writeError(socket, 400, QStringLiteral("field 'id': must be a string or an integer"));
+            http::writeError(socket, 400,
+                             QStringLiteral("field 'id': must be a string or an integer"));
             return;
         }
         const QJsonValue retry = object.value(QStringLiteral("retry"));
@@ -547,8 +554,9 @@ void SseServer::handlePublish(const QHttpServerRequest &request, QTcpSocket *soc
                 return;
             }
         } else if (!retry.isUndefined()) {
-            http::writeError(socket, 400,
-                             QStringLiteral("field 'retry': must be an integer or a string of digits"));
+            http::writeError(
+                socket, 400,
+                QStringLiteral("field 'retry': must be an integer or a string of digits"));
             return;
         }
     } else if (type == "text/plain") {
@@ -715,12 +723,11 @@ PublishResult SseServer::publish(SseEvent event, const PublishTarget &target)
                               : target.kind == PublishTarget::Kind::All
                                   ? QStringLiteral("all channels")
                                   : QStringLiteral("channel %1").arg(event.channel);
-        record(TrafficDirection::Out, target.clientIds.size() == 1 ? target.clientIds.first() : 0,
-               eventType, event.id, encoded.size(),
-               QStringLiteral("→ %1 (%2): %3")
-                   .arg(result.delivered)
-                   .arg(where, summarize(event.data)),
-               encoded.left(TrafficRecord::MaxRawBytes));
+        record(
+            TrafficDirection::Out, target.clientIds.size() == 1 ? target.clientIds.first() : 0,
+            eventType, event.id, encoded.size(),
+            QStringLiteral("→ %1 (%2): %3").arg(result.delivered).arg(where, summarize(event.data)),
+            encoded.left(TrafficRecord::MaxRawBytes));
     }
     dropSlowConsumers();
     return result;
@@ -732,17 +739,16 @@ int SseServer::sendComment(const QString &text, const QString &channel, const Pu
     int delivered = 0;
     for (auto &[id, subscriber] : m_subscribers) {
         const bool matches =
-            target.kind == PublishTarget::Kind::All
-            || (target.kind == PublishTarget::Kind::Clients && target.clientIds.contains(id))
-            || (target.kind == PublishTarget::Kind::Channel
-                && subscriber->channels.contains(channel.isEmpty() ? DefaultChannel : channel));
+            target.kind == PublishTarget::Kind::All ||
+            (target.kind == PublishTarget::Kind::Clients && target.clientIds.contains(id)) ||
+            (target.kind == PublishTarget::Kind::Channel &&
+             subscriber->channels.contains(channel.isEmpty() ? DefaultChannel : channel));
         if (!matches)
             continue;
         subscriber->socket->write(encoded);
         subscriber->bytesSent += quint64(encoded.size());
         subscriber->countersChanged = true;
-        if (subscriber->socket->bytesToWrite() > m_config.maxQueueBytes)
-            m_slowConsumers.push_back(id);
+        checkQueue(*subscriber);
         ++delivered;
     }
     m_stats.bytesSent += quint64(delivered) * quint64(encoded.size());
@@ -760,7 +766,18 @@ void SseServer::deliver(Subscriber &subscriber, const QByteArray &bytes, const Q
     subscriber.bytesSent += quint64(bytes.size());
     subscriber.lastEventId = eventId;
     subscriber.countersChanged = true;
-    if (subscriber.socket->bytesToWrite() > m_config.maxQueueBytes)
+    checkQueue(subscriber);
+}
+
+void SseServer::checkQueue(Subscriber &subscriber)
+{
+    QTcpSocket *socket = subscriber.socket;
+    if (socket->bytesToWrite() <= m_config.maxQueueBytes)
+        return;
+    // A burst can outrun the event loop's flushing; hand the kernel what it takes now, and
+    // only call the subscriber slow if that is not enough.
+    socket->flush();
+    if (socket->bytesToWrite() > m_config.maxQueueBytes)
         m_slowConsumers.push_back(subscriber.id);
 }
 
@@ -789,10 +806,14 @@ void SseServer::announceEventType(const QString &eventType)
     if (m_eventTypes.contains(eventType) || m_eventTypes.size() >= MaxEventTypes)
         return;
     m_eventTypes.append(eventType);
-    const QJsonObject types{{QStringLiteral("eventTypes"), QJsonArray::fromStringList(m_eventTypes)}};
-    const QByteArray encoded = encodeEvent(SseEvent{
-        QStringLiteral("dashboard.types"), {},
-        QString::fromUtf8(QJsonDocument(types).toJson(QJsonDocument::Compact)), {}, {}});
+    const QJsonObject types{
+        {QStringLiteral("eventTypes"), QJsonArray::fromStringList(m_eventTypes)}};
+    const QByteArray encoded =
+        encodeEvent(SseEvent{QStringLiteral("dashboard.types"),
+                             {},
+                             QString::fromUtf8(QJsonDocument(types).toJson(QJsonDocument::Compact)),
+                             {},
+                             {}});
     for (auto &[id, subscriber] : m_subscribers) {
         subscriber->socket->write(encoded);
         subscriber->bytesSent += quint64(encoded.size());
@@ -805,8 +826,7 @@ void SseServer::sendHeartbeat()
     for (auto &[id, subscriber] : m_subscribers) {
         subscriber->socket->write(heartbeat);
         subscriber->bytesSent += quint64(heartbeat.size());
-        if (subscriber->socket->bytesToWrite() > m_config.maxQueueBytes)
-            m_slowConsumers.push_back(id);
+        checkQueue(*subscriber);
     }
     m_stats.bytesSent += quint64(m_subscribers.size()) * quint64(heartbeat.size());
     dropSlowConsumers();
@@ -884,15 +904,10 @@ QList<ClientInfo> SseServer::clients() const
 
 ClientInfo SseServer::clientInfo(const Subscriber &subscriber) const
 {
-    return ClientInfo{subscriber.id,
-                      subscriber.remoteAddress,
-                      subscriber.userAgent,
-                      subscriber.channels,
-                      subscriber.connectedSince,
-                      subscriber.eventsSent,
-                      subscriber.bytesSent,
-                      subscriber.socket->bytesToWrite(),
-                      subscriber.lastEventId};
+    return ClientInfo{
+        subscriber.id,        subscriber.remoteAddress,          subscriber.userAgent,
+        subscriber.channels,  subscriber.connectedSince,         subscriber.eventsSent,
+        subscriber.bytesSent, subscriber.socket->bytesToWrite(), subscriber.lastEventId};
 }
 
 ServerStats SseServer::stats() const

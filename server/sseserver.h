@@ -105,6 +105,8 @@ private:
     void addSubscriber(std::unique_ptr<Subscriber> subscriber);
     void removeSubscriber(QTcpSocket *socket);
     void deliver(Subscriber &subscriber, const QByteArray &bytes, const QString &eventId);
+    // Marks the subscriber for dropping when its output queue is over the limit.
+    void checkQueue(Subscriber &subscriber);
     void dropSlowConsumers();
     void announceEventType(const QString &eventType);
     QByteArray helloEvent(const Subscriber &subscriber) const;
@@ -116,7 +118,7 @@ private:
     ClientInfo clientInfo(const Subscriber &subscriber) const;
 
     ServerConfig m_config;
-    QHttpServer *m_http = nullptr;          // child of this
+    QHttpServer *m_http = nullptr;           // child of this
     GuardedTcpServer *m_tcpServer = nullptr; // child of m_http once bound
     EventHistory m_history;
     QTimer m_heartbeatTimer;

@@ -1,0 +1,105 @@
+// Fan-out over real loopback sockets: many subscribers, nothing lost or reordered, and a
+// subscriber that never reads is dropped without stalling the others.
+#include "serverfixture.h"
+#include "testsupport.h"
+
+#include <QJsonObject>
+#include <QTest>
+
+#include <memory>
+#include <vector>
+
+using namespace testsupport;
+
+class TestFanout : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void hundredSubscribersHundredEvents()
+    {
+        sse::ServerController controller;
+        const quint16 port = startServer(controller);
+        QVERIFY(port);
+        constexpr int Subscribers = 100;
+        constexpr int Events = 100;
+        std::vector<std::unique_ptr<SseReader>> readers;
+        for (int i = 0; i < Subscribers; ++i)
+            readers.push_back(std::make_unique<SseReader>(port));
+        for (const auto &reader : readers)
+            QTRY_VERIFY(reader->clientId() > 0);
+
+        for (int n = 0; n < Events; ++n) {
+            sse::SseEvent event;
+            event.event = (n % 2) ? QStringLiteral("odd") : QString();
+            event.data = QStringLiteral("event %1\nsecond line").arg(n);
+            controller.publish(event);
+        }
+        for (const auto &reader : readers)
+            QTRY_COMPARE(reader->userEvents().size(), Events);
+        for (const auto &reader : readers) {
+            const QList<ReceivedEvent> events = reader->userEvents();
+            for (int n = 0; n < Events; ++n) {
+                QCOMPARE(events.at(n).data, QStringLiteral("event %1\nsecond line").arg(n));
+                QCOMPARE(events.at(n).lastEventId, QString::number(n + 1));
+                QCOMPARE(events.at(n).type,
+                         (n % 2) ? QStringLiteral("odd") : QStringLiteral("message"));
+            }
+        }
+        const QJsonObject stats = request(port, "GET", "/api/stats").json().object();
+        QCOMPARE(stats.value(QStringLiteral("deliveries")).toInt(), Subscribers * Events);
+        QCOMPARE(stats.value(QStringLiteral("slowClientDrops")).toInt(), 0);
+    }
+
+    void slowConsumerIsDroppedWhileOthersReceive()
+    {
+        sse::ServerController controller;
+        sse::ServerConfig config;
+        config.maxQueueBytes = 256 * 1024;
+        config.historySize = 10;
+        const quint16 port = startServer(controller, config);
+        QVERIFY(port);
+
+        SseReader healthy(port);
+        // Reads the response head, then stops reading: its kernel buffers fill and the
+        // server's queue for it grows until the limit.
+        QTcpSocket stalled;
+        stalled.setReadBufferSize(1024);
+        stalled.connectToHost(QStringLiteral("127.0.0.1"), port);
+        QVERIFY(stalled.waitForConnected(2000));
+        stalled.write("GET /events HTTP/1.1\r\nHost: x\r\n\r\n");
+        QTRY_VERIFY(healthy.clientId() > 0);
+        QTRY_COMPARE(request(port, "GET", "/api/stats")
+                         .json()
+                         .object()
+                         .value(QStringLiteral("clients"))
+                         .toInt(),
+                     2);
+
+        const QString payload(64 * 1024, u'p');
+        constexpr int MaxEvents = 400; // 25 MiB: far beyond kernel buffers plus the queue limit
+        int published = 0;
+        while (published < MaxEvents) {
+            sse::SseEvent event;
+            event.data = payload + QString::number(published);
+            controller.publish(event);
+            ++published;
+            if (published % 20 == 0) {
+                QTRY_COMPARE(healthy.userEvents().size(), published); // keeps up throughout
+                const QJsonObject stats = request(port, "GET", "/api/stats").json().object();
+                if (stats.value(QStringLiteral("slowClientDrops")).toInt() == 1)
+                    break;
+            }
+        }
+        QVERIFY2(published < MaxEvents, "the stalled subscriber was never dropped");
+        const QJsonObject stats = request(port, "GET", "/api/stats").json().object();
+        QCOMPARE(stats.value(QStringLiteral("slowClientDrops")).toInt(), 1);
+        QCOMPARE(stats.value(QStringLiteral("clients")).toInt(), 1);
+        QTRY_COMPARE(healthy.userEvents().size(), published);
+        QCOMPARE(healthy.userEvents().constLast().data, payload + QString::number(published - 1));
+        QVERIFY(healthy.isConnected());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestFanout)
+#include "tst_fanout.moc"

@@ -1,0 +1,555 @@
+// Every row of the HTTP table in DESIGN.md, its error paths and its limits, over real loopback
+// sockets against a real QHttpServer running on the server thread.
+#include "serverfixture.h"
+#include "testsupport.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QTest>
+
+#include <memory>
+
+using namespace testsupport;
+
+class TestHttpApi : public QObject
+{
+    Q_OBJECT
+
+private:
+    std::unique_ptr<sse::ServerController> m_controller;
+    quint16 m_port = 0;
+
+    void restart(sse::ServerConfig config)
+    {
+        m_controller = std::make_unique<sse::ServerController>();
+        m_port = startServer(*m_controller, config);
+        QVERIFY(m_port != 0);
+    }
+
+    static sse::ServerConfig testConfig()
+    {
+        sse::ServerConfig config;
+        config.token = QStringLiteral("secret-token");
+        return config;
+    }
+
+private slots:
+    void init() { restart(testConfig()); }
+    void cleanup() { m_controller.reset(); }
+
+    void healthz()
+    {
+        const HttpResponse response = request(m_port, "GET", "/healthz");
+        QCOMPARE(response.status, 200);
+        QCOMPARE(response.body, QByteArray("ok"));
+        QCOMPARE(response.headers.value("access-control-allow-origin"), QByteArray("*"));
+    }
+
+    void servesTheDemoPage()
+    {
+        const HttpResponse page = request(m_port, "GET", "/");
+        QCOMPARE(page.status, 200);
+        QVERIFY(page.headers.value("content-type").startsWith("text/html"));
+        QVERIFY(page.body.contains("EventSource") || page.body.contains("app.js"));
+        const HttpResponse script = request(m_port, "GET", "/app.js");
+        QCOMPARE(script.status, 200);
+        QVERIFY(script.headers.value("content-type").startsWith("text/javascript"));
+        QVERIFY(script.body.contains("EventSource"));
+        QCOMPARE(request(m_port, "GET", "/style.css").status, 200);
+    }
+
+    void streamHeaders()
+    {
+        SseReader reader(m_port);
+        QTRY_VERIFY(reader.headReceived());
+        QCOMPARE(reader.response().status, 200);
+        QCOMPARE(reader.response().headers.value("content-type"), QByteArray("text/event-stream"));
+        QCOMPARE(reader.response().headers.value("cache-control"), QByteArray("no-cache"));
+        QCOMPARE(reader.response().headers.value("x-accel-buffering"), QByteArray("no"));
+        QCOMPARE(reader.response().headers.value("access-control-allow-origin"), QByteArray("*"));
+        QVERIFY(!reader.response().headers.contains("content-encoding"));
+        QVERIFY(!reader.response().headers.contains("content-length"));
+        QTRY_VERIFY(reader.clientId() > 0);
+        QCOMPARE(reader.retry(), QStringLiteral("2000"));
+        const QJsonObject hello = reader.controlEvent(QStringLiteral("dashboard.hello"));
+        QCOMPARE(hello.value(QStringLiteral("channels")).toArray(),
+                 QJsonArray{QStringLiteral("default")});
+    }
+
+    void publishJsonDeliversAndAssignsIncreasingIds()
+    {
+        SseReader reader(m_port);
+        QTRY_VERIFY(reader.clientId() > 0);
+        HttpResponse first = postJson(m_port, R"({"data": "hello"})");
+        QCOMPARE(first.status, 202);
+        QCOMPARE(first.json().object().value(QStringLiteral("id")).toString(), QStringLiteral("1"));
+        QCOMPARE(first.json().object().value(QStringLiteral("delivered")).toInt(), 1);
+        HttpResponse second =
+            postJson(m_port, R"({"event": "price", "data": {"v": 1}, "retry": 500})");
+        QCOMPARE(second.status, 202);
+        QCOMPARE(second.json().object().value(QStringLiteral("id")).toString(),
+                 QStringLiteral("2"));
+        QTRY_COMPARE(reader.userEvents().size(), 2);
+        QCOMPARE(reader.userEvents().at(0).type, QStringLiteral("message"));
+        QCOMPARE(reader.userEvents().at(0).data, QStringLiteral("hello"));
+        QCOMPARE(reader.userEvents().at(0).lastEventId, QStringLiteral("1"));
+        QCOMPARE(reader.userEvents().at(1).type, QStringLiteral("price"));
+        QCOMPARE(reader.userEvents().at(1).data, QStringLiteral("{\"v\":1}"));
+        QCOMPARE(reader.retry(), QStringLiteral("500"));
+        // The page learns of the new type before its first event.
+        const QJsonObject types = reader.controlEvent(QStringLiteral("dashboard.types"));
+        QVERIFY(
+            types.value(QStringLiteral("eventTypes")).toArray().contains(QStringLiteral("price")));
+        const qsizetype typesAt = reader.rawBody().indexOf("event: dashboard.types");
+        QVERIFY(typesAt >= 0 && typesAt < reader.rawBody().indexOf("event: price"));
+    }
+
+    void publishKeepsTheGivenId()
+    {
+        SseReader reader(m_port);
+        QTRY_VERIFY(reader.clientId() > 0);
+        const HttpResponse response = postJson(m_port, R"({"data": "x", "id": "order-17"})");
+        QCOMPARE(response.json().object().value(QStringLiteral("id")).toString(),
+                 QStringLiteral("order-17"));
+        QTRY_COMPARE(reader.userEvents().size(), 1);
+        QCOMPARE(reader.userEvents().constFirst().lastEventId, QStringLiteral("order-17"));
+    }
+
+    void publishTextPlain()
+    {
+        SseReader reader(m_port, "/events?channel=news");
+        QTRY_VERIFY(reader.clientId() > 0);
+        const HttpResponse response =
+            request(m_port, "POST", "/publish?event=headline&id=h1&channel=news",
+                    "line one\nline two \xe2\x9c\x93", {"Content-Type: text/plain; charset=utf-8"});
+        QCOMPARE(response.status, 202);
+        QTRY_COMPARE(reader.userEvents().size(), 1);
+        QCOMPARE(reader.userEvents().constFirst().type, QStringLiteral("headline"));
+        QCOMPARE(reader.userEvents().constFirst().data, QStringLiteral("line one\nline two ✓"));
+        QCOMPARE(reader.userEvents().constFirst().lastEventId, QStringLiteral("h1"));
+    }
+
+    void sendCompatibilityRoute()
+    {
+        SseReader reader(m_port);
+        QTRY_VERIFY(reader.clientId() > 0);
+        const HttpResponse response = request(m_port, "GET", "/send?m=hi%20there");
+        QCOMPARE(response.status, 202);
+        QTRY_COMPARE(reader.userEvents().size(), 1);
+        QCOMPARE(reader.userEvents().constFirst().type, QStringLiteral("message"));
+        QCOMPARE(reader.userEvents().constFirst().data, QStringLiteral("hi there"));
+        const HttpResponse missing = request(m_port, "GET", "/send");
+        QCOMPARE(missing.status, 400);
+        QVERIFY(missing.error().contains(QStringLiteral("'m'")));
+    }
+
+    void publishErrors_data()
+    {
+        QTest::addColumn<QByteArray>("contentType");
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QString>("mentions");
+        const QByteArray json = "application/json";
+        QTest::newRow("bad JSON") << json << QByteArray("{\"data\": ") << 400 << "invalid JSON";
+        QTest::newRow("not an object") << json << QByteArray("[1]") << 400 << "JSON object";
+        QTest::newRow("no data") << json << QByteArray("{\"event\": \"a\"}") << 400
+                                 << "field 'data'";
+        QTest::newRow("null data")
+            << json << QByteArray("{\"data\": null}") << 400 << "field 'data'";
+        QTest::newRow("event with LF")
+            << json << QByteArray(R"({"data": "x", "event": "a\nb"})") << 400 << "field 'event'";
+        QTest::newRow("event not a string")
+            << json << QByteArray(R"({"data": "x", "event": 3})") << 400 << "field 'event'";
+        QTest::newRow("reserved event")
+            << json << QByteArray(R"({"data": "x", "event": "dashboard.x"})") << 400
+            << "field 'event'";
+        QTest::newRow("id with CR")
+            << json << QByteArray(R"({"data": "x", "id": "a\rb"})") << 400 << "field 'id'";
+        QTest::newRow("id with NUL")
+            << json << QByteArray(R"({"data": "x", "id": "a\u0000"})") << 400 << "field 'id'";
+        QTest::newRow("id fraction")
+            << json << QByteArray(R"({"data": "x", "id": 1.5})") << 400 << "field 'id'";
+        QTest::newRow("retry letters")
+            << json << QByteArray(R"({"data": "x", "retry": "12a"})") << 400 << "field 'retry'";
+        QTest::newRow("retry negative")
+            << json << QByteArray(R"({"data": "x", "retry": -5})") << 400 << "field 'retry'";
+        QTest::newRow("bad channel")
+            << json << QByteArray(R"({"data": "x", "channel": "a b"})") << 400 << "field 'channel'";
+        QTest::newRow("unknown field")
+            << json << QByteArray(R"({"data": "x", "evnt": "a"})") << 400 << "field 'evnt'";
+        QTest::newRow("invalid UTF-8")
+            << QByteArray("text/plain") << QByteArray("\xff\xfe") << 400 << "UTF-8";
+        QTest::newRow("form body") << QByteArray("application/x-www-form-urlencoded")
+                                   << QByteArray("a=b") << 415 << "Content-Type";
+        QTest::newRow("no content type")
+            << QByteArray() << QByteArray("x") << 415 << "Content-Type";
+    }
+
+    void publishErrors()
+    {
+        QFETCH(QByteArray, contentType);
+        QFETCH(QByteArray, body);
+        QFETCH(int, status);
+        QFETCH(QString, mentions);
+        SseReader reader(m_port);
+        QTRY_VERIFY(reader.clientId() > 0);
+        QList<QByteArray> headers;
+        if (!contentType.isEmpty())
+            headers.append("Content-Type: " + contentType);
+        const HttpResponse response = request(m_port, "POST", "/publish", body, headers);
+        QCOMPARE(response.status, status);
+        QVERIFY2(response.error().contains(mentions), qPrintable(response.error()));
+        // Nothing was published: the next event gets the first id and is the only one received.
+        const HttpResponse next = postJson(m_port, R"({"data": "after"})");
+        QCOMPARE(next.json().object().value(QStringLiteral("id")).toString(), QStringLiteral("1"));
+        QTRY_COMPARE(reader.userEvents().size(), 1);
+        QCOMPARE(reader.userEvents().constFirst().data, QStringLiteral("after"));
+    }
+
+    void bodyTooLarge()
+    {
+        sse::ServerConfig config = testConfig();
+        config.maxBodyBytes = 2048;
+        restart(config);
+        const QByteArray big = "{\"data\": \"" + QByteArray(4000, 'x') + "\"}";
+        const HttpResponse response = postJson(m_port, big);
+        QCOMPARE(response.status, 413);
+        QVERIFY(response.error().contains(QStringLiteral("2048")));
+        // Far past the limit the connection guard answers before the body is read whole.
+        const HttpResponse huge = postJson(m_port, QByteArray(512 * 1024, 'x'));
+        QCOMPARE(huge.status, 413);
+        QCOMPARE(postJson(m_port, R"({"data": "small"})").status, 202);
+    }
+
+    void hugeHeadersAreRefused()
+    {
+        sse::ServerConfig config = testConfig();
+        config.maxBodyBytes = 1024;
+        restart(config);
+        QByteArray raw = "GET /healthz HTTP/1.1\r\nHost: x\r\n";
+        for (int i = 0; i < 2000; ++i)
+            raw += "X-Filler-" + QByteArray::number(i) + ": " + QByteArray(64, 'y') + "\r\n";
+        raw += "\r\n";
+        const HttpResponse response = rawRequest(m_port, raw);
+        QCOMPARE(response.status, 413);
+        QCOMPARE(request(m_port, "GET", "/healthz").status, 200);
+    }
+
+    void unknownPathIs404()
+    {
+        const HttpResponse response = request(m_port, "GET", "/nope");
+        QCOMPARE(response.status, 404);
+        QVERIFY(response.error().contains(QStringLiteral("/nope")));
+        QCOMPARE(response.headers.value("content-type"), QByteArray("application/json"));
+    }
+
+    void wrongMethodIs405()
+    {
+        const HttpResponse getPublish = request(m_port, "GET", "/publish");
+        QCOMPARE(getPublish.status, 405);
+        QVERIFY(getPublish.headers.value("allow").contains("POST"));
+        QVERIFY(getPublish.error().contains(QStringLiteral("GET")));
+        QCOMPARE(request(m_port, "POST", "/events").status, 405);
+        QCOMPARE(request(m_port, "DELETE", "/api/stats").status, 405);
+        QCOMPARE(request(m_port, "PUT", "/healthz").status, 405);
+    }
+
+    void corsPreflight()
+    {
+        const HttpResponse response =
+            request(m_port, "OPTIONS", "/publish", {},
+                    {"Origin: http://example.test", "Access-Control-Request-Method: POST",
+                     "Access-Control-Request-Headers: content-type, last-event-id"});
+        QCOMPARE(response.status, 204);
+        QCOMPARE(response.headers.value("access-control-allow-origin"), QByteArray("*"));
+        const QByteArray allowed = response.headers.value("access-control-allow-headers");
+        QVERIFY(allowed.contains("Last-Event-ID"));
+        QVERIFY(allowed.contains("Content-Type"));
+        QVERIFY(allowed.contains("Authorization"));
+        QVERIFY(response.headers.value("access-control-allow-methods").contains("POST"));
+        QCOMPARE(request(m_port, "OPTIONS", "/events").status, 204);
+        QCOMPARE(request(m_port, "OPTIONS", "/anything").status, 204);
+        // Errors carry CORS too, so pages on other origins can read them.
+        QCOMPARE(request(m_port, "GET", "/nope").headers.value("access-control-allow-origin"),
+                 QByteArray("*"));
+    }
+
+    void publishingNeedsTheTokenWhenNotTrusted()
+    {
+        sse::ServerConfig config = testConfig();
+        config.requireTokenOnLoopback = true; // stands in for a publisher on another computer
+        restart(config);
+        const HttpResponse missing = postJson(m_port, R"({"data": "x"})");
+        QCOMPARE(missing.status, 401);
+        QVERIFY(missing.error().contains(QStringLiteral("Authorization")));
+        const HttpResponse wrong =
+            request(m_port, "POST", "/publish", R"({"data": "x"})",
+                    {"Content-Type: application/json", "Authorization: Bearer nope"});
+        QCOMPARE(wrong.status, 401);
+        QVERIFY(wrong.error().contains(QStringLiteral("wrong")));
+        QCOMPARE(request(m_port, "GET", "/send?m=x").status, 401);
+        QCOMPARE(request(m_port, "DELETE", "/api/clients/1").status, 401);
+        const HttpResponse right =
+            request(m_port, "POST", "/publish", R"({"data": "x"})",
+                    {"Content-Type: application/json", "Authorization: Bearer secret-token"});
+        QCOMPARE(right.status, 202);
+        // Reading stays open.
+        QCOMPARE(request(m_port, "GET", "/api/stats").status, 200);
+    }
+
+    void subscriberToken()
+    {
+        sse::ServerConfig config = testConfig();
+        config.subscriberToken = QStringLiteral("sub");
+        restart(config);
+        SseReader refused(m_port);
+        QTRY_VERIFY(refused.headReceived());
+        QCOMPARE(refused.response().status, 401);
+        SseReader byQuery(m_port, "/events?token=sub");
+        QTRY_VERIFY(byQuery.clientId() > 0);
+        SseReader byHeader(m_port, "/events", {"Authorization: Bearer sub"});
+        QTRY_VERIFY(byHeader.clientId() > 0);
+    }
+
+    void clientsListAndDelete()
+    {
+        SseReader reader(m_port, "/events?channel=a&channel=b", {"User-Agent: TestAgent/1.0"});
+        QTRY_VERIFY(reader.clientId() > 0);
+        postJson(m_port, R"({"data": "x", "channel": "a", "id": "e1"})");
+        QTRY_COMPARE(reader.userEvents().size(), 1);
+
+        const HttpResponse list = request(m_port, "GET", "/api/clients");
+        QCOMPARE(list.status, 200);
+        const QJsonArray clients = list.json().array();
+        QCOMPARE(clients.size(), 1);
+        const QJsonObject client = clients.first().toObject();
+        QCOMPARE(quint64(client.value(QStringLiteral("id")).toInteger()), reader.clientId());
+        QCOMPARE(client.value(QStringLiteral("remoteAddress")).toString(),
+                 QStringLiteral("127.0.0.1"));
+        QCOMPARE(client.value(QStringLiteral("userAgent")).toString(),
+                 QStringLiteral("TestAgent/1.0"));
+        QCOMPARE(client.value(QStringLiteral("channels")).toArray(),
+                 (QJsonArray{QStringLiteral("a"), QStringLiteral("b")}));
+        QCOMPARE(client.value(QStringLiteral("eventsSent")).toInt(), 1);
+        QVERIFY(client.value(QStringLiteral("bytesSent")).toInt() > 0);
+        QCOMPARE(client.value(QStringLiteral("lastEventId")).toString(), QStringLiteral("e1"));
+        QVERIFY(QDateTime::fromString(client.value(QStringLiteral("connectedSince")).toString(),
+                                      Qt::ISODateWithMs)
+                    .isValid());
+        QVERIFY(client.contains(QStringLiteral("queuedBytes")));
+
+        const QByteArray path = "/api/clients/" + QByteArray::number(reader.clientId());
+        const HttpResponse deleted = request(m_port, "DELETE", path);
+        QCOMPARE(deleted.status, 200);
+        QTRY_VERIFY(!reader.isConnected());
+        QCOMPARE(request(m_port, "GET", "/api/clients").json().array().size(), 0);
+        QCOMPARE(request(m_port, "DELETE", path).status, 404);
+        const HttpResponse bad = request(m_port, "DELETE", "/api/clients/abc");
+        QCOMPARE(bad.status, 400);
+        QVERIFY(bad.error().contains(QStringLiteral("abc")));
+    }
+
+    void statsAndMetrics()
+    {
+        SseReader one(m_port);
+        SseReader two(m_port);
+        QTRY_VERIFY(one.clientId() > 0 && two.clientId() > 0);
+        for (int i = 0; i < 3; ++i)
+            QCOMPARE(postJson(m_port, R"({"data": "x"})").status, 202);
+        QTRY_COMPARE(two.userEvents().size(), 3);
+        const QJsonObject stats = request(m_port, "GET", "/api/stats").json().object();
+        QCOMPARE(stats.value(QStringLiteral("clients")).toInt(), 2);
+        QCOMPARE(stats.value(QStringLiteral("eventsPublished")).toInt(), 3);
+        QCOMPARE(stats.value(QStringLiteral("deliveries")).toInt(), 6);
+        QVERIFY(stats.value(QStringLiteral("bytesSent")).toInt() > 0);
+        QCOMPARE(stats.value(QStringLiteral("slowClientDrops")).toInt(), 0);
+        QCOMPARE(stats.value(QStringLiteral("historySize")).toInt(), 3);
+        QVERIFY(stats.contains(QStringLiteral("uptimeSeconds")));
+
+        const HttpResponse metrics = request(m_port, "GET", "/metrics");
+        QCOMPARE(metrics.status, 200);
+        QVERIFY(metrics.headers.value("content-type").startsWith("text/plain; version=0.0.4"));
+        QVERIFY(metrics.body.contains("\nsse_clients 2\n"));
+        QVERIFY(metrics.body.contains("\nsse_events_published_total 3\n"));
+        QVERIFY(metrics.body.contains("\nsse_deliveries_total 6\n"));
+        QVERIFY(metrics.body.contains("# TYPE sse_slow_client_drops_total counter\n"));
+    }
+
+    void replayFromLastEventIdHeaderAndQuery()
+    {
+        for (int i = 1; i <= 5; ++i)
+            postJson(m_port, "{\"data\": \"e" + QByteArray::number(i) + "\"}");
+        SseReader byHeader(m_port, "/events", {"Last-Event-ID: 3"});
+        QTRY_COMPARE(byHeader.userEvents().size(), 2);
+        QCOMPARE(byHeader.userEvents().at(0).data, QStringLiteral("e4"));
+        QCOMPARE(byHeader.userEvents().at(1).data, QStringLiteral("e5"));
+        QCOMPARE(byHeader.userEvents().at(1).lastEventId, QStringLiteral("5"));
+        QVERIFY(byHeader.controlEvent(QStringLiteral("dashboard.history-gap")).isEmpty());
+
+        SseReader byQuery(m_port, "/events?lastEventId=4");
+        QTRY_COMPARE(byQuery.userEvents().size(), 1);
+        QCOMPARE(byQuery.userEvents().at(0).data, QStringLiteral("e5"));
+
+        // Live events follow the replay in order.
+        postJson(m_port, R"({"data": "e6"})");
+        QTRY_COMPARE(byHeader.userEvents().size(), 3);
+        QCOMPARE(byHeader.userEvents().at(2).data, QStringLiteral("e6"));
+    }
+
+    void replayGapIsReported()
+    {
+        sse::ServerConfig config = testConfig();
+        config.historySize = 2;
+        restart(config);
+        for (int i = 1; i <= 5; ++i)
+            postJson(m_port, "{\"data\": \"e" + QByteArray::number(i) + "\"}");
+        SseReader evicted(m_port, "/events", {"Last-Event-ID: 1"});
+        QTRY_COMPARE(evicted.userEvents().size(), 2);
+        QVERIFY(evicted.comments().contains(QStringLiteral("history-gap")));
+        const QJsonObject gap = evicted.controlEvent(QStringLiteral("dashboard.history-gap"));
+        QCOMPARE(gap.value(QStringLiteral("reason")).toString(), QStringLiteral("evicted"));
+        QCOMPARE(gap.value(QStringLiteral("lastEventId")).toString(), QStringLiteral("1"));
+        QCOMPARE(gap.value(QStringLiteral("oldestId")).toString(), QStringLiteral("4"));
+        // The gap notice carries no id, so the client's last event id comes from real events.
+        QCOMPARE(evicted.userEvents().at(0).lastEventId, QStringLiteral("4"));
+
+        SseReader unknown(m_port, "/events?lastEventId=zzz");
+        QTRY_VERIFY(!unknown.controlEvent(QStringLiteral("dashboard.history-gap")).isEmpty());
+        QCOMPARE(unknown.controlEvent(QStringLiteral("dashboard.history-gap"))
+                     .value(QStringLiteral("reason"))
+                     .toString(),
+                 QStringLiteral("unknown"));
+    }
+
+    void channelsAreIsolated()
+    {
+        SseReader onA(m_port, "/events?channel=a");
+        SseReader onB(m_port, "/events?channel=b");
+        SseReader onBoth(m_port, "/events?channel=a&channel=b");
+        SseReader onDefault(m_port);
+        QTRY_VERIFY(onA.clientId() && onB.clientId() && onBoth.clientId() && onDefault.clientId());
+        QCOMPARE(postJson(m_port, R"({"data": "for a", "channel": "a"})")
+                     .json()
+                     .object()
+                     .value(QStringLiteral("delivered"))
+                     .toInt(),
+                 2);
+        postJson(m_port, R"({"data": "for b", "channel": "b"})");
+        postJson(m_port, R"({"data": "for default"})");
+        QTRY_COMPARE(onBoth.userEvents().size(), 2);
+        QTRY_COMPARE(onDefault.userEvents().size(), 1);
+        QTRY_COMPARE(onA.userEvents().size(), 1);
+        QTRY_COMPARE(onB.userEvents().size(), 1);
+        QCOMPARE(onA.userEvents().constFirst().data, QStringLiteral("for a"));
+        QCOMPARE(onB.userEvents().constFirst().data, QStringLiteral("for b"));
+        QCOMPARE(onDefault.userEvents().constFirst().data, QStringLiteral("for default"));
+        // Give the others time to show a leak: one more event everyone sees, then compare.
+        postJson(m_port, R"({"data": "last", "channel": "a"})");
+        QTRY_COMPARE(onA.userEvents().size(), 2);
+        QCOMPARE(onB.userEvents().size(), 1);
+
+        SseReader bad(m_port, "/events?channel=has%20space");
+        QTRY_VERIFY(bad.headReceived());
+        QCOMPARE(bad.response().status, 400);
+    }
+
+    void heartbeatComments()
+    {
+        sse::ServerConfig config = testConfig();
+        config.heartbeatSeconds = 1;
+        restart(config);
+        SseReader reader(m_port);
+        QTRY_VERIFY_WITH_TIMEOUT(reader.comments().contains(QStringLiteral("heartbeat")), 5000);
+        QVERIFY(reader.userEvents().isEmpty());
+    }
+
+    void subscriberCapAnswers503()
+    {
+        sse::ServerConfig config = testConfig();
+        config.maxClients = 2;
+        restart(config);
+        SseReader one(m_port);
+        SseReader two(m_port);
+        QTRY_VERIFY(one.clientId() && two.clientId());
+        SseReader three(m_port);
+        QTRY_VERIFY(three.headReceived());
+        QCOMPARE(three.response().status, 503);
+        QVERIFY(QJsonDocument::fromJson(three.response().body)
+                    .object()
+                    .value(QStringLiteral("error"))
+                    .toString()
+                    .contains(QStringLiteral("full")));
+        QCOMPARE(request(m_port, "GET", "/api/stats")
+                     .json()
+                     .object()
+                     .value(QStringLiteral("rejectedConnections"))
+                     .toInt(),
+                 1);
+        // A place frees up when a subscriber leaves.
+        one.socket().abort();
+        QTRY_COMPARE(request(m_port, "GET", "/api/stats")
+                         .json()
+                         .object()
+                         .value(QStringLiteral("clients"))
+                         .toInt(),
+                     1);
+        SseReader four(m_port);
+        QTRY_VERIFY(four.clientId() > 0);
+    }
+
+    void connectionCapAnswers503()
+    {
+        sse::ServerConfig config = testConfig();
+        config.maxClients = 1; // plus the API headroom
+        restart(config);
+        std::vector<std::unique_ptr<QTcpSocket>> open;
+        for (int i = 0; i < sse::ServerConfig::ApiConnectionHeadroom + 1; ++i) {
+            auto socket = std::make_unique<QTcpSocket>();
+            socket->connectToHost(QStringLiteral("127.0.0.1"), m_port);
+            QVERIFY(socket->waitForConnected(2000));
+            open.push_back(std::move(socket));
+        }
+        QTRY_COMPARE(request(m_port, "GET", "/healthz").status, 503);
+        open.clear();
+        QTRY_COMPARE(request(m_port, "GET", "/healthz").status, 200);
+    }
+
+    void idleConnectionsAreClosed()
+    {
+        sse::ServerConfig config = testConfig();
+        config.idleTimeoutSeconds = 1;
+        restart(config);
+        QTcpSocket stalled;
+        stalled.connectToHost(QStringLiteral("127.0.0.1"), m_port);
+        QVERIFY(stalled.waitForConnected(2000));
+        stalled.write("GET /healthz HTTP/1.1\r\nHost: x\r\n"); // never finished
+        QTRY_COMPARE_WITH_TIMEOUT(stalled.state(), QAbstractSocket::UnconnectedState, 5000);
+
+        // A stream is not idle: it outlives the timeout.
+        sse::ServerConfig streamConfig = testConfig();
+        streamConfig.idleTimeoutSeconds = 1;
+        streamConfig.heartbeatSeconds = 1;
+        restart(streamConfig);
+        SseReader reader(m_port);
+        QTRY_VERIFY(reader.clientId() > 0);
+        QTRY_VERIFY_WITH_TIMEOUT(reader.comments().count(QStringLiteral("heartbeat")) >= 3, 6000);
+        QVERIFY(reader.isConnected());
+    }
+
+    void streamClientMustNotSendMore()
+    {
+        SseReader reader(m_port);
+        QTRY_VERIFY(reader.clientId() > 0);
+        reader.socket().write("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+        QTRY_VERIFY(!reader.isConnected());
+        QTRY_COMPARE(request(m_port, "GET", "/api/stats")
+                         .json()
+                         .object()
+                         .value(QStringLiteral("clients"))
+                         .toInt(),
+                     0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestHttpApi)
+#include "tst_httpapi.moc"
