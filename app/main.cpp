@@ -71,6 +71,7 @@ struct ParsedCommandLine
 {
     sse::ServerConfig config;
     bool headless = false;
+    QStringList explicitOptions; // given on the command line: they win over saved settings
     QString error;
 };
 
@@ -128,6 +129,7 @@ ParsedCommandLine parseCommandLine(const QStringList &arguments)
 
     ParsedCommandLine result;
     result.headless = parser.isSet(headless);
+    result.explicitOptions = parser.optionNames();
     sse::ServerConfig &config = result.config;
     const auto number = [&parser, &result](const QCommandLineOption &option, qint64 min,
                                            qint64 max) -> qint64 {
@@ -203,7 +205,7 @@ int main(int argc, char **argv)
         return app->exec();
     }
 
-    sse::ui::MainWindow window(&controller, commandLine.config);
+    sse::ui::MainWindow window(&controller, commandLine.config, commandLine.explicitOptions);
     window.show();
     watchTerminationSignals(&controller, [] { QCoreApplication::quit(); });
     return app->exec();

@@ -1,0 +1,78 @@
+#include "chartsview.h"
+
+#include "models/statshistorymodel.h"
+
+#include <QChart>
+#include <QChartView>
+#include <QDateTime>
+#include <QDateTimeAxis>
+#include <QLineSeries>
+#include <QVBoxLayout>
+#include <QVXYModelMapper>
+#include <QValueAxis>
+
+#include <cmath>
+
+namespace sse::ui {
+
+ChartsView::ChartsView(StatsHistoryModel *model, QWidget *parent)
+    : QWidget(parent)
+    , m_model(model)
+{
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    m_charts.append(addChart(tr("Events per second"), StatsHistoryModel::EventsPerSecondColumn,
+                             QStringLiteral("%.0f")));
+    m_charts.append(
+        addChart(tr("Connected clients"), StatsHistoryModel::ClientsColumn, QStringLiteral("%d")));
+    // Axes move once per sample (once a second), not with every snapshot.
+    connect(model, &QAbstractItemModel::rowsInserted, this, &ChartsView::updateAxes);
+    connect(model, &QAbstractItemModel::rowsRemoved, this, &ChartsView::updateAxes);
+    updateAxes();
+}
+
+ChartsView::Chart ChartsView::addChart(const QString &title, int column, const QString &format)
+{
+    Chart result;
+    result.column = column;
+    result.chart = new QChart;
+    result.chart->setTitle(title);
+    result.chart->legend()->hide();
+    result.chart->setMargins(QMargins(2, 2, 2, 2));
+    auto *series = new QLineSeries(result.chart);
+    result.chart->addSeries(series);
+    auto *mapper = new QVXYModelMapper(this);
+    mapper->setXColumn(StatsHistoryModel::TimeColumn);
+    mapper->setYColumn(column);
+    mapper->setModel(m_model);
+    mapper->setSeries(series);
+    result.timeAxis = new QDateTimeAxis(result.chart);
+    result.timeAxis->setFormat(QStringLiteral("HH:mm"));
+    result.timeAxis->setTickCount(6);
+    result.valueAxis = new QValueAxis(result.chart);
+    result.valueAxis->setLabelFormat(format);
+    result.valueAxis->setMin(0);
+    result.chart->addAxis(result.timeAxis, Qt::AlignBottom);
+    result.chart->addAxis(result.valueAxis, Qt::AlignLeft);
+    series->attachAxis(result.timeAxis);
+    series->attachAxis(result.valueAxis);
+
+    auto *view = new QChartView(result.chart, this); // the view owns the chart
+    view->setRenderHint(QPainter::Antialiasing);
+    view->setMinimumHeight(140);
+    layout()->addWidget(view);
+    return result;
+}
+
+void ChartsView::updateAxes()
+{
+    const QDateTime now = QDateTime::currentDateTime();
+    for (const Chart &chart : std::as_const(m_charts)) {
+        chart.timeAxis->setRange(now.addSecs(-60 * VisibleMinutes), now);
+        const double top = m_model->maxValue(chart.column);
+        // A little headroom, rounded up so the labels stay whole numbers.
+        chart.valueAxis->setMax(std::max(5.0, std::ceil(top * 1.15)));
+    }
+}
+
+} // namespace sse::ui

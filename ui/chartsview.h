@@ -1,0 +1,40 @@
+#pragma once
+
+#include <QWidget>
+
+class QChart;
+class QDateTimeAxis;
+class QValueAxis;
+
+namespace sse::ui {
+
+class StatsHistoryModel;
+
+// Events per second and connected clients over the last minutes, drawn from a
+// StatsHistoryModel through Qt Charts model mappers.
+class ChartsView : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit ChartsView(StatsHistoryModel *model, QWidget *parent = nullptr);
+
+    static constexpr int VisibleMinutes = 5;
+
+private:
+    struct Chart
+    {
+        QChart *chart = nullptr;
+        QDateTimeAxis *timeAxis = nullptr;
+        QValueAxis *valueAxis = nullptr;
+        int column = 0;
+    };
+
+    Chart addChart(const QString &title, int column, const QString &format);
+    void updateAxes();
+
+    StatsHistoryModel *m_model;
+    QList<Chart> m_charts;
+};
+
+} // namespace sse::ui

@@ -1,0 +1,141 @@
+#include "clientsview.h"
+
+#include "models/clientsmodel.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenu>
+#include <QPushButton>
+#include <QSortFilterProxyModel>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace sse::ui {
+
+ClientsView::ClientsView(ClientsModel *model, QWidget *parent)
+    : QWidget(parent)
+    , m_model(model)
+    , m_proxy(new QSortFilterProxyModel(this))
+    , m_table(new QTableView(this))
+    , m_filter(new QLineEdit(this))
+    , m_disconnect(new QPushButton(tr("Disconnect"), this))
+    , m_sendTo(new QPushButton(tr("Send to this client…"), this))
+    , m_copy(new QPushButton(tr("Copy details"), this))
+{
+    m_table->setObjectName(QStringLiteral("clientsTable"));
+    m_filter->setObjectName(QStringLiteral("clientsFilter"));
+    m_disconnect->setObjectName(QStringLiteral("disconnectButton"));
+    m_sendTo->setObjectName(QStringLiteral("sendToClientButton"));
+    m_copy->setObjectName(QStringLiteral("copyClientButton"));
+
+    m_proxy->setSourceModel(model);
+    m_proxy->setSortRole(ClientsModel::SortRole);
+    m_proxy->setFilterKeyColumn(-1);
+    m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    m_table->setModel(m_proxy);
+    m_table->setSortingEnabled(true);
+    m_table->sortByColumn(ClientsModel::IdColumn, Qt::AscendingOrder);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setAlternatingRowColors(true);
+    m_table->setContextMenuPolicy(Qt::CustomContextMenu);
+    m_table->verticalHeader()->hide();
+    // Fixed row heights and no content-based column sizing: cheap to lay out under load.
+    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_filter->setPlaceholderText(tr("Filter by address, browser, OS, channel…"));
+    m_filter->setClearButtonEnabled(true);
+
+    auto *bar = new QHBoxLayout;
+    bar->addWidget(new QLabel(tr("<b>Connected clients</b>"), this));
+    bar->addWidget(m_filter, 1);
+    bar->addWidget(m_disconnect);
+    bar->addWidget(m_sendTo);
+    bar->addWidget(m_copy);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addLayout(bar);
+    layout->addWidget(m_table);
+
+    connect(m_filter, &QLineEdit::textChanged, this, &ClientsView::setFilterText);
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
+        updateActions();
+        emit selectionChanged(selectedClientIds());
+    });
+    // Rows leaving the model change the selection without a selectionChanged of our own.
+    connect(m_proxy, &QAbstractItemModel::rowsRemoved, this, &ClientsView::updateActions);
+    connect(m_disconnect, &QPushButton::clicked, this, [this] {
+        const QList<quint64> ids = selectedClientIds();
+        if (!ids.isEmpty())
+            emit disconnectRequested(ids);
+    });
+    connect(m_sendTo, &QPushButton::clicked, this, [this] {
+        const QList<quint64> ids = selectedClientIds();
+        if (!ids.isEmpty())
+            emit sendToClientsRequested(ids);
+    });
+    connect(m_copy, &QPushButton::clicked, this, &ClientsView::copySelectedDetails);
+    connect(m_table, &QTableView::customContextMenuRequested, this, [this](const QPoint &pos) {
+        if (selectedClientIds().isEmpty())
+            return;
+        QMenu menu(this);
+        menu.addAction(m_disconnect->text(), m_disconnect, &QPushButton::click);
+        menu.addAction(m_sendTo->text(), m_sendTo, &QPushButton::click);
+        menu.addAction(m_copy->text(), m_copy, &QPushButton::click);
+        menu.exec(m_table->viewport()->mapToGlobal(pos));
+    });
+    updateActions();
+}
+
+QList<quint64> ClientsView::selectedClientIds() const
+{
+    QList<quint64> ids;
+    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    for (const QModelIndex &index : rows)
+        ids.append(index.data(ClientsModel::ClientIdRole).toULongLong());
+    std::sort(ids.begin(), ids.end());
+    return ids;
+}
+
+void ClientsView::selectClient(quint64 clientId)
+{
+    const int sourceRow = m_model->rowOfClient(clientId);
+    if (sourceRow < 0)
+        return;
+    const QModelIndex index = m_proxy->mapFromSource(m_model->index(sourceRow, 0));
+    m_table->selectionModel()->select(index, QItemSelectionModel::ClearAndSelect |
+                                                 QItemSelectionModel::Rows);
+    m_table->setCurrentIndex(index);
+}
+
+void ClientsView::setFilterText(const QString &text)
+{
+    if (m_filter->text() != text)
+        m_filter->setText(text);
+    m_proxy->setFilterFixedString(text);
+}
+
+void ClientsView::copySelectedDetails()
+{
+    QStringList blocks;
+    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    for (const QModelIndex &index : rows)
+        blocks.append(m_model->details(m_proxy->mapToSource(index).row()));
+    if (!blocks.isEmpty())
+        QApplication::clipboard()->setText(blocks.join(QStringLiteral("\n\n")));
+}
+
+void ClientsView::updateActions()
+{
+    const int selected = int(m_table->selectionModel()->selectedRows().size());
+    m_disconnect->setEnabled(selected > 0);
+    m_sendTo->setEnabled(selected > 0);
+    m_copy->setEnabled(selected > 0);
+    m_sendTo->setText(selected > 1 ? tr("Send to these clients…") : tr("Send to this client…"));
+}
+
+} // namespace sse::ui

@@ -1,0 +1,260 @@
+#include "clientsmodel.h"
+
+#include "formatting.h"
+
+#include <QColor>
+#include <QSet>
+
+#include <algorithm>
+
+namespace sse::ui {
+
+ClientsModel::ClientsModel(QObject *parent)
+    : QAbstractTableModel(parent)
+{}
+
+int ClientsModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+int ClientsModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+bool ClientsModel::isNearLimit(const ClientInfo &info) const
+{
+    return m_maxQueueBytes > 0 &&
+           double(info.queuedBytes) >= NearLimitFraction * double(m_maxQueueBytes);
+}
+
+QVariant ClientsModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const Row &row = m_rows.at(index.row());
+    const ClientInfo &info = row.info;
+    const qint64 connectedSeconds =
+        info.connectedSince.isValid() ? info.connectedSince.secsTo(m_now) : 0;
+    switch (role) {
+    case ClientIdRole:
+        return info.id;
+    case NearLimitRole:
+        return isNearLimit(info);
+    case Qt::BackgroundRole:
+        if (index.column() == QueuedColumn && isNearLimit(info))
+            return info.queuedBytes >= m_maxQueueBytes * 8 / 10 ? QColor(255, 160, 160)
+                                                                : QColor(255, 230, 150);
+        return {};
+    case Qt::ToolTipRole:
+        if (index.column() == BrowserColumn || index.column() == OsColumn)
+            return info.userAgent;
+        if (index.column() == QueuedColumn)
+            return tr("%1 of %2 bytes queued before the client is dropped as slow")
+                .arg(info.queuedBytes)
+                .arg(m_maxQueueBytes);
+        return {};
+    case Qt::TextAlignmentRole:
+        switch (index.column()) {
+        case IdColumn:
+        case EventsColumn:
+        case BytesColumn:
+        case QueuedColumn:
+            return int(Qt::AlignRight | Qt::AlignVCenter);
+        default:
+            return {};
+        }
+    case SortRole:
+        switch (index.column()) {
+        case IdColumn:
+            return info.id;
+        case ConnectedForColumn:
+            return connectedSeconds;
+        case EventsColumn:
+            return info.eventsSent;
+        case BytesColumn:
+            return info.bytesSent;
+        case QueuedColumn:
+            return info.queuedBytes;
+        default:
+            return data(index, Qt::DisplayRole);
+        }
+    case Qt::DisplayRole:
+        switch (index.column()) {
+        case IdColumn:
+            return info.id;
+        case AddressColumn:
+            return info.remoteAddress;
+        case BrowserColumn:
+            return row.agent.browser;
+        case OsColumn:
+            return row.agent.os;
+        case ChannelsColumn:
+            return info.channels.join(QStringLiteral(", "));
+        case ConnectedForColumn:
+            return formatDuration(connectedSeconds);
+        case EventsColumn:
+            return info.eventsSent;
+        case BytesColumn:
+            return formatBytes(qint64(info.bytesSent));
+        case QueuedColumn:
+            return formatBytes(info.queuedBytes);
+        case LastEventIdColumn:
+            return info.lastEventId;
+        }
+        return {};
+    default:
+        return {};
+    }
+}
+
+QVariant ClientsModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    switch (section) {
+    case IdColumn:
+        return tr("Id");
+    case AddressColumn:
+        return tr("Remote address");
+    case BrowserColumn:
+        return tr("Browser");
+    case OsColumn:
+        return tr("OS");
+    case ChannelsColumn:
+        return tr("Channels");
+    case ConnectedForColumn:
+        return tr("Connected for");
+    case EventsColumn:
+        return tr("Events");
+    case BytesColumn:
+        return tr("Bytes sent");
+    case QueuedColumn:
+        return tr("Queued");
+    case LastEventIdColumn:
+        return tr("Last event id");
+    }
+    return {};
+}
+
+void ClientsModel::applySnapshot(const ServerSnapshot &snapshot)
+{
+    m_now = QDateTime::currentDateTime();
+    const QSet<quint64> departed(snapshot.disconnected.cbegin(), snapshot.disconnected.cend());
+
+    // A client that came and went within one batch never shows up.
+    QList<Row> arrived;
+    for (const ClientInfo &info : snapshot.connected) {
+        if (!departed.contains(info.id) && !m_rowById.contains(info.id))
+            arrived.append(Row{info, parseUserAgent(info.userAgent)});
+    }
+    removeClients(snapshot.disconnected);
+    if (!arrived.isEmpty()) {
+        const int first = int(m_rows.size());
+        beginInsertRows({}, first, first + int(arrived.size()) - 1);
+        for (Row &row : arrived) {
+            m_rowById.insert(row.info.id, int(m_rows.size()));
+            m_rows.append(std::move(row));
+        }
+        endInsertRows();
+    }
+
+    int firstChanged = int(m_rows.size());
+    int lastChanged = -1;
+    for (const ClientCounters &counters : snapshot.counters) {
+        const int row = m_rowById.value(counters.id, -1);
+        if (row < 0)
+            continue;
+        ClientInfo &info = m_rows[row].info;
+        info.eventsSent = counters.eventsSent;
+        info.bytesSent = counters.bytesSent;
+        info.queuedBytes = counters.queuedBytes;
+        info.lastEventId = counters.lastEventId;
+        firstChanged = std::min(firstChanged, row);
+        lastChanged = std::max(lastChanged, row);
+    }
+    if (lastChanged >= 0)
+        emit dataChanged(index(firstChanged, EventsColumn), index(lastChanged, LastEventIdColumn));
+}
+
+void ClientsModel::removeClients(const QList<quint64> &clientIds)
+{
+    QList<int> rows;
+    for (const quint64 id : clientIds) {
+        const int row = m_rowById.value(id, -1);
+        if (row >= 0)
+            rows.append(row);
+    }
+    if (rows.isEmpty())
+        return;
+    std::sort(rows.begin(), rows.end());
+    rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+    // From the back, one removal per contiguous run, so earlier rows keep their numbers.
+    qsizetype end = rows.size();
+    while (end > 0) {
+        qsizetype start = end - 1;
+        while (start > 0 && rows.at(start - 1) == rows.at(start) - 1)
+            --start;
+        const int firstRow = rows.at(start);
+        const int lastRow = rows.at(end - 1);
+        beginRemoveRows({}, firstRow, lastRow);
+        m_rows.remove(firstRow, lastRow - firstRow + 1);
+        endRemoveRows();
+        end = start;
+    }
+    rebuildIndex();
+}
+
+void ClientsModel::rebuildIndex()
+{
+    m_rowById.clear();
+    for (int row = 0; row < m_rows.size(); ++row)
+        m_rowById.insert(m_rows.at(row).info.id, row);
+}
+
+void ClientsModel::clear()
+{
+    if (m_rows.isEmpty())
+        return;
+    beginRemoveRows({}, 0, int(m_rows.size()) - 1);
+    m_rows.clear();
+    m_rowById.clear();
+    endRemoveRows();
+}
+
+void ClientsModel::refreshDurations(const QDateTime &now)
+{
+    m_now = now;
+    if (!m_rows.isEmpty())
+        emit dataChanged(index(0, ConnectedForColumn),
+                         index(int(m_rows.size()) - 1, ConnectedForColumn));
+}
+
+void ClientsModel::setMaxQueueBytes(qint64 bytes)
+{
+    m_maxQueueBytes = bytes;
+    if (!m_rows.isEmpty())
+        emit dataChanged(index(0, QueuedColumn), index(int(m_rows.size()) - 1, QueuedColumn));
+}
+
+QString ClientsModel::details(int row) const
+{
+    const ClientInfo &info = m_rows.at(row).info;
+    const UserAgentInfo &agent = m_rows.at(row).agent;
+    QStringList lines;
+    lines << tr("Client %1").arg(info.id) << tr("Remote address: %1").arg(info.remoteAddress)
+          << tr("User agent: %1").arg(info.userAgent)
+          << tr("Browser: %1, OS: %2")
+                 .arg(agent.browser, agent.os.isEmpty() ? tr("unknown") : agent.os)
+          << tr("Channels: %1").arg(info.channels.join(QStringLiteral(", ")))
+          << tr("Connected since: %1").arg(info.connectedSince.toUTC().toString(Qt::ISODate))
+          << tr("Events sent: %1, bytes sent: %2, queued bytes: %3")
+                 .arg(info.eventsSent)
+                 .arg(info.bytesSent)
+                 .arg(info.queuedBytes)
+          << tr("Last event id: %1").arg(info.lastEventId);
+    return lines.join(QLatin1Char('\n'));
+}
+
+} // namespace sse::ui

@@ -1,0 +1,79 @@
+#pragma once
+
+#include "servertypes.h"
+#include "useragent.h"
+
+#include <QAbstractTableModel>
+#include <QDateTime>
+#include <QHash>
+
+namespace sse::ui {
+
+// The connected subscribers. Applies a whole ServerSnapshot at once: one insert for all new
+// clients, one remove per contiguous run of departed ones, one dataChanged for the counters.
+class ClientsModel : public QAbstractTableModel
+{
+    Q_OBJECT
+
+public:
+    enum Column {
+        IdColumn,
+        AddressColumn,
+        BrowserColumn,
+        OsColumn,
+        ChannelsColumn,
+        ConnectedForColumn,
+        EventsColumn,
+        BytesColumn,
+        QueuedColumn,
+        LastEventIdColumn,
+        ColumnCount
+    };
+    enum Role {
+        ClientIdRole = Qt::UserRole + 1,
+        SortRole,      // numbers as numbers, so sorting by bytes or duration is right
+        NearLimitRole, // true when the queued bytes approach the slow-consumer limit
+    };
+
+    // From this fraction of the limit on, the queued bytes are highlighted.
+    static constexpr double NearLimitFraction = 0.5;
+
+    explicit ClientsModel(QObject *parent = nullptr);
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const override;
+
+    void applySnapshot(const sse::ServerSnapshot &snapshot);
+    // Every client left (the server stopped).
+    void clear();
+    // The "connected for" column moves with the clock; one dataChanged for the whole column.
+    void refreshDurations(const QDateTime &now = QDateTime::currentDateTime());
+    void setMaxQueueBytes(qint64 bytes);
+    qint64 maxQueueBytes() const { return m_maxQueueBytes; }
+
+    ClientInfo client(int row) const { return m_rows.at(row).info; }
+    int rowOfClient(quint64 clientId) const { return m_rowById.value(clientId, -1); }
+    // The multi-line text "Copy details" puts on the clipboard.
+    QString details(int row) const;
+
+private:
+    struct Row
+    {
+        ClientInfo info;
+        UserAgentInfo agent;
+    };
+
+    bool isNearLimit(const ClientInfo &info) const;
+    void removeClients(const QList<quint64> &clientIds);
+    void rebuildIndex();
+
+    QList<Row> m_rows;
+    QHash<quint64, int> m_rowById;
+    qint64 m_maxQueueBytes = 4 * 1024 * 1024;
+    QDateTime m_now = QDateTime::currentDateTime();
+};
+
+} // namespace sse::ui

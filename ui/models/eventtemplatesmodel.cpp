@@ -1,0 +1,109 @@
+#include "eventtemplatesmodel.h"
+
+#include <QVariantMap>
+
+#include <algorithm>
+
+namespace sse::ui {
+
+EventTemplatesModel::EventTemplatesModel(QObject *parent)
+    : QAbstractListModel(parent)
+{}
+
+int EventTemplatesModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_templates.size());
+}
+
+QVariant EventTemplatesModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const Template &entry = m_templates.at(index.row());
+    switch (role) {
+    case Qt::DisplayRole:
+    case Qt::EditRole:
+        return entry.name;
+    case Qt::ToolTipRole:
+    case DataRole:
+        return entry.event.data;
+    case EventTypeRole:
+        return entry.event.event;
+    default:
+        return {};
+    }
+}
+
+int EventTemplatesModel::rowOfName(const QString &name) const
+{
+    for (int row = 0; row < m_templates.size(); ++row) {
+        if (m_templates.at(row).name == name)
+            return row;
+    }
+    return -1;
+}
+
+int EventTemplatesModel::saveTemplate(const QString &name, const SseEvent &event)
+{
+    if (const int existing = rowOfName(name); existing >= 0) {
+        m_templates[existing].event = event;
+        emit dataChanged(index(existing), index(existing));
+        return existing;
+    }
+    const auto position = std::lower_bound(m_templates.cbegin(), m_templates.cend(), name,
+                                           [](const Template &entry, const QString &key) {
+                                               return entry.name.localeAwareCompare(key) < 0;
+                                           });
+    const int row = int(position - m_templates.cbegin());
+    beginInsertRows({}, row, row);
+    m_templates.insert(row, Template{name, event});
+    endInsertRows();
+    return row;
+}
+
+void EventTemplatesModel::removeTemplate(int row)
+{
+    if (row < 0 || row >= m_templates.size())
+        return;
+    beginRemoveRows({}, row, row);
+    m_templates.removeAt(row);
+    endRemoveRows();
+}
+
+QVariantList EventTemplatesModel::toVariant() const
+{
+    QVariantList list;
+    for (const Template &entry : m_templates) {
+        list.append(QVariantMap{{QStringLiteral("name"), entry.name},
+                                {QStringLiteral("event"), entry.event.event},
+                                {QStringLiteral("id"), entry.event.id},
+                                {QStringLiteral("data"), entry.event.data},
+                                {QStringLiteral("retry"), entry.event.retry},
+                                {QStringLiteral("channel"), entry.event.channel}});
+    }
+    return list;
+}
+
+void EventTemplatesModel::fromVariant(const QVariantList &list)
+{
+    beginResetModel();
+    m_templates.clear();
+    for (const QVariant &item : list) {
+        const QVariantMap map = item.toMap();
+        const QString name = map.value(QStringLiteral("name")).toString();
+        if (name.isEmpty() || rowOfName(name) >= 0)
+            continue;
+        m_templates.append(
+            Template{name, SseEvent{map.value(QStringLiteral("event")).toString(),
+                                    map.value(QStringLiteral("id")).toString(),
+                                    map.value(QStringLiteral("data")).toString(),
+                                    map.value(QStringLiteral("retry")).toString(),
+                                    map.value(QStringLiteral("channel")).toString()}});
+    }
+    std::sort(m_templates.begin(), m_templates.end(), [](const Template &a, const Template &b) {
+        return a.name.localeAwareCompare(b.name) < 0;
+    });
+    endResetModel();
+}
+
+} // namespace sse::ui

@@ -1,0 +1,43 @@
+#pragma once
+
+#include "sseevent.h"
+
+#include <QAbstractListModel>
+#include <QVariantList>
+
+namespace sse::ui {
+
+// Named events the operator saved in the composer, kept sorted by name; stored in QSettings
+// through toVariant()/fromVariant().
+class EventTemplatesModel : public QAbstractListModel
+{
+    Q_OBJECT
+
+public:
+    enum Role { EventTypeRole = Qt::UserRole + 1, DataRole };
+
+    struct Template
+    {
+        QString name;
+        SseEvent event;
+    };
+
+    explicit EventTemplatesModel(QObject *parent = nullptr);
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+
+    // Adds the template, or replaces the one of the same name. Returns its row.
+    int saveTemplate(const QString &name, const sse::SseEvent &event);
+    void removeTemplate(int row);
+    const Template &templateAt(int row) const { return m_templates.at(row); }
+    int rowOfName(const QString &name) const;
+
+    QVariantList toVariant() const;
+    void fromVariant(const QVariantList &list);
+
+private:
+    QList<Template> m_templates;
+};
+
+} // namespace sse::ui

@@ -1,0 +1,164 @@
+#include "serverbar.h"
+
+#include "models/formatting.h"
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+namespace sse::ui {
+
+ServerBar::ServerBar(QWidget *parent)
+    : QWidget(parent)
+    , m_startStop(new QPushButton(tr("Start"), this))
+    , m_bind(new QComboBox(this))
+    , m_port(new QSpinBox(this))
+    , m_status(new QLabel(this))
+    , m_clients(new QLabel(this))
+    , m_rate(new QLabel(this))
+    , m_error(new QLabel(this))
+{
+    m_startStop->setObjectName(QStringLiteral("startStopButton"));
+    m_bind->setObjectName(QStringLiteral("bindChoice"));
+    m_port->setObjectName(QStringLiteral("portSpinBox"));
+    m_status->setObjectName(QStringLiteral("serverStatus"));
+    m_clients->setObjectName(QStringLiteral("clientCount"));
+    m_rate->setObjectName(QStringLiteral("eventRate"));
+    m_error->setObjectName(QStringLiteral("serverError"));
+
+    m_port->setRange(0, 65535);
+    m_port->setToolTip(tr("TCP port; 0 picks a free one"));
+    m_bind->setToolTip(tr("Which network the server can be reached from"));
+    fillBindChoices();
+    auto *settings = new QPushButton(tr("Settings…"), this);
+    settings->setObjectName(QStringLiteral("settingsButton"));
+
+    // A failed start must be impossible to miss, not a line on stderr.
+    m_error->setWordWrap(true);
+    m_error->setStyleSheet(QStringLiteral(
+        "QLabel { background: #fdd; color: #800; border: 1px solid #c66; padding: 4px; }"));
+    m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_error->hide();
+
+    auto *row = new QHBoxLayout;
+    row->addWidget(m_startStop);
+    row->addWidget(new QLabel(tr("Listen on:"), this));
+    row->addWidget(m_bind);
+    row->addWidget(new QLabel(tr("Port:"), this));
+    row->addWidget(m_port);
+    row->addWidget(settings);
+    row->addSpacing(12);
+    row->addWidget(m_status, 1);
+    row->addWidget(m_clients);
+    row->addWidget(m_rate);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(6, 6, 6, 0);
+    layout->addLayout(row);
+    layout->addWidget(m_error);
+
+    connect(m_startStop, &QPushButton::clicked, this, [this] {
+        if (m_state == State::Stopped)
+            emit startRequested();
+        else
+            emit stopRequested();
+    });
+    connect(settings, &QPushButton::clicked, this, &ServerBar::settingsRequested);
+    setState(State::Stopped);
+    updateStats({}, 0);
+}
+
+void ServerBar::fillBindChoices()
+{
+    m_bind->clear();
+    m_bind->addItem(tr("This computer only"), BindChoice().toSetting());
+    BindChoice all;
+    all.mode = BindChoice::Mode::AllInterfaces;
+    m_bind->addItem(tr("All interfaces"), all.toSetting());
+    for (const LanAddress &lan : lanAddresses()) {
+        BindChoice one;
+        one.mode = BindChoice::Mode::OneInterface;
+        one.interfaceName = lan.interfaceName;
+        if (m_bind->findData(one.toSetting()) < 0)
+            m_bind->addItem(tr("%1 (%2)").arg(lan.humanName, lan.address.toString()),
+                            one.toSetting());
+    }
+}
+
+void ServerBar::setBindChoice(const BindChoice &choice)
+{
+    int row = m_bind->findData(choice.toSetting());
+    if (row < 0) {
+        // An interface that is down now, or a --bind address: still offer exactly that.
+        const QString label = choice.mode == BindChoice::Mode::OneInterface
+                                  ? tr("%1 (not connected)").arg(choice.interfaceName)
+                                  : choice.address.toString();
+        m_bind->addItem(label, choice.toSetting());
+        row = m_bind->count() - 1;
+    }
+    m_bind->setCurrentIndex(row);
+}
+
+BindChoice ServerBar::bindChoice() const
+{
+    return BindChoice::fromSetting(m_bind->currentData().toString());
+}
+
+void ServerBar::setPort(quint16 port)
+{
+    m_port->setValue(port);
+}
+
+quint16 ServerBar::port() const
+{
+    return quint16(m_port->value());
+}
+
+void ServerBar::setState(State state, const QString &url)
+{
+    m_state = state;
+    m_startStop->setText(state == State::Stopped ? tr("Start") : tr("Stop"));
+    m_startStop->setEnabled(state != State::Starting);
+    m_bind->setEnabled(state == State::Stopped);
+    m_port->setEnabled(state == State::Stopped);
+    switch (state) {
+    case State::Stopped:
+        m_status->setText(tr("Stopped"));
+        break;
+    case State::Starting:
+        m_error->hide();
+        m_status->setText(tr("Starting…"));
+        break;
+    case State::Running:
+        m_error->hide();
+        m_status->setText(tr("Running at %1").arg(url));
+        m_status->setProperty("url", url);
+        break;
+    }
+}
+
+void ServerBar::showError(const QString &message)
+{
+    m_error->setText(tr("The server could not start: %1").arg(message));
+    m_error->show();
+}
+
+QString ServerBar::errorText() const
+{
+    return m_error->isVisible() || !m_error->isHidden() ? m_error->text() : QString();
+}
+
+void ServerBar::updateStats(const ServerStats &stats, double eventsPerSecond)
+{
+    if (m_state == State::Running) {
+        m_status->setText(
+            tr("Running at %1 — up %2")
+                .arg(m_status->property("url").toString(), formatDuration(stats.uptimeSeconds)));
+    }
+    m_clients->setText(tr("%n client(s)", nullptr, stats.clients));
+    m_rate->setText(tr("%1 events/s").arg(eventsPerSecond, 0, 'f', 1));
+}
+
+} // namespace sse::ui

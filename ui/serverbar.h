@@ -1,0 +1,56 @@
+#pragma once
+
+#include "bindchoice.h"
+#include "servertypes.h"
+
+#include <QWidget>
+
+class QComboBox;
+class QLabel;
+class QPushButton;
+class QSpinBox;
+
+namespace sse::ui {
+
+// The strip at the top: start/stop, where to listen, the port, and how the server is doing.
+// It only shows and asks; MainWindow talks to the ServerController.
+class ServerBar : public QWidget
+{
+    Q_OBJECT
+
+public:
+    enum class State { Stopped, Starting, Running };
+
+    explicit ServerBar(QWidget *parent = nullptr);
+
+    void setBindChoice(const sse::ui::BindChoice &choice);
+    BindChoice bindChoice() const;
+    void setPort(quint16 port);
+    quint16 port() const;
+
+    void setState(State state, const QString &url = {});
+    State state() const { return m_state; }
+    // A start failure (port in use, address not available): shown until the next start.
+    void showError(const QString &message);
+    QString errorText() const;
+    void updateStats(const sse::ServerStats &stats, double eventsPerSecond);
+
+signals:
+    void startRequested();
+    void stopRequested();
+    void settingsRequested();
+
+private:
+    void fillBindChoices();
+
+    State m_state = State::Stopped;
+    QPushButton *m_startStop;
+    QComboBox *m_bind;
+    QSpinBox *m_port;
+    QLabel *m_status;
+    QLabel *m_clients;
+    QLabel *m_rate;
+    QLabel *m_error;
+};
+
+} // namespace sse::ui

@@ -1,0 +1,84 @@
+#include "settingsdialog.h"
+
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSpinBox>
+
+namespace sse::ui {
+
+namespace {
+
+QSpinBox *spinBox(QWidget *parent, int minimum, int maximum, int value, const QString &suffix)
+{
+    auto *box = new QSpinBox(parent);
+    box->setRange(minimum, maximum);
+    box->setValue(value);
+    box->setSuffix(suffix);
+    return box;
+}
+
+} // namespace
+
+SettingsDialog::SettingsDialog(const DashboardSettings &settings, QWidget *parent)
+    : QDialog(parent)
+    , m_settings(settings)
+{
+    setWindowTitle(tr("Server settings"));
+    const ServerConfig &server = settings.server;
+    m_heartbeat = spinBox(this, 1, 3600, server.heartbeatSeconds, tr(" s"));
+    m_history = spinBox(this, 0, 1000000, server.historySize, tr(" events"));
+    m_maxQueueKiB = spinBox(this, 1, 1024 * 1024, int(server.maxQueueBytes / 1024), tr(" KiB"));
+    m_maxClients = spinBox(this, 1, 1000000, server.maxClients, QString());
+    m_idleTimeout = spinBox(this, 1, 3600, server.idleTimeoutSeconds, tr(" s"));
+    m_maxBodyKiB = spinBox(this, 1, 256 * 1024, int(server.maxBodyBytes / 1024), tr(" KiB"));
+    m_token = new QLineEdit(server.token, this);
+    m_subscriberToken = new QLineEdit(server.subscriberToken, this);
+    m_subscriberToken->setPlaceholderText(tr("none: anyone may subscribe"));
+    m_logRows = spinBox(this, 100, 1000000, settings.logMaxRows, tr(" rows"));
+    m_sendHistory = spinBox(this, 1, 1000, settings.sendHistorySize, tr(" sends"));
+    auto *newToken = new QPushButton(tr("New"), this);
+    connect(newToken, &QPushButton::clicked, this, [this] { m_token->setText(generateToken()); });
+    auto *tokenRow = new QHBoxLayout;
+    tokenRow->addWidget(m_token, 1);
+    tokenRow->addWidget(newToken);
+
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+    connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    auto *form = new QFormLayout(this);
+    form->addRow(tr("Heartbeat every:"), m_heartbeat);
+    form->addRow(tr("History for replay:"), m_history);
+    form->addRow(tr("Slow-consumer limit:"), m_maxQueueKiB);
+    form->addRow(tr("Most clients:"), m_maxClients);
+    form->addRow(tr("Request timeout:"), m_idleTimeout);
+    form->addRow(tr("Largest publish body:"), m_maxBodyKiB);
+    form->addRow(tr("Publish token:"), tokenRow);
+    form->addRow(tr("Subscriber token:"), m_subscriberToken);
+    form->addRow(tr("Traffic log keeps:"), m_logRows);
+    form->addRow(tr("Recent sends kept:"), m_sendHistory);
+    form->addRow(buttons);
+}
+
+DashboardSettings SettingsDialog::settings() const
+{
+    DashboardSettings result = m_settings;
+    ServerConfig &server = result.server;
+    server.heartbeatSeconds = m_heartbeat->value();
+    server.historySize = m_history->value();
+    server.maxQueueBytes = qint64(m_maxQueueKiB->value()) * 1024;
+    server.maxClients = m_maxClients->value();
+    server.idleTimeoutSeconds = m_idleTimeout->value();
+    server.maxBodyBytes = qint64(m_maxBodyKiB->value()) * 1024;
+    server.token = m_token->text().trimmed();
+    if (server.token.isEmpty())
+        server.token = generateToken();
+    server.subscriberToken = m_subscriberToken->text().trimmed();
+    result.logMaxRows = m_logRows->value();
+    result.sendHistorySize = m_sendHistory->value();
+    return result;
+}
+
+} // namespace sse::ui

@@ -1,0 +1,37 @@
+#pragma once
+
+#include "dashboardsettings.h"
+
+#include <QDialog>
+
+class QLineEdit;
+class QSpinBox;
+
+namespace sse::ui {
+
+// The settings that rarely change: heartbeat, history, limits, tokens, log and history sizes.
+// They apply at the next (re)start of the server.
+class SettingsDialog : public QDialog
+{
+    Q_OBJECT
+
+public:
+    SettingsDialog(const DashboardSettings &settings, QWidget *parent = nullptr);
+
+    DashboardSettings settings() const;
+
+private:
+    DashboardSettings m_settings;
+    QSpinBox *m_heartbeat;
+    QSpinBox *m_history;
+    QSpinBox *m_maxQueueKiB;
+    QSpinBox *m_maxClients;
+    QSpinBox *m_idleTimeout;
+    QSpinBox *m_maxBodyKiB;
+    QLineEdit *m_token;
+    QLineEdit *m_subscriberToken;
+    QSpinBox *m_logRows;
+    QSpinBox *m_sendHistory;
+};
+
+} // namespace sse::ui

@@ -1,0 +1,41 @@
+#pragma once
+
+#include <QStringList>
+#include <QWidget>
+
+class QButtonGroup;
+class QLabel;
+class QLineEdit;
+class QVBoxLayout;
+
+namespace sse::ui {
+
+class QrCodeWidget;
+
+// How others reach the server: the URLs a device on the LAN can open (each with a copy
+// button), a QR code of the chosen one, and the publish token.
+class SharePanel : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit SharePanel(QWidget *parent = nullptr);
+
+    // An empty list means the server is not running.
+    void setUrls(const QStringList &urls);
+    QStringList urls() const { return m_urls; }
+    void setToken(const QString &token);
+    QString chosenUrl() const;
+    void chooseUrl(int index);
+    QrCodeWidget *qrCode() const { return m_qrCode; }
+
+private:
+    QStringList m_urls;
+    QVBoxLayout *m_urlRows;
+    QButtonGroup *m_urlChoice;
+    QLabel *m_hint;
+    QrCodeWidget *m_qrCode;
+    QLineEdit *m_token;
+};
+
+} // namespace sse::ui

@@ -1,0 +1,250 @@
+#include "trafficlogview.h"
+
+#include "models/logexport.h"
+#include "models/trafficfiltermodel.h"
+#include "models/trafficlogmodel.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QFile>
+#include <QFileDialog>
+#include <QFontDatabase>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QIntValidator>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenu>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSaveFile>
+#include <QScrollBar>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QTableView>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace sse::ui {
+
+namespace {
+
+constexpr int MaxKnownEventTypes = 256;
+
+} // namespace
+
+TrafficLogView::TrafficLogView(TrafficLogModel *model, QWidget *parent)
+    : QWidget(parent)
+    , m_model(model)
+    , m_filter(new TrafficFilterModel(this))
+    , m_splitter(new QSplitter(Qt::Vertical, this))
+    , m_table(new QTableView(m_splitter))
+    , m_details(new QPlainTextEdit(m_splitter))
+    , m_text(new QLineEdit(this))
+    , m_eventType(new QComboBox(this))
+    , m_client(new QLineEdit(this))
+    , m_direction(new QComboBox(this))
+    , m_follow(new QCheckBox(tr("Follow"), this))
+    , m_pause(new QCheckBox(tr("Pause"), this))
+    , m_maxRows(new QSpinBox(this))
+    , m_count(new QLabel(this))
+{
+    m_splitter->setObjectName(QStringLiteral("logSplitter"));
+    m_table->setObjectName(QStringLiteral("trafficTable"));
+    m_details->setObjectName(QStringLiteral("trafficDetails"));
+    m_text->setObjectName(QStringLiteral("logTextFilter"));
+    m_eventType->setObjectName(QStringLiteral("logEventTypeFilter"));
+    m_client->setObjectName(QStringLiteral("logClientFilter"));
+    m_direction->setObjectName(QStringLiteral("logDirectionFilter"));
+    m_follow->setObjectName(QStringLiteral("logFollow"));
+    m_pause->setObjectName(QStringLiteral("logPause"));
+    m_maxRows->setObjectName(QStringLiteral("logMaxRows"));
+
+    m_filter->setSourceModel(model);
+    m_table->setModel(m_filter);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->setWordWrap(false);
+    m_table->verticalHeader()->hide();
+    // Under a flood thousands of rows arrive each second: fixed row heights and fixed column
+    // widths keep each batch from triggering a relayout of every row.
+    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 4);
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+    const int digit = m_table->fontMetrics().horizontalAdvance(QLatin1Char('0'));
+    m_table->setColumnWidth(TrafficLogModel::TimeColumn, digit * 14);
+    m_table->setColumnWidth(TrafficLogModel::DirectionColumn, digit * 9);
+    m_table->setColumnWidth(TrafficLogModel::ClientColumn, digit * 7);
+    m_table->setColumnWidth(TrafficLogModel::EventTypeColumn, digit * 13);
+    m_table->setColumnWidth(TrafficLogModel::IdColumn, digit * 8);
+    m_table->setColumnWidth(TrafficLogModel::SizeColumn, digit * 10);
+    m_details->setReadOnly(true);
+    m_details->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_details->setPlaceholderText(tr("The raw bytes of the selected row"));
+    m_splitter->addWidget(m_table);
+    m_splitter->addWidget(m_details);
+    m_splitter->setStretchFactor(0, 4);
+    m_splitter->setStretchFactor(1, 1);
+
+    m_text->setPlaceholderText(tr("Search…"));
+    m_text->setClearButtonEnabled(true);
+    m_eventType->setEditable(true);
+    m_eventType->setInsertPolicy(QComboBox::NoInsert);
+    m_eventType->addItem(QString());
+    m_eventType->lineEdit()->setPlaceholderText(tr("any type"));
+    m_client->setPlaceholderText(tr("any client"));
+    m_client->setValidator(new QIntValidator(0, std::numeric_limits<int>::max(), m_client));
+    m_client->setMaximumWidth(90);
+    m_direction->addItem(tr("Any direction"), -1);
+    m_direction->addItem(tr("In"), int(TrafficDirection::In));
+    m_direction->addItem(tr("Out"), int(TrafficDirection::Out));
+    m_direction->addItem(tr("System"), int(TrafficDirection::System));
+    m_follow->setChecked(true);
+    m_follow->setToolTip(tr("Keep the newest row in view"));
+    m_pause->setToolTip(tr("Hold new rows so the log stands still; they arrive on resume"));
+    m_maxRows->setRange(100, 1000000);
+    m_maxRows->setSingleStep(1000);
+    m_maxRows->setValue(model->maxRows());
+    m_maxRows->setPrefix(tr("keep "));
+    m_maxRows->setSuffix(tr(" rows"));
+    auto *clear = new QPushButton(tr("Clear"), this);
+    clear->setObjectName(QStringLiteral("logClear"));
+    auto *exportButton = new QToolButton(this);
+    exportButton->setObjectName(QStringLiteral("logExport"));
+    exportButton->setText(tr("Export"));
+    exportButton->setPopupMode(QToolButton::InstantPopup);
+    auto *exportMenu = new QMenu(exportButton);
+    exportMenu->addAction(tr("Whole log as NDJSON…"), this, [this] {
+        chooseExportFile(ExportFormat::Ndjson, ExportScope::Everything);
+    });
+    exportMenu->addAction(tr("Filtered rows as NDJSON…"), this, [this] {
+        chooseExportFile(ExportFormat::Ndjson, ExportScope::Filtered);
+    });
+    exportMenu->addAction(tr("Whole log as HAR…"), this,
+                          [this] { chooseExportFile(ExportFormat::Har, ExportScope::Everything); });
+    exportMenu->addAction(tr("Filtered rows as HAR…"), this,
+                          [this] { chooseExportFile(ExportFormat::Har, ExportScope::Filtered); });
+    exportButton->setMenu(exportMenu);
+
+    auto *bar = new QHBoxLayout;
+    bar->addWidget(new QLabel(tr("<b>Traffic</b>"), this));
+    bar->addWidget(m_text, 2);
+    bar->addWidget(m_eventType, 1);
+    bar->addWidget(m_client);
+    bar->addWidget(m_direction);
+    bar->addWidget(m_follow);
+    bar->addWidget(m_pause);
+    bar->addWidget(m_maxRows);
+    bar->addWidget(clear);
+    bar->addWidget(exportButton);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addLayout(bar);
+    layout->addWidget(m_splitter, 1);
+    layout->addWidget(m_count);
+
+    connect(m_text, &QLineEdit::textChanged, this, &TrafficLogView::applyFilters);
+    connect(m_eventType, &QComboBox::currentTextChanged, this, &TrafficLogView::applyFilters);
+    connect(m_client, &QLineEdit::textChanged, this, &TrafficLogView::applyFilters);
+    connect(m_direction, &QComboBox::currentIndexChanged, this, &TrafficLogView::applyFilters);
+    connect(m_pause, &QCheckBox::toggled, model, &TrafficLogModel::setPaused);
+    connect(m_maxRows, &QSpinBox::editingFinished, this,
+            [this] { m_model->setMaxRows(m_maxRows->value()); });
+    connect(clear, &QPushButton::clicked, model, &TrafficLogModel::clear);
+    connect(model, &QAbstractItemModel::rowsInserted, this,
+            [this](const QModelIndex &, int first, int last) {
+                learnEventTypes(first, last);
+                if (m_follow->isChecked())
+                    m_table->scrollToBottom();
+            });
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &TrafficLogView::showDetails);
+    const auto updateCount = [this] {
+        m_count->setText(
+            tr("%1 of %2 rows shown").arg(m_filter->rowCount()).arg(m_model->rowCount()));
+    };
+    connect(m_filter, &QAbstractItemModel::rowsInserted, this, updateCount);
+    connect(m_filter, &QAbstractItemModel::rowsRemoved, this, updateCount);
+    connect(m_filter, &QAbstractItemModel::modelReset, this, updateCount);
+    connect(m_filter, &QAbstractItemModel::layoutChanged, this, updateCount);
+    updateCount();
+}
+
+void TrafficLogView::applyFilters()
+{
+    m_filter->setTextFilter(m_text->text());
+    m_filter->setEventTypeFilter(m_eventType->currentText().trimmed());
+    m_filter->setClientFilter(m_client->text().toULongLong());
+    const int direction = m_direction->currentData().toInt();
+    m_filter->setDirectionFilter(direction < 0 ? std::nullopt
+                                               : std::optional(TrafficDirection(direction)));
+}
+
+void TrafficLogView::learnEventTypes(int first, int last)
+{
+    // New types are rare; checking a batch's rows against a set is cheap.
+    for (int row = first; row <= last && m_knownTypes.size() < MaxKnownEventTypes; ++row) {
+        const QString type = m_model->record(row).eventType;
+        if (!type.isEmpty() && !m_knownTypes.contains(type)) {
+            m_knownTypes.insert(type);
+            m_eventType->addItem(type);
+        }
+    }
+}
+
+void TrafficLogView::showDetails()
+{
+    const QModelIndex current = m_filter->mapToSource(m_table->currentIndex());
+    if (!current.isValid()) {
+        m_details->clear();
+        return;
+    }
+    const TrafficRecord &record = m_model->record(current.row());
+    QString text = record.time.toString(Qt::ISODateWithMs) + QLatin1Char(' ') +
+                   directionName(record.direction) + QStringLiteral(" — ") + record.summary +
+                   QStringLiteral("\n") + tr("%1 bytes on the wire").arg(record.size);
+    if (record.raw.size() < record.size)
+        text += tr(" (first %1 shown)").arg(record.raw.size());
+    text += QStringLiteral("\n\n") + QString::fromUtf8(record.raw);
+    m_details->setPlainText(text);
+}
+
+QList<TrafficRecord> TrafficLogView::records(ExportScope scope) const
+{
+    if (scope == ExportScope::Everything)
+        return m_model->records();
+    QList<TrafficRecord> result;
+    result.reserve(m_filter->rowCount());
+    for (int row = 0; row < m_filter->rowCount(); ++row)
+        result.append(m_model->record(m_filter->mapToSource(m_filter->index(row, 0)).row()));
+    return result;
+}
+
+QString TrafficLogView::exportTo(const QString &path, ExportFormat format, ExportScope scope) const
+{
+    const QList<TrafficRecord> selected = records(scope);
+    const QByteArray bytes =
+        format == ExportFormat::Ndjson ? exportNdjson(selected) : exportHar(selected, m_serverUrl);
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
+        return tr("Could not write %1: %2").arg(path, file.errorString());
+    return {};
+}
+
+void TrafficLogView::chooseExportFile(ExportFormat format, ExportScope scope)
+{
+    const bool ndjson = format == ExportFormat::Ndjson;
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export the traffic log"),
+        ndjson ? QStringLiteral("traffic.ndjson") : QStringLiteral("traffic.har"),
+        ndjson ? tr("NDJSON (*.ndjson *.jsonl)") : tr("HTTP Archive (*.har)"));
+    if (path.isEmpty())
+        return;
+    const QString error = exportTo(path, format, scope);
+    if (!error.isEmpty())
+        QMessageBox::warning(this, tr("Export failed"), error);
+}
+
+} // namespace sse::ui
