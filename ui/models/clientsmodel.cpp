@@ -31,7 +31,8 @@ bool ClientsModel::isNearLimit(const ClientInfo &info) const
 
 QVariant ClientsModel::data(const QModelIndex &index, int role) const
 {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+    // Views ask about invalid indexes (a combo box with no current item, for one).
+    if (!index.isValid() || index.parent().isValid() || index.row() >= rowCount())
         return {};
     const Row &row = m_rows.at(index.row());
     const ClientInfo &info = row.info;

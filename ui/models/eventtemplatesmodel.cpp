@@ -17,7 +17,8 @@ int EventTemplatesModel::rowCount(const QModelIndex &parent) const
 
 QVariant EventTemplatesModel::data(const QModelIndex &index, int role) const
 {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+    // Views ask about invalid indexes (a combo box with no current item, for one).
+    if (!index.isValid() || index.parent().isValid() || index.row() >= rowCount())
         return {};
     const Template &entry = m_templates.at(index.row());
     switch (role) {

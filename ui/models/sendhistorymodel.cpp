@@ -13,7 +13,8 @@ int SendHistoryModel::rowCount(const QModelIndex &parent) const
 
 QVariant SendHistoryModel::data(const QModelIndex &index, int role) const
 {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+    // Views ask about invalid indexes (a combo box with no current item, for one).
+    if (!index.isValid() || index.parent().isValid() || index.row() >= rowCount())
         return {};
     const Entry &entry = m_entries.at(index.row());
     if (role == Qt::ToolTipRole)

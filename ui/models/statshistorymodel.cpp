@@ -18,7 +18,8 @@ int StatsHistoryModel::columnCount(const QModelIndex &parent) const
 
 QVariant StatsHistoryModel::data(const QModelIndex &index, int role) const
 {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+    // Views ask about invalid indexes (a combo box with no current item, for one).
+    if (!index.isValid() || index.parent().isValid() || index.row() >= rowCount())
         return {};
     if (role != Qt::DisplayRole && role != Qt::EditRole)
         return {};

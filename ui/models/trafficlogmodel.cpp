@@ -24,7 +24,8 @@ int TrafficLogModel::columnCount(const QModelIndex &parent) const
 
 QVariant TrafficLogModel::data(const QModelIndex &index, int role) const
 {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+    // Views ask about invalid indexes (a combo box with no current item, for one).
+    if (!index.isValid() || index.parent().isValid() || index.row() >= rowCount())
         return {};
     const TrafficRecord &record = m_records.at(index.row());
     switch (role) {
