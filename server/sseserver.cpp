@@ -2,6 +2,7 @@
 
 #include "guardedtcpserver.h"
 #include "httputil.h"
+#include "streamhub.h"
 
 #include <QFile>
 #include <QHttpServer>
@@ -10,11 +11,14 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QStringDecoder>
 #include <QTcpSocket>
 #include <QUrlQuery>
 #include <QUtf8StringView>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 
 namespace sse {
 
@@ -105,6 +109,19 @@ QByteArray metricsText(const ServerStats &stats)
     return out;
 }
 
+// Qt's JSON parser decodes each string with QString::fromUtf8, which drops a U+FEFF at the
+// start of a string. Outside strings raw U+FEFF bytes are invalid JSON anyway, so escaping
+// them all keeps strings intact; a byte-order mark before the document is removed first.
+QByteArray escapeByteOrderMarks(QByteArray json)
+{
+    static const QByteArray bom("\xEF\xBB\xBF");
+    if (json.startsWith(bom))
+        json.remove(0, bom.size());
+    if (json.contains(bom))
+        json.replace(bom, QByteArrayLiteral("\\ufeff"));
+    return json;
+}
+
 QString summarize(const QString &text)
 {
     constexpr int MaxSummary = 120;
@@ -126,6 +143,8 @@ SseServer::SseServer(ServerConfig config, QObject *parent)
     connect(&m_heartbeatTimer, &QTimer::timeout, this, &SseServer::sendHeartbeat);
     connect(&m_snapshotTimer, &QTimer::timeout, this, &SseServer::emitSnapshot);
     m_eventTypes.append(DefaultEventType);
+    m_streams = new StreamHub(m_config.maxQueueBytes, this);
+    connect(m_streams, &StreamHub::streamClosed, this, &SseServer::onStreamClosed);
 }
 
 SseServer::~SseServer()
@@ -198,17 +217,11 @@ void SseServer::stop()
         return;
     m_heartbeatTimer.stop();
     m_tcpServer->close();
-    // Close every stream after what is queued has been written: clients see a clean end.
-    const auto sockets = m_subscriberBySocket.keys();
-    for (QTcpSocket *socket : sockets)
-        socket->disconnectFromHost();
-    for (QTcpSocket *socket : sockets) {
-        if (socket->state() != QAbstractSocket::UnconnectedState)
-            socket->waitForDisconnected(100);
-    }
-    for (QTcpSocket *socket : sockets)
-        removeSubscriber(socket);
-    delete m_http; // owns the TCP server and with it every connection
+    // Every stream ends with FIN after what the kernel holds: clients see a clean end.
+    m_streams->closeAll();
+    for (auto it = m_subscribers.begin(); it != m_subscribers.end();)
+        it = forgetSubscriber(it, QStringLiteral("server stopped"));
+    delete m_http; // owns the TCP server and with it every HTTP connection
     m_http = nullptr;
     m_tcpServer = nullptr;
     record(TrafficDirection::System, 0, {}, {}, 0, QStringLiteral("server stopped"));
@@ -247,11 +260,6 @@ void SseServer::addRoute(const QString &path, Handler handler)
 
 void SseServer::dispatch(const QHttpServerRequest &request, QTcpSocket *socket, Handler handler)
 {
-    if (m_subscriberBySocket.contains(socket)) {
-        // A second request on a stream's connection would corrupt the stream.
-        socket->abort();
-        return;
-    }
     m_tcpServer->requestDispatched(socket);
     if (request.method() == QHttpServerRequest::Method::Options) {
         http::writeResponse(
@@ -262,7 +270,7 @@ void SseServer::dispatch(const QHttpServerRequest &request, QTcpSocket *socket, 
         return;
     }
     (this->*handler)(request, socket);
-    if (!m_subscriberBySocket.contains(socket) &&
+    if (socket->state() == QAbstractSocket::ConnectedState &&
         request.value("connection").toLower().contains("close")) {
         socket->disconnectFromHost();
     }
@@ -378,22 +386,14 @@ void SseServer::handleEvents(const QHttpServerRequest &request, QTcpSocket *sock
 
     auto subscriber = std::make_unique<Subscriber>();
     subscriber->id = m_nextClientId++;
-    subscriber->socket = socket;
     subscriber->remoteAddress = plainAddress(socket->peerAddress()).toString();
     subscriber->userAgent = QString::fromUtf8(request.value("user-agent"));
     subscriber->channels = channels;
     subscriber->connectedSince = QDateTime::currentDateTimeUtc();
     subscriber->lastEventId = lastEventId;
 
-    // No Content-Length: the stream lasts until either side closes it.
-    QByteArray head = QByteArrayLiteral("HTTP/1.1 200 OK\r\n"
-                                        "Content-Type: text/event-stream\r\n"
-                                        "Cache-Control: no-cache\r\n"
-                                        "X-Accel-Buffering: no\r\n"
-                                        "Access-Control-Allow-Origin: *\r\n"
-                                        "\r\n");
-    head.append(helloEvent(*subscriber));
-
+    QByteArray replayed;
+    QByteArray gapNotice;
     if (!lastEventId.isEmpty()) {
         const EventHistory::Replay replay = m_history.replayAfter(lastEventId, channels);
         if (replay.gap != EventHistory::Gap::None) {
@@ -404,41 +404,65 @@ void SseServer::handleEvents(const QHttpServerRequest &request, QTcpSocket *sock
                                                ? QStringLiteral("evicted")
                                                : QStringLiteral("unknown")},
             };
-            head.append(encodeComment(QStringLiteral("history-gap")));
-            head.append(encodeEvent(
-                SseEvent{QStringLiteral("dashboard.history-gap"),
-                         {},
-                         QString::fromUtf8(QJsonDocument(gap).toJson(QJsonDocument::Compact)),
-                         {},
-                         {}}));
+            gapNotice = encodeComment(QStringLiteral("history-gap")) +
+                        encodeEvent(SseEvent{
+                            QStringLiteral("dashboard.history-gap"),
+                            {},
+                            QString::fromUtf8(QJsonDocument(gap).toJson(QJsonDocument::Compact)),
+                            {},
+                            {}});
         }
         for (const QByteArray &bytes : replay.events) {
-            head.append(bytes);
+            replayed.append(bytes);
             ++subscriber->eventsSent;
         }
     }
-    socket->write(head);
+
+    // No Content-Length: the stream lasts until either side closes it.
+    QByteArray head = QByteArrayLiteral("HTTP/1.1 200 OK\r\n"
+                                        "Content-Type: text/event-stream\r\n"
+                                        "Cache-Control: no-cache\r\n"
+                                        "X-Accel-Buffering: no\r\n"
+                                        "Access-Control-Allow-Origin: *\r\n"
+                                        "\r\n");
+    head += helloEvent(*subscriber, !gapNotice.isEmpty()) + gapNotice + replayed;
+
+    // From here the hub owns the connection; Qt's socket (and its request) go away.
+    subscriber->stream = m_streams->adopt(socket->socketDescriptor());
+    if (subscriber->stream < 0) {
+        http::writeError(socket, 503,
+                         QStringLiteral("server full: cannot take another stream (%1)")
+                             .arg(QString::fromLocal8Bit(std::strerror(errno))));
+        return;
+    }
+    socket->abort();
+    if (m_streams->write(subscriber->stream, head) != StreamHub::WriteResult::Written) {
+        m_streams->close(subscriber->stream, true);
+        return;
+    }
     subscriber->bytesSent = quint64(head.size());
-    m_tcpServer->markStreaming(socket);
-    connect(socket, &QTcpSocket::disconnected, this, [this, socket] { removeSubscriber(socket); });
 
     const quint64 clientId = subscriber->id;
-    record(TrafficDirection::System, clientId, {}, {}, head.size(),
-           QStringLiteral("client %1 connected from %2 to %3%4")
-               .arg(clientId)
-               .arg(subscriber->remoteAddress, channels.join(QStringLiteral(", ")),
-                    lastEventId.isEmpty() ? QString()
-                                          : QStringLiteral(" (Last-Event-ID %1)").arg(lastEventId)),
-           head);
+    if (m_snapshotsEnabled) {
+        record(TrafficDirection::System, clientId, {}, {}, head.size(),
+               QStringLiteral("client %1 connected from %2 to %3%4")
+                   .arg(clientId)
+                   .arg(subscriber->remoteAddress, channels.join(QStringLiteral(", ")),
+                        lastEventId.isEmpty()
+                            ? QString()
+                            : QStringLiteral(" (Last-Event-ID %1)").arg(lastEventId)),
+               head);
+    }
     addSubscriber(std::move(subscriber));
 }
 
-QByteArray SseServer::helloEvent(const Subscriber &subscriber) const
+QByteArray SseServer::helloEvent(const Subscriber &subscriber, bool historyGap) const
 {
     const QJsonObject hello{
         {QStringLiteral("clientId"), qint64(subscriber.id)},
         {QStringLiteral("channels"), QJsonArray::fromStringList(subscriber.channels)},
         {QStringLiteral("eventTypes"), QJsonArray::fromStringList(m_eventTypes)},
+        {QStringLiteral("historyGap"), historyGap},
     };
     return encodeEvent(
         SseEvent{QStringLiteral("dashboard.hello"),
@@ -465,7 +489,8 @@ void SseServer::handlePublish(const QHttpServerRequest &request, QTcpSocket *soc
     SseEvent event;
     if (type == "application/json") {
         QJsonParseError parseError;
-        const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);
+        const QJsonDocument document =
+            QJsonDocument::fromJson(escapeByteOrderMarks(body), &parseError);
         if (parseError.error != QJsonParseError::NoError) {
             http::writeError(socket, 400,
                              QStringLiteral("body: invalid JSON at offset %1: %2")
@@ -505,6 +530,17 @@ void SseServer::handlePublish(const QHttpServerRequest &request, QTcpSocket *soc
         if (!stringField(QStringLiteral("event"), &event.event) ||
             !stringField(QStringLiteral("channel"), &event.channel)) {
             return;
+        }
+        // Absent means the default; an explicit empty name is a mistake worth reporting.
+        for (const auto &[name, value] :
+             {std::pair{"event", &event.event}, std::pair{"channel", &event.channel}}) {
+            if (object.contains(QLatin1String(name)) && value->isEmpty()) {
+                http::writeError(socket, 400,
+                                 QStringLiteral("field '%1': must not be empty; leave it out for "
+                                                "the default")
+                                     .arg(QLatin1String(name)));
+                return;
+            }
         }
         const QJsonValue data = object.value(QStringLiteral("data"));
         if (data.isUndefined() || data.isNull()) {
@@ -564,7 +600,9 @@ void SseServer::handlePublish(const QHttpServerRequest &request, QTcpSocket *soc
             http::writeError(socket, 400, QStringLiteral("body: is not valid UTF-8"));
             return;
         }
-        event.data = QString::fromUtf8(body);
+        // QString::fromUtf8 would drop a U+FEFF at the start of the data.
+        QStringDecoder decoder(QStringConverter::Utf8, QStringConverter::Flag::ConvertInitialBom);
+        event.data = decoder(body);
         event.event = queryValue(query, QStringLiteral("event"));
         event.id = queryValue(query, QStringLiteral("id"));
         event.retry = queryValue(query, QStringLiteral("retry"));
@@ -745,10 +783,7 @@ int SseServer::sendComment(const QString &text, const QString &channel, const Pu
              subscriber->channels.contains(channel.isEmpty() ? DefaultChannel : channel));
         if (!matches)
             continue;
-        subscriber->socket->write(encoded);
-        subscriber->bytesSent += quint64(encoded.size());
-        subscriber->countersChanged = true;
-        checkQueue(*subscriber);
+        writeTo(*subscriber, encoded);
         ++delivered;
     }
     m_stats.bytesSent += quint64(delivered) * quint64(encoded.size());
@@ -758,27 +793,21 @@ int SseServer::sendComment(const QString &text, const QString &channel, const Pu
     return delivered;
 }
 
-void SseServer::deliver(Subscriber &subscriber, const QByteArray &bytes, const QString &eventId)
+void SseServer::writeTo(Subscriber &subscriber, const QByteArray &bytes)
 {
-    // The same implicitly shared buffer goes to every socket: the event is encoded only once.
-    subscriber.socket->write(bytes);
-    ++subscriber.eventsSent;
     subscriber.bytesSent += quint64(bytes.size());
-    subscriber.lastEventId = eventId;
     subscriber.countersChanged = true;
-    checkQueue(subscriber);
+    if (m_streams->write(subscriber.stream, bytes) == StreamHub::WriteResult::OverLimit)
+        m_slowConsumers.push_back(subscriber.id);
+    // A closed stream is reported by the hub from the event loop and removed then.
 }
 
-void SseServer::checkQueue(Subscriber &subscriber)
+void SseServer::deliver(Subscriber &subscriber, const QByteArray &bytes, const QString &eventId)
 {
-    QTcpSocket *socket = subscriber.socket;
-    if (socket->bytesToWrite() <= m_config.maxQueueBytes)
-        return;
-    // A burst can outrun the event loop's flushing; hand the kernel what it takes now, and
-    // only call the subscriber slow if that is not enough.
-    socket->flush();
-    if (socket->bytesToWrite() > m_config.maxQueueBytes)
-        m_slowConsumers.push_back(subscriber.id);
+    // The same implicitly shared buffer goes to every stream: the event is encoded only once.
+    writeTo(subscriber, bytes);
+    ++subscriber.eventsSent;
+    subscriber.lastEventId = eventId;
 }
 
 void SseServer::dropSlowConsumers()
@@ -789,15 +818,13 @@ void SseServer::dropSlowConsumers()
         const auto it = m_subscribers.find(clientId);
         if (it == m_subscribers.end())
             continue;
-        QTcpSocket *socket = it->second->socket;
+        const qint64 queued = m_streams->queuedBytes(it->second->stream);
         ++m_stats.slowClientDrops;
-        record(TrafficDirection::System, clientId, {}, {}, socket->bytesToWrite(),
-               QStringLiteral("client %1 dropped as a slow consumer: %2 bytes queued (limit %3)")
-                   .arg(clientId)
-                   .arg(socket->bytesToWrite())
-                   .arg(m_config.maxQueueBytes));
-        removeSubscriber(socket);
-        socket->abort();
+        m_streams->close(it->second->stream, true);
+        forgetSubscriber(it,
+                         QStringLiteral("dropped as a slow consumer: %1 bytes queued (limit %2)")
+                             .arg(queued)
+                             .arg(m_config.maxQueueBytes));
     }
 }
 
@@ -814,20 +841,15 @@ void SseServer::announceEventType(const QString &eventType)
                              QString::fromUtf8(QJsonDocument(types).toJson(QJsonDocument::Compact)),
                              {},
                              {}});
-    for (auto &[id, subscriber] : m_subscribers) {
-        subscriber->socket->write(encoded);
-        subscriber->bytesSent += quint64(encoded.size());
-    }
+    for (auto &[id, subscriber] : m_subscribers)
+        writeTo(*subscriber, encoded);
 }
 
 void SseServer::sendHeartbeat()
 {
     static const QByteArray heartbeat = encodeComment(QStringLiteral("heartbeat"));
-    for (auto &[id, subscriber] : m_subscribers) {
-        subscriber->socket->write(heartbeat);
-        subscriber->bytesSent += quint64(heartbeat.size());
-        checkQueue(*subscriber);
-    }
+    for (auto &[id, subscriber] : m_subscribers)
+        writeTo(*subscriber, heartbeat);
     m_stats.bytesSent += quint64(m_subscribers.size()) * quint64(heartbeat.size());
     dropSlowConsumers();
 }
@@ -837,11 +859,8 @@ bool SseServer::disconnectClient(quint64 clientId)
     const auto it = m_subscribers.find(clientId);
     if (it == m_subscribers.end())
         return false;
-    QTcpSocket *socket = it->second->socket;
-    record(TrafficDirection::System, clientId, {}, {}, 0,
-           QStringLiteral("client %1 disconnected by the operator").arg(clientId));
-    removeSubscriber(socket);
-    socket->disconnectFromHost();
+    m_streams->close(it->second->stream);
+    forgetSubscriber(it, QStringLiteral("disconnected by the operator"));
     return true;
 }
 
@@ -853,18 +872,24 @@ void SseServer::addSubscriber(std::unique_ptr<Subscriber> subscriber)
         raw->channelSlots.push_back(members.size());
         members.push_back(raw);
     }
-    m_subscriberBySocket.insert(raw->socket, raw);
+    m_subscriberByStream.insert(raw->stream, raw);
     if (m_snapshotsEnabled)
         m_pendingConnected.append(clientInfo(*raw));
     m_subscribers.emplace(raw->id, std::move(subscriber));
 }
 
-void SseServer::removeSubscriber(QTcpSocket *socket)
+void SseServer::onStreamClosed(int stream)
 {
-    Subscriber *subscriber = m_subscriberBySocket.take(socket);
-    if (!subscriber)
-        return;
-    socket->disconnect(this);
+    Subscriber *subscriber = m_subscriberByStream.value(stream);
+    if (subscriber)
+        forgetSubscriber(m_subscribers.find(subscriber->id), QStringLiteral("disconnected"));
+}
+
+SseServer::SubscriberMap::iterator SseServer::forgetSubscriber(SubscriberMap::iterator it,
+                                                               const QString &reason)
+{
+    Subscriber *subscriber = it->second.get();
+    m_subscriberByStream.remove(subscriber->stream);
     for (qsizetype i = 0; i < subscriber->channels.size(); ++i) {
         const auto channelIt = m_channels.find(subscriber->channels.at(i));
         auto &members = channelIt.value();
@@ -881,14 +906,16 @@ void SseServer::removeSubscriber(QTcpSocket *socket)
             m_channels.erase(channelIt);
     }
     const quint64 clientId = subscriber->id;
-    record(TrafficDirection::System, clientId, {}, {}, 0,
-           QStringLiteral("client %1 disconnected (%2 events, %3 bytes sent)")
-               .arg(clientId)
-               .arg(subscriber->eventsSent)
-               .arg(subscriber->bytesSent));
-    if (m_snapshotsEnabled)
+    if (m_snapshotsEnabled) {
+        record(TrafficDirection::System, clientId, {}, {}, 0,
+               QStringLiteral("client %1 %2 (%3 events, %4 bytes sent)")
+                   .arg(clientId)
+                   .arg(reason)
+                   .arg(subscriber->eventsSent)
+                   .arg(subscriber->bytesSent));
         m_pendingDisconnected.append(clientId);
-    m_subscribers.erase(clientId);
+    }
+    return m_subscribers.erase(it);
 }
 
 QList<ClientInfo> SseServer::clients() const
@@ -904,10 +931,15 @@ QList<ClientInfo> SseServer::clients() const
 
 ClientInfo SseServer::clientInfo(const Subscriber &subscriber) const
 {
-    return ClientInfo{
-        subscriber.id,        subscriber.remoteAddress,          subscriber.userAgent,
-        subscriber.channels,  subscriber.connectedSince,         subscriber.eventsSent,
-        subscriber.bytesSent, subscriber.socket->bytesToWrite(), subscriber.lastEventId};
+    return ClientInfo{subscriber.id,
+                      subscriber.remoteAddress,
+                      subscriber.userAgent,
+                      subscriber.channels,
+                      subscriber.connectedSince,
+                      subscriber.eventsSent,
+                      subscriber.bytesSent,
+                      m_streams->queuedBytes(subscriber.stream),
+                      subscriber.lastEventId};
 }
 
 ServerStats SseServer::stats() const
@@ -965,7 +997,7 @@ void SseServer::emitSnapshot()
     // Per-client counters change with every delivery; a slower rate is plenty for a table.
     if (++m_snapshotTick % CountersEveryNthSnapshot == 0) {
         for (auto &[id, subscriber] : m_subscribers) {
-            const qint64 queued = subscriber->socket->bytesToWrite();
+            const qint64 queued = m_streams->queuedBytes(subscriber->stream);
             if (!subscriber->countersChanged && queued == 0)
                 continue;
             subscriber->countersChanged = false;

@@ -23,6 +23,7 @@ class QTcpSocket;
 namespace sse {
 
 class GuardedTcpServer;
+class StreamHub;
 
 // The SSE server: HTTP routes on QHttpServer, the subscriber hub, history and stats. It lives
 // on one thread (ServerController gives it its own); call it only from that thread.
@@ -66,7 +67,7 @@ private:
     struct Subscriber
     {
         quint64 id = 0;
-        QTcpSocket *socket = nullptr;
+        int stream = -1; // handle in the StreamHub
         QString remoteAddress;
         QString userAgent;
         QStringList channels;
@@ -102,14 +103,18 @@ private:
     bool requirePublisher(const QHttpServerRequest &request, QTcpSocket *socket);
     void answerPublish(QTcpSocket *socket, const QHttpServerRequest &request, SseEvent event);
 
+    using SubscriberMap = std::unordered_map<quint64, std::unique_ptr<Subscriber>>;
+
     void addSubscriber(std::unique_ptr<Subscriber> subscriber);
-    void removeSubscriber(QTcpSocket *socket);
+    // Removes the subscriber from every table (its stream is already closed).
+    SubscriberMap::iterator forgetSubscriber(SubscriberMap::iterator it, const QString &reason);
+    void onStreamClosed(int stream);
+    // Writes and counts bytes; a subscriber whose queue overflows is marked slow.
+    void writeTo(Subscriber &subscriber, const QByteArray &bytes);
     void deliver(Subscriber &subscriber, const QByteArray &bytes, const QString &eventId);
-    // Marks the subscriber for dropping when its output queue is over the limit.
-    void checkQueue(Subscriber &subscriber);
     void dropSlowConsumers();
     void announceEventType(const QString &eventType);
-    QByteArray helloEvent(const Subscriber &subscriber) const;
+    QByteArray helloEvent(const Subscriber &subscriber, bool historyGap) const;
     void sendHeartbeat();
 
     void record(TrafficDirection direction, quint64 clientId, const QString &eventType,
@@ -127,8 +132,9 @@ private:
 
     quint64 m_nextClientId = 1;
     quint64 m_nextEventId = 1;
-    std::unordered_map<quint64, std::unique_ptr<Subscriber>> m_subscribers;
-    QHash<QTcpSocket *, Subscriber *> m_subscriberBySocket;
+    StreamHub *m_streams = nullptr; // child
+    SubscriberMap m_subscribers;
+    QHash<int, Subscriber *> m_subscriberByStream;
     QHash<QString, std::vector<Subscriber *>> m_channels;
     std::vector<quint64> m_slowConsumers; // found during a fan-out, dropped right after it
     QStringList m_eventTypes;             // announced to pages so they listen for each type

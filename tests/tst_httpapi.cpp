@@ -129,6 +129,26 @@ private slots:
         QCOMPARE(reader.userEvents().constFirst().lastEventId, QStringLiteral("h1"));
     }
 
+    void leadingByteOrderMarkInDataSurvives()
+    {
+        SseReader reader(m_port);
+        QTRY_VERIFY(reader.clientId() > 0);
+        // Raw U+FEFF (as JSON.stringify sends it) at the start of a string, and of a text body.
+        QCOMPARE(postJson(m_port, "\xEF\xBB\xBF{\"data\": \"\xEF\xBB\xBF"
+                                  "abc\"}")
+                     .status,
+                 202);
+        QCOMPARE(request(m_port, "POST", "/publish",
+                         "\xEF\xBB\xBF"
+                         "def",
+                         {"Content-Type: text/plain"})
+                     .status,
+                 202);
+        QTRY_COMPARE(reader.userEvents().size(), 2);
+        QCOMPARE(reader.userEvents().at(0).data, QString(QChar(0xFEFF)) + QStringLiteral("abc"));
+        QCOMPARE(reader.userEvents().at(1).data, QString(QChar(0xFEFF)) + QStringLiteral("def"));
+    }
+
     void sendCompatibilityRoute()
     {
         SseReader reader(m_port);
@@ -158,6 +178,10 @@ private slots:
             << json << QByteArray("{\"data\": null}") << 400 << "field 'data'";
         QTest::newRow("event with LF")
             << json << QByteArray(R"({"data": "x", "event": "a\nb"})") << 400 << "field 'event'";
+        QTest::newRow("empty event")
+            << json << QByteArray(R"({"data": "x", "event": ""})") << 400 << "field 'event'";
+        QTest::newRow("empty channel")
+            << json << QByteArray(R"({"data": "x", "channel": ""})") << 400 << "field 'channel'";
         QTest::newRow("event not a string")
             << json << QByteArray(R"({"data": "x", "event": 3})") << 400 << "field 'event'";
         QTest::newRow("reserved event")

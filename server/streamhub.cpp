@@ -1,0 +1,237 @@
+#include "streamhub.h"
+
+#include <QSocketNotifier>
+#include <QTimer>
+
+#include <cerrno>
+#include <fcntl.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+namespace sse {
+
+namespace {
+
+constexpr int MaxIoVectors = 64;
+constexpr int MaxEventsPerWait = 256;
+
+} // namespace
+
+StreamHub::StreamHub(qint64 maxQueueBytes, QObject *parent)
+    : QObject(parent)
+    , m_maxQueueBytes(maxQueueBytes)
+    , m_epoll(::epoll_create1(EPOLL_CLOEXEC))
+{
+    if (m_epoll < 0)
+        return;
+    m_notifier = new QSocketNotifier(m_epoll, QSocketNotifier::Read, this);
+    connect(m_notifier, &QSocketNotifier::activated, this, &StreamHub::processEvents);
+}
+
+StreamHub::~StreamHub()
+{
+    for (size_t handle = 0; handle < m_streams.size(); ++handle) {
+        if (m_streams[handle])
+            ::close(int(handle));
+    }
+    if (m_epoll >= 0)
+        ::close(m_epoll);
+}
+
+int StreamHub::adopt(qintptr descriptor)
+{
+    if (m_epoll < 0)
+        return -1;
+    const int handle = ::fcntl(int(descriptor), F_DUPFD_CLOEXEC, 0);
+    if (handle < 0)
+        return -1;
+    ::fcntl(handle, F_SETFL, ::fcntl(handle, F_GETFL) | O_NONBLOCK);
+    epoll_event event{};
+    event.events = EPOLLIN | EPOLLRDHUP;
+    event.data.fd = handle;
+    if (::epoll_ctl(m_epoll, EPOLL_CTL_ADD, handle, &event) != 0) {
+        ::close(handle);
+        return -1;
+    }
+    if (size_t(handle) >= m_streams.size())
+        m_streams.resize(size_t(handle) + 1);
+    m_streams[size_t(handle)] = std::make_unique<Stream>();
+    ++m_streamCount;
+    return handle;
+}
+
+StreamHub::Stream *StreamHub::stream(int handle) const
+{
+    if (handle < 0 || size_t(handle) >= m_streams.size())
+        return nullptr;
+    return m_streams[size_t(handle)].get();
+}
+
+StreamHub::WriteResult StreamHub::write(int handle, const QByteArray &bytes)
+{
+    Stream *s = stream(handle);
+    if (!s || s->failed)
+        return WriteResult::Closed;
+    if (bytes.isEmpty())
+        return WriteResult::Written;
+    qsizetype sent = 0;
+    if (s->queue.empty()) {
+        // The common case: the kernel takes it all now, nothing is queued or copied.
+        const ssize_t result =
+            ::send(handle, bytes.constData(), size_t(bytes.size()), MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (result < 0) {
+            if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+                scheduleFailedClose(handle);
+                return WriteResult::Closed;
+            }
+        } else {
+            sent = result;
+        }
+        if (sent == bytes.size())
+            return WriteResult::Written;
+    }
+    // Queue the rest; the implicitly shared buffer is not copied.
+    s->queue.push_back(bytes);
+    if (s->queue.size() == 1)
+        s->headOffset = sent;
+    s->queuedBytes += bytes.size() - sent;
+    setWantsWrite(handle, *s, true);
+    return s->queuedBytes > m_maxQueueBytes ? WriteResult::OverLimit : WriteResult::Written;
+}
+
+qint64 StreamHub::queuedBytes(int handle) const
+{
+    const Stream *s = stream(handle);
+    return s ? s->queuedBytes : 0;
+}
+
+bool StreamHub::flushQueue(int handle, Stream &s)
+{
+    while (!s.queue.empty()) {
+        iovec vectors[MaxIoVectors];
+        int count = 0;
+        for (auto it = s.queue.cbegin(); it != s.queue.cend() && count < MaxIoVectors; ++it) {
+            const qsizetype offset = count == 0 ? s.headOffset : 0;
+            vectors[count].iov_base = const_cast<char *>(it->constData() + offset);
+            vectors[count].iov_len = size_t(it->size() - offset);
+            ++count;
+        }
+        msghdr message{};
+        message.msg_iov = vectors;
+        message.msg_iovlen = size_t(count);
+        ssize_t sent = ::sendmsg(handle, &message, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (sent < 0)
+            return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
+        s.queuedBytes -= sent;
+        while (sent > 0) {
+            const qsizetype rest = s.queue.front().size() - s.headOffset;
+            if (sent < rest) {
+                s.headOffset += sent;
+                break;
+            }
+            sent -= rest;
+            s.queue.pop_front();
+            s.headOffset = 0;
+        }
+        if (!s.queue.empty() && s.headOffset > 0)
+            return true; // the kernel is full for now
+    }
+    setWantsWrite(handle, s, false);
+    return true;
+}
+
+void StreamHub::setWantsWrite(int handle, Stream &s, bool wantsWrite)
+{
+    if (s.wantsWrite == wantsWrite)
+        return;
+    s.wantsWrite = wantsWrite;
+    epoll_event event{};
+    event.events = EPOLLIN | EPOLLRDHUP | (wantsWrite ? EPOLLOUT : 0u);
+    event.data.fd = handle;
+    ::epoll_ctl(m_epoll, EPOLL_CTL_MOD, handle, &event);
+}
+
+void StreamHub::processEvents()
+{
+    epoll_event events[MaxEventsPerWait];
+    // A bounded number of rounds keeps the rest of the event loop (publishes, API) served.
+    for (int round = 0; round < 8; ++round) {
+        const int ready = ::epoll_wait(m_epoll, events, MaxEventsPerWait, 0);
+        if (ready <= 0)
+            return;
+        for (int i = 0; i < ready; ++i) {
+            const int handle = events[i].data.fd;
+            Stream *s = stream(handle);
+            if (!s)
+                continue;
+            const uint32_t flags = events[i].events;
+            bool gone = (flags & (EPOLLERR | EPOLLHUP | EPOLLRDHUP)) != 0;
+            if (!gone && (flags & EPOLLIN))
+                gone = true; // EOF, or bytes an SSE client must not send
+            if (!gone && (flags & EPOLLOUT))
+                gone = !flushQueue(handle, *s);
+            if (gone) {
+                release(handle);
+                emit streamClosed(handle);
+            }
+        }
+        if (ready < MaxEventsPerWait)
+            return;
+    }
+}
+
+void StreamHub::scheduleFailedClose(int handle)
+{
+    Stream *s = stream(handle);
+    if (!s || s->failed)
+        return;
+    s->failed = true;
+    // Reported from the event loop, never from inside a caller's fan-out loop.
+    if (m_failed.empty()) {
+        QTimer::singleShot(0, this, [this] {
+            const std::vector<int> failed = std::exchange(m_failed, {});
+            for (const int failedHandle : failed) {
+                if (stream(failedHandle)) {
+                    release(failedHandle);
+                    emit streamClosed(failedHandle);
+                }
+            }
+        });
+    }
+    m_failed.push_back(handle);
+}
+
+void StreamHub::release(int handle)
+{
+    ::epoll_ctl(m_epoll, EPOLL_CTL_DEL, handle, nullptr);
+    ::close(handle);
+    m_streams[size_t(handle)].reset();
+    --m_streamCount;
+}
+
+void StreamHub::close(int handle, bool reset)
+{
+    if (!stream(handle))
+        return;
+    if (reset) {
+        const linger abortive{1, 0};
+        ::setsockopt(handle, SOL_SOCKET, SO_LINGER, &abortive, sizeof abortive);
+    } else {
+        ::shutdown(handle, SHUT_WR);
+    }
+    release(handle);
+}
+
+void StreamHub::closeAll()
+{
+    for (size_t handle = 0; handle < m_streams.size(); ++handle) {
+        if (Stream *s = m_streams[handle].get()) {
+            flushQueue(int(handle), *s);
+            close(int(handle));
+        }
+    }
+}
+
+} // namespace sse

@@ -1,0 +1,80 @@
+#pragma once
+
+#include <QByteArray>
+#include <QObject>
+
+#include <deque>
+#include <memory>
+#include <vector>
+
+class QSocketNotifier;
+
+namespace sse {
+
+// Holds the long-lived SSE connections once their response has started. It takes each
+// connection's descriptor over from QTcpSocket and drives all of them through one epoll
+// instance that the Qt event loop watches with a single notifier, so:
+// - a subscriber costs a small struct instead of a QTcpSocket, its notifiers and the
+//   QHttpServerRequest Qt keeps per connection;
+// - the event loop polls a handful of descriptors however many subscribers there are;
+// - bytes go to the kernel at once with send(); only what the kernel does not take is queued.
+// Linux only, like the product. Not thread-safe: use it from the thread that created it.
+class StreamHub : public QObject
+{
+    Q_OBJECT
+
+public:
+    enum class WriteResult {
+        Written,   // all bytes are with the kernel or queued below the limit
+        OverLimit, // the queue is over the limit: the caller should drop the stream
+        Closed,    // the peer is gone; streamClosed() follows from the event loop
+    };
+
+    explicit StreamHub(qint64 maxQueueBytes, QObject *parent = nullptr);
+    ~StreamHub() override;
+
+    bool isValid() const { return m_epoll >= 0; }
+
+    // Duplicates the descriptor and watches the copy; the caller then aborts its socket.
+    // Returns the stream's handle, or -1 with errno set.
+    int adopt(qintptr descriptor);
+    WriteResult write(int handle, const QByteArray &bytes);
+    qint64 queuedBytes(int handle) const;
+    // Closes at once. With reset, the peer gets RST and queued data is discarded (slow
+    // consumers); otherwise the kernel delivers what it holds, then FIN.
+    void close(int handle, bool reset = false);
+    // Writes what the kernel takes of every queue, then closes every stream with FIN.
+    void closeAll();
+    int streamCount() const { return m_streamCount; }
+
+signals:
+    // The peer closed, reset, or sent bytes (an SSE client has nothing to say). The handle is
+    // already closed when this is emitted.
+    void streamClosed(int handle);
+
+private:
+    struct Stream
+    {
+        std::deque<QByteArray> queue;
+        qsizetype headOffset = 0; // bytes of queue.front() already sent
+        qint64 queuedBytes = 0;
+        bool wantsWrite = false; // EPOLLOUT registered
+        bool failed = false;     // a write saw the peer gone; closing is pending
+    };
+
+    Stream *stream(int handle) const;
+    bool flushQueue(int handle, Stream &stream); // false when the peer is gone
+    void setWantsWrite(int handle, Stream &stream, bool wantsWrite);
+    void processEvents();
+    void release(int handle);
+    void scheduleFailedClose(int handle);
+
+    qint64 m_maxQueueBytes;
+    int m_epoll = -1;
+    QSocketNotifier *m_notifier = nullptr;          // child
+    std::vector<std::unique_ptr<Stream>> m_streams; // indexed by descriptor
+    std::vector<int> m_failed;
+    int m_streamCount = 0;
+};
+
+} // namespace sse
