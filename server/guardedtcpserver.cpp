@@ -19,6 +19,14 @@ GuardedTcpServer::GuardedTcpServer(Limits limits, QObject *parent)
     m_sweepTimer.setInterval(std::clamp(m_limits.idleTimeoutMs / 4, 50, 1000));
     connect(&m_sweepTimer, &QTimer::timeout, this, &GuardedTcpServer::sweepIdleConnections);
     m_sweepTimer.start();
+    // Out of descriptors, QTcpServer pauses accepting for good; try again shortly instead.
+    connect(this, &QTcpServer::acceptError, this,
+            [this] { QTimer::singleShot(100, this, &QTcpServer::resumeAccepting); });
+}
+
+void GuardedTcpServer::setHandedOverCount(std::function<int()> handedOverCount)
+{
+    m_handedOverCount = std::move(handedOverCount);
 }
 
 void GuardedTcpServer::incomingConnection(qintptr socketDescriptor)
@@ -34,11 +42,11 @@ void GuardedTcpServer::incomingConnection(qintptr socketDescriptor)
         m_pending.remove(socket);
     });
 
-    if (m_connectionCount > m_limits.maxConnections) {
+    const int open = m_connectionCount + (m_handedOverCount ? m_handedOverCount() : 0);
+    if (open > m_limits.maxConnections) {
         emit connectionRejected(
             QStringLiteral("connection limit of %1 reached").arg(m_limits.maxConnections));
-        refuse(socket, 503,
-               QStringLiteral("server full: %1 connections are open").arg(m_connectionCount - 1));
+        refuse(socket, 503, QStringLiteral("server full: %1 connections are open").arg(open - 1));
         return;
     }
 

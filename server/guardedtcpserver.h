@@ -5,6 +5,8 @@
 #include <QTcpServer>
 #include <QTimer>
 
+#include <functional>
+
 class QTcpSocket;
 
 namespace sse {
@@ -27,7 +29,10 @@ public:
 
     explicit GuardedTcpServer(Limits limits, QObject *parent = nullptr);
 
+    // Connections this server accepted and that are still open as plain HTTP connections.
     int connectionCount() const { return m_connectionCount; }
+    // Connections handed elsewhere (streams) still count against the cap.
+    void setHandedOverCount(std::function<int()> handedOverCount);
 
     // A complete request on this socket reached a handler: its byte count and clock restart.
     void requestDispatched(QTcpSocket *socket);
@@ -53,6 +58,7 @@ private:
 
     Limits m_limits;
     int m_connectionCount = 0;
+    std::function<int()> m_handedOverCount;
     QElapsedTimer m_clock;
     QTimer m_sweepTimer;
     // Connections that have not become streams; streams leave this table.

@@ -175,6 +175,7 @@ bool SseServer::start(QString *errorMessage)
                         .arg(m_config.port)
                         .arg(tcpServer->errorString()));
     }
+    tcpServer->setHandedOverCount([this] { return m_streams->streamCount(); });
     connect(tcpServer.get(), &GuardedTcpServer::connectionRejected, this,
             [this](const QString &reason) {
                 ++m_stats.rejectedConnections;

@@ -526,16 +526,21 @@ private slots:
         sse::ServerConfig config = testConfig();
         config.maxClients = 1; // plus the API headroom
         restart(config);
+        // Streams count against the cap even after the server hands them to its stream hub.
+        SseReader stream(m_port);
+        QTRY_VERIFY(stream.clientId() > 0);
         std::vector<std::unique_ptr<QTcpSocket>> open;
-        for (int i = 0; i < sse::ServerConfig::ApiConnectionHeadroom + 1; ++i) {
+        for (int i = 0; i < sse::ServerConfig::ApiConnectionHeadroom; ++i) {
             auto socket = std::make_unique<QTcpSocket>();
             socket->connectToHost(QStringLiteral("127.0.0.1"), m_port);
             QVERIFY(socket->waitForConnected(2000));
             open.push_back(std::move(socket));
         }
         QTRY_COMPARE(request(m_port, "GET", "/healthz").status, 503);
+        QVERIFY(request(m_port, "GET", "/healthz").error().contains(QStringLiteral("full")));
         open.clear();
         QTRY_COMPARE(request(m_port, "GET", "/healthz").status, 200);
+        QVERIFY(stream.isConnected());
     }
 
     void idleConnectionsAreClosed()
