@@ -47,8 +47,8 @@ ChartsView::Chart ChartsView::addChart(const QString &title, int column, const Q
     mapper->setModel(m_model);
     mapper->setSeries(series);
     result.timeAxis = new QDateTimeAxis(result.chart);
-    result.timeAxis->setFormat(QStringLiteral("HH:mm"));
-    result.timeAxis->setTickCount(6);
+    result.timeAxis->setFormat(QStringLiteral("HH:mm:ss"));
+    result.timeAxis->setTickCount(5);
     result.valueAxis = new QValueAxis(result.chart);
     result.valueAxis->setLabelFormat(format);
     result.valueAxis->setMin(0);
@@ -66,9 +66,17 @@ ChartsView::Chart ChartsView::addChart(const QString &title, int column, const Q
 
 void ChartsView::updateAxes()
 {
+    // From the first sample (at least a minute back) to now, at most VisibleMinutes wide.
     const QDateTime now = QDateTime::currentDateTime();
+    QDateTime from = now.addSecs(-60);
+    if (m_model->rowCount() > 0) {
+        const auto first =
+            qint64(m_model->data(m_model->index(0, StatsHistoryModel::TimeColumn)).toDouble());
+        from = std::min(from, QDateTime::fromMSecsSinceEpoch(first));
+    }
+    from = std::max(from, now.addSecs(-60 * VisibleMinutes));
     for (const Chart &chart : std::as_const(m_charts)) {
-        chart.timeAxis->setRange(now.addSecs(-60 * VisibleMinutes), now);
+        chart.timeAxis->setRange(from, now);
         const double top = m_model->maxValue(chart.column);
         // A little headroom, rounded up so the labels stay whole numbers.
         chart.valueAxis->setMax(std::max(5.0, std::ceil(top * 1.15)));
