@@ -12,6 +12,7 @@
 #include "sharepanel.h"
 #include "trafficlogview.h"
 
+#include <QApplication>
 #include <QCloseEvent>
 #include <QSettings>
 #include <QSplitter>
@@ -52,6 +53,8 @@ MainWindow::MainWindow(ServerController *controller, const ServerConfig &command
     restoreLayout();
     connectController();
 
+    // SIGINT/SIGTERM quit the application without closing the window: save then too.
+    connect(qApp, &QCoreApplication::aboutToQuit, this, &MainWindow::rememberSettings);
     // "Connected for" and the uptime move with the clock, not with traffic.
     m_clockTimer->start(1000);
     connect(m_clockTimer, &QTimer::timeout, this, [this] { m_clientsModel->refreshDurations(); });
@@ -210,12 +213,17 @@ void MainWindow::saveSettings() const
     settings.endGroup();
 }
 
-void MainWindow::closeEvent(QCloseEvent *event)
+void MainWindow::rememberSettings()
 {
     // The bind choice and port as they are in the bar, even if not started with them yet.
     m_settings.bind = m_serverBar->bindChoice();
     m_settings.server.port = m_serverBar->port();
     saveSettings();
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    rememberSettings();
     event->accept();
 }
 

@@ -51,6 +51,8 @@ public:
 
     void startServer();
     void saveSettings() const;
+    // Takes the bind choice and port from the bar, then saves everything.
+    void rememberSettings();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
