@@ -133,8 +133,8 @@ void ServerBar::setState(State state, const QString &url)
         break;
     case State::Running:
         m_error->hide();
+        m_url = url;
         m_status->setText(tr("Running at %1").arg(url));
-        m_status->setProperty("url", url);
         break;
     }
 }
@@ -147,15 +147,14 @@ void ServerBar::showError(const QString &message)
 
 QString ServerBar::errorText() const
 {
-    return m_error->isVisible() || !m_error->isHidden() ? m_error->text() : QString();
+    return m_error->isHidden() ? QString() : m_error->text();
 }
 
 void ServerBar::updateStats(const ServerStats &stats, double eventsPerSecond)
 {
     if (m_state == State::Running) {
         m_status->setText(
-            tr("Running at %1 — up %2")
-                .arg(m_status->property("url").toString(), formatDuration(stats.uptimeSeconds)));
+            tr("Running at %1 — up %2").arg(m_url, formatDuration(stats.uptimeSeconds)));
     }
     m_clients->setText(tr("%n client(s)", nullptr, stats.clients));
     m_rate->setText(tr("%1 events/s").arg(eventsPerSecond, 0, 'f', 1));

@@ -44,6 +44,7 @@ private:
     void fillBindChoices();
 
     State m_state = State::Stopped;
+    QString m_url;
     QPushButton *m_startStop;
     QComboBox *m_bind;
     QSpinBox *m_port;
