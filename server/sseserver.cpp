@@ -844,6 +844,7 @@ void SseServer::announceEventType(const QString &eventType)
                              {}});
     for (auto &[id, subscriber] : m_subscribers)
         writeTo(*subscriber, encoded);
+    m_stats.bytesSent += quint64(m_subscribers.size()) * quint64(encoded.size());
 }
 
 void SseServer::sendHeartbeat()
