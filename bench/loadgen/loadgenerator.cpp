@@ -1,0 +1,973 @@
+#include "loadgenerator.h"
+
+#include "procstats.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdarg>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+
+namespace {
+
+constexpr uint64_t kPublisherTag = UINT64_MAX;
+constexpr size_t kReadBufferSize = 64 * 1024;
+constexpr size_t kMaxHeadBytes = 16 * 1024;
+constexpr size_t kMaxPublishBodyKept = 4096;
+constexpr int kMaxEpollEvents = 1024;
+constexpr int64_t kPublishAnswerTimeoutNs = 10'000'000'000;
+constexpr size_t kMaxSeenBitmapBytes = 512u << 20; // dedup bitmap beyond this is skipped
+constexpr uint32_t kMaxPublishFailuresInARow = 5;
+
+int64_t monotonicNs()
+{
+    timespec ts{};
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
+std::string errnoText(int error)
+{
+    return std::strerror(error);
+}
+
+// Parses an unsigned decimal number at text[pos...], advancing pos. False when no digit.
+bool parseDecimal(std::string_view text, size_t &pos, uint64_t &value)
+{
+    const size_t start = pos;
+    value = 0;
+    while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
+        value = value * 10 + static_cast<uint64_t>(text[pos] - '0');
+        ++pos;
+    }
+    return pos > start && pos - start <= 19;
+}
+
+// The number of subscribers the server says it reached, from our /publish answer
+// ({"id":"1","delivered":N}) or Nchan's text answer ("active subscribers: N").
+int64_t deliveredFromAnswer(std::string_view body)
+{
+    for (const std::string_view key :
+         {std::string_view("\"delivered\""), std::string_view("active subscribers")}) {
+        size_t pos = body.find(key);
+        if (pos == std::string_view::npos) {
+            continue;
+        }
+        pos += key.size();
+        while (pos < body.size() && (body[pos] == ':' || body[pos] == ' ' || body[pos] == '"')) {
+            ++pos;
+        }
+        uint64_t value = 0;
+        if (parseDecimal(body, pos, value)) {
+            return static_cast<int64_t>(value);
+        }
+    }
+    return -1;
+}
+
+} // namespace
+
+LoadGenerator::LoadGenerator(const Options &options)
+    : m_options(options)
+    , m_readBuffer(kReadBufferSize)
+{
+    const uint32_t run =
+        static_cast<uint32_t>(getpid()) * 2654435761u ^ static_cast<uint32_t>(monotonicNs() / 1000);
+    char prefix[32];
+    std::snprintf(prefix, sizeof prefix, "lg:%08x:", run);
+    m_eventPrefix = prefix;
+
+    // Kernel receive timestamps come in CLOCK_REALTIME: measure the offset to MONOTONIC,
+    // keeping the tightest of a few brackets.
+    int64_t bestWindow = INT64_MAX;
+    for (int i = 0; i < 5; ++i) {
+        timespec before{};
+        timespec realtime{};
+        timespec after{};
+        clock_gettime(CLOCK_MONOTONIC, &before);
+        clock_gettime(CLOCK_REALTIME, &realtime);
+        clock_gettime(CLOCK_MONOTONIC, &after);
+        const int64_t beforeNs = before.tv_sec * 1'000'000'000LL + before.tv_nsec;
+        const int64_t afterNs = after.tv_sec * 1'000'000'000LL + after.tv_nsec;
+        const int64_t realtimeNs = realtime.tv_sec * 1'000'000'000LL + realtime.tv_nsec;
+        if (afterNs - beforeNs < bestWindow) {
+            bestWindow = afterNs - beforeNs;
+            m_realtimeOffsetNs = realtimeNs - (beforeNs + afterNs) / 2;
+        }
+    }
+}
+
+LoadGenerator::~LoadGenerator()
+{
+    closeAll();
+    if (m_epoll >= 0) {
+        close(m_epoll);
+    }
+}
+
+void LoadGenerator::progress(const char *format, ...) const
+{
+    if (m_options.quiet) {
+        return;
+    }
+    std::va_list args;
+    va_start(args, format);
+    std::fputs("sse-loadgen: ", stderr);
+    std::vfprintf(stderr, format, args);
+    std::fputc('\n', stderr);
+    va_end(args);
+}
+
+RunReport LoadGenerator::run()
+{
+    const int64_t startNs = monotonicNs();
+    m_overallDeadlineNs = startNs + int64_t{m_options.timeoutS} * 1'000'000'000;
+    RunReport &r = m_report;
+    r.label = m_options.label;
+    r.mode = m_options.rate > 0.0 ? "rate" : "closed-loop";
+    r.targetRate = m_options.rate;
+    r.payloadBytes = m_options.payloadBytes;
+    r.subscribersRequested = m_options.subscribers;
+    r.eventsRequested = m_options.events;
+    r.sourceAddresses =
+        (m_options.subscribers + m_options.perSourceAddress - 1) / m_options.perSourceAddress;
+
+    auto finish = [&]() {
+        closeAll();
+        if (r.timedOut || !r.setupError.empty()) {
+            r.exitCode = 3;
+        } else if (r.lostDeliveries != 0 || r.duplicates != 0 || r.outOfOrder != 0 ||
+                   r.connectFailures != 0 || r.rejectedResponses != 0 || r.publishErrors != 0 ||
+                   r.disconnects != 0 || r.protocolErrors != 0) {
+            r.exitCode = 1;
+        } else {
+            r.exitCode = 0;
+        }
+        return r;
+    };
+
+    if (!raiseFileLimit()) {
+        return finish();
+    }
+    m_epoll = epoll_create1(EPOLL_CLOEXEC);
+    if (m_epoll < 0) {
+        r.setupError = "epoll_create1: " + errnoText(errno);
+        return finish();
+    }
+    ProcSample before;
+    if (!m_options.serverPids.empty()) {
+        before = sampleProcesses(m_options.serverPids);
+        if (!before.ok) {
+            r.setupError = before.error;
+            return finish();
+        }
+        r.serverSampled = true;
+        r.serverRssBeforeKiB = before.rssKiB;
+    }
+
+    m_subscribers.resize(m_options.subscribers);
+    if (!connectPhase()) {
+        if (r.setupError.empty()) {
+            r.setupError = "no subscriber connected";
+        }
+        return finish();
+    }
+    settlePhase();
+    if (r.serverSampled) {
+        const ProcSample idle = sampleProcesses(m_options.serverPids);
+        r.serverRssIdleKiB = idle.rssKiB;
+        r.idleBytesPerSubscriber =
+            (static_cast<double>(idle.rssKiB) - static_cast<double>(r.serverRssBeforeKiB)) *
+            1024.0 / r.subscribersConnected;
+    }
+    if (!r.timedOut) {
+        publishPhase();
+    }
+    return finish();
+}
+
+bool LoadGenerator::raiseFileLimit()
+{
+    // Subscribers plus the publisher, epoll, stdio and some slack.
+    const rlim_t needed = rlim_t{m_options.subscribers} + 32;
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0) {
+        m_report.setupError = "getrlimit: " + errnoText(errno);
+        return false;
+    }
+    if (limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &limit) != 0) {
+            m_report.setupError = "setrlimit: " + errnoText(errno);
+            return false;
+        }
+    }
+    if (limit.rlim_cur < needed) {
+        m_report.setupError = "open-file limit " + std::to_string(limit.rlim_cur) +
+                              " is below the " + std::to_string(needed) + " needed";
+        return false;
+    }
+    return true;
+}
+
+bool LoadGenerator::connectPhase()
+{
+    const int64_t startNs = monotonicNs();
+    const int64_t deadlineNs =
+        std::min(m_overallDeadlineNs, startNs + int64_t{m_options.connectTimeoutS} * 1'000'000'000);
+    int64_t nextProgressNs = startNs + 2'000'000'000;
+    const uint32_t total = m_options.subscribers;
+    while (m_settled < total) {
+        while (m_handshakesInFlight < m_options.connectConcurrency && m_nextToStart < total) {
+            startSubscriber(m_nextToStart++);
+        }
+        if (m_settled >= total) {
+            break;
+        }
+        const int64_t nowNs = monotonicNs();
+        if (nowNs >= deadlineNs) {
+            m_report.timedOut = overallExpired(nowNs);
+            for (uint32_t i = 0; i < total; ++i) {
+                const SubscriberState state = m_subscribers[i].state;
+                if (state == SubscriberState::Pending || state == SubscriberState::Connecting ||
+                    state == SubscriberState::AwaitingHead) {
+                    failSubscriber(i, "connect phase timed out");
+                }
+            }
+            break;
+        }
+        if (nowNs >= nextProgressNs) {
+            progress("%u/%u subscribers connected", m_report.subscribersConnected, total);
+            nextProgressNs = nowNs + 2'000'000'000;
+        }
+        pollOnce(50);
+    }
+    m_report.connectSeconds = static_cast<double>(monotonicNs() - startNs) / 1e9;
+    progress("%u/%u subscribers connected in %.2f s (%u failed, %u rejected)",
+             m_report.subscribersConnected, total, m_report.connectSeconds,
+             m_report.connectFailures, m_report.rejectedResponses);
+    return m_report.subscribersConnected > 0;
+}
+
+void LoadGenerator::settlePhase()
+{
+    // Lets the server finish per-connection work (hello events, buffers) before the idle
+    // memory reading.
+    const int64_t endNs = monotonicNs() + int64_t{m_options.settleMs} * 1'000'000;
+    for (;;) {
+        const int64_t nowNs = monotonicNs();
+        if (overallExpired(nowNs)) {
+            m_report.timedOut = true;
+            return;
+        }
+        if (nowNs >= endNs) {
+            return;
+        }
+        pollOnce(static_cast<int>(std::min<int64_t>((endNs - nowNs) / 1'000'000 + 1, 100)));
+    }
+}
+
+void LoadGenerator::publishPhase()
+{
+    RunReport &r = m_report;
+    if (m_options.events == 0) {
+        return;
+    }
+    if (!connectPublisher()) {
+        return;
+    }
+    m_seenWords = (m_options.events + 63) / 64;
+    m_acknowledged.assign(m_seenWords, 0);
+    if (m_seenWords * 8 * m_subscribers.size() <= kMaxSeenBitmapBytes) {
+        m_seen.assign(m_seenWords * m_subscribers.size(), 0);
+    } else {
+        m_seenWords = 0; // too large to track duplicates; ordering is still checked
+    }
+    const uint32_t subscribersAtStart = r.subscribersConnected;
+    const ProcSample cpuBefore = sampleProcesses(m_options.serverPids);
+    const uint64_t selfBefore = selfCpuNs();
+    const int64_t startNs = monotonicNs();
+    const int64_t intervalNs =
+        m_options.rate > 0.0 ? static_cast<int64_t>(1e9 / m_options.rate) : 0;
+    m_lastProgressNs = startNs;
+    m_publishing = true;
+    progress("publishing %u events to %u subscribers", m_options.events, subscribersAtStart);
+
+    uint32_t seq = 0;
+    int64_t nowNs = startNs;
+    for (;;) {
+        nowNs = monotonicNs();
+        if (overallExpired(nowNs)) {
+            r.timedOut = true;
+            break;
+        }
+        if (!m_publisher.busy && seq < m_options.events) {
+            if (intervalNs == 0) {
+                publish(seq++);
+            } else {
+                const int64_t dueNs = startNs + int64_t{seq} * intervalNs;
+                if (nowNs >= dueNs) {
+                    if (nowNs - dueNs > 1'000'000) {
+                        ++r.latePublishes;
+                    }
+                    publish(seq++);
+                }
+            }
+        }
+        if (m_publisher.busy && nowNs - m_publisher.sentNs > kPublishAnswerTimeoutNs) {
+            publishFailed("no answer within 10 s");
+        }
+        if (m_publishFailuresInARow >= kMaxPublishFailuresInARow && !m_publisher.busy &&
+            seq < m_options.events) {
+            progress("giving up publishing after %u failures in a row", m_publishFailuresInARow);
+            seq = m_options.events; // the server is gone or refuses: end instead of spinning
+        }
+        int timeoutMs = 100;
+        if (seq >= m_options.events && !m_publisher.busy) {
+            r.expectedDeliveries = uint64_t{subscribersAtStart} * r.eventsPublished;
+            if (r.receivedDeliveries >= r.expectedDeliveries) {
+                break;
+            }
+            const int64_t quietNs = nowNs - m_lastProgressNs;
+            if (quietNs >= int64_t{m_options.drainMs} * 1'000'000) {
+                break;
+            }
+        } else if (intervalNs != 0 && !m_publisher.busy) {
+            const int64_t dueNs = startNs + int64_t{seq} * intervalNs;
+            timeoutMs = static_cast<int>(
+                std::clamp<int64_t>((dueNs - nowNs + 999'999) / 1'000'000, 0, 100));
+        }
+        pollOnce(timeoutMs);
+    }
+    m_publishing = false;
+    const ProcSample cpuAfter = sampleProcesses(m_options.serverPids);
+    const uint64_t selfAfter = selfCpuNs();
+    closePublisher();
+
+    r.expectedDeliveries = uint64_t{subscribersAtStart} * r.eventsPublished;
+    if (m_seenWords != 0 && r.publishErrors != 0) {
+        // An event whose POST failed may still have gone out (e.g. the server answered with a
+        // reset while shutting down): count only acknowledged events as deliveries.
+        uint64_t acknowledgedReceipts = 0;
+        for (size_t i = 0; i < m_seen.size(); ++i) {
+            acknowledgedReceipts += static_cast<uint64_t>(
+                __builtin_popcountll(m_seen[i] & m_acknowledged[i % m_seenWords]));
+        }
+        r.unacknowledged = r.receivedDeliveries - acknowledgedReceipts;
+        r.receivedDeliveries = acknowledgedReceipts;
+    }
+    r.lostDeliveries =
+        static_cast<int64_t>(r.expectedDeliveries) - static_cast<int64_t>(r.receivedDeliveries);
+    const int64_t endNs = r.receivedDeliveries > 0 ? m_lastDeliveryNs : nowNs;
+    r.publishSeconds = static_cast<double>(endNs - startNs) / 1e9;
+    if (r.publishSeconds > 0) {
+        r.deliveriesPerSecond = static_cast<double>(r.receivedDeliveries) / r.publishSeconds;
+        r.eventsPerSecond = r.eventsPublished / r.publishSeconds;
+    }
+    r.latencyP50Us = static_cast<double>(m_latency.quantile(0.50)) / 1000.0;
+    r.latencyP90Us = static_cast<double>(m_latency.quantile(0.90)) / 1000.0;
+    r.latencyP99Us = static_cast<double>(m_latency.quantile(0.99)) / 1000.0;
+    r.latencyP999Us = static_cast<double>(m_latency.quantile(0.999)) / 1000.0;
+    r.latencyMaxUs = static_cast<double>(m_latency.max()) / 1000.0;
+    r.latencyMeanUs = m_latency.mean() / 1000.0;
+    r.latencySource = m_samplesWithoutKernelTime == 0 ? "kernel-arrival" : "read";
+    r.readLatencyP50Us = static_cast<double>(m_readLatency.quantile(0.50)) / 1000.0;
+    r.readLatencyP99Us = static_cast<double>(m_readLatency.quantile(0.99)) / 1000.0;
+    r.readLatencyMaxUs = static_cast<double>(m_readLatency.max()) / 1000.0;
+    r.publishRttP50Us = static_cast<double>(m_publishRtt.quantile(0.50)) / 1000.0;
+    r.publishRttP99Us = static_cast<double>(m_publishRtt.quantile(0.99)) / 1000.0;
+    const double wallSeconds = static_cast<double>(nowNs - startNs) / 1e9;
+    r.loadgenCpuSeconds = static_cast<double>(selfAfter - selfBefore) / 1e9;
+    r.loadgenCpuShare = wallSeconds > 0 ? r.loadgenCpuSeconds / wallSeconds : 0.0;
+    if (r.serverSampled) {
+        if (cpuBefore.ok && cpuAfter.ok) {
+            r.serverCpuSeconds = static_cast<double>(cpuAfter.cpuNs - cpuBefore.cpuNs) / 1e9;
+            if (r.receivedDeliveries > 0) {
+                r.serverCpuNsPerDelivery = r.serverCpuSeconds * 1e9 / r.receivedDeliveries;
+            }
+            r.serverRssAfterKiB = cpuAfter.rssKiB;
+        } else {
+            r.setupError = "server process vanished during the run";
+        }
+    }
+}
+
+void LoadGenerator::closeAll()
+{
+    // Abortive close (RST): no TIME_WAIT sockets left holding ephemeral ports, so runs can
+    // follow each other immediately.
+    const linger abortive{1, 0};
+    for (Subscriber &sub : m_subscribers) {
+        if (sub.fd >= 0) {
+            setsockopt(sub.fd, SOL_SOCKET, SO_LINGER, &abortive, sizeof abortive);
+            close(sub.fd);
+            sub.fd = -1;
+            sub.state = SubscriberState::Closed;
+        }
+    }
+    closePublisher();
+}
+
+void LoadGenerator::pollOnce(int timeoutMs)
+{
+    epoll_event events[kMaxEpollEvents];
+    const int count = epoll_wait(m_epoll, events, kMaxEpollEvents, timeoutMs);
+    for (int i = 0; i < count; ++i) {
+        const uint64_t tag = events[i].data.u64;
+        if (tag == kPublisherTag) {
+            onPublisherReady(events[i].events);
+        } else {
+            onSubscriberReady(static_cast<uint32_t>(tag), events[i].events);
+        }
+    }
+}
+
+void LoadGenerator::startSubscriber(uint32_t index)
+{
+    Subscriber &sub = m_subscribers[index];
+    sub.state = SubscriberState::Connecting;
+    ++m_handshakesInFlight;
+    sub.fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (sub.fd < 0) {
+        failSubscriber(index, "socket: " + errnoText(errno));
+        return;
+    }
+    // Source address 127.0.0.(1 + index / perSource): each address has its own ~28k
+    // ephemeral ports. IP_BIND_ADDRESS_NO_PORT defers the port choice to connect(), which
+    // then only needs the 4-tuple to be unique.
+    const int one = 1;
+    setsockopt(sub.fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
+    // Kernel arrival times: latency without this process's own reading lag.
+    if (m_options.kernelTimestamps) {
+        setsockopt(sub.fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one);
+    }
+    sockaddr_in source{};
+    source.sin_family = AF_INET;
+    source.sin_addr.s_addr = htonl((127u << 24) + 1 + index / m_options.perSourceAddress);
+    if (bind(sub.fd, reinterpret_cast<const sockaddr *>(&source), sizeof source) != 0) {
+        failSubscriber(index, "bind: " + errnoText(errno));
+        return;
+    }
+    epoll_event event{};
+    event.events = EPOLLOUT;
+    event.data.u64 = index;
+    if (epoll_ctl(m_epoll, EPOLL_CTL_ADD, sub.fd, &event) != 0) {
+        failSubscriber(index, "epoll_ctl: " + errnoText(errno));
+        return;
+    }
+    const sockaddr_in &target = m_options.server.address;
+    if (connect(sub.fd, reinterpret_cast<const sockaddr *>(&target), sizeof target) == 0) {
+        sendSubscribeRequest(index);
+    } else if (errno != EINPROGRESS) {
+        failSubscriber(index, "connect: " + errnoText(errno));
+    }
+}
+
+void LoadGenerator::sendSubscribeRequest(uint32_t index)
+{
+    Subscriber &sub = m_subscribers[index];
+    const std::string request = "GET " + m_options.subscribePath +
+                                " HTTP/1.1\r\nHost: " + m_options.server.hostHeader +
+                                "\r\nAccept: text/event-stream\r\nCache-Control: no-cache\r\n"
+                                "User-Agent: sse-loadgen\r\n\r\n";
+    const ssize_t written = send(sub.fd, request.data(), request.size(), MSG_NOSIGNAL);
+    if (written != static_cast<ssize_t>(request.size())) {
+        failSubscriber(index, written < 0 ? "send: " + errnoText(errno) : "short send");
+        return;
+    }
+    epoll_event event{};
+    event.events = EPOLLIN;
+    event.data.u64 = index;
+    epoll_ctl(m_epoll, EPOLL_CTL_MOD, sub.fd, &event);
+    sub.state = SubscriberState::AwaitingHead;
+}
+
+void LoadGenerator::onSubscriberReady(uint32_t index, uint32_t events)
+{
+    if (index >= m_subscribers.size()) {
+        return;
+    }
+    Subscriber &sub = m_subscribers[index];
+    switch (sub.state) {
+    case SubscriberState::Connecting: {
+        int error = 0;
+        socklen_t length = sizeof error;
+        getsockopt(sub.fd, SOL_SOCKET, SO_ERROR, &error, &length);
+        if (error != 0 || (events & (EPOLLERR | EPOLLHUP)) != 0) {
+            failSubscriber(index, "connect: " + errnoText(error != 0 ? error : ECONNRESET));
+        } else if ((events & EPOLLOUT) != 0) {
+            sendSubscribeRequest(index);
+        }
+        break;
+    }
+    case SubscriberState::AwaitingHead:
+    case SubscriberState::Streaming:
+        readSubscriber(index);
+        break;
+    case SubscriberState::Pending:
+    case SubscriberState::Closed:
+        break;
+    }
+}
+
+void LoadGenerator::readSubscriber(uint32_t index)
+{
+    Subscriber &sub = m_subscribers[index];
+    // Bounded: a subscriber with a flood of data must not starve the others.
+    for (int round = 0; round < 8; ++round) {
+        iovec vector{m_readBuffer.data(), m_readBuffer.size()};
+        alignas(cmsghdr) char control[CMSG_SPACE(sizeof(timespec))];
+        msghdr message{};
+        message.msg_iov = &vector;
+        message.msg_iovlen = 1;
+        message.msg_control = control;
+        message.msg_controllen = sizeof control;
+        const ssize_t count = recvmsg(sub.fd, &message, 0);
+        if (count > 0) {
+            ReceiveTimes times;
+            times.readNs = monotonicNs();
+            times.arrivalNs = -1;
+            for (cmsghdr *header = CMSG_FIRSTHDR(&message); header != nullptr;
+                 header = CMSG_NXTHDR(&message, header)) {
+                if (header->cmsg_level == SOL_SOCKET && header->cmsg_type == SCM_TIMESTAMPNS) {
+                    timespec arrival{};
+                    std::memcpy(&arrival, CMSG_DATA(header), sizeof arrival);
+                    // For TCP this is the arrival of the last segment in this read.
+                    times.arrivalNs =
+                        arrival.tv_sec * 1'000'000'000LL + arrival.tv_nsec - m_realtimeOffsetNs;
+                }
+            }
+            consumeSubscriberBytes(index, m_readBuffer.data(), static_cast<size_t>(count), times);
+            if (sub.state == SubscriberState::Closed ||
+                static_cast<size_t>(count) < m_readBuffer.size()) {
+                return;
+            }
+            continue;
+        }
+        if (count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            return;
+        }
+        if (count < 0 && errno == EINTR) {
+            continue;
+        }
+        failSubscriber(index,
+                       count == 0 ? std::string("closed by server") : "read: " + errnoText(errno));
+        return;
+    }
+}
+
+void LoadGenerator::consumeSubscriberBytes(uint32_t index, const char *data, size_t size,
+                                           ReceiveTimes times)
+{
+    Subscriber &sub = m_subscribers[index];
+    if (sub.state == SubscriberState::AwaitingHead) {
+        const size_t searchedBefore = sub.head.size();
+        sub.head.append(data, size);
+        const size_t headEnd = findHeadEnd(sub.head, searchedBefore);
+        if (headEnd == 0) {
+            if (sub.head.size() > kMaxHeadBytes) {
+                ++m_report.protocolErrors;
+                failSubscriber(index, "response head too large");
+            }
+            return;
+        }
+        ResponseHead head;
+        if (!parseResponseHead(std::string_view(sub.head).substr(0, headEnd - 4), head)) {
+            ++m_report.protocolErrors;
+            failSubscriber(index, "malformed response head");
+            return;
+        }
+        if (head.status != 200) {
+            ++m_report.rejectedResponses;
+            if (m_report.firstRejectStatus == 0) {
+                m_report.firstRejectStatus = head.status;
+            }
+            --m_handshakesInFlight;
+            ++m_settled;
+            closeSubscriber(index);
+            return;
+        }
+        --m_handshakesInFlight;
+        ++m_settled;
+        ++m_report.subscribersConnected;
+        sub.state = SubscriberState::Streaming;
+        sub.chunked = head.chunked;
+        const std::string rest = sub.head.substr(headEnd);
+        std::string().swap(sub.head); // release: 19k idle heads add up
+        if (rest.empty()) {
+            return;
+        }
+        consumeSubscriberBytes(index, rest.data(), rest.size(), times);
+        return;
+    }
+    if (sub.state != SubscriberState::Streaming) {
+        return;
+    }
+    auto onData = [&](std::string_view eventData) {
+        onEventData(index, eventData, times);
+    };
+    bool parsedOk = true;
+    if (sub.chunked) {
+        const ChunkedDecoder::Status status =
+            sub.chunkedDecoder.feed(data, size, [&](const char *chunk, size_t length) {
+                parsedOk = sub.parser.feed(chunk, length, onData) && parsedOk;
+            });
+        if (status == ChunkedDecoder::Status::Error) {
+            parsedOk = false;
+        } else if (status == ChunkedDecoder::Status::Finished) {
+            failSubscriber(index, "stream ended by server");
+            return;
+        }
+    } else {
+        parsedOk = sub.parser.feed(data, size, onData);
+    }
+    if (!parsedOk) {
+        ++m_report.protocolErrors;
+        failSubscriber(index, "malformed event stream");
+    }
+}
+
+void LoadGenerator::onEventData(uint32_t index, std::string_view data, ReceiveTimes times)
+{
+    // Only this run's events count: hello, type and history-gap events and Nchan's own
+    // messages are ignored.
+    if (data.compare(0, m_eventPrefix.size(), m_eventPrefix) != 0) {
+        if (data.compare(0, 3, "lg:") == 0) {
+            ++m_report.foreignEvents;
+        }
+        return;
+    }
+    size_t pos = m_eventPrefix.size();
+    uint64_t seq = 0;
+    uint64_t sentNs = 0;
+    if (!parseDecimal(data, pos, seq) || pos >= data.size() || data[pos] != ':' ||
+        !parseDecimal(data, ++pos, sentNs) || seq >= m_options.events) {
+        ++m_report.protocolErrors;
+        return;
+    }
+    Subscriber &sub = m_subscribers[index];
+    if (m_seenWords != 0) {
+        uint64_t &word = m_seen[size_t{index} * m_seenWords + seq / 64];
+        const uint64_t bit = uint64_t{1} << (seq % 64);
+        if ((word & bit) != 0) {
+            ++m_report.duplicates;
+            return;
+        }
+        word |= bit;
+    }
+    ++m_report.receivedDeliveries;
+    if (static_cast<int64_t>(seq) < sub.maxSeq) {
+        ++m_report.outOfOrder;
+    } else {
+        sub.maxSeq = static_cast<int64_t>(seq);
+    }
+    m_readLatency.add(times.readNs - static_cast<int64_t>(sentNs));
+    if (times.arrivalNs >= 0) {
+        m_latency.add(times.arrivalNs - static_cast<int64_t>(sentNs));
+    } else {
+        ++m_samplesWithoutKernelTime;
+        m_latency.add(times.readNs - static_cast<int64_t>(sentNs));
+    }
+    m_lastDeliveryNs = times.readNs;
+    m_lastProgressNs = times.readNs;
+}
+
+void LoadGenerator::failSubscriber(uint32_t index, const std::string &why)
+{
+    Subscriber &sub = m_subscribers[index];
+    switch (sub.state) {
+    case SubscriberState::Pending:
+    case SubscriberState::Connecting:
+    case SubscriberState::AwaitingHead:
+        ++m_report.connectFailures;
+        if (m_report.firstConnectError.empty()) {
+            m_report.firstConnectError = why;
+        }
+        if (sub.state != SubscriberState::Pending) {
+            --m_handshakesInFlight;
+        }
+        ++m_settled;
+        break;
+    case SubscriberState::Streaming:
+        ++m_report.disconnects;
+        if (m_report.disconnects == 1) {
+            progress("subscriber %u lost: %s", index, why.c_str());
+        }
+        break;
+    case SubscriberState::Closed:
+        return;
+    }
+    closeSubscriber(index);
+}
+
+void LoadGenerator::closeSubscriber(uint32_t index)
+{
+    Subscriber &sub = m_subscribers[index];
+    if (sub.fd >= 0) {
+        close(sub.fd); // also removes it from the epoll set
+        sub.fd = -1;
+    }
+    sub.state = SubscriberState::Closed;
+    std::string().swap(sub.head);
+    sub.parser = SseParser{};
+}
+
+bool LoadGenerator::connectPublisher()
+{
+    closePublisher();
+    const int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        publishFailed("socket: " + errnoText(errno));
+        return false;
+    }
+    const int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    const sockaddr_in &target = m_options.server.address;
+    if (connect(fd, reinterpret_cast<const sockaddr *>(&target), sizeof target) != 0) {
+        if (errno != EINPROGRESS) {
+            publishFailed("publisher connect: " + errnoText(errno));
+            close(fd);
+            return false;
+        }
+        pollfd waitFor{fd, POLLOUT, 0};
+        int error = 0;
+        socklen_t length = sizeof error;
+        if (poll(&waitFor, 1, 5000) != 1 ||
+            getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) != 0 || error != 0) {
+            publishFailed("publisher connect: " + errnoText(error != 0 ? error : ETIMEDOUT));
+            close(fd);
+            return false;
+        }
+    }
+    epoll_event event{};
+    event.events = EPOLLIN;
+    event.data.u64 = kPublisherTag;
+    if (epoll_ctl(m_epoll, EPOLL_CTL_ADD, fd, &event) != 0) {
+        publishFailed("epoll_ctl: " + errnoText(errno));
+        close(fd);
+        return false;
+    }
+    m_publisher.fd = fd;
+    return true;
+}
+
+void LoadGenerator::closePublisher()
+{
+    if (m_publisher.fd >= 0) {
+        close(m_publisher.fd);
+    }
+    m_publisher = Publisher{};
+}
+
+void LoadGenerator::publish(uint32_t seq)
+{
+    if (m_publisher.fd < 0 && !connectPublisher()) {
+        return; // counted as a publish error; the next slot tries again
+    }
+    Publisher &pub = m_publisher;
+    const int64_t sentNs = monotonicNs();
+    // Event data: "lg:<run>:<seq>:<send time ns>:" padded with 'x' to the payload size.
+    char header[96];
+    const int headerLength =
+        std::snprintf(header, sizeof header, "%s%u:%lld:", m_eventPrefix.c_str(), seq,
+                      static_cast<long long>(sentNs));
+    std::string data(header, static_cast<size_t>(headerLength));
+    if (data.size() < m_options.payloadBytes) {
+        data.append(m_options.payloadBytes - data.size(), 'x');
+    }
+    std::string body = m_options.publishBody;
+    const size_t slot = body.find("{{data}}");
+    body.replace(slot, 8, data);
+    pub.out = "POST " + m_options.publishPath +
+              " HTTP/1.1\r\nHost: " + m_options.server.hostHeader +
+              "\r\nContent-Type: " + m_options.publishContentType +
+              "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+    pub.outOffset = 0;
+    pub.busy = true;
+    m_publishingSeq = seq;
+    pub.sentNs = sentNs;
+    pub.in.clear();
+    pub.headDone = false;
+    pub.body.clear();
+    pub.chunkedDecoder = ChunkedDecoder{};
+    flushPublisher();
+}
+
+void LoadGenerator::flushPublisher()
+{
+    Publisher &pub = m_publisher;
+    while (pub.outOffset < pub.out.size()) {
+        const ssize_t written = send(pub.fd, pub.out.data() + pub.outOffset,
+                                     pub.out.size() - pub.outOffset, MSG_NOSIGNAL);
+        if (written > 0) {
+            pub.outOffset += static_cast<size_t>(written);
+            continue;
+        }
+        if (written < 0 && errno == EINTR) {
+            continue;
+        }
+        if (written < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            epoll_event event{};
+            event.events = EPOLLIN | EPOLLOUT;
+            event.data.u64 = kPublisherTag;
+            epoll_ctl(m_epoll, EPOLL_CTL_MOD, pub.fd, &event);
+            return;
+        }
+        publishFailed("publisher send: " + errnoText(errno));
+        return;
+    }
+    epoll_event event{};
+    event.events = EPOLLIN;
+    event.data.u64 = kPublisherTag;
+    epoll_ctl(m_epoll, EPOLL_CTL_MOD, pub.fd, &event);
+}
+
+void LoadGenerator::onPublisherReady(uint32_t events)
+{
+    if (m_publisher.fd < 0) {
+        return;
+    }
+    if ((events & EPOLLOUT) != 0) {
+        flushPublisher();
+        if (m_publisher.fd < 0) {
+            return;
+        }
+    }
+    for (int round = 0; round < 16; ++round) {
+        const ssize_t count = read(m_publisher.fd, m_readBuffer.data(), m_readBuffer.size());
+        if (count > 0) {
+            if (!m_publisher.busy) {
+                continue; // unsolicited bytes: ignore
+            }
+            m_publisher.in.append(m_readBuffer.data(), static_cast<size_t>(count));
+            if (consumePublisherBytes()) {
+                finishPublish(monotonicNs());
+            }
+            if (m_publisher.fd < 0) {
+                return; // failed, or answered with Connection: close
+            }
+            continue;
+        }
+        if (count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            return;
+        }
+        if (count < 0 && errno == EINTR) {
+            continue;
+        }
+        // Closed: completes a body delimited by the connection end, fails anything else.
+        if (m_publisher.busy && m_publisher.headDone && !m_publisher.head.chunked &&
+            m_publisher.head.contentLength < 0) {
+            finishPublish(monotonicNs());
+            closePublisher();
+        } else if (m_publisher.busy) {
+            publishFailed(count == 0 ? std::string("publisher connection closed")
+                                     : "publisher read: " + errnoText(errno));
+        } else {
+            closePublisher();
+        }
+        return;
+    }
+}
+
+bool LoadGenerator::consumePublisherBytes()
+{
+    Publisher &pub = m_publisher;
+    if (!pub.headDone) {
+        const size_t headEnd = findHeadEnd(pub.in, 0);
+        if (headEnd == 0) {
+            if (pub.in.size() > kMaxHeadBytes) {
+                publishFailed("publish answer head too large");
+            }
+            return false;
+        }
+        if (!parseResponseHead(std::string_view(pub.in).substr(0, headEnd - 4), pub.head)) {
+            publishFailed("malformed publish answer");
+            return false;
+        }
+        pub.in.erase(0, headEnd);
+        pub.headDone = true;
+        if (pub.head.status == 100) {
+            pub.headDone = false; // interim answer; the real one follows
+            return consumePublisherBytes();
+        }
+    }
+    auto keep = [&](const char *p, size_t n) {
+        pub.body.append(
+            p, std::min(n, kMaxPublishBodyKept - std::min(kMaxPublishBodyKept, pub.body.size())));
+    };
+    if (pub.head.chunked) {
+        const ChunkedDecoder::Status status =
+            pub.chunkedDecoder.feed(pub.in.data(), pub.in.size(), keep);
+        pub.in.clear();
+        if (status == ChunkedDecoder::Status::Error) {
+            publishFailed("malformed chunked publish answer");
+            return false;
+        }
+        return status == ChunkedDecoder::Status::Finished;
+    }
+    if (pub.head.contentLength >= 0) {
+        if (pub.in.size() < static_cast<size_t>(pub.head.contentLength)) {
+            return false;
+        }
+        keep(pub.in.data(), static_cast<size_t>(pub.head.contentLength));
+        pub.in.clear();
+        return true;
+    }
+    if (pub.head.status == 204 || pub.head.status == 304) {
+        return true;
+    }
+    keep(pub.in.data(), pub.in.size()); // delimited by connection close
+    pub.in.clear();
+    return false;
+}
+
+void LoadGenerator::finishPublish(int64_t nowNs)
+{
+    Publisher &pub = m_publisher;
+    RunReport &r = m_report;
+    pub.busy = false;
+    m_publishRtt.add(nowNs - pub.sentNs);
+    m_lastProgressNs = nowNs;
+    if (pub.head.status >= 200 && pub.head.status < 300) {
+        ++r.eventsPublished;
+        m_acknowledged[m_publishingSeq / 64] |= uint64_t{1} << (m_publishingSeq % 64);
+        m_publishFailuresInARow = 0;
+        const int64_t delivered = deliveredFromAnswer(pub.body);
+        if (delivered >= 0) {
+            r.serverDeliveredMin =
+                r.serverDeliveredMin < 0 ? delivered : std::min(r.serverDeliveredMin, delivered);
+            r.serverDeliveredMax = std::max(r.serverDeliveredMax, delivered);
+        }
+    } else {
+        ++r.publishErrors;
+        ++m_publishFailuresInARow;
+        if (r.firstPublishError.empty()) {
+            r.firstPublishError =
+                "HTTP " + std::to_string(pub.head.status) + " " + pub.body.substr(0, 200);
+        }
+    }
+    if (pub.head.connectionClose) {
+        closePublisher();
+    }
+}
+
+void LoadGenerator::publishFailed(const std::string &why)
+{
+    ++m_report.publishErrors;
+    ++m_publishFailuresInARow;
+    if (m_report.firstPublishError.empty()) {
+        m_report.firstPublishError = why;
+    }
+    closePublisher();
+}

@@ -1,0 +1,121 @@
+#pragma once
+
+#include "histogram.h"
+#include "httphead.h"
+#include "options.h"
+#include "report.h"
+#include "streamdecoder.h"
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+// Single-threaded epoll engine: N subscriber sockets plus one keep-alive publisher
+// connection in one loop. One thread is deliberate: the machine has two cores, one for the
+// server under test and one for the load generator.
+class LoadGenerator
+{
+public:
+    explicit LoadGenerator(const Options &options);
+    ~LoadGenerator();
+    LoadGenerator(const LoadGenerator &) = delete;
+    LoadGenerator &operator=(const LoadGenerator &) = delete;
+
+    RunReport run();
+
+private:
+    enum class SubscriberState : uint8_t { Pending, Connecting, AwaitingHead, Streaming, Closed };
+
+    struct Subscriber
+    {
+        int fd = -1;
+        SubscriberState state = SubscriberState::Pending;
+        bool chunked = false;
+        std::string head; // response head bytes until the blank line
+        ChunkedDecoder chunkedDecoder;
+        SseParser parser;
+        int64_t maxSeq = -1;
+    };
+
+    struct Publisher
+    {
+        int fd = -1;
+        bool busy = false; // a POST is waiting for its answer
+        std::string out;   // unsent request bytes
+        size_t outOffset = 0;
+        std::string in;
+        bool headDone = false;
+        ResponseHead head;
+        ChunkedDecoder chunkedDecoder;
+        std::string body;
+        int64_t sentNs = 0;
+    };
+
+    bool raiseFileLimit();
+    bool connectPhase();
+    void settlePhase();
+    void publishPhase();
+    void closeAll();
+
+    void pollOnce(int timeoutMs);
+    void startSubscriber(uint32_t index);
+    void onSubscriberReady(uint32_t index, uint32_t events);
+    void sendSubscribeRequest(uint32_t index);
+    // When bytes reached us: readNs when recvmsg() returned them, arrivalNs when the kernel
+    // queued them on the socket (SO_TIMESTAMPNS; on loopback that is the moment the server
+    // sent them). Both CLOCK_MONOTONIC.
+    struct ReceiveTimes
+    {
+        int64_t readNs = 0;
+        int64_t arrivalNs = 0;
+    };
+
+    void readSubscriber(uint32_t index);
+    void consumeSubscriberBytes(uint32_t index, const char *data, size_t size, ReceiveTimes times);
+    void onEventData(uint32_t index, std::string_view data, ReceiveTimes times);
+    void failSubscriber(uint32_t index, const std::string &why);
+    void closeSubscriber(uint32_t index);
+
+    bool connectPublisher();
+    void closePublisher();
+    void publish(uint32_t seq);
+    void flushPublisher();
+    void onPublisherReady(uint32_t events);
+    bool consumePublisherBytes();
+    void finishPublish(int64_t nowNs);
+    void publishFailed(const std::string &why);
+
+    bool overallExpired(int64_t nowNs) const { return nowNs >= m_overallDeadlineNs; }
+    void progress(const char *format, ...) const __attribute__((format(printf, 2, 3)));
+
+    Options m_options;
+    RunReport m_report;
+    int m_epoll = -1;
+    std::vector<Subscriber> m_subscribers;
+    Publisher m_publisher;
+    std::vector<char> m_readBuffer;
+    std::string m_eventPrefix; // "lg:<run>:" identifies this run's events
+    std::string m_dataPadding;
+
+    // Connect phase.
+    uint32_t m_nextToStart = 0;
+    uint32_t m_handshakesInFlight = 0;
+    uint32_t m_settled = 0; // connected or failed
+
+    // Publish phase.
+    bool m_publishing = false;
+    std::vector<uint64_t> m_seen; // per subscriber bitmap of received sequence numbers
+    size_t m_seenWords = 0;
+    std::vector<uint64_t> m_acknowledged; // sequence numbers whose POST was answered 2xx
+    uint32_t m_publishingSeq = 0;         // sequence number of the POST in flight
+    LatencyHistogram m_latency;           // publish to arrival in the subscriber's socket
+    LatencyHistogram m_readLatency;       // publish to the load generator reading it
+    uint64_t m_samplesWithoutKernelTime = 0;
+    int64_t m_realtimeOffsetNs = 0; // CLOCK_REALTIME - CLOCK_MONOTONIC
+    LatencyHistogram m_publishRtt;
+    int64_t m_lastProgressNs = 0;
+    int64_t m_lastDeliveryNs = 0;
+    int64_t m_overallDeadlineNs = 0;
+    uint32_t m_publishFailuresInARow = 0; // the server is gone when this grows
+};
