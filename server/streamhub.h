@@ -55,8 +55,10 @@ signals:
 private:
     struct Stream
     {
-        std::deque<QByteArray> queue;
-        qsizetype headOffset = 0; // bytes of queue.front() already sent
+        // Created on the first write the kernel does not take whole: an empty std::deque
+        // already costs about 600 bytes, most subscribers never need one.
+        std::unique_ptr<std::deque<QByteArray>> queue;
+        qsizetype headOffset = 0; // bytes of queue->front() already sent
         qint64 queuedBytes = 0;
         bool wantsWrite = false; // EPOLLOUT registered
         bool failed = false;     // a write saw the peer gone; closing is pending
