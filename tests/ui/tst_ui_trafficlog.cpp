@@ -65,7 +65,8 @@ QList<TrafficRecord> mixedRecords()
     };
     list[2].summary = QStringLiteral("client 7 connected from 10.0.0.7");
     // Not UTF-8: must come back byte for byte all the same.
-    list[3].raw = QByteArray("data: \xff\xfe\x00 binary\n\n", 20);
+    static const char binary[] = "data: \xff\xfe\x00 binary\n\n";
+    list[3].raw = QByteArray(binary, sizeof binary - 1);
     list[3].size = list[3].raw.size();
     return list;
 }
