@@ -477,6 +477,18 @@ void SseServer::handlePublish(const QHttpServerRequest &request, QTcpSocket *soc
 {
     if (!requireMethod(request, socket, "POST") || !requirePublisher(request, socket))
         return;
+    // Qt 6.4 reads a request whose Content-Length is not a number as having no body.
+    if (const QByteArray length = request.value("content-length"); !length.isEmpty()) {
+        bool valid = false;
+        const qint64 declared = length.trimmed().toLongLong(&valid);
+        if (!valid || declared < 0) {
+            http::writeError(socket, 400,
+                             QStringLiteral("Content-Length: '%1' is not a valid length")
+                                 .arg(QString::fromLatin1(length.left(40))));
+            socket->disconnectFromHost(); // the rest of the stream cannot be framed
+            return;
+        }
+    }
     const QByteArray body = request.body();
     if (body.size() > m_config.maxBodyBytes) {
         http::writeError(socket, 413,

@@ -230,6 +230,22 @@ private slots:
         QCOMPARE(reader.userEvents().constFirst().data, QStringLiteral("after"));
     }
 
+    void invalidContentLengthIsRefused()
+    {
+        const HttpResponse response =
+            rawRequest(m_port, "POST /publish HTTP/1.1\r\nContent-Type: text/plain\r\n"
+                               "Content-Length: 18446744073709551615\r\n\r\nabc");
+        QCOMPARE(response.status, 400);
+        QVERIFY(response.error().contains(QStringLiteral("Content-Length")));
+        // Nothing was published.
+        QCOMPARE(postJson(m_port, R"({"data": "x"})")
+                     .json()
+                     .object()
+                     .value(QStringLiteral("id"))
+                     .toString(),
+                 QStringLiteral("1"));
+    }
+
     void bodyTooLarge()
     {
         sse::ServerConfig config = testConfig();
@@ -257,6 +273,48 @@ private slots:
         const HttpResponse response = rawRequest(m_port, raw);
         QCOMPARE(response.status, 413);
         QCOMPARE(request(m_port, "GET", "/healthz").status, 200);
+    }
+
+    void survivesMalformedRequests_data()
+    {
+        QTest::addColumn<QByteArray>("raw");
+        QTest::newRow("binary junk") << QByteArray("\x00\xff\x16\x03\x01\x02\x00\x01\r\n\r\n", 12);
+        QTest::newRow("no method") << QByteArray(" / HTTP/1.1\r\n\r\n");
+        QTest::newRow("bad version") << QByteArray("GET / HTTP/9.9\r\n\r\n");
+        QTest::newRow("header without colon") << QByteArray("GET / HTTP/1.1\r\nnonsense\r\n\r\n");
+        QTest::newRow("huge content length")
+            << QByteArray("POST /publish HTTP/1.1\r\nContent-Type: text/plain\r\n"
+                          "Content-Length: 18446744073709551615\r\n\r\nabc");
+        QTest::newRow("negative content length")
+            << QByteArray("POST /publish HTTP/1.1\r\nContent-Length: -5\r\n\r\nabc");
+        QTest::newRow("bad chunk size")
+            << QByteArray("POST /publish HTTP/1.1\r\nTransfer-Encoding: chunked\r\n"
+                          "Content-Type: text/plain\r\n\r\nzz\r\nabc\r\n0\r\n\r\n");
+        QTest::newRow("percent garbage")
+            << QByteArray("GET /events?channel=%zz%00&lastEventId=%ff HTTP/1.1\r\n\r\n");
+        QTest::newRow("very long path")
+            << QByteArray("GET /" + QByteArray(60000, 'a') + " HTTP/1.1\r\n\r\n");
+        QTest::newRow("many requests pipelined")
+            << QByteArray("GET /healthz HTTP/1.1\r\n\r\n").repeated(200);
+    }
+
+    void survivesMalformedRequests()
+    {
+        QFETCH(QByteArray, raw);
+        SseReader bystander(m_port);
+        QTRY_VERIFY(bystander.clientId() > 0);
+        QTcpSocket attacker;
+        attacker.connectToHost(QStringLiteral("127.0.0.1"), m_port);
+        QVERIFY(attacker.waitForConnected(2000));
+        attacker.write(raw);
+        attacker.waitForBytesWritten(2000);
+        attacker.waitForReadyRead(500); // whatever the answer, if any
+        // The server still serves, and the other subscriber still receives.
+        QCOMPARE(request(m_port, "GET", "/healthz").status, 200);
+        QCOMPARE(postJson(m_port, R"({"data": "still here"})").status, 202);
+        QTRY_VERIFY(!bystander.userEvents().isEmpty() &&
+                    bystander.userEvents().constLast().data == QStringLiteral("still here"));
+        QVERIFY(bystander.isConnected());
     }
 
     void unknownPathIs404()
