@@ -442,6 +442,7 @@ void SseServer::handleEvents(const QHttpServerRequest &request, QTcpSocket *sock
         return;
     }
     subscriber->bytesSent = quint64(head.size());
+    subscriber->lastWriteBeat = m_heartbeatCount;
 
     const quint64 clientId = subscriber->id;
     if (m_snapshotsEnabled) {
@@ -810,6 +811,7 @@ void SseServer::writeTo(Subscriber &subscriber, const QByteArray &bytes)
 {
     subscriber.bytesSent += quint64(bytes.size());
     subscriber.countersChanged = true;
+    subscriber.lastWriteBeat = m_heartbeatCount;
     if (m_streams->write(subscriber.stream, bytes) == StreamHub::WriteResult::OverLimit)
         m_slowConsumers.push_back(subscriber.id);
     // A closed stream is reported by the hub from the event loop and removed then.
@@ -862,9 +864,18 @@ void SseServer::announceEventType(const QString &eventType)
 void SseServer::sendHeartbeat()
 {
     static const QByteArray heartbeat = encodeComment(QStringLiteral("heartbeat"));
-    for (auto &[id, subscriber] : m_subscribers)
+    // Only streams that carried nothing since the last beat need one: under traffic the
+    // beat costs no sends at all.
+    const quint64 endingBeat = m_heartbeatCount;
+    quint64 sent = 0;
+    for (auto &[id, subscriber] : m_subscribers) {
+        if (subscriber->lastWriteBeat == endingBeat)
+            continue;
         writeTo(*subscriber, heartbeat);
-    m_stats.bytesSent += quint64(m_subscribers.size()) * quint64(heartbeat.size());
+        ++sent;
+    }
+    ++m_heartbeatCount;
+    m_stats.bytesSent += sent * quint64(heartbeat.size());
     dropSlowConsumers();
 }
 

@@ -77,6 +77,7 @@ private:
         quint64 bytesSent = 0;
         QString lastEventId;
         bool countersChanged = false;
+        quint64 lastWriteBeat = ~quint64(0); // heartbeat period of the last write
     };
 
     using Handler = void (SseServer::*)(const QHttpServerRequest &, QTcpSocket *);
@@ -127,6 +128,7 @@ private:
     GuardedTcpServer *m_tcpServer = nullptr; // child of m_http once bound
     EventHistory m_history;
     QTimer m_heartbeatTimer;
+    quint64 m_heartbeatCount = 0; // heartbeat periods so far
     QTimer m_snapshotTimer;
     QElapsedTimer m_uptime;
 

@@ -541,8 +541,24 @@ private slots:
         config.heartbeatSeconds = 1;
         restart(config);
         SseReader reader(m_port);
-        QTRY_VERIFY_WITH_TIMEOUT(reader.comments().contains(QStringLiteral("heartbeat")), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(reader.comments().count(QStringLiteral("heartbeat")) >= 3, 6000);
         QVERIFY(reader.userEvents().isEmpty());
+    }
+
+    void busyStreamsNeedNoHeartbeat()
+    {
+        sse::ServerConfig config = testConfig();
+        config.heartbeatSeconds = 1;
+        restart(config);
+        SseReader busy(m_port, "/events?channel=busy");
+        SseReader idle(m_port);
+        QTRY_VERIFY(busy.clientId() && idle.clientId());
+        // Keep one stream busy through three heartbeat periods; only the idle one gets beats.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (postJson(m_port, R"({"data": "tick", "channel": "busy"})").status == 202 &&
+             idle.comments().count(QStringLiteral("heartbeat")) >= 3),
+            8000);
+        QCOMPARE(busy.comments().count(QStringLiteral("heartbeat")), 0);
     }
 
     void subscriberCapAnswers503()
