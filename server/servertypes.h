@@ -59,6 +59,10 @@ struct TrafficRecord
     qint64 size = 0;
     QString summary;
     QByteArray raw; // the bytes on the wire, capped at MaxRawBytes
+    // For requests (direction In): what was asked and the status answered.
+    QString method;
+    QString path;
+    int status = 0;
 
     static constexpr qsizetype MaxRawBytes = 64 * 1024;
 };

@@ -184,7 +184,7 @@ bool SseServer::start(QString *errorMessage)
             });
 
     m_http = new QHttpServer(this);
-    addRoute(QStringLiteral("/"), &SseServer::handleIndex);
+    addRoute(QStringLiteral("/"), &SseServer::handleStatic);
     addRoute(QStringLiteral("/app.js"), &SseServer::handleStatic);
     addRoute(QStringLiteral("/style.css"), &SseServer::handleStatic);
     addRoute(QStringLiteral("/events"), &SseServer::handleEvents);
@@ -270,7 +270,30 @@ void SseServer::dispatch(const QHttpServerRequest &request, QTcpSocket *socket, 
              {"Access-Control-Max-Age", "86400"}});
         return;
     }
+    // The request goes into the log before what it causes (an event out, a connect).
+    const qsizetype logIndex = m_snapshotsEnabled ? m_pendingTraffic.size() : -1;
+    if (m_snapshotsEnabled) {
+        TrafficRecord in;
+        in.direction = TrafficDirection::In;
+        in.method = methodName(request);
+        in.path = request.url().path();
+        in.size = request.body().size();
+        in.raw = request.body().left(TrafficRecord::MaxRawBytes);
+        in.summary = QStringLiteral("%1 %2 from %3")
+                         .arg(in.method, request.url().toString(QUrl::FullyEncoded),
+                              plainAddress(socket->peerAddress()).toString());
+        appendRecord(std::move(in));
+    }
+    http::setLastStatus(0);
     (this->*handler)(request, socket);
+    if (logIndex >= 0 && logIndex < m_pendingTraffic.size()) {
+        TrafficRecord &in = m_pendingTraffic[logIndex];
+        in.status = http::lastStatus();
+        if (in.status == 200 && handler == &SseServer::handleEvents)
+            m_pendingTraffic.removeAt(logIndex); // a stream: its connect record says it all
+        else
+            in.summary += QStringLiteral(" → %1").arg(in.status);
+    }
     if (socket->state() == QAbstractSocket::ConnectedState &&
         request.value("connection").toLower().contains("close")) {
         socket->disconnectFromHost();
@@ -310,11 +333,6 @@ bool SseServer::requirePublisher(const QHttpServerRequest &request, QTcpSocket *
         return false;
     }
     return true;
-}
-
-void SseServer::handleIndex(const QHttpServerRequest &request, QTcpSocket *socket)
-{
-    handleStatic(request, socket);
 }
 
 void SseServer::handleStatic(const QHttpServerRequest &request, QTcpSocket *socket)
@@ -442,6 +460,7 @@ void SseServer::handleEvents(const QHttpServerRequest &request, QTcpSocket *sock
         return;
     }
     subscriber->bytesSent = quint64(head.size());
+    http::setLastStatus(200);
     subscriber->lastWriteBeat = m_heartbeatCount;
 
     const quint64 clientId = subscriber->id;
@@ -631,7 +650,7 @@ void SseServer::handlePublish(const QHttpServerRequest &request, QTcpSocket *soc
                                    .arg(QString::fromUtf8(type)));
         return;
     }
-    answerPublish(socket, request, std::move(event));
+    answerPublish(socket, std::move(event));
 }
 
 void SseServer::handleSend(const QHttpServerRequest &request, QTcpSocket *socket)
@@ -646,20 +665,14 @@ void SseServer::handleSend(const QHttpServerRequest &request, QTcpSocket *socket
     SseEvent event;
     event.data = queryValue(query, QStringLiteral("m"));
     event.channel = queryValue(query, QStringLiteral("channel"));
-    answerPublish(socket, request, std::move(event));
+    answerPublish(socket, std::move(event));
 }
 
-void SseServer::answerPublish(QTcpSocket *socket, const QHttpServerRequest &request, SseEvent event)
+void SseServer::answerPublish(QTcpSocket *socket, SseEvent event)
 {
-    const QString summary = QStringLiteral("%1 %2 from %3")
-                                .arg(methodName(request), request.url().path(),
-                                     plainAddress(socket->peerAddress()).toString());
     const PublishResult result = publish(std::move(event));
     if (!result.error.isEmpty()) {
         http::writeError(socket, 400, result.error);
-        record(TrafficDirection::In, 0, {}, {}, request.body().size(),
-               summary + QStringLiteral(": 400 ") + result.error,
-               request.body().left(TrafficRecord::MaxRawBytes));
         return;
     }
     http::writeJson(socket, 202,
@@ -1003,13 +1016,25 @@ void SseServer::record(TrafficDirection direction, quint64 clientId, const QStri
 {
     if (!m_snapshotsEnabled)
         return;
+    TrafficRecord entry;
+    entry.direction = direction;
+    entry.clientId = clientId;
+    entry.eventType = eventType;
+    entry.id = id;
+    entry.size = size;
+    entry.summary = summary;
+    entry.raw = raw.left(TrafficRecord::MaxRawBytes);
+    appendRecord(std::move(entry));
+}
+
+void SseServer::appendRecord(TrafficRecord entry)
+{
     if (m_pendingTraffic.size() >= MaxTrafficRecordsPending) {
         ++m_pendingTrafficDropped;
         return;
     }
-    m_pendingTraffic.append(TrafficRecord{QDateTime::currentDateTime(), direction, clientId,
-                                          eventType, id, size, summary,
-                                          raw.left(TrafficRecord::MaxRawBytes)});
+    entry.time = QDateTime::currentDateTime();
+    m_pendingTraffic.append(std::move(entry));
 }
 
 void SseServer::emitSnapshot()

@@ -85,7 +85,6 @@ private:
     void addRoute(const QString &path, Handler handler);
     void dispatch(const QHttpServerRequest &request, QTcpSocket *socket, Handler handler);
 
-    void handleIndex(const QHttpServerRequest &request, QTcpSocket *socket);
     void handleStatic(const QHttpServerRequest &request, QTcpSocket *socket);
     void handleEvents(const QHttpServerRequest &request, QTcpSocket *socket);
     void handlePublish(const QHttpServerRequest &request, QTcpSocket *socket);
@@ -102,7 +101,7 @@ private:
                        const QByteArray &allowed);
     // Publishing needs loopback or the publish token; answers 401 and returns false otherwise.
     bool requirePublisher(const QHttpServerRequest &request, QTcpSocket *socket);
-    void answerPublish(QTcpSocket *socket, const QHttpServerRequest &request, SseEvent event);
+    void answerPublish(QTcpSocket *socket, SseEvent event);
 
     using SubscriberMap = std::unordered_map<quint64, std::unique_ptr<Subscriber>>;
 
@@ -120,6 +119,7 @@ private:
 
     void record(TrafficDirection direction, quint64 clientId, const QString &eventType,
                 const QString &id, qint64 size, const QString &summary, const QByteArray &raw = {});
+    void appendRecord(TrafficRecord entry); // only while snapshots are enabled
     void emitSnapshot();
     ClientInfo clientInfo(const Subscriber &subscriber) const;
 

@@ -119,6 +119,44 @@ private slots:
         QVERIFY(!other.comments().contains(QStringLiteral("hello there")));
     }
 
+    void requestsAreLoggedWithTheirStatus()
+    {
+        sse::ServerController controller;
+        QSignalSpy snapshots(&controller, &sse::ServerController::snapshotReady);
+        const quint16 port = startServer(controller, {}, 50);
+        QCOMPARE(postJson(port, R"({"data": "hi", "event": "note"})").status, 202);
+        QCOMPARE(request(port, "DELETE", "/api/clients/99").status, 404);
+        QList<sse::TrafficRecord> traffic;
+        QTRY_VERIFY([&] {
+            traffic.clear();
+            for (const QList<QVariant> &arguments : std::as_const(snapshots))
+                traffic += arguments.at(0).value<sse::ServerSnapshot>().traffic;
+            return traffic.size() >= 3; // publish in, event out, delete in
+        }());
+        QList<sse::TrafficRecord> requests;
+        int publishIn = -1;
+        int eventOut = -1;
+        for (int i = 0; i < traffic.size(); ++i) {
+            if (traffic.at(i).direction == sse::TrafficDirection::In) {
+                requests.append(traffic.at(i));
+                if (traffic.at(i).path == QStringLiteral("/publish"))
+                    publishIn = i;
+            } else if (traffic.at(i).direction == sse::TrafficDirection::Out) {
+                eventOut = i;
+            }
+        }
+        QCOMPARE(requests.size(), 2);
+        QCOMPARE(requests.at(0).method, QStringLiteral("POST"));
+        QCOMPARE(requests.at(0).status, 202);
+        QCOMPARE(requests.at(0).raw, QByteArray(R"({"data": "hi", "event": "note"})"));
+        QCOMPARE(requests.at(1).method, QStringLiteral("DELETE"));
+        QCOMPARE(requests.at(1).path, QStringLiteral("/api/clients/99"));
+        QCOMPARE(requests.at(1).status, 404);
+        QVERIFY(requests.at(1).summary.endsWith(QStringLiteral("→ 404")));
+        // The request comes before the event it caused.
+        QVERIFY(publishIn >= 0 && publishIn < eventOut);
+    }
+
     void snapshotsAreBatched()
     {
         sse::ServerController controller;
@@ -165,6 +203,9 @@ private slots:
             }
         }
         QCOMPARE(outRecords, Events);
+        // The subscribe request itself is a connect record, not an "in" record.
+        for (const sse::TrafficRecord &record : std::as_const(traffic))
+            QVERIFY(record.direction != sse::TrafficDirection::In);
 
         reader.socket().abort();
         QTRY_VERIFY([&] {

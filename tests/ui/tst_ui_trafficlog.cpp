@@ -51,6 +51,9 @@ void compareRecords(const QList<TrafficRecord> &actual, const QList<TrafficRecor
         QCOMPARE(actual.at(i).size, expected.at(i).size);
         QCOMPARE(actual.at(i).summary, expected.at(i).summary);
         QCOMPARE(actual.at(i).raw, expected.at(i).raw);
+        QCOMPARE(actual.at(i).method, expected.at(i).method);
+        QCOMPARE(actual.at(i).path, expected.at(i).path);
+        QCOMPARE(actual.at(i).status, expected.at(i).status);
     }
 }
 
@@ -63,6 +66,9 @@ QList<TrafficRecord> mixedRecords()
         record(4, TrafficDirection::Out, 7, QStringLiteral("message")),
         record(5, TrafficDirection::Out, 0, QStringLiteral("price")),
     };
+    list[1].method = QStringLiteral("DELETE");
+    list[1].path = QStringLiteral("/api/clients/7");
+    list[1].status = 404;
     list[2].summary = QStringLiteral("client 7 connected from 10.0.0.7");
     // Not UTF-8: must come back byte for byte all the same.
     static const char binary[] = "data: \xff\xfe\x00 binary\n\n";
@@ -224,6 +230,20 @@ private slots:
                      .value(QStringLiteral("url"))
                      .toString(),
                  QStringLiteral("http://127.0.0.1:8080/events"));
+        // A request is filed under its own method, path and status.
+        const QJsonObject request = log.value(QStringLiteral("entries")).toArray().at(1).toObject();
+        QCOMPARE(
+            request.value(QStringLiteral("request")).toObject().value(QStringLiteral("method")),
+            QJsonValue(QStringLiteral("DELETE")));
+        QCOMPARE(request.value(QStringLiteral("request")).toObject().value(QStringLiteral("url")),
+                 QJsonValue(QStringLiteral("http://127.0.0.1:8080/api/clients/7")));
+        QCOMPARE(
+            request.value(QStringLiteral("response")).toObject().value(QStringLiteral("status")),
+            QJsonValue(404));
+        QCOMPARE(request.value(QStringLiteral("response"))
+                     .toObject()
+                     .value(QStringLiteral("statusText")),
+                 QJsonValue(QStringLiteral("Not Found")));
         QString error;
         compareRecords(importHar(har, &error), original);
         QVERIFY2(error.isEmpty(), qPrintable(error));

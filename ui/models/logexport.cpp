@@ -1,5 +1,7 @@
 #include "logexport.h"
 
+#include "httputil.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -58,6 +60,11 @@ QJsonObject recordJson(const TrafficRecord &record)
         {QStringLiteral("size"), double(record.size)},
         {QStringLiteral("summary"), record.summary},
     };
+    if (record.direction == TrafficDirection::In) {
+        object.insert(QStringLiteral("method"), record.method);
+        object.insert(QStringLiteral("path"), record.path);
+        object.insert(QStringLiteral("status"), record.status);
+    }
     putRaw(object, QStringLiteral("raw"), record.raw);
     return object;
 }
@@ -76,6 +83,9 @@ bool readRecordFields(const QJsonObject &object, TrafficRecord *record, QString 
     record->id = object.value(QStringLiteral("id")).toString();
     record->size = qint64(object.value(QStringLiteral("size")).toDouble());
     record->summary = object.value(QStringLiteral("summary")).toString();
+    record->method = object.value(QStringLiteral("method")).toString();
+    record->path = object.value(QStringLiteral("path")).toString();
+    record->status = object.value(QStringLiteral("status")).toInt();
     return true;
 }
 
@@ -133,12 +143,18 @@ QByteArray exportHar(const QList<TrafficRecord> &records, const QString &serverU
     const QJsonArray noPairs;
     QJsonArray entries;
     for (const TrafficRecord &record : records) {
-        // Events go out on the stream, requests come in to /publish; system notices have no
-        // HTTP exchange of their own and are filed under the stream.
+        // Requests carry their own method, path and status; events go out on the stream, and
+        // system notices have no HTTP exchange of their own and are filed under the stream.
         const bool incoming = record.direction == TrafficDirection::In;
-        const QString path = incoming ? QStringLiteral("/publish") : QStringLiteral("/events");
+        const QString path = incoming && !record.path.isEmpty() ? record.path
+                             : incoming                         ? QStringLiteral("/publish")
+                                                                : QStringLiteral("/events");
+        const QString method = incoming && !record.method.isEmpty() ? record.method
+                               : incoming                           ? QStringLiteral("POST")
+                                                                    : QStringLiteral("GET");
+        const int status = incoming && record.status > 0 ? record.status : incoming ? 202 : 200;
         QJsonObject request{
-            {QStringLiteral("method"), incoming ? QStringLiteral("POST") : QStringLiteral("GET")},
+            {QStringLiteral("method"), method},
             {QStringLiteral("url"), base.resolved(QUrl(path)).toString()},
             {QStringLiteral("httpVersion"), QStringLiteral("HTTP/1.1")},
             {QStringLiteral("cookies"), noPairs},
@@ -154,9 +170,8 @@ QByteArray exportHar(const QList<TrafficRecord> &records, const QString &serverU
         };
         putRaw(content, QStringLiteral("text"), record.raw);
         const QJsonObject response{
-            {QStringLiteral("status"), incoming ? 202 : 200},
-            {QStringLiteral("statusText"),
-             incoming ? QStringLiteral("Accepted") : QStringLiteral("OK")},
+            {QStringLiteral("status"), status},
+            {QStringLiteral("statusText"), QString::fromLatin1(http::reasonPhrase(status))},
             {QStringLiteral("httpVersion"), QStringLiteral("HTTP/1.1")},
             {QStringLiteral("cookies"), noPairs},
             {QStringLiteral("headers"), noPairs},
