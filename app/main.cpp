@@ -1,4 +1,5 @@
 // Parses the command line, picks the dashboard window or --headless, and wires the layers.
+#include "bindchoice.h"
 #include "mainwindow.h"
 #include "serverconfig.h"
 #include "servercontroller.h"
@@ -186,10 +187,17 @@ int main(int argc, char **argv)
 
     sse::ServerController controller;
     QObject::connect(&controller, &sse::ServerController::started, &controller,
-                     [&out, &commandLine](const QString &url, const QString &token) {
+                     [&out, &commandLine](const QString &url, const QString &token, quint16 port) {
                          out << url << Qt::endl;
-                         if (commandLine.headless)
-                             out << "Publish token: " << token << Qt::endl;
+                         if (!commandLine.headless)
+                             return;
+                         out << "Publish token: " << token << Qt::endl;
+                         // What other devices open when the server listens beyond this computer.
+                         for (const QString &lanUrl :
+                              sse::ui::shareUrls(commandLine.config.bindAddress, port)) {
+                             if (lanUrl != url)
+                                 out << "Also at: " << lanUrl << Qt::endl;
+                         }
                      });
 
     if (commandLine.headless) {
