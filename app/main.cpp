@@ -121,11 +121,16 @@ ParsedCommandLine parseCommandLine(const QStringList &arguments)
         QStringLiteral("subscriber-token"),
         QStringLiteral("Token needed to subscribe (?token= or Authorization); open if absent."),
         QStringLiteral("TOKEN"));
+    const QCommandLineOption threads(
+        QStringLiteral("threads"),
+        QStringLiteral("Threads that send one event to many subscribers (default: cores - 1, "
+                       "1 to 4)."),
+        QStringLiteral("N"), QString::number(defaults.fanoutThreads));
     const QCommandLineOption requireToken(
         QStringLiteral("require-token"),
         QStringLiteral("Require the publish token from loopback publishers too."));
     parser.addOptions({headless, bind, port, history, heartbeat, maxQueue, maxClients, idleTimeout,
-                       maxBody, token, subscriberToken, requireToken});
+                       maxBody, token, subscriberToken, requireToken, threads});
     parser.process(arguments); // handles --help and --version, exits on unknown options
 
     ParsedCommandLine result;
@@ -156,6 +161,7 @@ ParsedCommandLine parseCommandLine(const QStringList &arguments)
     config.token = parser.value(token);
     config.subscriberToken = parser.value(subscriberToken);
     config.requireTokenOnLoopback = parser.isSet(requireToken);
+    config.fanoutThreads = int(number(threads, 1, 64));
     return result;
 }
 

@@ -17,9 +17,12 @@ struct ServerConfig
     int maxClients = 10000;                 // subscribers; API requests get a little headroom
     int idleTimeoutSeconds = 10;            // for connections that never finish a request
     qint64 maxBodyBytes = 1024 * 1024;
-    QString token;                       // needed to publish from non-loopback addresses
-    QString subscriberToken;             // when set, needed to subscribe
-    bool requireTokenOnLoopback = false; // loopback publishers normally need no token
+    QString token;                              // needed to publish from non-loopback addresses
+    QString subscriberToken;                    // when set, needed to subscribe
+    bool requireTokenOnLoopback = false;        // loopback publishers normally need no token
+    int fanoutThreads = defaultFanoutThreads(); // threads sending one event to many streams
+
+    static int defaultFanoutThreads();
 
     // Connections beyond maxClients kept for API calls so a full server can still be inspected.
     static constexpr int ApiConnectionHeadroom = 64;

@@ -1,5 +1,6 @@
 #include "sseserver.h"
 
+#include "fanoutpool.h"
 #include "guardedtcpserver.h"
 #include "httputil.h"
 #include "streamhub.h"
@@ -29,6 +30,8 @@ constexpr int MaxEventTypes = 256;
 constexpr qint64 MaxHeaderBytes = 64 * 1024;
 constexpr int ReconnectDelayMs = 2000;
 constexpr int CountersEveryNthSnapshot = 5;
+// Below this many subscribers waking the other fan-out threads costs more than it saves.
+constexpr size_t MinParallelFanout = 256;
 
 QString methodName(const QHttpServerRequest &request)
 {
@@ -144,6 +147,7 @@ SseServer::SseServer(ServerConfig config, QObject *parent)
     connect(&m_snapshotTimer, &QTimer::timeout, this, &SseServer::emitSnapshot);
     m_eventTypes.append(DefaultEventType);
     m_streams = new StreamHub(m_config.maxQueueBytes, this);
+    m_fanoutPool = std::make_unique<FanoutPool>(std::max(m_config.fanoutThreads, 1) - 1);
     connect(m_streams, &StreamHub::streamClosed, this, &SseServer::onStreamClosed);
 }
 
@@ -758,21 +762,24 @@ PublishResult SseServer::publish(SseEvent event, const PublishTarget &target)
     case PublishTarget::Kind::Channel:
         m_history.append(event.id, event.channel, encoded);
         if (const auto it = m_channels.constFind(event.channel); it != m_channels.cend()) {
-            for (Subscriber *subscriber : it.value())
-                deliver(*subscriber, encoded, event.id);
+            fanOut(it.value(), encoded, event.id);
             result.delivered = int(it.value().size());
         }
         break;
-    case PublishTarget::Kind::All:
+    case PublishTarget::Kind::All: {
         m_history.append(event.id, EventHistory::AllChannels, encoded);
+        std::vector<Subscriber *> everyone;
+        everyone.reserve(m_subscribers.size());
         for (auto &[id, subscriber] : m_subscribers)
-            deliver(*subscriber, encoded, event.id);
-        result.delivered = int(m_subscribers.size());
+            everyone.push_back(subscriber.get());
+        fanOut(everyone, encoded, event.id);
+        result.delivered = int(everyone.size());
         break;
+    }
     case PublishTarget::Kind::Clients:
         for (const quint64 clientId : target.clientIds) {
             if (const auto it = m_subscribers.find(clientId); it != m_subscribers.end()) {
-                deliver(*it->second, encoded, event.id);
+                fanOut({it->second.get()}, encoded, event.id);
                 ++result.delivered;
             }
         }
@@ -822,20 +829,45 @@ int SseServer::sendComment(const QString &text, const QString &channel, const Pu
 
 void SseServer::writeTo(Subscriber &subscriber, const QByteArray &bytes)
 {
+    finishWrite(subscriber, bytes, m_streams->trySend(subscriber.stream, bytes));
+}
+
+void SseServer::finishWrite(Subscriber &subscriber, const QByteArray &bytes, qsizetype sent)
+{
     subscriber.bytesSent += quint64(bytes.size());
     subscriber.countersChanged = true;
     subscriber.lastWriteBeat = m_heartbeatCount;
-    if (m_streams->write(subscriber.stream, bytes) == StreamHub::WriteResult::OverLimit)
+    if (m_streams->finishWrite(subscriber.stream, bytes, sent) == StreamHub::WriteResult::OverLimit)
         m_slowConsumers.push_back(subscriber.id);
     // A closed stream is reported by the hub from the event loop and removed then.
 }
 
-void SseServer::deliver(Subscriber &subscriber, const QByteArray &bytes, const QString &eventId)
+void SseServer::fanOut(const std::vector<Subscriber *> &members, const QByteArray &bytes,
+                       const QString &eventId)
 {
     // The same implicitly shared buffer goes to every stream: the event is encoded only once.
-    writeTo(subscriber, bytes);
-    ++subscriber.eventsSent;
-    subscriber.lastEventId = eventId;
+    const size_t count = members.size();
+    if (count < MinParallelFanout || m_fanoutPool->threadCount() == 1) {
+        for (Subscriber *subscriber : members) {
+            writeTo(*subscriber, bytes);
+            ++subscriber->eventsSent;
+            subscriber->lastEventId = eventId;
+        }
+        return;
+    }
+    // The sends (nearly all the cost) run on every fan-out thread, each over its own range;
+    // the bookkeeping stays on this thread.
+    m_sendResults.resize(count);
+    m_fanoutPool->run(count, [&](size_t begin, size_t end) {
+        for (size_t i = begin; i < end; ++i)
+            m_sendResults[i] = m_streams->trySend(members[i]->stream, bytes);
+    });
+    for (size_t i = 0; i < count; ++i) {
+        Subscriber &subscriber = *members[i];
+        finishWrite(subscriber, bytes, m_sendResults[i]);
+        ++subscriber.eventsSent;
+        subscriber.lastEventId = eventId;
+    }
 }
 
 void SseServer::dropSlowConsumers()

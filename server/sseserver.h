@@ -24,6 +24,7 @@ namespace sse {
 
 class GuardedTcpServer;
 class StreamHub;
+class FanoutPool;
 
 // The SSE server: HTTP routes on QHttpServer, the subscriber hub, history and stats. It lives
 // on one thread (ServerController gives it its own); call it only from that thread.
@@ -111,7 +112,10 @@ private:
     void onStreamClosed(int stream);
     // Writes and counts bytes; a subscriber whose queue overflows is marked slow.
     void writeTo(Subscriber &subscriber, const QByteArray &bytes);
-    void deliver(Subscriber &subscriber, const QByteArray &bytes, const QString &eventId);
+    void finishWrite(Subscriber &subscriber, const QByteArray &bytes, qsizetype sent);
+    // Delivers an event to every member, on several threads when there are many.
+    void fanOut(const std::vector<Subscriber *> &members, const QByteArray &bytes,
+                const QString &eventId);
     void dropSlowConsumers();
     void announceEventType(const QString &eventType);
     QByteArray helloEvent(const Subscriber &subscriber, bool historyGap) const;
@@ -135,6 +139,8 @@ private:
     quint64 m_nextClientId = 1;
     quint64 m_nextEventId = 1;
     StreamHub *m_streams = nullptr; // child
+    std::unique_ptr<FanoutPool> m_fanoutPool;
+    std::vector<qsizetype> m_sendResults; // per member of the fan-out under way
     SubscriberMap m_subscribers;
     QHash<int, Subscriber *> m_subscriberByStream;
     QHash<QString, std::vector<Subscriber *>> m_channels;

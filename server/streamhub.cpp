@@ -77,27 +77,35 @@ StreamHub::Stream *StreamHub::stream(int handle) const
 
 StreamHub::WriteResult StreamHub::write(int handle, const QByteArray &bytes)
 {
-    Stream *s = stream(handle);
+    return finishWrite(handle, bytes, trySend(handle, bytes));
+}
+
+qsizetype StreamHub::trySend(int handle, const QByteArray &bytes) const
+{
+    const Stream *s = stream(handle);
     if (!s || s->failed)
+        return NoStream;
+    if (bytes.isEmpty() || (s->queue && !s->queue->empty()))
+        return 0; // behind queued bytes: queue these too, to keep the order
+    // The common case: the kernel takes it all now, nothing is queued or copied.
+    const ssize_t result =
+        ::send(handle, bytes.constData(), size_t(bytes.size()), MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (result >= 0)
+        return result;
+    return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? 0 : SendError;
+}
+
+StreamHub::WriteResult StreamHub::finishWrite(int handle, const QByteArray &bytes, qsizetype sent)
+{
+    if (sent == NoStream)
         return WriteResult::Closed;
-    if (bytes.isEmpty())
-        return WriteResult::Written;
-    qsizetype sent = 0;
-    if (!s->queue || s->queue->empty()) {
-        // The common case: the kernel takes it all now, nothing is queued or copied.
-        const ssize_t result =
-            ::send(handle, bytes.constData(), size_t(bytes.size()), MSG_NOSIGNAL | MSG_DONTWAIT);
-        if (result < 0) {
-            if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
-                scheduleFailedClose(handle);
-                return WriteResult::Closed;
-            }
-        } else {
-            sent = result;
-        }
-        if (sent == bytes.size())
-            return WriteResult::Written;
+    if (sent == SendError) {
+        scheduleFailedClose(handle);
+        return WriteResult::Closed;
     }
+    if (sent == bytes.size())
+        return WriteResult::Written;
+    Stream *s = stream(handle);
     // Queue the rest; the implicitly shared buffer is not copied.
     if (!s->queue)
         s->queue = std::make_unique<std::deque<QByteArray>>();

@@ -39,6 +39,15 @@ public:
     // Returns the stream's handle, or -1 with errno set.
     int adopt(qintptr descriptor);
     WriteResult write(int handle, const QByteArray &bytes);
+
+    // write() in two steps, so the sends of one fan-out can run on several threads:
+    // trySend() only calls send() when nothing is queued and touches no shared state, so it
+    // may run concurrently for distinct handles while no other hub call runs; finishWrite()
+    // then queues what the kernel did not take, on the hub's own thread.
+    static constexpr qsizetype SendError = -1; // the peer is gone
+    static constexpr qsizetype NoStream = -2;  // closed or closing already
+    qsizetype trySend(int handle, const QByteArray &bytes) const;
+    WriteResult finishWrite(int handle, const QByteArray &bytes, qsizetype sent);
     qint64 queuedBytes(int handle) const;
     // Closes at once. With reset, the peer gets RST and queued data is discarded (slow
     // consumers); otherwise the kernel delivers what it holds, then FIN.

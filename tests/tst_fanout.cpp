@@ -16,13 +16,26 @@ class TestFanout : public QObject
     Q_OBJECT
 
 private slots:
-    void hundredSubscribersHundredEvents()
+    void manySubscribersManyEvents_data()
     {
+        QTest::addColumn<int>("threads");
+        QTest::addColumn<int>("Subscribers");
+        QTest::addColumn<int>("Events");
+        QTest::newRow("one thread, 100 x 100") << 1 << 100 << 100;
+        // Enough subscribers for the sends to be split over the fan-out threads.
+        QTest::newRow("three threads, 300 x 50") << 3 << 300 << 50;
+    }
+
+    void manySubscribersManyEvents()
+    {
+        QFETCH(int, threads);
+        QFETCH(int, Subscribers);
+        QFETCH(int, Events);
         sse::ServerController controller;
-        const quint16 port = startServer(controller);
+        sse::ServerConfig config;
+        config.fanoutThreads = threads;
+        const quint16 port = startServer(controller, config);
         QVERIFY(port);
-        constexpr int Subscribers = 100;
-        constexpr int Events = 100;
         std::vector<std::unique_ptr<SseReader>> readers;
         for (int i = 0; i < Subscribers; ++i)
             readers.push_back(std::make_unique<SseReader>(port));
