@@ -1,6 +1,7 @@
 // The sse-dashboard binary in --headless mode, as scripts and CI use it.
 #include "testsupport.h"
 
+#include <QNetworkInterface>
 #include <QProcess>
 #include <QTcpServer>
 #include <QTest>
@@ -52,6 +53,39 @@ private slots:
         QCOMPARE(postJson(port, R"({"data": "from a script"})").status, 202);
         QTRY_COMPARE(reader.userEvents().size(), 1);
         QCOMPARE(reader.userEvents().constFirst().data, QStringLiteral("from a script"));
+        process.terminate();
+        QVERIFY(process.waitForFinished(5000));
+    }
+
+    void listsLanUrlsWhenListeningOnAllInterfaces()
+    {
+        QProcess process;
+        const quint16 port = launch(process, {QStringLiteral("--bind"), QStringLiteral("0.0.0.0")});
+        QVERIFY(port != 0);
+        QTRY_VERIFY(process.canReadLine());
+        QVERIFY(process.readLine().startsWith("Publish token: "));
+        // Every IPv4 address of an interface that is up (loopback aside) is listed.
+        QStringList expected;
+        for (const QNetworkInterface &interface : QNetworkInterface::allInterfaces()) {
+            const auto flags = interface.flags();
+            if (!flags.testFlag(QNetworkInterface::IsUp) ||
+                !flags.testFlag(QNetworkInterface::IsRunning) ||
+                flags.testFlag(QNetworkInterface::IsLoopBack))
+                continue;
+            for (const QNetworkAddressEntry &entry : interface.addressEntries()) {
+                if (entry.ip().protocol() == QAbstractSocket::IPv4Protocol)
+                    expected.append(QStringLiteral("Also at: http://%1:%2/")
+                                        .arg(entry.ip().toString())
+                                        .arg(port));
+            }
+        }
+        QStringList printed;
+        QTRY_VERIFY([&] {
+            while (process.canReadLine())
+                printed.append(QString::fromUtf8(process.readLine()).trimmed());
+            return printed.size() >= expected.size();
+        }());
+        QCOMPARE(printed, expected);
         process.terminate();
         QVERIFY(process.waitForFinished(5000));
     }
