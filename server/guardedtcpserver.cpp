@@ -59,12 +59,8 @@ void GuardedTcpServer::incomingConnection(qintptr socketDescriptor)
 void GuardedTcpServer::onReadyRead(QTcpSocket *socket)
 {
     const auto it = m_pending.find(socket);
-    if (it == m_pending.end()) {
-        // A stream's client has nothing more to say; whatever it sends is not HTTP we serve.
-        socket->readAll();
-        QMetaObject::invokeMethod(socket, &QAbstractSocket::abort, Qt::QueuedConnection);
+    if (it == m_pending.end())
         return;
-    }
     it->receivedBytes += socket->bytesAvailable();
     if (it->receivedBytes > m_limits.maxRequestBytes) {
         m_pending.erase(it);
@@ -79,11 +75,6 @@ void GuardedTcpServer::requestDispatched(QTcpSocket *socket)
     const auto it = m_pending.find(socket);
     if (it != m_pending.end())
         *it = PendingRequest{0, m_clock.elapsed()};
-}
-
-void GuardedTcpServer::markStreaming(QTcpSocket *socket)
-{
-    m_pending.remove(socket);
 }
 
 void GuardedTcpServer::sweepIdleConnections()

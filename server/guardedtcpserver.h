@@ -14,7 +14,7 @@ namespace sse {
 // A QTcpServer that polices connections before QHttpServer sees them: it caps how many are
 // open, closes those that do not finish a request within the idle timeout, and answers 413
 // to requests larger than the limit (QHttpServerRequest in Qt 6.4 bounds neither headers nor
-// time). Streaming connections are exempt from the idle rule once marked.
+// time). Streams leave this server's care once SseServer hands them to its StreamHub.
 class GuardedTcpServer : public QTcpServer
 {
     Q_OBJECT
@@ -36,8 +36,6 @@ public:
 
     // A complete request on this socket reached a handler: its byte count and clock restart.
     void requestDispatched(QTcpSocket *socket);
-    // The socket now carries a long-lived stream: it must not send anything more.
-    void markStreaming(QTcpSocket *socket);
 
 signals:
     void connectionRejected(const QString &reason);
@@ -61,7 +59,7 @@ private:
     std::function<int()> m_handedOverCount;
     QElapsedTimer m_clock;
     QTimer m_sweepTimer;
-    // Connections that have not become streams; streams leave this table.
+    // Open HTTP connections and the request each is receiving.
     QHash<QTcpSocket *, PendingRequest> m_pending;
 };
 
