@@ -32,6 +32,9 @@ constexpr int ReconnectDelayMs = 2000;
 constexpr int CountersEveryNthSnapshot = 5;
 // Below this many subscribers waking the other fan-out threads costs more than it saves.
 constexpr size_t MinParallelFanout = 256;
+// What one subscriber may ask for and bring along, so memory stays bounded by the client cap.
+constexpr qsizetype MaxChannelsPerSubscriber = 32;
+constexpr qsizetype MaxUserAgentBytes = 512;
 
 QString methodName(const QHttpServerRequest &request)
 {
@@ -397,20 +400,29 @@ void SseServer::handleEvents(const QHttpServerRequest &request, QTcpSocket *sock
             http::writeError(socket, 400, failure->message());
             return;
         }
-        if (!channels.contains(channel))
-            channels.append(channel);
+        if (channels.contains(channel))
+            continue;
+        if (channels.size() == MaxChannelsPerSubscriber) {
+            http::writeError(socket, 400,
+                             QStringLiteral("field 'channel': at most %1 channels per subscriber")
+                                 .arg(MaxChannelsPerSubscriber));
+            return;
+        }
+        channels.append(channel);
     }
     if (channels.isEmpty())
         channels.append(DefaultChannel);
 
+    // Both come from the client: keep them to sizes the server itself would produce.
     QString lastEventId = QString::fromUtf8(request.value("last-event-id"));
     if (lastEventId.isEmpty())
         lastEventId = queryValue(query, QStringLiteral("lastEventId"));
+    lastEventId.truncate(MaxIdLength);
 
     auto subscriber = std::make_unique<Subscriber>();
     subscriber->id = m_nextClientId++;
     subscriber->remoteAddress = plainAddress(socket->peerAddress()).toString();
-    subscriber->userAgent = QString::fromUtf8(request.value("user-agent"));
+    subscriber->userAgent = QString::fromUtf8(request.value("user-agent").left(MaxUserAgentBytes));
     subscriber->channels = channels;
     subscriber->connectedSince = QDateTime::currentDateTimeUtc();
     subscriber->lastEventId = lastEventId;

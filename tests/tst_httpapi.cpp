@@ -431,6 +431,18 @@ private slots:
         QVERIFY(bad.error().contains(QStringLiteral("abc")));
     }
 
+    void clientSuppliedTextIsBounded()
+    {
+        const QByteArray longAgent(4000, 'u');
+        SseReader reader(m_port, "/events?lastEventId=" + QByteArray(1000, '7'),
+                         {"User-Agent: " + longAgent});
+        QTRY_VERIFY(reader.clientId() > 0);
+        const QJsonObject client =
+            request(m_port, "GET", "/api/clients").json().array().first().toObject();
+        QCOMPARE(client.value(QStringLiteral("userAgent")).toString().size(), 512);
+        QCOMPARE(client.value(QStringLiteral("lastEventId")).toString().size(), sse::MaxIdLength);
+    }
+
     void statsAndMetrics()
     {
         SseReader one(m_port);
@@ -533,6 +545,21 @@ private slots:
         SseReader bad(m_port, "/events?channel=has%20space");
         QTRY_VERIFY(bad.headReceived());
         QCOMPARE(bad.response().status, 400);
+
+        // A subscriber may listen to 32 channels, not to thousands.
+        QByteArray many = "/events?";
+        for (int i = 0; i < 33; ++i)
+            many += "channel=c" + QByteArray::number(i) + '&';
+        SseReader tooMany(m_port, many);
+        QTRY_VERIFY(tooMany.headReceived());
+        QCOMPARE(tooMany.response().status, 400);
+        QVERIFY(QJsonDocument::fromJson(tooMany.response().body)
+                    .object()
+                    .value(QStringLiteral("error"))
+                    .toString()
+                    .contains(QStringLiteral("32")));
+        SseReader enough(m_port, many.left(many.lastIndexOf("channel=c32")));
+        QTRY_VERIFY(enough.clientId() > 0);
     }
 
     void heartbeatComments()
