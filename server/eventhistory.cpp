@@ -4,8 +4,9 @@
 
 namespace sse {
 
-EventHistory::EventHistory(int capacity)
+EventHistory::EventHistory(int capacity, qint64 maxBytes)
     : m_capacity(std::max(0, capacity))
+    , m_maxBytes(maxBytes)
 {}
 
 void EventHistory::setCapacity(int capacity)
@@ -20,6 +21,7 @@ void EventHistory::append(const QString &id, const QString &channel, const QByte
         return;
     const quint64 sequence = m_nextSequence++;
     m_entries.push_back(Entry{sequence, id, channel, encoded});
+    m_bytes += encoded.size();
     m_sequenceById.insert(id, sequence);
     m_evictedIds.remove(id);
     evictOverflow();
@@ -27,7 +29,7 @@ void EventHistory::append(const QString &id, const QString &channel, const QByte
 
 void EventHistory::evictOverflow()
 {
-    while (int(m_entries.size()) > m_capacity) {
+    while (int(m_entries.size()) > m_capacity || (m_bytes > m_maxBytes && !m_entries.empty())) {
         const Entry &oldest = m_entries.front();
         const auto it = m_sequenceById.constFind(oldest.id);
         // Only forget the id when no newer event reuses it.
@@ -36,6 +38,7 @@ void EventHistory::evictOverflow()
             m_evictedIds.insert(oldest.id, oldest.sequence);
             m_evictedOrder.push_back(oldest.id);
         }
+        m_bytes -= oldest.encoded.size();
         m_entries.pop_front();
     }
     const auto evictedCapacity = std::max<size_t>(size_t(m_capacity) * 4, 1024);

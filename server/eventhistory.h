@@ -36,10 +36,13 @@ public:
 
     static inline const QString AllChannels = QStringLiteral("*");
 
-    explicit EventHistory(int capacity);
+    // Holds at most capacity events and maxBytes of encoded bytes, whichever is reached first.
+    static constexpr qint64 DefaultMaxBytes = 64 * 1024 * 1024;
+    explicit EventHistory(int capacity, qint64 maxBytes = DefaultMaxBytes);
 
     int capacity() const { return m_capacity; }
     int size() const { return int(m_entries.size()); }
+    qint64 bytes() const { return m_bytes; }
     void setCapacity(int capacity);
 
     void append(const QString &id, const QString &channel, const QByteArray &encoded);
@@ -52,6 +55,8 @@ private:
     void evictOverflow();
 
     int m_capacity;
+    qint64 m_maxBytes;
+    qint64 m_bytes = 0;
     quint64 m_nextSequence = 1;
     std::deque<Entry> m_entries;
     QHash<QString, quint64> m_sequenceById; // newest sequence for each id held

@@ -100,6 +100,20 @@ private slots:
         QCOMPARE(replay.events, QList<QByteArray>{bytesFor(3)});
     }
 
+    void boundsTheBytesHeld()
+    {
+        EventHistory history(100, 1000);
+        for (int n = 1; n <= 10; ++n)
+            history.append(QString::number(n), QStringLiteral("default"), QByteArray(300, 'x'));
+        // Three 300-byte events fit in 1000 bytes; older ones are evicted like overflowing ones.
+        QCOMPARE(history.size(), 3);
+        QCOMPARE(history.bytes(), 900);
+        QCOMPARE(history.replayAfter(QStringLiteral("7"), {QStringLiteral("default")}).gap,
+                 EventHistory::Gap::Evicted);
+        QCOMPARE(
+            history.replayAfter(QStringLiteral("8"), {QStringLiteral("default")}).events.size(), 2);
+    }
+
     void zeroCapacityHoldsNothing()
     {
         EventHistory history(0);
