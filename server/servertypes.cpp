@@ -41,6 +41,7 @@ QJsonObject statsJson(const ServerStats &stats)
         {QStringLiteral("bytesSent"), qint64(stats.bytesSent)},
         {QStringLiteral("slowClientDrops"), qint64(stats.slowClientDrops)},
         {QStringLiteral("rejectedConnections"), qint64(stats.rejectedConnections)},
+        {QStringLiteral("streamWrites"), qint64(stats.streamWrites)},
         {QStringLiteral("historySize"), stats.historySize},
         {QStringLiteral("uptimeSeconds"), stats.uptimeSeconds},
     };

@@ -41,6 +41,7 @@ struct ServerStats
     quint64 bytesSent = 0;
     quint64 slowClientDrops = 0;
     quint64 rejectedConnections = 0;
+    quint64 streamWrites = 0; // writes to streams; fewer than deliveries when bursts coalesce
     int historySize = 0;
     qint64 uptimeSeconds = 0;
 };

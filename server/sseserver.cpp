@@ -110,6 +110,9 @@ QByteArray metricsText(const ServerStats &stats)
            qint64(stats.slowClientDrops));
     metric("sse_rejected_connections_total", "counter",
            "Connections refused because the server was full.", qint64(stats.rejectedConnections));
+    metric("sse_stream_writes_total", "counter",
+           "Writes to streams (events published together share one write per subscriber).",
+           qint64(stats.streamWrites));
     metric("sse_history_size", "gauge", "Events held for Last-Event-ID replay.", stats.historySize);
     metric("sse_uptime_seconds", "gauge", "Seconds since the server started.", stats.uptimeSeconds);
     return out;
@@ -225,6 +228,7 @@ void SseServer::stop()
         return;
     m_heartbeatTimer.stop();
     m_tcpServer->close();
+    deliverPending();
     // Every stream ends with FIN after what the kernel holds: clients see a clean end.
     m_streams->closeAll();
     for (auto it = m_subscribers.begin(); it != m_subscribers.end();)
@@ -418,6 +422,9 @@ void SseServer::handleEvents(const QHttpServerRequest &request, QTcpSocket *sock
     if (lastEventId.isEmpty())
         lastEventId = queryValue(query, QStringLiteral("lastEventId"));
     lastEventId.truncate(MaxIdLength);
+
+    // Events published before this subscriber arrived reach it only through replay.
+    deliverPending();
 
     auto subscriber = std::make_unique<Subscriber>();
     subscriber->id = m_nextClientId++;
@@ -773,29 +780,24 @@ PublishResult SseServer::publish(SseEvent event, const PublishTarget &target)
     switch (target.kind) {
     case PublishTarget::Kind::Channel:
         m_history.append(event.id, event.channel, encoded);
-        if (const auto it = m_channels.constFind(event.channel); it != m_channels.cend()) {
-            fanOut(it.value(), encoded, event.id);
+        if (const auto it = m_channels.constFind(event.channel); it != m_channels.cend())
             result.delivered = int(it.value().size());
-        }
         break;
-    case PublishTarget::Kind::All: {
+    case PublishTarget::Kind::All:
         m_history.append(event.id, EventHistory::AllChannels, encoded);
-        std::vector<Subscriber *> everyone;
-        everyone.reserve(m_subscribers.size());
-        for (auto &[id, subscriber] : m_subscribers)
-            everyone.push_back(subscriber.get());
-        fanOut(everyone, encoded, event.id);
-        result.delivered = int(everyone.size());
+        result.delivered = int(m_subscribers.size());
+        break;
+    case PublishTarget::Kind::Clients:
+        for (const quint64 clientId : target.clientIds)
+            result.delivered += m_subscribers.count(clientId) ? 1 : 0;
         break;
     }
-    case PublishTarget::Kind::Clients:
-        for (const quint64 clientId : target.clientIds) {
-            if (const auto it = m_subscribers.find(clientId); it != m_subscribers.end()) {
-                fanOut({it->second.get()}, encoded, event.id);
-                ++result.delivered;
-            }
-        }
-        break;
+    // Sent when control returns to the event loop: events published in the same turn (a
+    // burst, many publishers) leave in one send() per subscriber instead of one per event.
+    m_pendingEvents.push_back(PendingEvent{encoded, event.id, event.channel, target});
+    if (!m_deliveryScheduled) {
+        m_deliveryScheduled = true;
+        QMetaObject::invokeMethod(this, &SseServer::deliverPending, Qt::QueuedConnection);
     }
     result.id = event.id;
     ++m_stats.eventsPublished;
@@ -813,12 +815,64 @@ PublishResult SseServer::publish(SseEvent event, const PublishTarget &target)
             QStringLiteral("→ %1 (%2): %3").arg(result.delivered).arg(where, summarize(event.data)),
             encoded.left(TrafficRecord::MaxRawBytes));
     }
-    dropSlowConsumers();
     return result;
+}
+
+void SseServer::deliverPending()
+{
+    m_deliveryScheduled = false;
+    const std::vector<PendingEvent> events = std::exchange(m_pendingEvents, {});
+    const auto sameAudience = [](const PendingEvent &a, const PendingEvent &b) {
+        if (a.target.kind != b.target.kind)
+            return false;
+        switch (a.target.kind) {
+        case PublishTarget::Kind::Channel:
+            return a.channel == b.channel;
+        case PublishTarget::Kind::All:
+            return true;
+        case PublishTarget::Kind::Clients:
+            return a.target.clientIds == b.target.clientIds;
+        }
+        return false;
+    };
+    // Consecutive events for the same audience go out as one buffer; order is kept because
+    // the runs are sent one after another.
+    for (size_t first = 0; first < events.size();) {
+        size_t end = first + 1;
+        QByteArray bytes = events[first].encoded;
+        while (end < events.size() && sameAudience(events[first], events[end]))
+            bytes += events[end++].encoded;
+        const PendingEvent &event = events[first];
+        const QString &lastId = events[end - 1].id;
+        const int count = int(end - first);
+        switch (event.target.kind) {
+        case PublishTarget::Kind::Channel:
+            if (const auto it = m_channels.constFind(event.channel); it != m_channels.cend())
+                fanOut(it.value(), bytes, lastId, count);
+            break;
+        case PublishTarget::Kind::All: {
+            std::vector<Subscriber *> everyone;
+            everyone.reserve(m_subscribers.size());
+            for (auto &[id, subscriber] : m_subscribers)
+                everyone.push_back(subscriber.get());
+            fanOut(everyone, bytes, lastId, count);
+            break;
+        }
+        case PublishTarget::Kind::Clients:
+            for (const quint64 clientId : event.target.clientIds) {
+                if (const auto it = m_subscribers.find(clientId); it != m_subscribers.end())
+                    fanOut({it->second.get()}, bytes, lastId, count);
+            }
+            break;
+        }
+        first = end;
+    }
+    dropSlowConsumers();
 }
 
 int SseServer::sendComment(const QString &text, const QString &channel, const PublishTarget &target)
 {
+    deliverPending(); // the comment follows the events published before it
     const QByteArray encoded = encodeComment(text);
     int delivered = 0;
     for (auto &[id, subscriber] : m_subscribers) {
@@ -841,6 +895,7 @@ int SseServer::sendComment(const QString &text, const QString &channel, const Pu
 
 void SseServer::writeTo(Subscriber &subscriber, const QByteArray &bytes)
 {
+    ++m_stats.streamWrites;
     finishWrite(subscriber, bytes, m_streams->trySend(subscriber.stream, bytes));
 }
 
@@ -855,18 +910,19 @@ void SseServer::finishWrite(Subscriber &subscriber, const QByteArray &bytes, qsi
 }
 
 void SseServer::fanOut(const std::vector<Subscriber *> &members, const QByteArray &bytes,
-                       const QString &eventId)
+                       const QString &lastEventId, int eventCount)
 {
     // The same implicitly shared buffer goes to every stream: the event is encoded only once.
     const size_t count = members.size();
     if (count < MinParallelFanout || m_fanoutPool->threadCount() == 1) {
         for (Subscriber *subscriber : members) {
             writeTo(*subscriber, bytes);
-            ++subscriber->eventsSent;
-            subscriber->lastEventId = eventId;
+            subscriber->eventsSent += quint64(eventCount);
+            subscriber->lastEventId = lastEventId;
         }
         return;
     }
+    m_stats.streamWrites += count;
     // The sends (nearly all the cost) run on every fan-out thread, each over its own range;
     // the bookkeeping stays on this thread.
     m_sendResults.resize(count);
@@ -877,8 +933,8 @@ void SseServer::fanOut(const std::vector<Subscriber *> &members, const QByteArra
     for (size_t i = 0; i < count; ++i) {
         Subscriber &subscriber = *members[i];
         finishWrite(subscriber, bytes, m_sendResults[i]);
-        ++subscriber.eventsSent;
-        subscriber.lastEventId = eventId;
+        subscriber.eventsSent += quint64(eventCount);
+        subscriber.lastEventId = lastEventId;
     }
 }
 
@@ -938,6 +994,7 @@ void SseServer::sendHeartbeat()
 
 bool SseServer::disconnectClient(quint64 clientId)
 {
+    deliverPending(); // what was published before the disconnect still goes out
     const auto it = m_subscribers.find(clientId);
     if (it == m_subscribers.end())
         return false;

@@ -115,7 +115,9 @@ private:
     void finishWrite(Subscriber &subscriber, const QByteArray &bytes, qsizetype sent);
     // Delivers an event to every member, on several threads when there are many.
     void fanOut(const std::vector<Subscriber *> &members, const QByteArray &bytes,
-                const QString &eventId);
+                const QString &lastEventId, int eventCount);
+    // Sends the events published since the last turn of the event loop.
+    void deliverPending();
     void dropSlowConsumers();
     void announceEventType(const QString &eventType);
     QByteArray helloEvent(const Subscriber &subscriber, bool historyGap) const;
@@ -145,7 +147,17 @@ private:
     QHash<int, Subscriber *> m_subscriberByStream;
     QHash<QString, std::vector<Subscriber *>> m_channels;
     std::vector<quint64> m_slowConsumers; // found during a fan-out, dropped right after it
-    QStringList m_eventTypes;             // announced to pages so they listen for each type
+
+    struct PendingEvent
+    {
+        QByteArray encoded;
+        QString id;
+        QString channel;
+        PublishTarget target;
+    };
+    std::vector<PendingEvent> m_pendingEvents; // published, not yet sent
+    bool m_deliveryScheduled = false;
+    QStringList m_eventTypes; // announced to pages so they listen for each type
 
     ServerStats m_stats;
 

@@ -1,6 +1,7 @@
 // Fan-out over real loopback sockets: many subscribers, nothing lost or reordered, and a
 // subscriber that never reads is dropped without stalling the others.
 #include "serverfixture.h"
+#include "sseserver.h"
 #include "testsupport.h"
 
 #include <QJsonObject>
@@ -62,6 +63,53 @@ private slots:
         const QJsonObject stats = request(port, "GET", "/api/stats").json().object();
         QCOMPARE(stats.value(QStringLiteral("deliveries")).toInt(), Subscribers * Events);
         QCOMPARE(stats.value(QStringLiteral("slowClientDrops")).toInt(), 0);
+    }
+
+    void burstsLeaveInOneWritePerSubscriber()
+    {
+        // The server lives on this thread here, so a burst of publishes is one event-loop turn.
+        sse::ServerConfig config;
+        config.port = 0;
+        sse::SseServer server(config);
+        QVERIFY(server.start());
+        constexpr int Subscribers = 20;
+        constexpr int Events = 50;
+        std::vector<std::unique_ptr<SseReader>> readers;
+        for (int i = 0; i < Subscribers; ++i)
+            readers.push_back(std::make_unique<SseReader>(server.port()));
+        SseReader both(server.port(), "/events?channel=a&channel=b");
+        for (const auto &reader : readers)
+            QTRY_VERIFY(reader->clientId() > 0);
+        QTRY_VERIFY(both.clientId() > 0);
+
+        const quint64 writesBefore = server.stats().streamWrites;
+        for (int n = 0; n < Events; ++n) {
+            const sse::PublishResult result =
+                server.publish(sse::SseEvent{{}, {}, QStringLiteral("burst %1").arg(n), {}, {}});
+            QCOMPARE(result.delivered, Subscribers);
+        }
+        for (const auto &reader : readers) {
+            QTRY_COMPARE(reader->userEvents().size(), Events);
+            for (int n = 0; n < Events; ++n)
+                QCOMPARE(reader->userEvents().at(n).data, QStringLiteral("burst %1").arg(n));
+            QCOMPARE(reader->userEvents().constLast().lastEventId, QString::number(Events));
+        }
+        QCOMPARE(server.stats().streamWrites - writesBefore, quint64(Subscribers));
+        const sse::ClientInfo first = server.clients().constFirst();
+        QCOMPARE(first.eventsSent, quint64(Events));
+        QCOMPARE(first.lastEventId, QString::number(Events));
+
+        // Interleaved audiences keep their order for a subscriber of both.
+        for (int n = 0; n < 6; ++n) {
+            server.publish(sse::SseEvent{{},
+                                         {},
+                                         QString::number(n),
+                                         {},
+                                         n % 3 == 2 ? QStringLiteral("b") : QStringLiteral("a")});
+        }
+        QTRY_COMPARE(both.userEvents().size(), 6);
+        for (int n = 0; n < 6; ++n)
+            QCOMPARE(both.userEvents().at(n).data, QString::number(n));
     }
 
     void slowConsumerIsDroppedWhileOthersReceive()
