@@ -83,6 +83,10 @@ void DashboardSettings::applyCommandLine(const ServerConfig &commandLine,
         server.token = commandLine.token;
     if (given("subscriber-token"))
         server.subscriberToken = commandLine.subscriberToken;
+    if (given("require-token"))
+        server.requireTokenOnLoopback = commandLine.requireTokenOnLoopback;
+    if (given("threads"))
+        server.fanoutThreads = commandLine.fanoutThreads;
 }
 
 ServerConfig DashboardSettings::serverConfig() const

@@ -2,6 +2,7 @@
 // reaches real subscribers, and what the server does shows up in the window.
 #include "clientsview.h"
 #include "composerwidget.h"
+#include "dashboardsettings.h"
 #include "mainwindow.h"
 #include "models/clientsmodel.h"
 #include "models/eventtemplatesmodel.h"
@@ -371,6 +372,22 @@ private slots:
         QTRY_COMPARE(subscriber.state(), QAbstractSocket::UnconnectedState);
         QTest::mouseClick(startStop, Qt::LeftButton);
         QVERIFY(waitUntilRunning());
+    }
+
+    void everyServerOptionCanComeFromTheCommandLine()
+    {
+        DashboardSettings settings;
+        ServerConfig commandLine;
+        commandLine.fanoutThreads = 3;
+        commandLine.requireTokenOnLoopback = true;
+        commandLine.subscriberToken = QStringLiteral("sub");
+        settings.applyCommandLine(commandLine,
+                                  {QStringLiteral("threads"), QStringLiteral("require-token"),
+                                   QStringLiteral("subscriber-token")});
+        QCOMPARE(settings.server.fanoutThreads, 3);
+        QVERIFY(settings.server.requireTokenOnLoopback);
+        QCOMPARE(settings.server.subscriberToken, QStringLiteral("sub"));
+        QCOMPARE(settings.serverConfig().fanoutThreads, 3);
     }
 
     void settingsPersistAndCommandLineWins()
