@@ -8,8 +8,6 @@
 #include <QElapsedTimer>
 #include <QHash>
 #include <QObject>
-#include <QPointer>
-#include <QSet>
 #include <QTimer>
 
 #include <memory>
@@ -46,7 +44,8 @@ public:
     const ServerConfig &config() const { return m_config; }
 
     // Validates, assigns an id when none is given, records in the history (unless targeted at
-    // single clients) and writes the encoded bytes once to every matching subscriber.
+    // single clients) and queues the encoded bytes; they go to every matching subscriber when
+    // control returns to the event loop, together with whatever else was published meanwhile.
     PublishResult publish(SseEvent event, const PublishTarget &target = {});
     // Writes a comment (": text") to the matching subscribers; returns how many got it.
     int sendComment(const QString &text, const QString &channel, const PublishTarget &target = {});
