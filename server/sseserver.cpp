@@ -131,6 +131,17 @@ QByteArray escapeByteOrderMarks(QByteArray json)
     return json;
 }
 
+// The server's own events: JSON data and no id, so the client's last event id is untouched.
+QByteArray controlEvent(const QString &name, const QJsonObject &data, const QString &retry = {})
+{
+    return encodeEvent(
+        SseEvent{name,
+                 {},
+                 QString::fromUtf8(QJsonDocument(data).toJson(QJsonDocument::Compact)),
+                 retry,
+                 {}});
+}
+
 QString summarize(const QString &text)
 {
     constexpr int MaxSummary = 120;
@@ -447,12 +458,7 @@ void SseServer::handleEvents(const QHttpServerRequest &request, QTcpSocket *sock
                                                : QStringLiteral("unknown")},
             };
             gapNotice = encodeComment(QStringLiteral("history-gap")) +
-                        encodeEvent(SseEvent{
-                            QStringLiteral("dashboard.history-gap"),
-                            {},
-                            QString::fromUtf8(QJsonDocument(gap).toJson(QJsonDocument::Compact)),
-                            {},
-                            {}});
+                        controlEvent(QStringLiteral("dashboard.history-gap"), gap);
         }
         for (const QByteArray &bytes : replay.events) {
             replayed.append(bytes);
@@ -508,12 +514,8 @@ QByteArray SseServer::helloEvent(const Subscriber &subscriber, bool historyGap) 
         {QStringLiteral("eventTypes"), QJsonArray::fromStringList(m_eventTypes)},
         {QStringLiteral("historyGap"), historyGap},
     };
-    return encodeEvent(
-        SseEvent{QStringLiteral("dashboard.hello"),
-                 {},
-                 QString::fromUtf8(QJsonDocument(hello).toJson(QJsonDocument::Compact)),
-                 QString::number(ReconnectDelayMs),
-                 {}});
+    return controlEvent(QStringLiteral("dashboard.hello"), hello,
+                        QString::number(ReconnectDelayMs));
 }
 
 void SseServer::handlePublish(const QHttpServerRequest &request, QTcpSocket *socket)
@@ -963,12 +965,7 @@ void SseServer::announceEventType(const QString &eventType)
     m_eventTypes.append(eventType);
     const QJsonObject types{
         {QStringLiteral("eventTypes"), QJsonArray::fromStringList(m_eventTypes)}};
-    const QByteArray encoded =
-        encodeEvent(SseEvent{QStringLiteral("dashboard.types"),
-                             {},
-                             QString::fromUtf8(QJsonDocument(types).toJson(QJsonDocument::Compact)),
-                             {},
-                             {}});
+    const QByteArray encoded = controlEvent(QStringLiteral("dashboard.types"), types);
     for (auto &[id, subscriber] : m_subscribers)
         writeTo(*subscriber, encoded);
     m_stats.bytesSent += quint64(m_subscribers.size()) * quint64(encoded.size());
