@@ -804,7 +804,6 @@ PublishResult SseServer::publish(SseEvent event, const PublishTarget &target)
     result.id = event.id;
     ++m_stats.eventsPublished;
     m_stats.deliveries += quint64(result.delivered);
-    m_stats.bytesSent += quint64(result.delivered) * quint64(encoded.size());
     if (m_snapshotsEnabled) {
         const QString where = target.kind == PublishTarget::Kind::Clients
                                   ? QStringLiteral("selected clients")
@@ -888,7 +887,6 @@ int SseServer::sendComment(const QString &text, const QString &channel, const Pu
         writeTo(*subscriber, encoded);
         ++delivered;
     }
-    m_stats.bytesSent += quint64(delivered) * quint64(encoded.size());
     record(TrafficDirection::Out, 0, QStringLiteral("comment"), {}, encoded.size(),
            QStringLiteral("comment → %1: %2").arg(delivered).arg(summarize(text)), encoded);
     dropSlowConsumers();
@@ -897,12 +895,14 @@ int SseServer::sendComment(const QString &text, const QString &channel, const Pu
 
 void SseServer::writeTo(Subscriber &subscriber, const QByteArray &bytes)
 {
-    ++m_stats.streamWrites;
     finishWrite(subscriber, bytes, m_streams->trySend(subscriber.stream, bytes));
 }
 
 void SseServer::finishWrite(Subscriber &subscriber, const QByteArray &bytes, qsizetype sent)
 {
+    // Every write to a stream passes here, so the totals are counted once, where they happen.
+    ++m_stats.streamWrites;
+    m_stats.bytesSent += quint64(bytes.size());
     subscriber.bytesSent += quint64(bytes.size());
     subscriber.countersChanged = true;
     subscriber.lastWriteBeat = m_heartbeatCount;
@@ -924,7 +924,6 @@ void SseServer::fanOut(const std::vector<Subscriber *> &members, const QByteArra
         }
         return;
     }
-    m_stats.streamWrites += count;
     // The sends (nearly all the cost) run on every fan-out thread, each over its own range;
     // the bookkeeping stays on this thread.
     m_sendResults.resize(count);
@@ -968,7 +967,6 @@ void SseServer::announceEventType(const QString &eventType)
     const QByteArray encoded = controlEvent(QStringLiteral("dashboard.types"), types);
     for (auto &[id, subscriber] : m_subscribers)
         writeTo(*subscriber, encoded);
-    m_stats.bytesSent += quint64(m_subscribers.size()) * quint64(encoded.size());
 }
 
 void SseServer::sendHeartbeat()
@@ -977,15 +975,11 @@ void SseServer::sendHeartbeat()
     // Only streams that carried nothing since the last beat need one: under traffic the
     // beat costs no sends at all.
     const quint64 endingBeat = m_heartbeatCount;
-    quint64 sent = 0;
     for (auto &[id, subscriber] : m_subscribers) {
-        if (subscriber->lastWriteBeat == endingBeat)
-            continue;
-        writeTo(*subscriber, heartbeat);
-        ++sent;
+        if (subscriber->lastWriteBeat != endingBeat)
+            writeTo(*subscriber, heartbeat);
     }
     ++m_heartbeatCount;
-    m_stats.bytesSent += sent * quint64(heartbeat.size());
     dropSlowConsumers();
 }
 
