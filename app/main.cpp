@@ -3,6 +3,7 @@
 #include "mainwindow.h"
 #include "serverconfig.h"
 #include "servercontroller.h"
+#include "serveroptions.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -84,84 +85,25 @@ ParsedCommandLine parseCommandLine(const QStringList &arguments)
         "printed URL; --headless runs the server alone."));
     parser.addHelpOption();
     parser.addVersionOption();
-    const sse::ServerConfig defaults;
     const QCommandLineOption headless(QStringLiteral("headless"),
                                       QStringLiteral("Run the SSE server without a window."));
-    const QCommandLineOption bind(QStringLiteral("bind"),
-                                  QStringLiteral("Address to listen on (0.0.0.0 for the LAN)."),
-                                  QStringLiteral("ADDR"), defaults.bindAddress.toString());
-    const QCommandLineOption port(QStringLiteral("port"),
-                                  QStringLiteral("TCP port; 0 picks a free one."),
-                                  QStringLiteral("N"), QString::number(defaults.port));
-    const QCommandLineOption history(QStringLiteral("history"),
-                                     QStringLiteral("Events kept for Last-Event-ID replay."),
-                                     QStringLiteral("N"), QString::number(defaults.historySize));
-    const QCommandLineOption heartbeat(
-        QStringLiteral("heartbeat"), QStringLiteral("Seconds between heartbeat comments."),
-        QStringLiteral("SECONDS"), QString::number(defaults.heartbeatSeconds));
-    const QCommandLineOption maxQueue(
-        QStringLiteral("max-queue"),
-        QStringLiteral("Bytes queued for one subscriber before it is dropped as slow."),
-        QStringLiteral("BYTES"), QString::number(defaults.maxQueueBytes));
-    const QCommandLineOption maxClients(QStringLiteral("max-clients"),
-                                        QStringLiteral("Most subscribers at once."),
-                                        QStringLiteral("N"), QString::number(defaults.maxClients));
-    const QCommandLineOption idleTimeout(
-        QStringLiteral("idle-timeout"),
-        QStringLiteral("Seconds a connection may take to send a request."),
-        QStringLiteral("SECONDS"), QString::number(defaults.idleTimeoutSeconds));
-    const QCommandLineOption maxBody(
-        QStringLiteral("max-body"), QStringLiteral("Largest request body in bytes."),
-        QStringLiteral("BYTES"), QString::number(defaults.maxBodyBytes));
-    const QCommandLineOption token(
-        QStringLiteral("token"),
-        QStringLiteral("Bearer token for publishing from other computers (generated if absent)."),
-        QStringLiteral("TOKEN"));
-    const QCommandLineOption subscriberToken(
-        QStringLiteral("subscriber-token"),
-        QStringLiteral("Token needed to subscribe (?token= or Authorization); open if absent."),
-        QStringLiteral("TOKEN"));
-    const QCommandLineOption threads(
-        QStringLiteral("threads"),
-        QStringLiteral("Threads that send one event to many subscribers (default: cores - 1, "
-                       "1 to 4)."),
-        QStringLiteral("N"), QString::number(defaults.fanoutThreads));
-    const QCommandLineOption requireToken(
-        QStringLiteral("require-token"),
-        QStringLiteral("Require the publish token from loopback publishers too."));
-    parser.addOptions({headless, bind, port, history, heartbeat, maxQueue, maxClients, idleTimeout,
-                       maxBody, token, subscriberToken, requireToken, threads});
+    parser.addOption(headless);
+    // Every server option comes from the one table (serveroptions.cpp).
+    for (const sse::ConfigOption &option : sse::configOptions())
+        parser.addOption(
+            QCommandLineOption(option.name, option.helpWithDefault(), option.valueName));
     parser.process(arguments); // handles --help and --version, exits on unknown options
 
     ParsedCommandLine result;
     result.headless = parser.isSet(headless);
     result.explicitOptions = parser.optionNames();
-    sse::ServerConfig &config = result.config;
-    const auto number = [&parser, &result](const QCommandLineOption &option, qint64 min,
-                                           qint64 max) -> qint64 {
-        bool ok = false;
-        const qint64 value = parser.value(option).toLongLong(&ok);
-        if ((!ok || value < min || value > max) && result.error.isEmpty()) {
-            result.error = QStringLiteral("--%1: '%2' is not a whole number from %3 to %4")
-                               .arg(option.names().constFirst(), parser.value(option))
-                               .arg(min)
-                               .arg(max);
-        }
-        return value;
-    };
-    if (!config.bindAddress.setAddress(parser.value(bind)))
-        result.error = QStringLiteral("--bind: '%1' is not an IP address").arg(parser.value(bind));
-    config.port = quint16(number(port, 0, 65535));
-    config.historySize = int(number(history, 0, 1000000));
-    config.heartbeatSeconds = int(number(heartbeat, 1, 3600));
-    config.maxQueueBytes = number(maxQueue, 1024, qint64(1) << 40);
-    config.maxClients = int(number(maxClients, 1, 1000000));
-    config.idleTimeoutSeconds = int(number(idleTimeout, 1, 3600));
-    config.maxBodyBytes = number(maxBody, 1024, 256 * 1024 * 1024);
-    config.token = parser.value(token);
-    config.subscriberToken = parser.value(subscriberToken);
-    config.requireTokenOnLoopback = parser.isSet(requireToken);
-    config.fanoutThreads = int(number(threads, 1, 64));
+    for (const sse::ConfigOption &option : sse::configOptions()) {
+        if (!parser.isSet(option.name))
+            continue;
+        const QString error = option.setFromText(result.config, parser.value(option.name));
+        if (!error.isEmpty() && result.error.isEmpty())
+            result.error = error;
+    }
     return result;
 }
 

@@ -63,14 +63,15 @@
   // --- connection -------------------------------------------------------------------------
 
   function eventsUrl(resumeFrom) {
-    const q = new URLSearchParams();
+    // control=1: this page wants the dashboard.* events (hello, types, history gaps), which
+    // plain streams never carry.
+    const q = new URLSearchParams({ control: '1' });
     for (const c of channels) q.append('channel', c);
     if (token) q.set('token', token);
     // Only for a hand-made reconnect: EventSource sends the Last-Event-ID header by itself on
     // its own reconnects, but a new EventSource starts with none, so pass it as the query.
     if (resumeFrom) q.set('lastEventId', resumeFrom);
-    const s = q.toString();
-    return s ? `events?${s}` : 'events';
+    return `events?${q}`;
   }
 
   function connect({ resumeFrom = '', isReconnect = false } = {}) {

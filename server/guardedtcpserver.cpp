@@ -1,12 +1,24 @@
 #include "guardedtcpserver.h"
 
 #include "httputil.h"
+#include "serverlogging.h"
 
 #include <QTcpSocket>
 
 #include <algorithm>
+#include <memory>
+
+#include <sys/socket.h>
 
 namespace sse {
+
+namespace {
+
+// How long and how much a refused connection is drained before it is closed regardless.
+constexpr int MaxLingeringMs = 10000;
+constexpr qint64 MaxLingeringBytes = 64 * 1024 * 1024;
+
+} // namespace
 
 GuardedTcpServer::GuardedTcpServer(Limits limits, QObject *parent)
     : QTcpServer(parent)
@@ -80,29 +92,51 @@ void GuardedTcpServer::requestDispatched(QTcpSocket *socket)
 void GuardedTcpServer::sweepIdleConnections()
 {
     const qint64 now = m_clock.elapsed();
-    QList<QTcpSocket *> expired;
+    QList<QPair<QTcpSocket *, qint64>> expired;
     for (auto it = m_pending.cbegin(); it != m_pending.cend(); ++it) {
         if (now - it->startedMs > m_limits.idleTimeoutMs)
-            expired.append(it.key());
+            expired.append({it.key(), it->receivedBytes});
     }
-    for (QTcpSocket *socket : std::as_const(expired)) {
+    for (const auto &[socket, receivedBytes] : std::as_const(expired)) {
         m_pending.remove(socket);
-        // Idle keep-alive connections just close; a half-sent request learns why.
-        socket->abort();
+        if (receivedBytes == 0) {
+            socket->disconnectFromHost(); // an idle keep-alive connection just ends
+            continue;
+        }
+        // A half-sent request learns why it was cut off.
+        refuse(socket, 408,
+               QStringLiteral("request timeout: the request was not complete after %1 s")
+                   .arg(m_limits.idleTimeoutMs / 1000.0));
     }
 }
 
 void GuardedTcpServer::refuse(QTcpSocket *socket, int status, const QString &message)
 {
-    // Drain what arrived so QHttpServer does not parse it, answer, and close once written.
+    qCInfo(lcHttp).noquote() << "refused" << socket->peerAddress().toString() << status << message;
+    // Nothing more reaches QHttpServer: what arrived and what still arrives is dropped.
+    disconnect(socket, &QTcpSocket::readyRead, nullptr, nullptr);
     socket->readAll();
-    disconnect(socket, &QTcpSocket::readyRead, this, nullptr);
-    connect(socket, &QTcpSocket::readyRead, socket, [socket] { socket->readAll(); });
+    auto drained = std::make_shared<qint64>(0);
+    connect(socket, &QTcpSocket::readyRead, socket, [socket, drained] {
+        *drained += socket->readAll().size();
+        if (*drained > MaxLingeringBytes)
+            socket->abort();
+    });
     connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
     http::writeError(socket, status, message, {{"Connection", "close"}});
-    socket->disconnectFromHost();
-    // A peer that never reads the answer must not hold the slot.
-    QTimer::singleShot(m_limits.idleTimeoutMs, socket, &QAbstractSocket::abort);
+    // Lingering close: closing now, with request bytes still unread or on their way, would
+    // make the kernel send RST, and a client still writing its body would lose the answer.
+    // So the answer goes out, the write side shuts (FIN), and the rest of the request is read
+    // and dropped until the client closes, for a bounded time and size.
+    const auto shutDownWrites = [socket] {
+        if (socket->bytesToWrite() == 0 && socket->state() == QAbstractSocket::ConnectedState)
+            ::shutdown(int(socket->socketDescriptor()), SHUT_WR);
+    };
+    connect(socket, &QTcpSocket::bytesWritten, socket, shutDownWrites);
+    socket->flush();
+    shutDownWrites();
+    QTimer::singleShot(std::min(m_limits.idleTimeoutMs, MaxLingeringMs), socket,
+                       &QAbstractSocket::abort);
 }
 
 } // namespace sse

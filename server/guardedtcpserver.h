@@ -12,9 +12,10 @@ class QTcpSocket;
 namespace sse {
 
 // A QTcpServer that polices connections before QHttpServer sees them: it caps how many are
-// open, closes those that do not finish a request within the idle timeout, and answers 413
-// to requests larger than the limit (QHttpServerRequest in Qt 6.4 bounds neither headers nor
-// time). Streams leave this server's care once SseServer hands them to its StreamHub.
+// open (503), answers 408 to requests not finished within the idle timeout, and 413 to
+// requests larger than the limit (QHttpServerRequest in Qt 6.4 bounds neither headers nor
+// time). Each refusal is read by the client before the connection closes (lingering close). Streams
+// leave this server's care once SseServer hands them to its StreamHub.
 class GuardedTcpServer : public QTcpServer
 {
     Q_OBJECT

@@ -63,24 +63,9 @@ QByteArray buildResponse(int status, const QByteArray &contentType, const QByteA
     return out;
 }
 
-namespace {
-thread_local int t_lastStatus = 0;
-} // namespace
-
-int lastStatus()
-{
-    return t_lastStatus;
-}
-
-void setLastStatus(int status)
-{
-    t_lastStatus = status;
-}
-
 void writeResponse(QTcpSocket *socket, int status, const QByteArray &contentType,
                    const QByteArray &body, const HeaderList &extraHeaders)
 {
-    t_lastStatus = status;
     socket->write(buildResponse(status, contentType, body, extraHeaders));
 }
 

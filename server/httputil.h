@@ -24,11 +24,6 @@ QByteArray buildResponse(int status, const QByteArray &contentType, const QByteA
 
 void writeResponse(QTcpSocket *socket, int status, const QByteArray &contentType,
                    const QByteArray &body, const HeaderList &extraHeaders = {});
-// The status of the last response written by this thread, so a dispatcher can log what its
-// handler answered. The dispatcher resets it to 0 before the handler runs; a handler that
-// answers without writeResponse (a stream) sets it itself.
-int lastStatus();
-void setLastStatus(int status);
 void writeJson(QTcpSocket *socket, int status, const QJsonDocument &document,
                const HeaderList &extraHeaders = {});
 // {"error": message} with the given status.

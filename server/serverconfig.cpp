@@ -1,5 +1,7 @@
 #include "serverconfig.h"
 
+#include "serveroptions.h"
+
 #include <QRandomGenerator>
 #include <QThread>
 
@@ -18,22 +20,10 @@ int ServerConfig::defaultFanoutThreads()
 
 QString ServerConfig::validate() const
 {
-    if (fanoutThreads < 1 || fanoutThreads > 64)
-        return QStringLiteral("threads: must be between 1 and 64");
-    if (bindAddress.isNull())
-        return QStringLiteral("bind address: not a valid IP address");
-    if (historySize < 0 || historySize > 1000000)
-        return QStringLiteral("history: must be between 0 and 1000000 events");
-    if (heartbeatSeconds < 1 || heartbeatSeconds > 3600)
-        return QStringLiteral("heartbeat: must be between 1 and 3600 seconds");
-    if (maxQueueBytes < 1024)
-        return QStringLiteral("max queue: must be at least 1024 bytes");
-    if (maxClients < 1 || maxClients > 1000000)
-        return QStringLiteral("max clients: must be between 1 and 1000000");
-    if (idleTimeoutSeconds < 1 || idleTimeoutSeconds > 3600)
-        return QStringLiteral("idle timeout: must be between 1 and 3600 seconds");
-    if (maxBodyBytes < 1024 || maxBodyBytes > 256 * 1024 * 1024)
-        return QStringLiteral("max body: must be between 1024 bytes and 256 MiB");
+    for (const ConfigOption &option : configOptions()) {
+        if (const QString problem = option.check(*this); !problem.isEmpty())
+            return problem;
+    }
     return {};
 }
 

@@ -7,6 +7,7 @@
 namespace sse {
 
 // Everything the server can be told at start; the command line and the UI settings fill it.
+// Names, ranges, help and settings keys of the options are in serveroptions.cpp.
 struct ServerConfig
 {
     QHostAddress bindAddress = QHostAddress(QHostAddress::LocalHost);

@@ -90,12 +90,13 @@ void ServerController::stopOnServerThread()
 void ServerController::publish(const SseEvent &event, const PublishTarget &target)
 {
     onServerThread([this, event, target] {
-        PublishResult result;
+        const auto finished = [this](const PublishResult &result) {
+            QMetaObject::invokeMethod(this, [this, result] { emit publishFinished(result); });
+        };
         if (m_server)
-            result = m_server->publish(event, target);
+            m_server->publish(event, target, finished);
         else
-            result.error = QStringLiteral("the server is not running");
-        QMetaObject::invokeMethod(this, [this, result] { emit publishFinished(result); });
+            finished(PublishResult{{}, 0, QStringLiteral("the server is not running")});
     });
 }
 

@@ -47,4 +47,32 @@ QJsonObject statsJson(const ServerStats &stats)
     };
 }
 
+QByteArray metricsText(const ServerStats &stats)
+{
+    QByteArray out;
+    const auto metric = [&out](const char *name, const char *type, const char *help, qint64 value) {
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+        out.append(name).append(' ').append(QByteArray::number(value)).append('\n');
+    };
+    metric("sse_clients", "gauge", "Connected SSE subscribers.", stats.clients);
+    metric("sse_events_published_total", "counter", "Events published.",
+           qint64(stats.eventsPublished));
+    metric("sse_deliveries_total", "counter", "Events written to subscribers.",
+           qint64(stats.deliveries));
+    metric("sse_bytes_sent_total", "counter", "Bytes written to subscribers.",
+           qint64(stats.bytesSent));
+    metric("sse_slow_client_drops_total", "counter",
+           "Subscribers dropped because their output queue overflowed.",
+           qint64(stats.slowClientDrops));
+    metric("sse_rejected_connections_total", "counter",
+           "Connections refused because the server was full.", qint64(stats.rejectedConnections));
+    metric("sse_stream_writes_total", "counter",
+           "Writes to streams (events published together share one write per subscriber).",
+           qint64(stats.streamWrites));
+    metric("sse_history_size", "gauge", "Events held for Last-Event-ID replay.", stats.historySize);
+    metric("sse_uptime_seconds", "gauge", "Seconds since the server started.", stats.uptimeSeconds);
+    return out;
+}
+
 } // namespace sse

@@ -99,6 +99,8 @@ QString directionName(TrafficDirection direction);
 // The JSON shapes of /api/clients and /api/stats (docs/protocol.md), shared with the UI.
 QJsonObject clientInfoJson(const ClientInfo &info);
 QJsonObject statsJson(const ServerStats &stats);
+// The same figures in the Prometheus text exposition format, for /metrics.
+QByteArray metricsText(const ServerStats &stats);
 
 } // namespace sse
 

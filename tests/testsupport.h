@@ -206,6 +206,8 @@ public:
     QString retry() const { return m_parser.retry(); }
     const QByteArray &rawBody() const { return m_rawBody; }
     bool isConnected() const { return m_socket.state() == QAbstractSocket::ConnectedState; }
+    // The 200 head arrived: the server has registered the subscriber.
+    bool isStreaming() const { return m_headReceived && m_response.status == 200; }
     // Events other than the server's own dashboard.* control events.
     QList<ReceivedEvent> userEvents() const
     {
@@ -216,6 +218,7 @@ public:
         }
         return out;
     }
+    // The dashboard.* control events arrive only on streams opened with ?control=1.
     QJsonObject controlEvent(const QString &type) const
     {
         for (const ReceivedEvent &event : events()) {

@@ -49,7 +49,7 @@ private slots:
         QVERIFY(process.readLine().startsWith("Publish token: "));
         QCOMPARE(request(port, "GET", "/").status, 200);
         SseReader reader(port);
-        QTRY_VERIFY(reader.clientId() > 0);
+        QTRY_VERIFY(reader.isStreaming());
         QCOMPARE(postJson(port, R"({"data": "from a script"})").status, 202);
         QTRY_COMPARE(reader.userEvents().size(), 1);
         QCOMPARE(reader.userEvents().constFirst().data, QStringLiteral("from a script"));
@@ -96,7 +96,7 @@ private slots:
         const quint16 port = launch(process);
         QVERIFY(port != 0);
         SseReader reader(port);
-        QTRY_VERIFY(reader.clientId() > 0);
+        QTRY_VERIFY(reader.isStreaming());
         ::kill(pid_t(process.processId()), SIGTERM);
         QTRY_VERIFY(!reader.isConnected());
         QTRY_COMPARE(process.state(), QProcess::NotRunning);

@@ -7,7 +7,14 @@
 #include <QJsonObject>
 #include <QTest>
 
+#include <atomic>
 #include <memory>
+#include <thread>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 using namespace testsupport;
 
@@ -69,17 +76,42 @@ private slots:
         QCOMPARE(reader.response().headers.value("access-control-allow-origin"), QByteArray("*"));
         QVERIFY(!reader.response().headers.contains("content-encoding"));
         QVERIFY(!reader.response().headers.contains("content-length"));
-        QTRY_VERIFY(reader.clientId() > 0);
-        QCOMPARE(reader.retry(), QStringLiteral("2000"));
-        const QJsonObject hello = reader.controlEvent(QStringLiteral("dashboard.hello"));
-        QCOMPARE(hello.value(QStringLiteral("channels")).toArray(),
+    }
+
+    void plainStreamCarriesExactlyWhatWasPublished()
+    {
+        SseReader plain(m_port);
+        SseReader control(m_port, "/events?control=1");
+        QTRY_VERIFY(plain.isStreaming() && control.clientId() > 0);
+        // A new event type, which control listeners are told about first, and a comment.
+        QCOMPARE(postJson(m_port, R"({"event": "price", "data": "42"})").status, 202);
+        QTRY_COMPARE(plain.userEvents().size(), 1);
+        m_controller->sendComment(QStringLiteral("note"), {});
+        const QByteArray expected =
+            sse::encodeEvent(sse::SseEvent{
+                QStringLiteral("price"), QStringLiteral("1"), QStringLiteral("42"), {}, {}}) +
+            sse::encodeComment(QStringLiteral("note"));
+        QTRY_COMPARE(plain.rawBody(), expected);
+        QVERIFY(plain.retry().isEmpty());
+
+        // ?control=1 asks for the dashboard's own events: the hello with a reconnect delay,
+        // and the announcement of the new type before its first event.
+        QCOMPARE(control.retry(), QStringLiteral("2000"));
+        QCOMPARE(control.controlEvent(QStringLiteral("dashboard.hello"))
+                     .value(QStringLiteral("channels"))
+                     .toArray(),
                  QJsonArray{QStringLiteral("default")});
+        const qsizetype typesAt = control.rawBody().indexOf("event: dashboard.types");
+        QVERIFY(typesAt >= 0 && typesAt < control.rawBody().indexOf("event: price"));
+        QCOMPARE(control.userEvents().size(), 1);
+
+        QCOMPARE(request(m_port, "GET", "/events?control=yes").status, 400);
     }
 
     void publishJsonDeliversAndAssignsIncreasingIds()
     {
         SseReader reader(m_port);
-        QTRY_VERIFY(reader.clientId() > 0);
+        QTRY_VERIFY(reader.isStreaming());
         HttpResponse first = postJson(m_port, R"({"data": "hello"})");
         QCOMPARE(first.status, 202);
         QCOMPARE(first.json().object().value(QStringLiteral("id")).toString(), QStringLiteral("1"));
@@ -96,18 +128,12 @@ private slots:
         QCOMPARE(reader.userEvents().at(1).type, QStringLiteral("price"));
         QCOMPARE(reader.userEvents().at(1).data, QStringLiteral("{\"v\":1}"));
         QCOMPARE(reader.retry(), QStringLiteral("500"));
-        // The page learns of the new type before its first event.
-        const QJsonObject types = reader.controlEvent(QStringLiteral("dashboard.types"));
-        QVERIFY(
-            types.value(QStringLiteral("eventTypes")).toArray().contains(QStringLiteral("price")));
-        const qsizetype typesAt = reader.rawBody().indexOf("event: dashboard.types");
-        QVERIFY(typesAt >= 0 && typesAt < reader.rawBody().indexOf("event: price"));
     }
 
     void publishKeepsTheGivenId()
     {
         SseReader reader(m_port);
-        QTRY_VERIFY(reader.clientId() > 0);
+        QTRY_VERIFY(reader.isStreaming());
         const HttpResponse response = postJson(m_port, R"({"data": "x", "id": "order-17"})");
         QCOMPARE(response.json().object().value(QStringLiteral("id")).toString(),
                  QStringLiteral("order-17"));
@@ -118,7 +144,7 @@ private slots:
     void publishTextPlain()
     {
         SseReader reader(m_port, "/events?channel=news");
-        QTRY_VERIFY(reader.clientId() > 0);
+        QTRY_VERIFY(reader.isStreaming());
         const HttpResponse response =
             request(m_port, "POST", "/publish?event=headline&id=h1&channel=news",
                     "line one\nline two \xe2\x9c\x93", {"Content-Type: text/plain; charset=utf-8"});
@@ -132,7 +158,7 @@ private slots:
     void leadingByteOrderMarkInDataSurvives()
     {
         SseReader reader(m_port);
-        QTRY_VERIFY(reader.clientId() > 0);
+        QTRY_VERIFY(reader.isStreaming());
         // Raw U+FEFF (as JSON.stringify sends it) at the start of a string, and of a text body.
         QCOMPARE(postJson(m_port, "\xEF\xBB\xBF{\"data\": \"\xEF\xBB\xBF"
                                   "abc\"}")
@@ -152,7 +178,7 @@ private slots:
     void sendCompatibilityRoute()
     {
         SseReader reader(m_port);
-        QTRY_VERIFY(reader.clientId() > 0);
+        QTRY_VERIFY(reader.isStreaming());
         const HttpResponse response = request(m_port, "GET", "/send?m=hi%20there");
         QCOMPARE(response.status, 202);
         QTRY_COMPARE(reader.userEvents().size(), 1);
@@ -216,7 +242,7 @@ private slots:
         QFETCH(int, status);
         QFETCH(QString, mentions);
         SseReader reader(m_port);
-        QTRY_VERIFY(reader.clientId() > 0);
+        QTRY_VERIFY(reader.isStreaming());
         QList<QByteArray> headers;
         if (!contentType.isEmpty())
             headers.append("Content-Type: " + contentType);
@@ -261,6 +287,54 @@ private slots:
         QCOMPARE(postJson(m_port, R"({"data": "small"})").status, 202);
     }
 
+    void refusalIsReadByAClientThatWritesTheWholeBodyFirst()
+    {
+        // Like python's http.client: the whole 8 MiB request goes out before anything is read.
+        // Without a lingering close the server's early close resets the connection, and the
+        // client's send fails before it can read the 413.
+        const QByteArray body(8 * 1024 * 1024, 'x');
+        const QByteArray raw = "POST /publish HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                               "Content-Type: application/json\r\nContent-Length: " +
+                               QByteArray::number(body.size()) + "\r\n\r\n" + body;
+        std::atomic<bool> done = false;
+        int sendError = 0;
+        QByteArray answer;
+        std::thread client([&] {
+            const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+            const timeval timeout{10, 0}; // the test fails rather than hangs
+            ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+            ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
+            sockaddr_in address{};
+            address.sin_family = AF_INET;
+            address.sin_port = htons(m_port);
+            address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+            if (::connect(fd, reinterpret_cast<sockaddr *>(&address), sizeof address) == 0) {
+                for (qsizetype sent = 0; sent < raw.size();) {
+                    const ssize_t n =
+                        ::send(fd, raw.constData() + sent, size_t(raw.size() - sent), MSG_NOSIGNAL);
+                    if (n <= 0) {
+                        sendError = errno;
+                        break;
+                    }
+                    sent += n;
+                }
+                char buffer[4096];
+                for (ssize_t n; (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0;)
+                    answer.append(buffer, n);
+            } else {
+                sendError = errno;
+            }
+            ::close(fd);
+            done = true;
+        });
+        QTRY_VERIFY_WITH_TIMEOUT(done, 30000);
+        client.join();
+        QCOMPARE(sendError, 0);
+        QVERIFY2(answer.startsWith("HTTP/1.1 413 "), answer.left(200).constData());
+        QVERIFY(answer.contains("{\"error\":\"request too large"));
+        QCOMPARE(request(m_port, "GET", "/healthz").status, 200);
+    }
+
     void hugeHeadersAreRefused()
     {
         sse::ServerConfig config = testConfig();
@@ -302,7 +376,7 @@ private slots:
     {
         QFETCH(QByteArray, raw);
         SseReader bystander(m_port);
-        QTRY_VERIFY(bystander.clientId() > 0);
+        QTRY_VERIFY(bystander.isStreaming());
         QTcpSocket attacker;
         attacker.connectToHost(QStringLiteral("127.0.0.1"), m_port);
         QVERIFY(attacker.waitForConnected(2000));
@@ -388,14 +462,15 @@ private slots:
         QTRY_VERIFY(refused.headReceived());
         QCOMPARE(refused.response().status, 401);
         SseReader byQuery(m_port, "/events?token=sub");
-        QTRY_VERIFY(byQuery.clientId() > 0);
+        QTRY_VERIFY(byQuery.isStreaming());
         SseReader byHeader(m_port, "/events", {"Authorization: Bearer sub"});
-        QTRY_VERIFY(byHeader.clientId() > 0);
+        QTRY_VERIFY(byHeader.isStreaming());
     }
 
     void clientsListAndDelete()
     {
-        SseReader reader(m_port, "/events?channel=a&channel=b", {"User-Agent: TestAgent/1.0"});
+        SseReader reader(m_port, "/events?channel=a&channel=b&control=1",
+                         {"User-Agent: TestAgent/1.0"});
         QTRY_VERIFY(reader.clientId() > 0);
         postJson(m_port, R"({"data": "x", "channel": "a", "id": "e1"})");
         QTRY_COMPARE(reader.userEvents().size(), 1);
@@ -436,7 +511,7 @@ private slots:
         const QByteArray longAgent(4000, 'u');
         SseReader reader(m_port, "/events?lastEventId=" + QByteArray(1000, '7'),
                          {"User-Agent: " + longAgent});
-        QTRY_VERIFY(reader.clientId() > 0);
+        QTRY_VERIFY(reader.isStreaming());
         const QJsonObject client =
             request(m_port, "GET", "/api/clients").json().array().first().toObject();
         QCOMPARE(client.value(QStringLiteral("userAgent")).toString().size(), 512);
@@ -447,7 +522,7 @@ private slots:
     {
         SseReader one(m_port);
         SseReader two(m_port);
-        QTRY_VERIFY(one.clientId() > 0 && two.clientId() > 0);
+        QTRY_VERIFY(one.isStreaming() && two.isStreaming());
         for (int i = 0; i < 3; ++i)
             QCOMPARE(postJson(m_port, R"({"data": "x"})").status, 202);
         QTRY_COMPARE(two.userEvents().size(), 3);
@@ -478,7 +553,7 @@ private slots:
         QCOMPARE(byHeader.userEvents().at(0).data, QStringLiteral("e4"));
         QCOMPARE(byHeader.userEvents().at(1).data, QStringLiteral("e5"));
         QCOMPARE(byHeader.userEvents().at(1).lastEventId, QStringLiteral("5"));
-        QVERIFY(byHeader.controlEvent(QStringLiteral("dashboard.history-gap")).isEmpty());
+        QVERIFY(byHeader.comments().isEmpty()); // no gap for a known id
 
         SseReader byQuery(m_port, "/events?lastEventId=4");
         QTRY_COMPARE(byQuery.userEvents().size(), 1);
@@ -497,9 +572,15 @@ private slots:
         restart(config);
         for (int i = 1; i <= 5; ++i)
             postJson(m_port, "{\"data\": \"e" + QByteArray::number(i) + "\"}");
-        SseReader evicted(m_port, "/events", {"Last-Event-ID: 1"});
+        // Every stream is told of the gap in a comment; control listeners also get an event.
+        SseReader plain(m_port, "/events", {"Last-Event-ID: 1"});
+        QTRY_COMPARE(plain.userEvents().size(), 2);
+        QCOMPARE(plain.comments(), QList<QString>{QStringLiteral(
+                                       "history-gap reason=evicted lastEventId=1 oldestId=4")});
+        QVERIFY(plain.events().size() == 2);
+
+        SseReader evicted(m_port, "/events?control=1", {"Last-Event-ID: 1"});
         QTRY_COMPARE(evicted.userEvents().size(), 2);
-        QVERIFY(evicted.comments().contains(QStringLiteral("history-gap")));
         const QJsonObject gap = evicted.controlEvent(QStringLiteral("dashboard.history-gap"));
         QCOMPARE(gap.value(QStringLiteral("reason")).toString(), QStringLiteral("evicted"));
         QCOMPARE(gap.value(QStringLiteral("lastEventId")).toString(), QStringLiteral("1"));
@@ -507,7 +588,7 @@ private slots:
         // The gap notice carries no id, so the client's last event id comes from real events.
         QCOMPARE(evicted.userEvents().at(0).lastEventId, QStringLiteral("4"));
 
-        SseReader unknown(m_port, "/events?lastEventId=zzz");
+        SseReader unknown(m_port, "/events?control=1&lastEventId=zzz");
         QTRY_VERIFY(!unknown.controlEvent(QStringLiteral("dashboard.history-gap")).isEmpty());
         QCOMPARE(unknown.controlEvent(QStringLiteral("dashboard.history-gap"))
                      .value(QStringLiteral("reason"))
@@ -521,7 +602,8 @@ private slots:
         SseReader onB(m_port, "/events?channel=b");
         SseReader onBoth(m_port, "/events?channel=a&channel=b");
         SseReader onDefault(m_port);
-        QTRY_VERIFY(onA.clientId() && onB.clientId() && onBoth.clientId() && onDefault.clientId());
+        QTRY_VERIFY(onA.isStreaming() && onB.isStreaming() && onBoth.isStreaming() &&
+                    onDefault.isStreaming());
         QCOMPARE(postJson(m_port, R"({"data": "for a", "channel": "a"})")
                      .json()
                      .object()
@@ -559,7 +641,7 @@ private slots:
                     .toString()
                     .contains(QStringLiteral("32")));
         SseReader enough(m_port, many.left(many.lastIndexOf("channel=c32")));
-        QTRY_VERIFY(enough.clientId() > 0);
+        QTRY_VERIFY(enough.isStreaming());
     }
 
     void heartbeatComments()
@@ -579,7 +661,7 @@ private slots:
         restart(config);
         SseReader busy(m_port, "/events?channel=busy");
         SseReader idle(m_port);
-        QTRY_VERIFY(busy.clientId() && idle.clientId());
+        QTRY_VERIFY(busy.isStreaming() && idle.isStreaming());
         // Keep one stream busy through three heartbeat periods; only the idle one gets beats.
         QTRY_VERIFY_WITH_TIMEOUT(
             (postJson(m_port, R"({"data": "tick", "channel": "busy"})").status == 202 &&
@@ -595,7 +677,7 @@ private slots:
         restart(config);
         SseReader one(m_port);
         SseReader two(m_port);
-        QTRY_VERIFY(one.clientId() && two.clientId());
+        QTRY_VERIFY(one.isStreaming() && two.isStreaming());
         SseReader three(m_port);
         QTRY_VERIFY(three.headReceived());
         QCOMPARE(three.response().status, 503);
@@ -619,7 +701,7 @@ private slots:
                          .toInt(),
                      1);
         SseReader four(m_port);
-        QTRY_VERIFY(four.clientId() > 0);
+        QTRY_VERIFY(four.isStreaming());
     }
 
     void connectionCapAnswers503()
@@ -629,7 +711,7 @@ private slots:
         restart(config);
         // Streams count against the cap even after the server hands them to its stream hub.
         SseReader stream(m_port);
-        QTRY_VERIFY(stream.clientId() > 0);
+        QTRY_VERIFY(stream.isStreaming());
         std::vector<std::unique_ptr<QTcpSocket>> open;
         for (int i = 0; i < sse::ServerConfig::ApiConnectionHeadroom; ++i) {
             auto socket = std::make_unique<QTcpSocket>();
@@ -650,10 +732,22 @@ private slots:
         config.idleTimeoutSeconds = 1;
         restart(config);
         QTcpSocket stalled;
+        QByteArray answer;
+        connect(&stalled, &QTcpSocket::readyRead, this, [&] { answer += stalled.readAll(); });
         stalled.connectToHost(QStringLiteral("127.0.0.1"), m_port);
         QVERIFY(stalled.waitForConnected(2000));
         stalled.write("GET /healthz HTTP/1.1\r\nHost: x\r\n"); // never finished
         QTRY_COMPARE_WITH_TIMEOUT(stalled.state(), QAbstractSocket::UnconnectedState, 5000);
+        // A half-sent request is told why it was cut off.
+        QVERIFY2(answer.startsWith("HTTP/1.1 408 "), answer.constData());
+        QVERIFY(answer.contains("request timeout"));
+
+        // A keep-alive connection with nothing under way just ends, with no answer.
+        QTcpSocket quiet;
+        quiet.connectToHost(QStringLiteral("127.0.0.1"), m_port);
+        QVERIFY(quiet.waitForConnected(2000));
+        QTRY_COMPARE_WITH_TIMEOUT(quiet.state(), QAbstractSocket::UnconnectedState, 5000);
+        QCOMPARE(quiet.bytesAvailable(), 0);
 
         // A stream is not idle: it outlives the timeout.
         sse::ServerConfig streamConfig = testConfig();
@@ -661,7 +755,7 @@ private slots:
         streamConfig.heartbeatSeconds = 1;
         restart(streamConfig);
         SseReader reader(m_port);
-        QTRY_VERIFY(reader.clientId() > 0);
+        QTRY_VERIFY(reader.isStreaming());
         QTRY_VERIFY_WITH_TIMEOUT(reader.comments().count(QStringLiteral("heartbeat")) >= 3, 6000);
         QVERIFY(reader.isConnected());
     }
@@ -669,7 +763,7 @@ private slots:
     void streamClientMustNotSendMore()
     {
         SseReader reader(m_port);
-        QTRY_VERIFY(reader.clientId() > 0);
+        QTRY_VERIFY(reader.isStreaming());
         reader.socket().write("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
         QTRY_VERIFY(!reader.isConnected());
         QTRY_COMPARE(request(m_port, "GET", "/api/stats")

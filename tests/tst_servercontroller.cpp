@@ -63,7 +63,7 @@ private slots:
         sse::ServerController controller;
         const quint16 port = startServer(controller);
         SseReader reader(port);
-        QTRY_VERIFY(reader.clientId() > 0);
+        QTRY_VERIFY(reader.isStreaming());
         controller.publish(sse::SseEvent{{}, {}, QStringLiteral("before stop"), {}, {}});
         QSignalSpy stopped(&controller, &sse::ServerController::stopped);
         controller.stop();
@@ -96,9 +96,9 @@ private slots:
     {
         sse::ServerController controller;
         const quint16 port = startServer(controller);
-        SseReader chosen(port);
+        SseReader chosen(port, "/events?control=1");
         SseReader other(port);
-        QTRY_VERIFY(chosen.clientId() && other.clientId());
+        QTRY_VERIFY(chosen.clientId() > 0 && other.isStreaming());
         sse::PublishTarget target;
         target.kind = sse::PublishTarget::Kind::Clients;
         target.clientIds = {chosen.clientId()};
@@ -110,7 +110,7 @@ private slots:
         QCOMPARE(chosen.userEvents().constFirst().data, QStringLiteral("only you"));
         // Events aimed at one client are not replayed to others.
         SseReader late(port, "/events?lastEventId=0");
-        QTRY_VERIFY(late.clientId() > 0);
+        QTRY_VERIFY(late.isStreaming());
         QTRY_COMPARE(late.userEvents().size(), 1);
         QCOMPARE(late.userEvents().constFirst().data, QStringLiteral("everyone"));
 
@@ -163,7 +163,7 @@ private slots:
         QSignalSpy snapshots(&controller, &sse::ServerController::snapshotReady);
         const quint16 port = startServer(controller, {}, 100);
         SseReader reader(port, "/events?channel=x", {"User-Agent: Probe/2"});
-        QTRY_VERIFY(reader.clientId() > 0);
+        QTRY_VERIFY(reader.isStreaming());
         constexpr int Events = 500;
         for (int i = 0; i < Events; ++i) {
             sse::SseEvent event;

@@ -1,11 +1,16 @@
 #include "settingsdialog.h"
 
+#include "serveroptions.h"
+
 #include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSpinBox>
+
+#include <algorithm>
+#include <limits>
 
 namespace sse::ui {
 
@@ -20,6 +25,18 @@ QSpinBox *spinBox(QWidget *parent, int minimum, int maximum, int value, const QS
     return box;
 }
 
+// A spin box with the range of a server option, counted in units of `scale` (1024 for KiB).
+QSpinBox *optionSpinBox(QWidget *parent, const QString &optionName, qint64 value,
+                        const QString &suffix, qint64 scale = 1)
+{
+    const ConfigOption *option = findConfigOption(optionName);
+    Q_ASSERT(option);
+    const auto scaled = [scale](qint64 bytes) {
+        return int(std::clamp<qint64>(bytes / scale, 0, std::numeric_limits<int>::max()));
+    };
+    return spinBox(parent, scaled(option->minimum), scaled(option->maximum), scaled(value), suffix);
+}
+
 } // namespace
 
 SettingsDialog::SettingsDialog(const DashboardSettings &settings, QWidget *parent)
@@ -28,12 +45,17 @@ SettingsDialog::SettingsDialog(const DashboardSettings &settings, QWidget *paren
 {
     setWindowTitle(tr("Server settings"));
     const ServerConfig &server = settings.server;
-    m_heartbeat = spinBox(this, 1, 3600, server.heartbeatSeconds, tr(" s"));
-    m_history = spinBox(this, 0, 1000000, server.historySize, tr(" events"));
-    m_maxQueueKiB = spinBox(this, 1, 1024 * 1024, int(server.maxQueueBytes / 1024), tr(" KiB"));
-    m_maxClients = spinBox(this, 1, 1000000, server.maxClients, QString());
-    m_idleTimeout = spinBox(this, 1, 3600, server.idleTimeoutSeconds, tr(" s"));
-    m_maxBodyKiB = spinBox(this, 1, 256 * 1024, int(server.maxBodyBytes / 1024), tr(" KiB"));
+    // Ranges come from the server's option table, the same the command line checks.
+    m_heartbeat =
+        optionSpinBox(this, QStringLiteral("heartbeat"), server.heartbeatSeconds, tr(" s"));
+    m_history = optionSpinBox(this, QStringLiteral("history"), server.historySize, tr(" events"));
+    m_maxQueueKiB =
+        optionSpinBox(this, QStringLiteral("max-queue"), server.maxQueueBytes, tr(" KiB"), 1024);
+    m_maxClients = optionSpinBox(this, QStringLiteral("max-clients"), server.maxClients, {});
+    m_idleTimeout =
+        optionSpinBox(this, QStringLiteral("idle-timeout"), server.idleTimeoutSeconds, tr(" s"));
+    m_maxBodyKiB =
+        optionSpinBox(this, QStringLiteral("max-body"), server.maxBodyBytes, tr(" KiB"), 1024);
     m_token = new QLineEdit(server.token, this);
     m_subscriberToken = new QLineEdit(server.subscriberToken, this);
     m_subscriberToken->setPlaceholderText(tr("none: anyone may subscribe"));

@@ -17,9 +17,14 @@ after(async () => {
   await server?.stop();
 });
 
-/** Opens a recorded stream on this file's server and waits until it said hello. */
+/**
+ * Opens a recorded stream on this file's server with the control events (?control=1), as the
+ * demo page does, and waits until it said hello.
+ */
 async function subscribe(query = '', opts = {}) {
-  const es = openStream(new URL(`events${query}`, server.url), opts);
+  const url = new URL(`events${query}`, server.url);
+  url.searchParams.set('control', '1');
+  const es = openStream(url, opts);
   streams.push(es);
   await helloOf(es);
   return es;
@@ -28,10 +33,39 @@ async function subscribe(query = '', opts = {}) {
 /** How a conforming client reassembles data: every line break becomes LF. */
 const asParsed = (data) => data.replace(/\r\n|\r/g, '\n');
 
-test('the stream starts with retry and a dashboard.hello that carries no id', async () => {
+test('a plain stream carries exactly what was published: no control events, no retry', async () => {
+  const ch = 'plain-only';
+  const raw = readRaw(new URL(`events?channel=${ch}`, server.url), {
+    until: (t) => t.includes('data: second\n\n'),
+    what: 'the two published events',
+  });
+  const es = openStream(new URL(`events?channel=${ch}`, server.url));
+  streams.push(es);
+  await waitFor(() => es.states.includes('open'), { what: 'the plain stream to open' });
+  await waitFor(async () => (await server.clients()).filter((c) => c.channels.includes(ch)).length === 2, {
+    what: 'both plain subscribers',
+  });
+  const first = await server.publish({ event: 'brand-new-type', data: 'first', channel: ch });
+  const second = await server.publish({ data: 'second', channel: ch });
+  // The server runs with --heartbeat 1: heartbeat comments are part of any stream.
+  const text = (await raw).text.replace(/^: ?heartbeat\n\n/gm, '');
+  assert.equal(
+    text,
+    `id: ${first.id}\nevent: brand-new-type\ndata: first\n\nid: ${second.id}\ndata: second\n\n`,
+    'the body is the two events and nothing else',
+  );
+  await es.waitForEvent((e) => e.id === second.id, `event ${second.id}`);
+  assert.deepEqual(
+    es.recorded.map((e) => e.type),
+    ['brand-new-type', 'message'],
+    'the eventsource client dispatched only what was published',
+  );
+});
+
+test('with ?control=1 the stream starts with retry and a dashboard.hello that carries no id', async () => {
   // The raw stream up to the end of the block (blank-line separated) naming dashboard.hello.
   const helloBlock = (t) => t.split(/\r?\n\r?\n/).slice(0, -1).find((b) => /^event: ?dashboard\.hello\r?$/m.test(b));
-  const raw = await readRaw(new URL('events', server.url), {
+  const raw = await readRaw(new URL('events?control=1', server.url), {
     until: (t) => helloBlock(t) !== undefined,
     what: 'the dashboard.hello event',
   });
@@ -277,7 +311,11 @@ test('an unknown Last-Event-ID is reported as a history gap, then the whole hist
     until: (t) => t.includes(`id: ${two.id}`),
     what: 'the replayed history',
   });
-  assert.match(raw.text, /(^|\n): ?history-gap\r?\n/, 'a ": history-gap" comment');
+  assert.match(
+    raw.text,
+    /(^|\n): ?history-gap reason=unknown lastEventId=never-seen oldestId=\S+\r?\n/,
+    'a ": history-gap ..." comment on the plain stream, with the reason',
+  );
 
   const es = await subscribe(`?channel=${ch}`, { lastEventId: 'never-seen' });
   await es.waitForEvent((e) => e.id === two.id, `event ${two.id}`);
@@ -301,7 +339,7 @@ test('an evicted Last-Event-ID is reported with the oldest id still held', async
   try {
     const ids = [];
     for (let i = 1; i <= 6; i++) ids.push((await small.publish({ data: `e${i}` })).id);
-    const s = openStream(new URL('events', small.url), { lastEventId: ids[0] });
+    const s = openStream(new URL('events?control=1', small.url), { lastEventId: ids[0] });
     es.push(s);
     await s.waitForEvent((e) => e.id === ids[5], `event ${ids[5]}`);
     const gapEvent = s.recorded.find((e) => e.type === 'dashboard.history-gap');

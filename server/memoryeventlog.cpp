@@ -1,33 +1,43 @@
-#include "eventhistory.h"
+#include "memoryeventlog.h"
 
 #include <algorithm>
 
 namespace sse {
 
-EventHistory::EventHistory(int capacity, qint64 maxBytes)
+MemoryEventLog::MemoryEventLog(int capacity, qint64 maxBytes)
     : m_capacity(std::max(0, capacity))
     , m_maxBytes(maxBytes)
 {}
 
-void EventHistory::setCapacity(int capacity)
+void MemoryEventLog::setCapacity(int capacity)
 {
     m_capacity = std::max(0, capacity);
     evictOverflow();
 }
 
-void EventHistory::append(const QString &id, const QString &channel, const QByteArray &encoded)
+void MemoryEventLog::append(SseEvent event, const QString &scope, bool keep, AppendDone done)
+{
+    if (event.id.isEmpty())
+        event.id = QString::number(m_nextId++);
+    Appended appended{event.id, encodeEvent(event), {}};
+    if (keep)
+        store(appended.id, scope, appended.encoded);
+    done(appended);
+}
+
+void MemoryEventLog::store(const QString &id, const QString &scope, const QByteArray &encoded)
 {
     if (m_capacity == 0)
         return;
     const quint64 sequence = m_nextSequence++;
-    m_entries.push_back(Entry{sequence, id, channel, encoded});
+    m_entries.push_back(Entry{sequence, id, scope, encoded});
     m_bytes += encoded.size();
     m_sequenceById.insert(id, sequence);
     m_evictedIds.remove(id);
     evictOverflow();
 }
 
-void EventHistory::evictOverflow()
+void MemoryEventLog::evictOverflow()
 {
     while (int(m_entries.size()) > m_capacity || (m_bytes > m_maxBytes && !m_entries.empty())) {
         const Entry &oldest = m_entries.front();
@@ -48,8 +58,8 @@ void EventHistory::evictOverflow()
     }
 }
 
-EventHistory::Replay EventHistory::replayAfter(const QString &lastEventId,
-                                               const QStringList &channels) const
+EventLog::Replay MemoryEventLog::replayAfter(const QString &lastEventId,
+                                             const QStringList &channels) const
 {
     Replay replay;
     if (!m_entries.empty())
@@ -67,7 +77,7 @@ EventHistory::Replay EventHistory::replayAfter(const QString &lastEventId,
         std::upper_bound(m_entries.cbegin(), m_entries.cend(), after,
                          [](quint64 value, const Entry &entry) { return value < entry.sequence; });
     for (; it != m_entries.cend(); ++it) {
-        if (it->channel == AllChannels || channels.contains(it->channel))
+        if (it->scope == AllChannels || channels.contains(it->scope))
             replay.events.append(it->encoded);
     }
     return replay;

@@ -1,0 +1,400 @@
+#include "eventbroker.h"
+
+#include "eventlog.h"
+#include "serverlogging.h"
+#include "streamhub.h"
+#include "trafficrecorder.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <algorithm>
+
+namespace sse {
+
+namespace {
+
+constexpr int MaxEventTypes = 256;
+// The reconnect delay control listeners (the demo page) are told; plain streams get no retry.
+constexpr int ReconnectDelayMs = 2000;
+
+// The server's own events: JSON data and no id, so the client's last event id is untouched.
+QByteArray controlEvent(const QString &name, const QJsonObject &data, const QString &retry = {})
+{
+    return encodeEvent(
+        SseEvent{name,
+                 {},
+                 QString::fromUtf8(QJsonDocument(data).toJson(QJsonDocument::Compact)),
+                 retry,
+                 {}});
+}
+
+QString gapReason(EventLog::Gap gap)
+{
+    return gap == EventLog::Gap::Evicted ? QStringLiteral("evicted") : QStringLiteral("unknown");
+}
+
+QString audienceName(const Audience &audience)
+{
+    switch (audience.kind) {
+    case Audience::Kind::Channel:
+        return QStringLiteral("channel %1").arg(audience.channel);
+    case Audience::Kind::All:
+        return QStringLiteral("all channels");
+    case Audience::Kind::Clients:
+        return QStringLiteral("selected clients");
+    case Audience::Kind::ControlListeners:
+        return QStringLiteral("control listeners");
+    }
+    return {};
+}
+
+} // namespace
+
+EventBroker::EventBroker(const ServerConfig &config, EventLog &log, SubscriberRegistry &registry,
+                         StreamHub &hub, TrafficRecorder &recorder, QObject *parent)
+    : QObject(parent)
+    , m_config(config)
+    , m_log(log)
+    , m_registry(registry)
+    , m_hub(hub)
+    , m_recorder(recorder)
+    , m_writer(hub, config.fanoutThreads)
+{
+    m_eventTypes.append(DefaultEventType);
+    m_heartbeatTimer.setInterval(m_config.heartbeatSeconds * 1000);
+    connect(&m_heartbeatTimer, &QTimer::timeout, this, &EventBroker::sendHeartbeat);
+    connect(&m_hub, &StreamHub::streamClosed, this, &EventBroker::onStreamClosed);
+}
+
+EventBroker::~EventBroker() = default;
+
+void EventBroker::start()
+{
+    m_uptime.start();
+    m_heartbeatTimer.start();
+}
+
+void EventBroker::stop()
+{
+    m_heartbeatTimer.stop();
+    flush();
+    // Every stream ends with FIN after what the kernel holds: clients see a clean end.
+    m_hub.closeAll();
+    for (const quint64 clientId : m_registry.ids())
+        forget(clientId, QStringLiteral("server stopped"));
+}
+
+void EventBroker::publish(SseEvent event, const PublishTarget &target, PublishDone done)
+{
+    if (!done)
+        done = [](const PublishResult &) {
+        };
+    if (auto failure = validateEvent(event)) {
+        done(PublishResult{{}, 0, failure->message()});
+        return;
+    }
+    if (event.channel.isEmpty())
+        event.channel = DefaultChannel;
+    const Audience audience = Audience::forPublish(event.channel, target);
+    const QString scope =
+        audience.kind == Audience::Kind::All ? EventLog::AllChannels : event.channel;
+    // Events for chosen clients are not replayed to anyone else.
+    const bool keep = audience.kind != Audience::Kind::Clients;
+    const QString eventType = event.event.isEmpty() ? DefaultEventType : event.event;
+    const QString summary = m_recorder.enabled() ? summarize(event.data) : QString();
+    m_log.append(std::move(event), scope, keep,
+                 [this, audience, eventType, summary,
+                  done = std::move(done)](const EventLog::Appended &appended) {
+                     accepted(appended, audience, eventType, summary, done);
+                 });
+}
+
+void EventBroker::accepted(const EventLog::Appended &appended, const Audience &audience,
+                           const QString &eventType, const QString &summary,
+                           const PublishDone &done)
+{
+    if (!appended.error.isEmpty()) {
+        qCWarning(lcBroker) << "event log refused an event:" << appended.error;
+        done(PublishResult{{}, 0, appended.error});
+        return;
+    }
+    // Pages learn of a new type before its first event arrives, so they can listen for it.
+    announceEventType(eventType);
+    const int delivered = m_registry.count(audience);
+    enqueue(PendingEvent{appended.encoded, appended.id, audience, 1});
+    ++m_stats.eventsPublished;
+    m_stats.deliveries += quint64(delivered);
+    if (m_recorder.enabled()) {
+        const quint64 clientId = audience.clientIds.size() == 1 ? audience.clientIds.first() : 0;
+        m_recorder.record(
+            TrafficDirection::Out, clientId, eventType, appended.id, appended.encoded.size(),
+            QStringLiteral("→ %1 (%2): %3").arg(delivered).arg(audienceName(audience), summary),
+            appended.encoded);
+    }
+    done(PublishResult{appended.id, delivered, {}});
+}
+
+void EventBroker::enqueue(PendingEvent event)
+{
+    // Sent when control returns to the event loop: events published in the same turn (a
+    // burst, many publishers) leave in one send() per subscriber instead of one per event.
+    m_pending.push_back(std::move(event));
+    if (!m_flushScheduled) {
+        m_flushScheduled = true;
+        QMetaObject::invokeMethod(this, &EventBroker::flush, Qt::QueuedConnection);
+    }
+}
+
+void EventBroker::flush()
+{
+    m_flushScheduled = false;
+    m_sending.swap(m_pending);
+    // Consecutive events for the same audience go out as one buffer; order is kept because
+    // the runs are sent one after another.
+    for (size_t first = 0; first < m_sending.size();) {
+        const PendingEvent &head = m_sending[first];
+        QByteArray bytes = head.encoded;
+        int eventCount = head.eventCount;
+        size_t end = first + 1;
+        for (; end < m_sending.size() && m_sending[end].audience == head.audience; ++end) {
+            bytes += m_sending[end].encoded;
+            eventCount += m_sending[end].eventCount;
+        }
+        QString lastEventId;
+        for (size_t i = end; i > first && lastEventId.isEmpty(); --i)
+            lastEventId = m_sending[i - 1].lastEventId;
+        m_members.clear();
+        m_registry.forEach(head.audience,
+                           [this](Subscriber &subscriber) { m_members.push_back(&subscriber); });
+        m_writer.fanOut(m_members, bytes, lastEventId, eventCount);
+        first = end;
+    }
+    m_sending.clear();
+    dropSlowConsumers();
+}
+
+int EventBroker::sendComment(const QString &text, const QString &channel,
+                             const PublishTarget &target)
+{
+    flush(); // the comment follows the events published before it
+    const QByteArray encoded = encodeComment(text);
+    int delivered = 0;
+    m_registry.forEach(Audience::forPublish(channel, target), [&](Subscriber &subscriber) {
+        m_writer.write(subscriber, encoded);
+        ++delivered;
+    });
+    if (m_recorder.enabled()) {
+        m_recorder.record(TrafficDirection::Out, 0, QStringLiteral("comment"), {}, encoded.size(),
+                          QStringLiteral("comment → %1: %2").arg(delivered).arg(summarize(text)),
+                          encoded);
+    }
+    dropSlowConsumers();
+    return delivered;
+}
+
+void EventBroker::dropSlowConsumers()
+{
+    for (const quint64 clientId : m_writer.takeSlowConsumers()) {
+        const Subscriber *subscriber = m_registry.find(clientId);
+        if (!subscriber)
+            continue;
+        const qint64 queued = m_hub.queuedBytes(subscriber->stream);
+        ++m_stats.slowClientDrops;
+        m_hub.close(subscriber->stream, true);
+        const QString reason = QStringLiteral("dropped as a slow consumer: %1 bytes queued "
+                                              "(limit %2)")
+                                   .arg(queued)
+                                   .arg(m_config.maxQueueBytes);
+        qCInfo(lcBroker).noquote() << "client" << clientId << reason;
+        forget(clientId, reason);
+    }
+}
+
+void EventBroker::announceEventType(const QString &eventType)
+{
+    if (m_eventTypes.contains(eventType) || m_eventTypes.size() >= MaxEventTypes)
+        return;
+    m_eventTypes.append(eventType);
+    const QJsonObject types{
+        {QStringLiteral("eventTypes"), QJsonArray::fromStringList(m_eventTypes)}};
+    enqueue(PendingEvent{controlEvent(QStringLiteral("dashboard.types"), types),
+                         {},
+                         Audience{Audience::Kind::ControlListeners, {}, {}},
+                         0});
+}
+
+bool EventBroker::subscribe(int stream, const QByteArray &responseHead,
+                            const Subscription &subscription, const QString &remoteAddress)
+{
+    // Events published before this subscriber arrived reach it only through replay.
+    flush();
+
+    auto subscriber = std::make_unique<Subscriber>();
+    subscriber->id = m_registry.takeNextId();
+    subscriber->stream = stream;
+    subscriber->remoteAddress = remoteAddress;
+    subscriber->userAgent = subscription.userAgent;
+    subscriber->channels = subscription.channels;
+    subscriber->connectedSince = QDateTime::currentDateTimeUtc();
+    subscriber->wantsControl = subscription.control;
+    subscriber->lastEventId = subscription.lastEventId;
+
+    EventLog::Replay replay;
+    if (!subscription.lastEventId.isEmpty())
+        replay = m_log.replayAfter(subscription.lastEventId, subscription.channels);
+    const bool gap = !subscription.lastEventId.isEmpty() && replay.gap != EventLog::Gap::None;
+
+    QByteArray opening = responseHead;
+    if (subscription.control)
+        opening += helloEvent(*subscriber, gap);
+    if (gap) {
+        // Every client learns of the gap; control listeners also get it as an event.
+        opening += encodeComment(
+            QStringLiteral("history-gap reason=%1 lastEventId=%2 oldestId=%3")
+                .arg(gapReason(replay.gap), subscription.lastEventId, replay.oldestId));
+        if (subscription.control) {
+            const QJsonObject details{
+                {QStringLiteral("lastEventId"), subscription.lastEventId},
+                {QStringLiteral("oldestId"), replay.oldestId},
+                {QStringLiteral("reason"), gapReason(replay.gap)},
+            };
+            opening += controlEvent(QStringLiteral("dashboard.history-gap"), details);
+        }
+    }
+    for (const QByteArray &bytes : std::as_const(replay.events))
+        opening.append(bytes);
+    subscriber->eventsSent = quint64(replay.events.size());
+
+    if (m_hub.write(stream, opening) != StreamHub::WriteResult::Written) {
+        m_hub.close(stream, true);
+        return false;
+    }
+    subscriber->bytesSent = quint64(opening.size());
+    subscriber->lastWriteBeat = m_writer.currentBeat();
+
+    Subscriber &added = m_registry.add(std::move(subscriber));
+    if (m_recorder.enabled()) {
+        m_recorder.record(
+            TrafficDirection::System, added.id, {}, {}, opening.size(),
+            QStringLiteral("client %1 connected from %2 to %3%4")
+                .arg(added.id)
+                .arg(added.remoteAddress, added.channels.join(QStringLiteral(", ")),
+                     added.lastEventId.isEmpty()
+                         ? QString()
+                         : QStringLiteral(" (Last-Event-ID %1)").arg(added.lastEventId)),
+            opening);
+        m_recorder.clientConnected(clientInfo(added));
+    }
+    qCDebug(lcBroker) << "client" << added.id << "subscribed to" << added.channels;
+    return true;
+}
+
+QByteArray EventBroker::helloEvent(const Subscriber &subscriber, bool historyGap) const
+{
+    const QJsonObject hello{
+        {QStringLiteral("clientId"), qint64(subscriber.id)},
+        {QStringLiteral("channels"), QJsonArray::fromStringList(subscriber.channels)},
+        {QStringLiteral("eventTypes"), QJsonArray::fromStringList(m_eventTypes)},
+        {QStringLiteral("historyGap"), historyGap},
+    };
+    return controlEvent(QStringLiteral("dashboard.hello"), hello,
+                        QString::number(ReconnectDelayMs));
+}
+
+void EventBroker::sendHeartbeat()
+{
+    static const QByteArray heartbeat = encodeComment(QStringLiteral("heartbeat"));
+    // Only streams that carried nothing since the last beat need one: under traffic the
+    // beat costs no sends at all.
+    const quint64 endingBeat = m_writer.currentBeat();
+    m_registry.forEach(Audience{Audience::Kind::All, {}, {}}, [&](Subscriber &subscriber) {
+        if (subscriber.lastWriteBeat != endingBeat)
+            m_writer.write(subscriber, heartbeat);
+    });
+    m_writer.advanceBeat();
+    dropSlowConsumers();
+}
+
+bool EventBroker::disconnect(quint64 clientId)
+{
+    flush(); // what was published before the disconnect still goes out
+    const Subscriber *subscriber = m_registry.find(clientId);
+    if (!subscriber)
+        return false;
+    m_hub.close(subscriber->stream);
+    forget(clientId, QStringLiteral("disconnected by the operator"));
+    return true;
+}
+
+void EventBroker::onStreamClosed(int stream)
+{
+    if (const Subscriber *subscriber = m_registry.findByStream(stream))
+        forget(subscriber->id, QStringLiteral("disconnected"));
+}
+
+void EventBroker::forget(quint64 clientId, const QString &reason)
+{
+    const std::unique_ptr<Subscriber> subscriber = m_registry.remove(clientId);
+    if (!subscriber || !m_recorder.enabled())
+        return;
+    m_recorder.record(TrafficDirection::System, clientId, {}, {}, 0,
+                      QStringLiteral("client %1 %2 (%3 events, %4 bytes sent)")
+                          .arg(clientId)
+                          .arg(reason)
+                          .arg(subscriber->eventsSent)
+                          .arg(subscriber->bytesSent));
+    m_recorder.clientDisconnected(clientId);
+}
+
+QList<ClientInfo> EventBroker::clients() const
+{
+    QList<ClientInfo> list;
+    list.reserve(m_registry.size());
+    m_registry.forEach(Audience{Audience::Kind::All, {}, {}},
+                       [&](const Subscriber &subscriber) { list.append(clientInfo(subscriber)); });
+    std::sort(list.begin(), list.end(),
+              [](const ClientInfo &a, const ClientInfo &b) { return a.id < b.id; });
+    return list;
+}
+
+ClientInfo EventBroker::clientInfo(const Subscriber &subscriber) const
+{
+    return ClientInfo{subscriber.id,
+                      subscriber.remoteAddress,
+                      subscriber.userAgent,
+                      subscriber.channels,
+                      subscriber.connectedSince,
+                      subscriber.eventsSent,
+                      subscriber.bytesSent,
+                      m_hub.queuedBytes(subscriber.stream),
+                      subscriber.lastEventId};
+}
+
+QList<ClientCounters> EventBroker::takeChangedCounters()
+{
+    QList<ClientCounters> counters;
+    m_registry.forEach(Audience{Audience::Kind::All, {}, {}}, [&](Subscriber &subscriber) {
+        const qint64 queued = m_hub.queuedBytes(subscriber.stream);
+        if (!subscriber.countersChanged && queued == 0)
+            return;
+        subscriber.countersChanged = false;
+        counters.append(ClientCounters{subscriber.id, subscriber.eventsSent, subscriber.bytesSent,
+                                       queued, subscriber.lastEventId});
+    });
+    return counters;
+}
+
+ServerStats EventBroker::stats() const
+{
+    ServerStats stats = m_stats;
+    stats.clients = m_registry.size();
+    stats.bytesSent = m_writer.bytesSent();
+    stats.streamWrites = m_writer.streamWrites();
+    stats.historySize = m_log.size();
+    stats.uptimeSeconds = m_uptime.isValid() ? m_uptime.elapsed() / 1000 : 0;
+    return stats;
+}
+
+} // namespace sse

@@ -1,0 +1,99 @@
+#pragma once
+
+#include "eventlog.h"
+#include "serverconfig.h"
+#include "servertypes.h"
+#include "sseevent.h"
+#include "streamwriter.h"
+#include "subscriberregistry.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QTimer>
+
+#include <functional>
+#include <vector>
+
+namespace sse {
+
+class StreamHub;
+class TrafficRecorder;
+
+// The one way into the streams, whatever the source (HTTP, the dashboard, scenarios): an
+// event is validated, appended to the event log (which may assign its id and may answer
+// later), queued, and sent to the audience the registry resolves when control returns to the
+// event loop. It keeps the order of everything that reaches a stream: whatever writes outside
+// the queue (a new subscriber's replay, a comment, a kick) flushes the queue first. It also
+// owns the heartbeat, slow-consumer drops and the server's counters.
+class EventBroker : public QObject
+{
+    Q_OBJECT
+
+public:
+    EventBroker(const ServerConfig &config, EventLog &log, SubscriberRegistry &registry,
+                StreamHub &hub, TrafficRecorder &recorder, QObject *parent = nullptr);
+    ~EventBroker() override;
+
+    void start(); // the heartbeat and the uptime clock
+    // Sends what is queued, then ends every stream cleanly.
+    void stop();
+
+    using PublishDone = std::function<void(const PublishResult &)>;
+    // done (if any) gets the id and the audience's size once the log accepted the event, or
+    // the reason it was refused; the event reaches the streams on the next event-loop turn,
+    // together with whatever else was published meanwhile.
+    void publish(SseEvent event, const PublishTarget &target, PublishDone done);
+    // Writes a comment (": text") to the audience now; returns how many got it.
+    int sendComment(const QString &text, const QString &channel, const PublishTarget &target);
+    // Starts a stream on a hub handle: responseHead, then for control listeners the hello,
+    // then the replay after the Last-Event-ID. False when the stream is already gone.
+    bool subscribe(int stream, const QByteArray &responseHead, const Subscription &subscription,
+                   const QString &remoteAddress);
+    bool disconnect(quint64 clientId);
+
+    void countRejectedConnection() { ++m_stats.rejectedConnections; }
+
+    QList<ClientInfo> clients() const;
+    // Counters of the subscribers whose counters changed since the last call.
+    QList<ClientCounters> takeChangedCounters();
+    ServerStats stats() const;
+
+private:
+    struct PendingEvent
+    {
+        QByteArray encoded;
+        QString lastEventId;
+        Audience audience;
+        int eventCount = 1; // 0 for control events, which neither count nor carry an id
+    };
+
+    void accepted(const EventLog::Appended &appended, const Audience &audience,
+                  const QString &eventType, const QString &summary, const PublishDone &done);
+    void enqueue(PendingEvent event);
+    // Sends the events queued since the last turn of the event loop.
+    void flush();
+    void dropSlowConsumers();
+    void announceEventType(const QString &eventType);
+    QByteArray helloEvent(const Subscriber &subscriber, bool historyGap) const;
+    void sendHeartbeat();
+    void onStreamClosed(int stream);
+    void forget(quint64 clientId, const QString &reason);
+    ClientInfo clientInfo(const Subscriber &subscriber) const;
+
+    const ServerConfig &m_config;
+    EventLog &m_log;
+    SubscriberRegistry &m_registry;
+    StreamHub &m_hub;
+    TrafficRecorder &m_recorder;
+    StreamWriter m_writer;
+    std::vector<PendingEvent> m_pending; // published, not yet sent
+    std::vector<PendingEvent> m_sending; // the batch flush() is sending
+    std::vector<Subscriber *> m_members; // the audience of the run being sent
+    bool m_flushScheduled = false;
+    QStringList m_eventTypes; // announced to control listeners so pages listen for each type
+    QTimer m_heartbeatTimer;
+    QElapsedTimer m_uptime;
+    ServerStats m_stats;
+};
+
+} // namespace sse

@@ -1,0 +1,407 @@
+#include "httpapi.h"
+
+#include "eventbroker.h"
+#include "guardedtcpserver.h"
+#include "httpexchange.h"
+#include "requestparsers.h"
+#include "serverconfig.h"
+#include "serverlogging.h"
+#include "streamhub.h"
+#include "subscriberregistry.h"
+#include "trafficrecorder.h"
+
+#include <QFile>
+#include <QHttpServer>
+#include <QHttpServerRequest>
+#include <QHttpServerResponder>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QPointer>
+#include <QTcpSocket>
+
+#include <cerrno>
+#include <cstring>
+#include <memory>
+
+namespace sse {
+
+namespace {
+
+// Header lines on top of the request body that one connection may send before it is refused.
+constexpr qint64 MaxHeaderBytes = 64 * 1024;
+
+// No Content-Length: the stream lasts until either side closes it.
+const QByteArray StreamHead = QByteArrayLiteral("HTTP/1.1 200 OK\r\n"
+                                                "Content-Type: text/event-stream\r\n"
+                                                "Cache-Control: no-cache\r\n"
+                                                "X-Accel-Buffering: no\r\n"
+                                                "Access-Control-Allow-Origin: *\r\n"
+                                                "\r\n");
+
+QString methodName(const QHttpServerRequest &request)
+{
+    switch (request.method()) {
+    case QHttpServerRequest::Method::Get:
+        return QStringLiteral("GET");
+    case QHttpServerRequest::Method::Post:
+        return QStringLiteral("POST");
+    case QHttpServerRequest::Method::Delete:
+        return QStringLiteral("DELETE");
+    case QHttpServerRequest::Method::Options:
+        return QStringLiteral("OPTIONS");
+    case QHttpServerRequest::Method::Put:
+        return QStringLiteral("PUT");
+    case QHttpServerRequest::Method::Head:
+        return QStringLiteral("HEAD");
+    case QHttpServerRequest::Method::Patch:
+        return QStringLiteral("PATCH");
+    default:
+        return QStringLiteral("OTHER");
+    }
+}
+
+QString bearerToken(const QHttpServerRequest &request)
+{
+    const QByteArray authorization = request.value("authorization").trimmed();
+    if (!authorization.startsWith("Bearer ") && !authorization.startsWith("bearer "))
+        return {};
+    return QString::fromUtf8(authorization.mid(7).trimmed());
+}
+
+} // namespace
+
+HttpApi::HttpApi(const ServerConfig &config, EventBroker &broker, SubscriberRegistry &registry,
+                 StreamHub &hub, TrafficRecorder &recorder, QObject *parent)
+    : QObject(parent)
+    , m_config(config)
+    , m_broker(broker)
+    , m_registry(registry)
+    , m_hub(hub)
+    , m_recorder(recorder)
+{}
+
+HttpApi::~HttpApi()
+{
+    close();
+}
+
+bool HttpApi::listen(QString *errorMessage)
+{
+    GuardedTcpServer::Limits limits;
+    limits.maxConnections = m_config.maxClients + ServerConfig::ApiConnectionHeadroom;
+    limits.maxRequestBytes = m_config.maxBodyBytes + MaxHeaderBytes;
+    limits.idleTimeoutMs = m_config.idleTimeoutSeconds * 1000;
+    auto tcpServer = std::make_unique<GuardedTcpServer>(limits);
+    if (!tcpServer->listen(m_config.bindAddress, m_config.port)) {
+        *errorMessage = QStringLiteral("cannot listen on %1 port %2: %3")
+                            .arg(m_config.bindAddress.toString())
+                            .arg(m_config.port)
+                            .arg(tcpServer->errorString());
+        return false;
+    }
+    tcpServer->setHandedOverCount([this] { return m_hub.streamCount(); });
+    connect(tcpServer.get(), &GuardedTcpServer::connectionRejected, this,
+            [this](const QString &reason) {
+                m_broker.countRejectedConnection();
+                m_recorder.record(TrafficDirection::System, 0, {}, {}, 0,
+                                  QStringLiteral("connection refused: %1").arg(reason));
+            });
+
+    m_http = new QHttpServer(this);
+    addRoute(QStringLiteral("/"), &HttpApi::handleStatic);
+    addRoute(QStringLiteral("/app.js"), &HttpApi::handleStatic);
+    addRoute(QStringLiteral("/style.css"), &HttpApi::handleStatic);
+    addRoute(QStringLiteral("/events"), &HttpApi::handleEvents);
+    addRoute(QStringLiteral("/publish"), &HttpApi::handlePublish);
+    addRoute(QStringLiteral("/send"), &HttpApi::handleSend);
+    addRoute(QStringLiteral("/api/clients"), &HttpApi::handleClients);
+    addRoute(QStringLiteral("/api/stats"), &HttpApi::handleStats);
+    addRoute(QStringLiteral("/metrics"), &HttpApi::handleMetrics);
+    addRoute(QStringLiteral("/healthz"), &HttpApi::handleHealth);
+    m_http->route(QStringLiteral("/api/clients/<arg>"),
+                  [this](const QString &, const QHttpServerRequest &request,
+                         QHttpServerResponder &&responder) {
+                      HttpExchange exchange(request, responder.socket());
+                      dispatch(exchange, &HttpApi::handleClientDelete);
+                  });
+    m_http->setMissingHandler(
+        [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+            HttpExchange exchange(request, responder.socket());
+            dispatch(exchange, &HttpApi::handleMissing);
+        });
+
+    m_tcpServer = tcpServer.release();
+    m_http->bind(m_tcpServer); // takes ownership
+    return true;
+}
+
+void HttpApi::stopListening()
+{
+    if (m_tcpServer)
+        m_tcpServer->close();
+}
+
+void HttpApi::close()
+{
+    delete m_http; // owns the TCP server and with it every HTTP connection
+    m_http = nullptr;
+    m_tcpServer = nullptr;
+}
+
+bool HttpApi::isListening() const
+{
+    return m_tcpServer && m_tcpServer->isListening();
+}
+
+quint16 HttpApi::port() const
+{
+    return m_tcpServer ? m_tcpServer->serverPort() : 0;
+}
+
+void HttpApi::addRoute(const QString &path, Handler handler)
+{
+    m_http->route(
+        path, [this, handler](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+            HttpExchange exchange(request, responder.socket());
+            dispatch(exchange, handler);
+        });
+}
+
+void HttpApi::dispatch(HttpExchange &exchange, Handler handler)
+{
+    const QHttpServerRequest &request = exchange.request();
+    QTcpSocket *socket = exchange.socket();
+    m_tcpServer->requestDispatched(socket);
+    if (request.method() == QHttpServerRequest::Method::Options) {
+        exchange.respond(
+            204, {}, {},
+            {{"Access-Control-Allow-Methods", "GET, POST, DELETE, OPTIONS"},
+             {"Access-Control-Allow-Headers", "Last-Event-ID, Content-Type, Authorization"},
+             {"Access-Control-Max-Age", "86400"}});
+        return;
+    }
+    const qsizetype ticket =
+        m_recorder.enabled() ? m_recorder.beginRequest(methodName(request), request.url().path(),
+                                                       request.url().toString(QUrl::FullyEncoded),
+                                                       exchange.peer().toString(), request.body())
+                             : -1;
+    (this->*handler)(exchange);
+    m_recorder.finishRequest(ticket, exchange.status(), exchange.streamOpened());
+    qCDebug(lcHttp).noquote() << methodName(request) << request.url().path() << "→"
+                              << exchange.status();
+    if (socket->state() == QAbstractSocket::ConnectedState &&
+        request.value("connection").toLower().contains("close")) {
+        socket->disconnectFromHost();
+    }
+}
+
+bool HttpApi::requireMethod(HttpExchange &exchange, const QByteArray &allowed)
+{
+    const QString method = methodName(exchange.request());
+    if (allowed.split(',').contains(method.toLatin1()))
+        return true;
+    exchange.error(405,
+                   QStringLiteral("method %1 is not allowed on %2; use %3")
+                       .arg(method, exchange.request().url().path(), QString::fromLatin1(allowed)),
+                   {{"Allow", allowed + ",OPTIONS"}});
+    return false;
+}
+
+bool HttpApi::requirePublisher(HttpExchange &exchange)
+{
+    if (!m_config.requireTokenOnLoopback && exchange.peer().isLoopback())
+        return true;
+    const QString token = bearerToken(exchange.request());
+    if (token.isEmpty()) {
+        exchange.error(401,
+                       QStringLiteral("Authorization: missing; publishing from another computer "
+                                      "needs 'Authorization: Bearer TOKEN' (the token is shown "
+                                      "in the dashboard)"),
+                       {{"WWW-Authenticate", "Bearer"}});
+        return false;
+    }
+    if (token != m_config.token) {
+        exchange.error(401, QStringLiteral("Authorization: the bearer token is wrong"),
+                       {{"WWW-Authenticate", "Bearer"}});
+        return false;
+    }
+    return true;
+}
+
+bool HttpApi::requireSubscriber(HttpExchange &exchange)
+{
+    if (m_config.subscriberToken.isEmpty())
+        return true;
+    QString token = bearerToken(exchange.request());
+    if (token.isEmpty())
+        token = queryValue(exchange.request().query(), QStringLiteral("token"));
+    if (token == m_config.subscriberToken)
+        return true;
+    exchange.error(401, token.isEmpty() ? QStringLiteral("subscribing needs the subscriber token: "
+                                                         "?token=T or 'Authorization: Bearer T'")
+                                        : QStringLiteral("the subscriber token is wrong"));
+    return false;
+}
+
+void HttpApi::handleStatic(HttpExchange &exchange)
+{
+    if (!requireMethod(exchange, "GET"))
+        return;
+    QString path = exchange.request().url().path();
+    if (path == QStringLiteral("/"))
+        path = QStringLiteral("/index.html");
+    QFile file(QStringLiteral(":/web") + path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        exchange.error(500, QStringLiteral("the page %1 is missing from the build").arg(path));
+        return;
+    }
+    QByteArray type = QByteArrayLiteral("text/html; charset=utf-8");
+    if (path.endsWith(QStringLiteral(".js")))
+        type = QByteArrayLiteral("text/javascript; charset=utf-8");
+    else if (path.endsWith(QStringLiteral(".css")))
+        type = QByteArrayLiteral("text/css; charset=utf-8");
+    exchange.respond(200, type, file.readAll(), {{"Cache-Control", "no-cache"}});
+}
+
+void HttpApi::handleEvents(HttpExchange &exchange)
+{
+    if (!requireMethod(exchange, "GET") || !requireSubscriber(exchange))
+        return;
+    if (m_registry.size() >= m_config.maxClients) {
+        m_broker.countRejectedConnection();
+        exchange.error(503, QStringLiteral("server full: %1 subscribers are connected (the limit)")
+                                .arg(m_config.maxClients));
+        m_recorder.record(
+            TrafficDirection::System, 0, {}, {}, 0,
+            QStringLiteral("subscriber refused: limit of %1 reached").arg(m_config.maxClients));
+        return;
+    }
+    const QHttpServerRequest &request = exchange.request();
+    const Parsed<Subscription> parsed = parseSubscribe(
+        {request.query(), request.value("last-event-id"), request.value("user-agent")});
+    if (const auto *failure = std::get_if<HttpError>(&parsed)) {
+        exchange.error(*failure);
+        return;
+    }
+    // From here the hub owns the connection; Qt's socket (and its request) go away.
+    QTcpSocket *socket = exchange.socket();
+    const int stream = m_hub.adopt(socket->socketDescriptor());
+    if (stream < 0) {
+        exchange.error(503, QStringLiteral("server full: cannot take another stream (%1)")
+                                .arg(QString::fromLocal8Bit(std::strerror(errno))));
+        return;
+    }
+    const QString remoteAddress = exchange.peer().toString();
+    socket->abort();
+    if (m_broker.subscribe(stream, StreamHead, std::get<Subscription>(parsed), remoteAddress))
+        exchange.setStreamOpened();
+}
+
+void HttpApi::handlePublish(HttpExchange &exchange)
+{
+    if (!requireMethod(exchange, "POST") || !requirePublisher(exchange))
+        return;
+    const QHttpServerRequest &request = exchange.request();
+    Parsed<SseEvent> parsed =
+        parsePublish({request.value("content-type"), request.value("content-length"),
+                      request.body(), request.query(), m_config.maxBodyBytes});
+    if (const auto *failure = std::get_if<HttpError>(&parsed)) {
+        exchange.error(*failure);
+        return;
+    }
+    answerPublish(exchange, std::move(std::get<SseEvent>(parsed)));
+}
+
+void HttpApi::handleSend(HttpExchange &exchange)
+{
+    if (!requireMethod(exchange, "GET") || !requirePublisher(exchange))
+        return;
+    Parsed<SseEvent> parsed = parseSend(exchange.request().query());
+    if (const auto *failure = std::get_if<HttpError>(&parsed)) {
+        exchange.error(*failure);
+        return;
+    }
+    answerPublish(exchange, std::move(std::get<SseEvent>(parsed)));
+}
+
+void HttpApi::answerPublish(HttpExchange &exchange, SseEvent event)
+{
+    // The event log may accept the event later than now: then the answer goes straight to the
+    // socket, if the client is still there.
+    auto during = std::make_shared<HttpExchange *>(&exchange);
+    m_broker.publish(
+        std::move(event), {},
+        [during, socket = QPointer<QTcpSocket>(exchange.socket())](const PublishResult &result) {
+            const bool failed = !result.error.isEmpty();
+            const int status = failed ? 400 : 202;
+            const QJsonDocument body =
+                failed
+                    ? QJsonDocument(QJsonObject{{QStringLiteral("error"), result.error}})
+                    : QJsonDocument(QJsonObject{{QStringLiteral("id"), result.id},
+                                                {QStringLiteral("delivered"), result.delivered}});
+            if (*during)
+                (*during)->json(status, body);
+            else if (socket)
+                http::writeJson(socket, status, body);
+        });
+    *during = nullptr;
+}
+
+void HttpApi::handleClients(HttpExchange &exchange)
+{
+    if (!requireMethod(exchange, "GET"))
+        return;
+    QJsonArray array;
+    for (const ClientInfo &info : m_broker.clients())
+        array.append(clientInfoJson(info));
+    exchange.json(200, QJsonDocument(array));
+}
+
+void HttpApi::handleClientDelete(HttpExchange &exchange)
+{
+    if (!requireMethod(exchange, "DELETE") || !requirePublisher(exchange))
+        return;
+    const QString idText = exchange.request().url().path().section(u'/', 3, 3);
+    bool ok = false;
+    const quint64 clientId = idText.toULongLong(&ok);
+    if (!ok) {
+        exchange.error(400, QStringLiteral("client id: '%1' is not a number").arg(idText));
+        return;
+    }
+    if (!m_broker.disconnect(clientId)) {
+        exchange.error(404, QStringLiteral("client %1 is not connected").arg(clientId));
+        return;
+    }
+    exchange.json(200,
+                  QJsonDocument(QJsonObject{{QStringLiteral("disconnected"), qint64(clientId)}}));
+}
+
+void HttpApi::handleStats(HttpExchange &exchange)
+{
+    if (requireMethod(exchange, "GET"))
+        exchange.json(200, QJsonDocument(statsJson(m_broker.stats())));
+}
+
+void HttpApi::handleMetrics(HttpExchange &exchange)
+{
+    if (requireMethod(exchange, "GET")) {
+        exchange.respond(200, QByteArrayLiteral("text/plain; version=0.0.4; charset=utf-8"),
+                         metricsText(m_broker.stats()));
+    }
+}
+
+void HttpApi::handleHealth(HttpExchange &exchange)
+{
+    if (requireMethod(exchange, "GET")) {
+        exchange.respond(200, QByteArrayLiteral("text/plain; charset=utf-8"),
+                         QByteArrayLiteral("ok"));
+    }
+}
+
+void HttpApi::handleMissing(HttpExchange &exchange)
+{
+    exchange.error(404, QStringLiteral("no route for %1").arg(exchange.request().url().path()));
+}
+
+} // namespace sse

@@ -1,0 +1,72 @@
+#pragma once
+
+#include <QObject>
+#include <QString>
+
+class QHttpServer;
+
+namespace sse {
+
+class EventBroker;
+class GuardedTcpServer;
+class HttpExchange;
+class StreamHub;
+class SubscriberRegistry;
+class TrafficRecorder;
+struct ServerConfig;
+struct SseEvent;
+
+// The HTTP surface: QHttpServer behind the GuardedTcpServer, the routes of docs/protocol.md
+// and who may use them. Requests become calls on the broker; a subscribe hands the
+// connection's descriptor to the stream hub. This is the only place that touches the socket
+// behind a QHttpServerResponder.
+class HttpApi : public QObject
+{
+    Q_OBJECT
+
+public:
+    HttpApi(const ServerConfig &config, EventBroker &broker, SubscriberRegistry &registry,
+            StreamHub &hub, TrafficRecorder &recorder, QObject *parent = nullptr);
+    ~HttpApi() override;
+
+    // Binds and listens. On failure returns false and a sentence naming address and port.
+    bool listen(QString *errorMessage);
+    // Stops accepting; open HTTP connections are closed by close().
+    void stopListening();
+    void close();
+    bool isListening() const;
+    quint16 port() const;
+
+private:
+    using Handler = void (HttpApi::*)(HttpExchange &);
+
+    void addRoute(const QString &path, Handler handler);
+    void dispatch(HttpExchange &exchange, Handler handler);
+
+    void handleStatic(HttpExchange &exchange);
+    void handleEvents(HttpExchange &exchange);
+    void handlePublish(HttpExchange &exchange);
+    void handleSend(HttpExchange &exchange);
+    void handleClients(HttpExchange &exchange);
+    void handleClientDelete(HttpExchange &exchange);
+    void handleStats(HttpExchange &exchange);
+    void handleMetrics(HttpExchange &exchange);
+    void handleHealth(HttpExchange &exchange);
+    void handleMissing(HttpExchange &exchange);
+
+    // Answer 405 (or 401) and return false unless the request may go on.
+    bool requireMethod(HttpExchange &exchange, const QByteArray &allowed);
+    bool requirePublisher(HttpExchange &exchange);
+    bool requireSubscriber(HttpExchange &exchange);
+    void answerPublish(HttpExchange &exchange, SseEvent event);
+
+    const ServerConfig &m_config;
+    EventBroker &m_broker;
+    SubscriberRegistry &m_registry;
+    StreamHub &m_hub;
+    TrafficRecorder &m_recorder;
+    QHttpServer *m_http = nullptr;           // child of this
+    GuardedTcpServer *m_tcpServer = nullptr; // child of m_http once bound
+};
+
+} // namespace sse

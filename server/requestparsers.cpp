@@ -1,0 +1,249 @@
+#include "requestparsers.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QJsonValue>
+#include <QStringDecoder>
+#include <QUtf8StringView>
+
+namespace sse {
+
+namespace {
+
+HttpError badRequest(const QString &message)
+{
+    return HttpError{400, message, {}, false};
+}
+
+// "application/json; charset=utf-8" gives "application/json".
+QByteArray mediaType(QByteArray type)
+{
+    const qsizetype semicolon = type.indexOf(';');
+    if (semicolon >= 0)
+        type.truncate(semicolon);
+    return type.trimmed().toLower();
+}
+
+// Qt's JSON parser decodes each string with QString::fromUtf8, which drops a U+FEFF at the
+// start of a string. Outside strings raw U+FEFF bytes are invalid JSON anyway, so escaping
+// them all keeps strings intact; a byte-order mark before the document is removed first.
+QByteArray escapeByteOrderMarks(QByteArray json)
+{
+    static const QByteArray bom("\xEF\xBB\xBF");
+    if (json.startsWith(bom))
+        json.remove(0, bom.size());
+    if (json.contains(bom))
+        json.replace(bom, QByteArrayLiteral("\\ufeff"));
+    return json;
+}
+
+// A JSON number as the digits of a non-negative integer, or nothing.
+std::optional<QString> integerText(const QJsonValue &value)
+{
+    const double number = value.toDouble();
+    if (number < 0 || number != double(qint64(number)) || number > 9.0e15)
+        return std::nullopt;
+    return QString::number(qint64(number));
+}
+
+std::optional<HttpError> stringField(const QJsonObject &object, const QString &name, QString *out)
+{
+    const QJsonValue value = object.value(name);
+    if (value.isUndefined())
+        return std::nullopt;
+    if (!value.isString())
+        return badRequest(QStringLiteral("field '%1': must be a string").arg(name));
+    *out = value.toString();
+    // Absent means the default; an explicit empty name is a mistake worth reporting.
+    if (out->isEmpty()) {
+        return badRequest(
+            QStringLiteral("field '%1': must not be empty; leave it out for the default")
+                .arg(name));
+    }
+    return std::nullopt;
+}
+
+// "id" and "retry" may be strings or integers.
+std::optional<HttpError> textOrIntegerField(const QJsonObject &object, const QString &name,
+                                            const QString &numberRule, const QString &typeRule,
+                                            QString *out)
+{
+    const QJsonValue value = object.value(name);
+    if (value.isString()) {
+        *out = value.toString();
+    } else if (value.isDouble()) {
+        const std::optional<QString> digits = integerText(value);
+        if (!digits)
+            return badRequest(QStringLiteral("field '%1': %2").arg(name, numberRule));
+        *out = *digits;
+    } else if (!value.isUndefined()) {
+        return badRequest(QStringLiteral("field '%1': %2").arg(name, typeRule));
+    }
+    return std::nullopt;
+}
+
+// Any JSON value as event data: strings as they are, everything else as compact JSON.
+QString dataText(const QJsonValue &data)
+{
+    if (data.isString())
+        return data.toString();
+    if (data.isObject() || data.isArray()) {
+        const QJsonDocument nested =
+            data.isObject() ? QJsonDocument(data.toObject()) : QJsonDocument(data.toArray());
+        return QString::fromUtf8(nested.toJson(QJsonDocument::Compact));
+    }
+    if (data.isBool())
+        return data.toBool() ? QStringLiteral("true") : QStringLiteral("false");
+    return QString::number(data.toDouble(), 'g', 17);
+}
+
+Parsed<SseEvent> parseJsonEvent(const QByteArray &body)
+{
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(escapeByteOrderMarks(body), &parseError);
+    if (parseError.error != QJsonParseError::NoError) {
+        return badRequest(QStringLiteral("body: invalid JSON at offset %1: %2")
+                              .arg(parseError.offset)
+                              .arg(parseError.errorString()));
+    }
+    if (!document.isObject())
+        return badRequest(QStringLiteral("body: must be a JSON object"));
+    const QJsonObject object = document.object();
+    static const QStringList known{QStringLiteral("event"), QStringLiteral("data"),
+                                   QStringLiteral("id"), QStringLiteral("retry"),
+                                   QStringLiteral("channel")};
+    for (auto it = object.begin(); it != object.end(); ++it) {
+        if (!known.contains(it.key())) {
+            return badRequest(
+                QStringLiteral("field '%1': unknown; use event, data, id, retry or channel")
+                    .arg(it.key()));
+        }
+    }
+    SseEvent event;
+    if (auto error = stringField(object, QStringLiteral("event"), &event.event))
+        return *error;
+    if (auto error = stringField(object, QStringLiteral("channel"), &event.channel))
+        return *error;
+    const QJsonValue data = object.value(QStringLiteral("data"));
+    if (data.isUndefined() || data.isNull())
+        return badRequest(QStringLiteral("field 'data': missing"));
+    event.data = dataText(data);
+    if (auto error = textOrIntegerField(
+            object, QStringLiteral("id"), QStringLiteral("a number must be a non-negative integer"),
+            QStringLiteral("must be a string or an integer"), &event.id)) {
+        return *error;
+    }
+    if (auto error = textOrIntegerField(
+            object, QStringLiteral("retry"), QStringLiteral("must be a non-negative integer"),
+            QStringLiteral("must be an integer or a string of digits"), &event.retry)) {
+        return *error;
+    }
+    return event;
+}
+
+Parsed<SseEvent> parseTextEvent(const QByteArray &body, const QUrlQuery &query)
+{
+    if (!QUtf8StringView(body).isValidUtf8())
+        return badRequest(QStringLiteral("body: is not valid UTF-8"));
+    SseEvent event;
+    // QString::fromUtf8 would drop a U+FEFF at the start of the data.
+    QStringDecoder decoder(QStringConverter::Utf8, QStringConverter::Flag::ConvertInitialBom);
+    event.data = decoder(body);
+    event.event = queryValue(query, QStringLiteral("event"));
+    event.id = queryValue(query, QStringLiteral("id"));
+    event.retry = queryValue(query, QStringLiteral("retry"));
+    event.channel = queryValue(query, QStringLiteral("channel"));
+    return event;
+}
+
+} // namespace
+
+QString queryValue(const QUrlQuery &query, const QString &key)
+{
+    return query.queryItemValue(key, QUrl::FullyDecoded);
+}
+
+Parsed<SseEvent> parsePublish(const PublishRequest &request)
+{
+    // Qt 6.4 reads a request whose Content-Length is not a number as having no body.
+    if (!request.contentLength.isEmpty()) {
+        bool valid = false;
+        const qint64 declared = request.contentLength.trimmed().toLongLong(&valid);
+        if (!valid || declared < 0) {
+            return HttpError{400,
+                             QStringLiteral("Content-Length: '%1' is not a valid length")
+                                 .arg(QString::fromLatin1(request.contentLength.left(40))),
+                             {},
+                             true}; // the rest of the connection cannot be framed
+        }
+    }
+    if (request.body.size() > request.maxBodyBytes) {
+        return HttpError{413,
+                         QStringLiteral("body: %1 bytes is over the limit of %2 bytes")
+                             .arg(request.body.size())
+                             .arg(request.maxBodyBytes),
+                         {},
+                         false};
+    }
+    const QByteArray type = mediaType(request.contentType);
+    if (type == "application/json")
+        return parseJsonEvent(request.body);
+    if (type == "text/plain")
+        return parseTextEvent(request.body, request.query);
+    return HttpError{415,
+                     type.isEmpty()
+                         ? QStringLiteral("Content-Type: missing; use application/json or "
+                                          "text/plain")
+                         : QStringLiteral("Content-Type: '%1' is not supported; use "
+                                          "application/json or text/plain")
+                               .arg(QString::fromUtf8(type)),
+                     {},
+                     false};
+}
+
+Parsed<SseEvent> parseSend(const QUrlQuery &query)
+{
+    if (!query.hasQueryItem(QStringLiteral("m")))
+        return badRequest(QStringLiteral("field 'm': missing; use /send?m=TEXT"));
+    SseEvent event;
+    event.data = queryValue(query, QStringLiteral("m"));
+    event.channel = queryValue(query, QStringLiteral("channel"));
+    return event;
+}
+
+Parsed<Subscription> parseSubscribe(const SubscribeRequest &request)
+{
+    Subscription subscription;
+    for (const QString &channel :
+         request.query.allQueryItemValues(QStringLiteral("channel"), QUrl::FullyDecoded)) {
+        if (channel.isEmpty())
+            continue;
+        if (auto failure = validateChannel(channel))
+            return badRequest(failure->message());
+        if (subscription.channels.contains(channel))
+            continue;
+        if (subscription.channels.size() == MaxChannelsPerSubscriber) {
+            return badRequest(QStringLiteral("field 'channel': at most %1 channels per subscriber")
+                                  .arg(MaxChannelsPerSubscriber));
+        }
+        subscription.channels.append(channel);
+    }
+    if (subscription.channels.isEmpty())
+        subscription.channels.append(DefaultChannel);
+
+    const QString control = queryValue(request.query, QStringLiteral("control"));
+    if (!control.isEmpty() && control != QStringLiteral("0") && control != QStringLiteral("1"))
+        return badRequest(QStringLiteral("field 'control': must be 0 or 1"));
+    subscription.control = control == QStringLiteral("1");
+
+    // Both come from the client: keep them to sizes the server itself would produce.
+    subscription.lastEventId = QString::fromUtf8(request.lastEventIdHeader);
+    if (subscription.lastEventId.isEmpty())
+        subscription.lastEventId = queryValue(request.query, QStringLiteral("lastEventId"));
+    subscription.lastEventId.truncate(MaxIdLength);
+    subscription.userAgent = QString::fromUtf8(request.userAgent.left(MaxUserAgentBytes));
+    return subscription;
+}
+
+} // namespace sse

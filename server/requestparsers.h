@@ -1,0 +1,61 @@
+#pragma once
+
+#include "httputil.h"
+#include "sseevent.h"
+#include "subscriberregistry.h"
+
+#include <QByteArray>
+#include <QString>
+#include <QUrlQuery>
+
+#include <variant>
+
+namespace sse {
+
+// Why a request is refused: the status, a sentence naming the field and the reason, extra
+// headers, and whether the connection cannot be trusted for another request.
+struct HttpError
+{
+    int status = 400;
+    QString message;
+    http::HeaderList headers;
+    bool closeConnection = false;
+};
+
+template<typename T>
+using Parsed = std::variant<T, HttpError>;
+
+// What the publish and subscribe routes take from a request, as plain values so the parsers
+// need no socket (unit tests and fuzzers call them directly).
+struct PublishRequest
+{
+    QByteArray contentType;   // the Content-Type header as sent
+    QByteArray contentLength; // the Content-Length header as sent, empty when absent
+    QByteArray body;
+    QUrlQuery query;
+    qint64 maxBodyBytes = 0;
+};
+
+struct SubscribeRequest
+{
+    QUrlQuery query;
+    QByteArray lastEventIdHeader;
+    QByteArray userAgent;
+};
+
+// At most this many channels per subscriber, so memory stays bounded by the client cap.
+inline constexpr qsizetype MaxChannelsPerSubscriber = 32;
+inline constexpr qsizetype MaxUserAgentBytes = 512;
+
+// POST /publish: a JSON object or a text/plain body with query fields. The event still goes
+// through validateEvent in the broker.
+Parsed<SseEvent> parsePublish(const PublishRequest &request);
+// GET /send?m=TEXT[&channel=NAME]
+Parsed<SseEvent> parseSend(const QUrlQuery &query);
+// GET /events: channels, Last-Event-ID (header or ?lastEventId=), ?control=1.
+Parsed<Subscription> parseSubscribe(const SubscribeRequest &request);
+
+// A query item, percent-decoded.
+QString queryValue(const QUrlQuery &query, const QString &key);
+
+} // namespace sse

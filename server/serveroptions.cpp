@@ -1,0 +1,241 @@
+#include "serveroptions.h"
+
+#include <QSettings>
+
+namespace sse {
+
+namespace {
+
+using Kind = ConfigOption::Kind;
+
+template<typename T>
+T as(const QVariant &value);
+
+template<>
+int as<int>(const QVariant &value)
+{
+    return int(value.toLongLong());
+}
+template<>
+qint64 as<qint64>(const QVariant &value)
+{
+    return value.toLongLong();
+}
+template<>
+quint16 as<quint16>(const QVariant &value)
+{
+    return quint16(value.toLongLong());
+}
+template<>
+QString as<QString>(const QVariant &value)
+{
+    return value.toString();
+}
+template<>
+bool as<bool>(const QVariant &value)
+{
+    return value.toBool();
+}
+
+// get/set pairs for one ServerConfig member, as plain function pointers.
+#define SSE_MEMBER(member)                                                                         \
+    [](const ServerConfig &config) { return QVariant::fromValue(config.member); },                 \
+        [](ServerConfig &config, const QVariant &value) {                                          \
+            config.member = as<decltype(ServerConfig::member)>(value);                             \
+        }
+
+QList<ConfigOption> buildTable()
+{
+    constexpr qint64 MiB = 1024 * 1024;
+    return {
+        {QStringLiteral("bind"),
+         QStringLiteral("ADDR"),
+         QStringLiteral("Address to listen on (0.0.0.0 for the LAN)."),
+         {}, // the dashboard remembers its own choice of interface
+         Kind::Address,
+         0,
+         0,
+         {},
+         [](const ServerConfig &config) { return QVariant(config.bindAddress.toString()); },
+         [](ServerConfig &config, const QVariant &value) {
+             config.bindAddress = QHostAddress(value.toString());
+         }},
+        {QStringLiteral("port"),
+         QStringLiteral("N"),
+         QStringLiteral("TCP port; 0 picks a free one."),
+         QStringLiteral("server/port"),
+         Kind::Integer,
+         0,
+         65535,
+         {},
+         SSE_MEMBER(port)},
+        {QStringLiteral("history"), QStringLiteral("N"),
+         QStringLiteral("Events kept for Last-Event-ID replay (and at most 64 MiB of them)."),
+         QStringLiteral("server/historySize"), Kind::Integer, 0, 1000000, QStringLiteral("events"),
+         SSE_MEMBER(historySize)},
+        {QStringLiteral("heartbeat"), QStringLiteral("SECONDS"),
+         QStringLiteral("Seconds between heartbeat comments."),
+         QStringLiteral("server/heartbeatSeconds"), Kind::Integer, 1, 3600,
+         QStringLiteral("seconds"), SSE_MEMBER(heartbeatSeconds)},
+        {QStringLiteral("max-queue"), QStringLiteral("BYTES"),
+         QStringLiteral("Bytes queued for one subscriber before it is dropped as slow."),
+         QStringLiteral("server/maxQueueBytes"), Kind::Integer, 1024, qint64(1) << 40,
+         QStringLiteral("bytes"), SSE_MEMBER(maxQueueBytes)},
+        {QStringLiteral("max-clients"),
+         QStringLiteral("N"),
+         QStringLiteral("Most subscribers at once (API calls get 64 more connections)."),
+         QStringLiteral("server/maxClients"),
+         Kind::Integer,
+         1,
+         1000000,
+         {},
+         SSE_MEMBER(maxClients)},
+        {QStringLiteral("idle-timeout"), QStringLiteral("SECONDS"),
+         QStringLiteral("Seconds a connection may take to send a whole request."),
+         QStringLiteral("server/idleTimeoutSeconds"), Kind::Integer, 1, 3600,
+         QStringLiteral("seconds"), SSE_MEMBER(idleTimeoutSeconds)},
+        {QStringLiteral("max-body"), QStringLiteral("BYTES"),
+         QStringLiteral("Largest request body in bytes (413 beyond)."),
+         QStringLiteral("server/maxBodyBytes"), Kind::Integer, 1024, 256 * MiB,
+         QStringLiteral("bytes"), SSE_MEMBER(maxBodyBytes)},
+        {QStringLiteral("token"),
+         QStringLiteral("TOKEN"),
+         QStringLiteral("Bearer token for publishing from other computers."),
+         QStringLiteral("server/token"),
+         Kind::Text,
+         0,
+         0,
+         {},
+         SSE_MEMBER(token)},
+        {QStringLiteral("subscriber-token"),
+         QStringLiteral("TOKEN"),
+         QStringLiteral("Token needed to subscribe (?token= or Authorization)."),
+         QStringLiteral("server/subscriberToken"),
+         Kind::Text,
+         0,
+         0,
+         {},
+         SSE_MEMBER(subscriberToken)},
+        {QStringLiteral("require-token"),
+         {},
+         QStringLiteral("Require the publish token from loopback publishers too."),
+         {}, // a testing aid, given per run
+         Kind::Flag,
+         0,
+         0,
+         {},
+         SSE_MEMBER(requireTokenOnLoopback)},
+        {QStringLiteral("threads"),
+         QStringLiteral("N"),
+         QStringLiteral("Threads that send one event to many subscribers."),
+         {}, // the default follows the machine, so it is not pinned by saving it
+         Kind::Integer,
+         1,
+         64,
+         {},
+         SSE_MEMBER(fanoutThreads)},
+    };
+}
+
+#undef SSE_MEMBER
+
+} // namespace
+
+QString ConfigOption::helpWithDefault() const
+{
+    if (kind == Kind::Flag)
+        return help;
+    const ServerConfig defaults;
+    QString value = get(defaults).toString();
+    if (name == QStringLiteral("token"))
+        value = QStringLiteral("generated at start");
+    else if (name == QStringLiteral("threads"))
+        value = QStringLiteral("cores - 1, from 1 to 4; here %1").arg(value);
+    else if (value.isEmpty())
+        value = QStringLiteral("none");
+    return QStringLiteral("%1 Default: %2.").arg(help, value);
+}
+
+QString ConfigOption::setFromText(ServerConfig &config, const QString &text) const
+{
+    switch (kind) {
+    case Kind::Integer: {
+        bool ok = false;
+        const qint64 value = text.toLongLong(&ok);
+        if (!ok || value < minimum || value > maximum) {
+            return QStringLiteral("--%1: '%2' is not a whole number from %3 to %4")
+                .arg(name, text)
+                .arg(minimum)
+                .arg(maximum);
+        }
+        set(config, value);
+        return {};
+    }
+    case Kind::Address:
+        if (QHostAddress(text).isNull())
+            return QStringLiteral("--%1: '%2' is not an IP address").arg(name, text);
+        set(config, text);
+        return {};
+    case Kind::Text:
+        set(config, text);
+        return {};
+    case Kind::Flag:
+        set(config, true);
+        return {};
+    }
+    return {};
+}
+
+QString ConfigOption::check(const ServerConfig &config) const
+{
+    switch (kind) {
+    case Kind::Integer: {
+        const qint64 value = get(config).toLongLong();
+        if (value >= minimum && value <= maximum)
+            return {};
+        QString message =
+            QStringLiteral("%1: must be between %2 and %3").arg(name).arg(minimum).arg(maximum);
+        return unit.isEmpty() ? message : message + u' ' + unit;
+    }
+    case Kind::Address:
+        return config.bindAddress.isNull() ? QStringLiteral("%1: not a valid IP address").arg(name)
+                                           : QString();
+    case Kind::Text:
+    case Kind::Flag:
+        return {};
+    }
+    return {};
+}
+
+const QList<ConfigOption> &configOptions()
+{
+    static const QList<ConfigOption> table = buildTable();
+    return table;
+}
+
+const ConfigOption *findConfigOption(const QString &name)
+{
+    for (const ConfigOption &option : configOptions()) {
+        if (option.name == name)
+            return &option;
+    }
+    return nullptr;
+}
+
+void loadConfig(QSettings &settings, ServerConfig &config)
+{
+    for (const ConfigOption &option : configOptions()) {
+        if (!option.settingsKey.isEmpty() && settings.contains(option.settingsKey))
+            option.set(config, settings.value(option.settingsKey));
+    }
+}
+
+void saveConfig(QSettings &settings, const ServerConfig &config)
+{
+    for (const ConfigOption &option : configOptions()) {
+        if (!option.settingsKey.isEmpty())
+            settings.setValue(option.settingsKey, option.get(config));
+    }
+}
+
+} // namespace sse

@@ -1,0 +1,110 @@
+#include "trafficrecorder.h"
+
+namespace sse {
+
+namespace {
+
+// Between two snapshots; past it records are counted as dropped, so a flood cannot grow memory.
+constexpr int MaxTrafficRecordsPending = 5000;
+
+} // namespace
+
+QString summarize(const QString &text)
+{
+    constexpr int MaxSummary = 120;
+    QString summary = text.left(MaxSummary);
+    summary.replace(u'\r', u' ').replace(u'\n', u' ');
+    return text.size() > MaxSummary ? summary + QStringLiteral("…") : summary;
+}
+
+void TrafficRecorder::setEnabled(bool enabled, const QList<ClientInfo> &connectedNow)
+{
+    m_enabled = enabled;
+    m_disconnected.clear();
+    m_traffic.clear();
+    m_dropped = 0;
+    m_connected = enabled ? connectedNow : QList<ClientInfo>();
+}
+
+void TrafficRecorder::record(TrafficDirection direction, quint64 clientId, const QString &eventType,
+                             const QString &id, qint64 size, const QString &summary,
+                             const QByteArray &raw)
+{
+    if (!m_enabled)
+        return;
+    TrafficRecord entry;
+    entry.direction = direction;
+    entry.clientId = clientId;
+    entry.eventType = eventType;
+    entry.id = id;
+    entry.size = size;
+    entry.summary = summary;
+    entry.raw = raw.left(TrafficRecord::MaxRawBytes);
+    append(std::move(entry));
+}
+
+void TrafficRecorder::append(TrafficRecord entry)
+{
+    if (!m_enabled)
+        return;
+    if (m_traffic.size() >= MaxTrafficRecordsPending) {
+        ++m_dropped;
+        return;
+    }
+    entry.time = QDateTime::currentDateTime();
+    m_traffic.append(std::move(entry));
+}
+
+qsizetype TrafficRecorder::beginRequest(const QString &method, const QString &path,
+                                        const QString &target, const QString &peer,
+                                        const QByteArray &body)
+{
+    if (!m_enabled)
+        return -1;
+    const qsizetype ticket = m_traffic.size();
+    TrafficRecord in;
+    in.direction = TrafficDirection::In;
+    in.method = method;
+    in.path = path;
+    in.size = body.size();
+    in.raw = body.left(TrafficRecord::MaxRawBytes);
+    in.summary = QStringLiteral("%1 %2 from %3").arg(method, target, peer);
+    append(std::move(in));
+    return m_traffic.size() > ticket ? ticket : -1;
+}
+
+void TrafficRecorder::finishRequest(qsizetype ticket, int status, bool streamOpened)
+{
+    if (ticket < 0 || ticket >= m_traffic.size())
+        return;
+    TrafficRecord &in = m_traffic[ticket];
+    in.status = status;
+    if (streamOpened)
+        m_traffic.removeAt(ticket);
+    else
+        in.summary += QStringLiteral(" → %1").arg(status);
+}
+
+void TrafficRecorder::clientConnected(const ClientInfo &info)
+{
+    if (m_enabled)
+        m_connected.append(info);
+}
+
+void TrafficRecorder::clientDisconnected(quint64 clientId)
+{
+    if (m_enabled)
+        m_disconnected.append(clientId);
+}
+
+ServerSnapshot TrafficRecorder::take()
+{
+    ServerSnapshot snapshot;
+    snapshot.connected = std::exchange(m_connected, {});
+    snapshot.disconnected = std::exchange(m_disconnected, {});
+    snapshot.traffic = std::exchange(m_traffic, {});
+    snapshot.trafficDropped = std::exchange(m_dropped, 0);
+    return snapshot;
+}
+
+} // namespace sse
