@@ -100,9 +100,15 @@ ParsedCommandLine parseCommandLine(const QStringList &arguments)
     for (const sse::ConfigOption &option : sse::configOptions()) {
         if (!parser.isSet(option.name))
             continue;
-        const QString error = option.setFromText(result.config, parser.value(option.name));
-        if (!error.isEmpty() && result.error.isEmpty())
-            result.error = error;
+        // A repeatable option adds each value; any other takes the last one given.
+        const QStringList values = option.kind == sse::ConfigOption::Kind::List
+                                       ? parser.values(option.name)
+                                       : QStringList{parser.value(option.name)};
+        for (const QString &value : values) {
+            const QString error = option.setFromText(result.config, value);
+            if (!error.isEmpty() && result.error.isEmpty())
+                result.error = error;
+        }
     }
     return result;
 }

@@ -116,7 +116,7 @@ void EventBroker::accepted(const EventLog::Appended &appended, const Audience &a
                            const PublishDone &done)
 {
     if (!appended.error.isEmpty()) {
-        qCWarning(lcBroker) << "event log refused an event:" << appended.error;
+        qCWarning(lcLog) << "the event log refused an event:" << appended.error;
         done(PublishResult{{}, 0, appended.error});
         return;
     }

@@ -3,6 +3,7 @@
 #include "eventbroker.h"
 #include "guardedtcpserver.h"
 #include "httpexchange.h"
+#include "originpolicy.h"
 #include "requestparsers.h"
 #include "serverconfig.h"
 #include "serverlogging.h"
@@ -63,10 +64,29 @@ QString methodName(const QHttpServerRequest &request)
 
 QString bearerToken(const QHttpServerRequest &request)
 {
-    const QByteArray authorization = request.value("authorization").trimmed();
-    if (!authorization.startsWith("Bearer ") && !authorization.startsWith("bearer "))
-        return {};
-    return QString::fromUtf8(authorization.mid(7).trimmed());
+    return sse::bearerToken(request.value("authorization"));
+}
+
+// Subscribing is open by design, and a health check harms nobody: any page may use these.
+bool isOpenToEveryOrigin(const QString &path)
+{
+    return path == QStringLiteral("/events") || path == QStringLiteral("/healthz");
+}
+
+// The demo page is served with its policy in headers too, where frame-ancestors works.
+const http::HeaderList &pageSecurityHeaders()
+{
+    static const http::HeaderList headers{
+        {"Content-Security-Policy",
+         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+         "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; "
+         "frame-ancestors 'none'"},
+        {"X-Content-Type-Options", "nosniff"},
+        {"X-Frame-Options", "DENY"},
+        {"Referrer-Policy", "no-referrer"},
+        {"Cache-Control", "no-cache"},
+    };
+    return headers;
 }
 
 } // namespace
@@ -133,6 +153,7 @@ bool HttpApi::listen(QString *errorMessage)
 
     m_tcpServer = tcpServer.release();
     m_http->bind(m_tcpServer); // takes ownership
+    m_policy = std::make_unique<OriginPolicy>(m_config, m_tcpServer->serverPort());
     return true;
 }
 
@@ -173,12 +194,35 @@ void HttpApi::dispatch(HttpExchange &exchange, Handler handler)
     const QHttpServerRequest &request = exchange.request();
     QTcpSocket *socket = exchange.socket();
     m_tcpServer->requestDispatched(socket);
+    // A name that is not ours is DNS rebinding, or a request meant for another server.
+    // Browsers always send Host; a request without one (HTTP/1.0 tools) cannot be rebound.
+    const QByteArray host = request.value("host");
+    if (!host.isEmpty() && !m_policy->isOwnHost(host)) {
+        exchange.error(421, QStringLiteral("Host: '%1' is not a name of this server; start it "
+                                           "with --allowed-host NAME to answer to NAME")
+                                .arg(QString::fromLatin1(host.left(100))));
+        return;
+    }
+    const QByteArray origin = request.value("origin");
+    exchange.setFromForeignOrigin(
+        m_policy->isForeignOrigin(origin, request.value("sec-fetch-site"), host));
+    const QByteArray allowedOrigin = isOpenToEveryOrigin(request.url().path())
+                                         ? QByteArrayLiteral("*")
+                                         : m_policy->corsOriginFor(origin);
+    if (allowedOrigin == "*")
+        exchange.setCommonHeaders({{"Access-Control-Allow-Origin", "*"}});
+    else if (!allowedOrigin.isEmpty())
+        exchange.setCommonHeaders(
+            {{"Access-Control-Allow-Origin", allowedOrigin}, {"Vary", "Origin"}});
     if (request.method() == QHttpServerRequest::Method::Options) {
-        exchange.respond(
-            204, {}, {},
-            {{"Access-Control-Allow-Methods", "GET, POST, DELETE, OPTIONS"},
-             {"Access-Control-Allow-Headers", "Last-Event-ID, Content-Type, Authorization"},
-             {"Access-Control-Max-Age", "86400"}});
+        // Without an allowed origin the preflight carries no CORS grant and the browser stops.
+        http::HeaderList grant;
+        if (!allowedOrigin.isEmpty()) {
+            grant = {{"Access-Control-Allow-Methods", "GET, POST, DELETE, OPTIONS"},
+                     {"Access-Control-Allow-Headers", "Last-Event-ID, Content-Type, Authorization"},
+                     {"Access-Control-Max-Age", "86400"}};
+        }
+        exchange.respond(204, {}, {}, grant);
         return;
     }
     const qsizetype ticket =
@@ -208,10 +252,31 @@ bool HttpApi::requireMethod(HttpExchange &exchange, const QByteArray &allowed)
     return false;
 }
 
+bool HttpApi::hasPublishToken(const HttpExchange &exchange) const
+{
+    const QString token = bearerToken(exchange.request());
+    return !token.isEmpty() && tokensEqual(token, m_config.token);
+}
+
+bool HttpApi::isTrustedWithoutToken(const HttpExchange &exchange) const
+{
+    return !m_config.requireTokenOnLoopback && exchange.peer().isLoopback() &&
+           !exchange.isFromForeignOrigin();
+}
+
 bool HttpApi::requirePublisher(HttpExchange &exchange)
 {
-    if (!m_config.requireTokenOnLoopback && exchange.peer().isLoopback())
+    if (hasPublishToken(exchange) || isTrustedWithoutToken(exchange))
         return true;
+    if (exchange.isFromForeignOrigin()) {
+        const QByteArray origin = exchange.request().value("origin");
+        exchange.error(403, QStringLiteral("Origin: a page from %1 may not publish or "
+                                           "disconnect clients without the token "
+                                           "('Authorization: Bearer TOKEN')")
+                                .arg(origin.isEmpty() ? QStringLiteral("another site")
+                                                      : QString::fromLatin1(origin.left(200))));
+        return false;
+    }
     const QString token = bearerToken(exchange.request());
     if (token.isEmpty()) {
         exchange.error(401,
@@ -221,12 +286,9 @@ bool HttpApi::requirePublisher(HttpExchange &exchange)
                        {{"WWW-Authenticate", "Bearer"}});
         return false;
     }
-    if (token != m_config.token) {
-        exchange.error(401, QStringLiteral("Authorization: the bearer token is wrong"),
-                       {{"WWW-Authenticate", "Bearer"}});
-        return false;
-    }
-    return true;
+    exchange.error(401, QStringLiteral("Authorization: the bearer token is wrong"),
+                   {{"WWW-Authenticate", "Bearer"}});
+    return false;
 }
 
 bool HttpApi::requireSubscriber(HttpExchange &exchange)
@@ -236,7 +298,7 @@ bool HttpApi::requireSubscriber(HttpExchange &exchange)
     QString token = bearerToken(exchange.request());
     if (token.isEmpty())
         token = queryValue(exchange.request().query(), QStringLiteral("token"));
-    if (token == m_config.subscriberToken)
+    if (tokensEqual(token, m_config.subscriberToken))
         return true;
     exchange.error(401, token.isEmpty() ? QStringLiteral("subscribing needs the subscriber token: "
                                                          "?token=T or 'Authorization: Bearer T'")
@@ -261,7 +323,7 @@ void HttpApi::handleStatic(HttpExchange &exchange)
         type = QByteArrayLiteral("text/javascript; charset=utf-8");
     else if (path.endsWith(QStringLiteral(".css")))
         type = QByteArrayLiteral("text/css; charset=utf-8");
-    exchange.respond(200, type, file.readAll(), {{"Cache-Control", "no-cache"}});
+    exchange.respond(200, type, file.readAll(), pageSecurityHeaders());
 }
 
 void HttpApi::handleEvents(HttpExchange &exchange)
@@ -332,7 +394,8 @@ void HttpApi::answerPublish(HttpExchange &exchange, SseEvent event)
     auto during = std::make_shared<HttpExchange *>(&exchange);
     m_broker.publish(
         std::move(event), {},
-        [during, socket = QPointer<QTcpSocket>(exchange.socket())](const PublishResult &result) {
+        [during, socket = QPointer<QTcpSocket>(exchange.socket()),
+         headers = exchange.commonHeaders()](const PublishResult &result) {
             const bool failed = !result.error.isEmpty();
             const int status = failed ? 400 : 202;
             const QJsonDocument body =
@@ -343,7 +406,7 @@ void HttpApi::answerPublish(HttpExchange &exchange, SseEvent event)
             if (*during)
                 (*during)->json(status, body);
             else if (socket)
-                http::writeJson(socket, status, body);
+                http::writeJson(socket, status, body, headers);
         });
     *during = nullptr;
 }
@@ -352,9 +415,18 @@ void HttpApi::handleClients(HttpExchange &exchange)
 {
     if (!requireMethod(exchange, "GET"))
         return;
+    // Who is connected from where, with which browser, is for the operator: loopback without
+    // a foreign origin, or the token.
+    const bool identities = isTrustedWithoutToken(exchange) || hasPublishToken(exchange);
     QJsonArray array;
-    for (const ClientInfo &info : m_broker.clients())
-        array.append(clientInfoJson(info));
+    for (const ClientInfo &info : m_broker.clients()) {
+        QJsonObject client = clientInfoJson(info);
+        if (!identities) {
+            client.remove(QStringLiteral("remoteAddress"));
+            client.remove(QStringLiteral("userAgent"));
+        }
+        array.append(client);
+    }
     exchange.json(200, QJsonDocument(array));
 }
 

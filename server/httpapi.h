@@ -3,6 +3,8 @@
 #include <QObject>
 #include <QString>
 
+#include <memory>
+
 class QHttpServer;
 
 namespace sse {
@@ -10,6 +12,7 @@ namespace sse {
 class EventBroker;
 class GuardedTcpServer;
 class HttpExchange;
+class OriginPolicy;
 class StreamHub;
 class SubscriberRegistry;
 class TrafficRecorder;
@@ -57,6 +60,9 @@ private:
     // Answer 405 (or 401) and return false unless the request may go on.
     bool requireMethod(HttpExchange &exchange, const QByteArray &allowed);
     bool requirePublisher(HttpExchange &exchange);
+    bool hasPublishToken(const HttpExchange &exchange) const;
+    // Loopback, not on behalf of another web origin, and the server does not demand the token.
+    bool isTrustedWithoutToken(const HttpExchange &exchange) const;
     bool requireSubscriber(HttpExchange &exchange);
     void answerPublish(HttpExchange &exchange, SseEvent event);
 
@@ -65,6 +71,7 @@ private:
     SubscriberRegistry &m_registry;
     StreamHub &m_hub;
     TrafficRecorder &m_recorder;
+    std::unique_ptr<OriginPolicy> m_policy;  // made once the port is known
     QHttpServer *m_http = nullptr;           // child of this
     GuardedTcpServer *m_tcpServer = nullptr; // child of m_http once bound
 };

@@ -35,22 +35,29 @@ public:
         m_streamOpened = true;
     }
 
+    // Headers every answer of this exchange carries (CORS, when the route and origin get it).
+    const http::HeaderList &commonHeaders() const { return m_commonHeaders; }
+    void setCommonHeaders(http::HeaderList headers) { m_commonHeaders = std::move(headers); }
+    // Sent by a browser for a page of another web origin (OriginPolicy::isForeignOrigin).
+    bool isFromForeignOrigin() const { return m_foreignOrigin; }
+    void setFromForeignOrigin(bool foreign) { m_foreignOrigin = foreign; }
+
     void respond(int status, const QByteArray &contentType, const QByteArray &body,
-                 const http::HeaderList &headers = {})
+                 http::HeaderList headers = {})
     {
         m_status = status;
+        headers += m_commonHeaders;
         http::writeResponse(m_socket, status, contentType, body, headers);
     }
     void json(int status, const QJsonDocument &document, const http::HeaderList &headers = {})
     {
-        m_status = status;
-        http::writeJson(m_socket, status, document, headers);
+        respond(status, QByteArrayLiteral("application/json"),
+                document.toJson(QJsonDocument::Compact), headers);
     }
     void error(int status, const QString &message, const http::HeaderList &headers = {})
     {
-        m_status = status;
-        http::writeError(m_socket, status, message, headers);
-        if (status == 401 || status == 503)
+        respond(status, QByteArrayLiteral("application/json"), http::errorBody(message), headers);
+        if (status == 401 || status == 403 || status == 421 || status == 503)
             qCInfo(lcHttp).noquote() << status << message;
     }
     void error(const HttpError &failure)
@@ -63,8 +70,10 @@ public:
 private:
     const QHttpServerRequest &m_request;
     QTcpSocket *m_socket;
+    http::HeaderList m_commonHeaders;
     int m_status = 0;
     bool m_streamOpened = false;
+    bool m_foreignOrigin = false;
 };
 
 } // namespace sse

@@ -6,14 +6,6 @@
 
 namespace sse::http {
 
-const HeaderList &corsHeaders()
-{
-    static const HeaderList headers{
-        {QByteArrayLiteral("Access-Control-Allow-Origin"), QByteArrayLiteral("*")},
-    };
-    return headers;
-}
-
 QByteArray reasonPhrase(int status)
 {
     switch (status) {
@@ -27,14 +19,20 @@ QByteArray reasonPhrase(int status)
         return QByteArrayLiteral("Bad Request");
     case 401:
         return QByteArrayLiteral("Unauthorized");
+    case 403:
+        return QByteArrayLiteral("Forbidden");
     case 404:
         return QByteArrayLiteral("Not Found");
     case 405:
         return QByteArrayLiteral("Method Not Allowed");
     case 413:
         return QByteArrayLiteral("Payload Too Large");
+    case 408:
+        return QByteArrayLiteral("Request Timeout");
     case 415:
         return QByteArrayLiteral("Unsupported Media Type");
+    case 421:
+        return QByteArrayLiteral("Misdirected Request");
     case 500:
         return QByteArrayLiteral("Internal Server Error");
     case 503:
@@ -54,8 +52,6 @@ QByteArray buildResponse(int status, const QByteArray &contentType, const QByteA
     if (!contentType.isEmpty())
         out.append("Content-Type: ").append(contentType).append("\r\n");
     out.append("Content-Length: ").append(QByteArray::number(body.size())).append("\r\n");
-    for (const auto &[name, value] : corsHeaders())
-        out.append(name).append(": ").append(value).append("\r\n");
     for (const auto &[name, value] : extraHeaders)
         out.append(name).append(": ").append(value).append("\r\n");
     out.append("\r\n");

@@ -12,9 +12,6 @@ namespace sse::http {
 
 using HeaderList = QList<QPair<QByteArray, QByteArray>>;
 
-// Headers every answer carries so pages on other origins can use the API.
-const HeaderList &corsHeaders();
-
 // The reason phrase for the statuses this server uses.
 QByteArray reasonPhrase(int status);
 

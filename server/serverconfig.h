@@ -3,6 +3,7 @@
 #include <QHostAddress>
 #include <QMetaType>
 #include <QString>
+#include <QStringList>
 
 namespace sse {
 
@@ -18,9 +19,11 @@ struct ServerConfig
     int maxClients = 10000;                 // subscribers; API requests get a little headroom
     int idleTimeoutSeconds = 10;            // for connections that never finish a request
     qint64 maxBodyBytes = 1024 * 1024;
-    QString token;                              // needed to publish from non-loopback addresses
-    QString subscriberToken;                    // when set, needed to subscribe
-    bool requireTokenOnLoopback = false;        // loopback publishers normally need no token
+    QString token;                       // needed to publish from non-loopback addresses
+    QString subscriberToken;             // when set, needed to subscribe
+    bool requireTokenOnLoopback = false; // loopback publishers normally need no token
+    QStringList allowedHosts; // Host names answered besides the server's own (docs/security.md)
+    QStringList corsOrigins;  // web origins given CORS on the API and publishing
     int fanoutThreads = defaultFanoutThreads(); // threads sending one event to many streams
 
     static int defaultFanoutThreads();

@@ -8,40 +8,11 @@ namespace {
 
 using Kind = ConfigOption::Kind;
 
-template<typename T>
-T as(const QVariant &value);
-
-template<>
-int as<int>(const QVariant &value)
-{
-    return int(value.toLongLong());
-}
-template<>
-qint64 as<qint64>(const QVariant &value)
-{
-    return value.toLongLong();
-}
-template<>
-quint16 as<quint16>(const QVariant &value)
-{
-    return quint16(value.toLongLong());
-}
-template<>
-QString as<QString>(const QVariant &value)
-{
-    return value.toString();
-}
-template<>
-bool as<bool>(const QVariant &value)
-{
-    return value.toBool();
-}
-
 // get/set pairs for one ServerConfig member, as plain function pointers.
 #define SSE_MEMBER(member)                                                                         \
     [](const ServerConfig &config) { return QVariant::fromValue(config.member); },                 \
         [](ServerConfig &config, const QVariant &value) {                                          \
-            config.member = as<decltype(ServerConfig::member)>(value);                             \
+            config.member = qvariant_cast<decltype(ServerConfig::member)>(value);                  \
         }
 
 QList<ConfigOption> buildTable()
@@ -125,6 +96,26 @@ QList<ConfigOption> buildTable()
          0,
          {},
          SSE_MEMBER(requireTokenOnLoopback)},
+        {QStringLiteral("allowed-host"),
+         QStringLiteral("NAME"),
+         QStringLiteral("Also answer requests for this host name (repeatable); other names "
+                        "get 421, against DNS rebinding."),
+         QStringLiteral("server/allowedHosts"),
+         Kind::List,
+         0,
+         0,
+         {},
+         SSE_MEMBER(allowedHosts)},
+        {QStringLiteral("cors-origin"),
+         QStringLiteral("ORIGIN"),
+         QStringLiteral("Give this web origin (http://host:port) CORS on the API and publishing "
+                        "(repeatable); it still needs the token."),
+         QStringLiteral("server/corsOrigins"),
+         Kind::List,
+         0,
+         0,
+         {},
+         SSE_MEMBER(corsOrigins)},
         {QStringLiteral("threads"),
          QStringLiteral("N"),
          QStringLiteral("Threads that send one event to many subscribers."),
@@ -146,7 +137,8 @@ QString ConfigOption::helpWithDefault() const
     if (kind == Kind::Flag)
         return help;
     const ServerConfig defaults;
-    QString value = get(defaults).toString();
+    QString value = kind == Kind::List ? get(defaults).toStringList().join(QStringLiteral(", "))
+                                       : get(defaults).toString();
     if (name == QStringLiteral("token"))
         value = QStringLiteral("generated at start");
     else if (name == QStringLiteral("threads"))
@@ -179,6 +171,9 @@ QString ConfigOption::setFromText(ServerConfig &config, const QString &text) con
     case Kind::Text:
         set(config, text);
         return {};
+    case Kind::List:
+        set(config, get(config).toStringList() << text);
+        return {};
     case Kind::Flag:
         set(config, true);
         return {};
@@ -201,6 +196,7 @@ QString ConfigOption::check(const ServerConfig &config) const
         return config.bindAddress.isNull() ? QStringLiteral("%1: not a valid IP address").arg(name)
                                            : QString();
     case Kind::Text:
+    case Kind::List:
     case Kind::Flag:
         return {};
     }

@@ -20,6 +20,7 @@ struct ConfigOption
         Text,    // any string
         Flag,    // on when given
         Address, // an IP address
+        List,    // repeatable; each use adds one string
     };
 
     QString name;        // on the command line without the dashes, and in error messages

@@ -1,9 +1,12 @@
 #include "streamhub.h"
 
+#include "serverlogging.h"
+
 #include <QSocketNotifier>
 #include <QTimer>
 
 #include <cerrno>
+#include <cstring>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -26,8 +29,10 @@ StreamHub::StreamHub(qint64 maxQueueBytes, QObject *parent)
     , m_maxQueueBytes(maxQueueBytes)
     , m_epoll(::epoll_create1(EPOLL_CLOEXEC))
 {
-    if (m_epoll < 0)
+    if (m_epoll < 0) {
+        qCWarning(lcHub) << "epoll_create1 failed:" << std::strerror(errno);
         return;
+    }
     m_notifier = new QSocketNotifier(m_epoll, QSocketNotifier::Read, this);
     connect(m_notifier, &QSocketNotifier::activated, this, &StreamHub::processEvents);
 }
@@ -47,8 +52,10 @@ int StreamHub::adopt(qintptr descriptor)
     if (m_epoll < 0)
         return -1;
     const int handle = ::fcntl(int(descriptor), F_DUPFD_CLOEXEC, 0);
-    if (handle < 0)
+    if (handle < 0) {
+        qCWarning(lcHub) << "cannot take over a stream:" << std::strerror(errno);
         return -1;
+    }
     ::fcntl(handle, F_SETFL, ::fcntl(handle, F_GETFL) | O_NONBLOCK);
     // Each event is written whole and should leave at once, not wait for the previous
     // packet's acknowledgement (Nagle), which costs up to a round trip on a real network.
@@ -58,6 +65,7 @@ int StreamHub::adopt(qintptr descriptor)
     event.events = EPOLLIN | EPOLLRDHUP;
     event.data.fd = handle;
     if (::epoll_ctl(m_epoll, EPOLL_CTL_ADD, handle, &event) != 0) {
+        qCWarning(lcHub) << "cannot watch stream" << handle << std::strerror(errno);
         ::close(handle);
         return -1;
     }
@@ -193,6 +201,7 @@ void StreamHub::processEvents()
             if (!gone && (flags & EPOLLOUT))
                 gone = !flushQueue(handle, *s);
             if (gone) {
+                qCDebug(lcHub) << "stream" << handle << "closed by the peer";
                 release(handle);
                 emit streamClosed(handle);
             }

@@ -14,6 +14,8 @@
 #include <QTcpSocket>
 #include <QTest>
 
+#include <algorithm>
+
 namespace testsupport {
 
 struct HttpResponse
@@ -83,7 +85,13 @@ inline HttpResponse rawRequest(quint16 port, const QByteArray &request, int time
 inline HttpResponse request(quint16 port, const QByteArray &method, const QByteArray &target,
                             const QByteArray &body = {}, const QList<QByteArray> &headers = {})
 {
-    QByteArray raw = method + ' ' + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+    QByteArray raw = method + ' ' + target + " HTTP/1.1\r\n";
+    // Host: 127.0.0.1 unless the test names its own.
+    if (std::none_of(headers.cbegin(), headers.cend(), [](const QByteArray &header) {
+            return header.toLower().startsWith("host:");
+        })) {
+        raw += "Host: 127.0.0.1\r\n";
+    }
     for (const QByteArray &header : headers)
         raw += header + "\r\n";
     if (!body.isEmpty() || method == "POST")

@@ -140,7 +140,7 @@ private slots:
         stalled.setReadBufferSize(1024);
         stalled.connectToHost(QStringLiteral("127.0.0.1"), port);
         QVERIFY(stalled.waitForConnected(2000));
-        stalled.write("GET /events HTTP/1.1\r\nHost: x\r\n\r\n");
+        stalled.write("GET /events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
         QTRY_VERIFY(healthy.isStreaming());
         QTRY_COMPARE(request(port, "GET", "/api/stats")
                          .json()
