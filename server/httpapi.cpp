@@ -40,28 +40,6 @@ const QByteArray StreamHead = QByteArrayLiteral("HTTP/1.1 200 OK\r\n"
                                                 "Access-Control-Allow-Origin: *\r\n"
                                                 "\r\n");
 
-QString methodName(const QHttpServerRequest &request)
-{
-    switch (request.method()) {
-    case QHttpServerRequest::Method::Get:
-        return QStringLiteral("GET");
-    case QHttpServerRequest::Method::Post:
-        return QStringLiteral("POST");
-    case QHttpServerRequest::Method::Delete:
-        return QStringLiteral("DELETE");
-    case QHttpServerRequest::Method::Options:
-        return QStringLiteral("OPTIONS");
-    case QHttpServerRequest::Method::Put:
-        return QStringLiteral("PUT");
-    case QHttpServerRequest::Method::Head:
-        return QStringLiteral("HEAD");
-    case QHttpServerRequest::Method::Patch:
-        return QStringLiteral("PATCH");
-    default:
-        return QStringLiteral("OTHER");
-    }
-}
-
 QString bearerToken(const QHttpServerRequest &request)
 {
     return sse::bearerToken(request.value("authorization"));

@@ -13,6 +13,8 @@ namespace sse {
 
 // IPv4 peers on a dual-stack socket show up as ::ffff:a.b.c.d; this gives a.b.c.d.
 QHostAddress plainAddress(const QHostAddress &address);
+// "GET", "POST", ... as the request line had it ("OTHER" for methods Qt 6.4 does not name).
+QString methodName(const QHttpServerRequest &request);
 
 // One request and its answer: handlers read the request and answer through it, and the
 // dispatcher learns the status they gave.

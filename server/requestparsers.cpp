@@ -206,6 +206,11 @@ Parsed<SseEvent> parseSend(const QUrlQuery &query)
 {
     if (!query.hasQueryItem(QStringLiteral("m")))
         return badRequest(QStringLiteral("field 'm': missing; use /send?m=TEXT"));
+    // Decoding would silently turn invalid UTF-8 into U+FFFD; refuse it as the POST path does.
+    const QByteArray raw = QByteArray::fromPercentEncoding(
+        query.queryItemValue(QStringLiteral("m"), QUrl::FullyEncoded).toLatin1());
+    if (!QUtf8StringView(raw).isValidUtf8())
+        return badRequest(QStringLiteral("field 'm': is not valid UTF-8"));
     SseEvent event;
     event.data = queryValue(query, QStringLiteral("m"));
     event.channel = queryValue(query, QStringLiteral("channel"));

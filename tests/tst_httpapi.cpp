@@ -181,6 +181,9 @@ private slots:
         QTRY_VERIFY(reader.isStreaming());
         const HttpResponse response = request(m_port, "GET", "/send?m=hi%20there");
         QCOMPARE(response.status, 202);
+        const HttpResponse invalid = request(m_port, "GET", "/send?m=%C3%28");
+        QCOMPARE(invalid.status, 400);
+        QVERIFY(invalid.error().contains(QStringLiteral("UTF-8")));
         QTRY_COMPARE(reader.userEvents().size(), 1);
         QCOMPARE(reader.userEvents().constFirst().type, QStringLiteral("message"));
         QCOMPARE(reader.userEvents().constFirst().data, QStringLiteral("hi there"));

@@ -127,6 +127,10 @@ private slots:
         QCOMPARE(errorOf(sse::parseSend(QUrlQuery(QStringLiteral("x=1")))).status, 400);
         const Parsed<SseEvent> parsed = sse::parseSend(QUrlQuery(QStringLiteral("m=hi%20there")));
         QCOMPARE(std::get<SseEvent>(parsed).data, QStringLiteral("hi there"));
+        QCOMPARE(std::get<SseEvent>(sse::parseSend(QUrlQuery(QStringLiteral("m=%E2%9C%93")))).data,
+                 QStringLiteral("✓"));
+        QVERIFY(errorOf(sse::parseSend(QUrlQuery(QStringLiteral("m=%FF%FE"))))
+                    .message.contains(QStringLiteral("UTF-8")));
     }
 
     void subscribeDefaultsAndBounds()
