@@ -192,6 +192,15 @@ void HttpApi::dispatch(HttpExchange &exchange, Handler handler)
     else if (!allowedOrigin.isEmpty())
         exchange.setCommonHeaders(
             {{"Access-Control-Allow-Origin", allowedOrigin}, {"Vary", "Origin"}});
+    constexpr auto implemented = QHttpServerRequest::Methods(QHttpServerRequest::Method::AnyKnown) &
+                                 ~QHttpServerRequest::Methods(QHttpServerRequest::Method::Connect |
+                                                              QHttpServerRequest::Method::Trace);
+    if (!implemented.testFlag(request.method())) {
+        // Qt 6.4 does not tell which method it did not name.
+        exchange.error(501, QStringLiteral("method not implemented; use GET, HEAD, POST, DELETE "
+                                           "or OPTIONS"));
+        return;
+    }
     if (request.method() == QHttpServerRequest::Method::Options) {
         // Without an allowed origin the preflight carries no CORS grant and the browser stops.
         http::HeaderList grant;
@@ -221,8 +230,12 @@ void HttpApi::dispatch(HttpExchange &exchange, Handler handler)
 bool HttpApi::requireMethod(HttpExchange &exchange, const QByteArray &allowed)
 {
     const QString method = methodName(exchange.request());
-    if (allowed.split(',').contains(method.toLatin1()))
+    const QList<QByteArray> methods = allowed.split(',');
+    // HEAD is GET without the body (HttpExchange leaves the body out).
+    if (methods.contains(method.toLatin1()) ||
+        (method == QStringLiteral("HEAD") && methods.contains("GET"))) {
         return true;
+    }
     exchange.error(405,
                    QStringLiteral("method %1 is not allowed on %2; use %3")
                        .arg(method, exchange.request().url().path(), QString::fromLatin1(allowed)),
@@ -308,6 +321,10 @@ void HttpApi::handleEvents(HttpExchange &exchange)
 {
     if (!requireMethod(exchange, "GET") || !requireSubscriber(exchange))
         return;
+    if (exchange.request().method() == QHttpServerRequest::Method::Head) {
+        exchange.respondRaw(200, StreamHead); // what a stream would start with, and no stream
+        return;
+    }
     if (m_registry.size() >= m_config.maxClients) {
         m_broker.countRejectedConnection();
         exchange.error(503, QStringLiteral("server full: %1 subscribers are connected (the limit)")

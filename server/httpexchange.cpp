@@ -26,6 +26,10 @@ QString methodName(const QHttpServerRequest &request)
         return QStringLiteral("HEAD");
     case QHttpServerRequest::Method::Patch:
         return QStringLiteral("PATCH");
+    case QHttpServerRequest::Method::Connect:
+        return QStringLiteral("CONNECT");
+    case QHttpServerRequest::Method::Trace:
+        return QStringLiteral("TRACE");
     default:
         return QStringLiteral("OTHER");
     }

@@ -47,9 +47,18 @@ public:
     void respond(int status, const QByteArray &contentType, const QByteArray &body,
                  http::HeaderList headers = {})
     {
-        m_status = status;
         headers += m_commonHeaders;
-        http::writeResponse(m_socket, status, contentType, body, headers);
+        QByteArray bytes = http::buildResponse(status, contentType, body, headers);
+        // HEAD gets the headers GET would, Content-Length included, and no body.
+        if (m_request.method() == QHttpServerRequest::Method::Head)
+            bytes.chop(body.size());
+        respondRaw(status, bytes);
+    }
+    // A response already built, status line to body.
+    void respondRaw(int status, const QByteArray &bytes)
+    {
+        m_status = status;
+        m_socket->write(bytes);
     }
     void json(int status, const QJsonDocument &document, const http::HeaderList &headers = {})
     {

@@ -35,6 +35,8 @@ QByteArray reasonPhrase(int status)
         return QByteArrayLiteral("Misdirected Request");
     case 500:
         return QByteArrayLiteral("Internal Server Error");
+    case 501:
+        return QByteArrayLiteral("Not Implemented");
     case 503:
         return QByteArrayLiteral("Service Unavailable");
     default:

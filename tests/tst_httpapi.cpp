@@ -413,6 +413,52 @@ private slots:
         QCOMPARE(request(m_port, "PUT", "/healthz").status, 405);
     }
 
+    void headAnswersTheHeadersAndUnknownMethodsGet501()
+    {
+        // HEAD then GET pipelined on one connection: the HEAD answer has no body, so the
+        // second answer follows its blank line directly.
+        QTcpSocket socket;
+        QByteArray received;
+        connect(&socket, &QTcpSocket::readyRead, this, [&] { received += socket.readAll(); });
+        socket.connectToHost(QStringLiteral("127.0.0.1"), m_port);
+        QVERIFY(socket.waitForConnected(2000));
+        socket.write("HEAD /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                     "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+        QTRY_VERIFY(received.endsWith("\r\n\r\nok"));
+        HttpResponse head;
+        const qsizetype headSize = parseHead(received, &head);
+        QCOMPARE(head.status, 200);
+        QCOMPARE(head.headers.value("content-length"), QByteArray("2"));
+        QVERIFY(received.mid(headSize).startsWith("HTTP/1.1 200 OK\r\n"));
+
+        // HEAD on the stream tells what a stream would be, and opens none.
+        HttpResponse stream;
+        QTcpSocket headOfStream;
+        QByteArray streamBytes;
+        connect(&headOfStream, &QTcpSocket::readyRead, this,
+                [&] { streamBytes += headOfStream.readAll(); });
+        headOfStream.connectToHost(QStringLiteral("127.0.0.1"), m_port);
+        QVERIFY(headOfStream.waitForConnected(2000));
+        headOfStream.write("HEAD /events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+        QTRY_VERIFY(parseHead(streamBytes, &stream) > 0);
+        QCOMPARE(stream.status, 200);
+        QCOMPARE(stream.headers.value("content-type"), QByteArray("text/event-stream"));
+        QCOMPARE(request(m_port, "GET", "/api/stats")
+                     .json()
+                     .object()
+                     .value(QStringLiteral("clients"))
+                     .toInt(),
+                 0);
+        QCOMPARE(request(m_port, "HEAD", "/publish").status, 405);
+
+        for (const QByteArray method : {"TRACE", "PROPFIND"}) {
+            const HttpResponse response = request(m_port, method, "/healthz");
+            QCOMPARE(response.status, 501);
+            QVERIFY(response.error().contains(QStringLiteral("not implemented")));
+        }
+        QCOMPARE(request(m_port, "GET", "/healthz").status, 200);
+    }
+
     void corsOnlyForOpenRoutesAndListedOrigins()
     {
         const QList<QByteArray> preflight{"Origin: http://tool.test",
