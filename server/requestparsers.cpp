@@ -7,6 +7,8 @@
 #include <QStringDecoder>
 #include <QUtf8StringView>
 
+#include <cmath>
+
 namespace sse {
 
 namespace {
@@ -42,7 +44,9 @@ QByteArray escapeByteOrderMarks(QByteArray json)
 std::optional<QString> integerText(const QJsonValue &value)
 {
     const double number = value.toDouble();
-    if (number < 0 || number != double(qint64(number)) || number > 9.0e15)
+    // The range is checked before the conversion: a double beyond qint64 (1e300) would make
+    // the cast undefined behaviour (found by the fuzzer).
+    if (!(number >= 0 && number <= 9.0e15) || number != std::floor(number))
         return std::nullopt;
     return QString::number(qint64(number));
 }

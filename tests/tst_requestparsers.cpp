@@ -74,6 +74,11 @@ private slots:
         QTest::newRow("negative id")
             << json << QByteArray() << QByteArray(R"({"data":"x","id":-1})") << 400
             << QStringLiteral("'id'") << false;
+        QTest::newRow("huge id") << json << QByteArray() << QByteArray(R"({"data":"x","id":1e300})")
+                                 << 400 << QStringLiteral("'id'") << false;
+        QTest::newRow("fractional retry")
+            << json << QByteArray() << QByteArray(R"({"data":"x","retry":1.5})") << 400
+            << QStringLiteral("'retry'") << false;
         QTest::newRow("retry object")
             << json << QByteArray() << QByteArray(R"({"data":"x","retry":{}})") << 400
             << QStringLiteral("'retry'") << false;

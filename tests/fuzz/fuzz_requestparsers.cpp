@@ -1,0 +1,102 @@
+// libFuzzer target over the request parsers: what a client sends to /publish, /send and
+// /events, as plain values. Besides crashes and sanitizer reports it checks the promises the
+// rest of the server relies on, and traps when one is broken.
+//
+// Input: one selector byte, then for publish "CONTENT-TYPE\nCONTENT-LENGTH\nQUERY\nBODY",
+// for send "QUERY", for subscribe "QUERY\nLAST-EVENT-ID\nUSER-AGENT".
+#include "requestparsers.h"
+
+#include <cstddef>
+#include <cstdint>
+
+namespace {
+
+void require(bool promise)
+{
+    if (!promise)
+        __builtin_trap();
+}
+
+QList<QByteArray> fields(const QByteArray &input, int count)
+{
+    QList<QByteArray> parts;
+    qsizetype start = 0;
+    for (int i = 0; i < count - 1; ++i) {
+        const qsizetype end = input.indexOf('\n', start);
+        if (end < 0)
+            break;
+        parts.append(input.mid(start, end - start));
+        start = end + 1;
+    }
+    parts.append(input.mid(start));
+    while (parts.size() < count)
+        parts.append(QByteArray());
+    return parts;
+}
+
+// An event the broker would send: encoded, it is whole and cannot inject lines.
+void checkEncoding(const sse::SseEvent &event)
+{
+    if (sse::validateEvent(event))
+        return;
+    const QByteArray encoded = sse::encodeEvent(event);
+    require(encoded.endsWith("\n\n"));
+    require(!encoded.contains('\r'));
+    for (const QByteArray &line : encoded.chopped(2).split('\n')) {
+        require(line.startsWith("id: ") || line.startsWith("event: ") ||
+                line.startsWith("retry: ") || line.startsWith("data: ") || line == "data:");
+    }
+}
+
+void checkError(const sse::HttpError &error)
+{
+    require(error.status >= 400 && error.status < 600);
+    require(!error.message.isEmpty());
+}
+
+} // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size == 0)
+        return 0;
+    const QByteArray input(reinterpret_cast<const char *>(data + 1), qsizetype(size - 1));
+    switch (data[0] % 3) {
+    case 0: {
+        const QList<QByteArray> parts = fields(input, 4);
+        const sse::Parsed<sse::SseEvent> parsed = sse::parsePublish(
+            {parts[0], parts[1], parts[3], QUrlQuery(QString::fromUtf8(parts[2])), 4096});
+        if (const auto *event = std::get_if<sse::SseEvent>(&parsed))
+            checkEncoding(*event);
+        else
+            checkError(std::get<sse::HttpError>(parsed));
+        break;
+    }
+    case 1: {
+        const sse::Parsed<sse::SseEvent> parsed =
+            sse::parseSend(QUrlQuery(QString::fromUtf8(input)));
+        if (const auto *event = std::get_if<sse::SseEvent>(&parsed))
+            checkEncoding(*event);
+        else
+            checkError(std::get<sse::HttpError>(parsed));
+        break;
+    }
+    default: {
+        const QList<QByteArray> parts = fields(input, 3);
+        const sse::Parsed<sse::Subscription> parsed =
+            sse::parseSubscribe({QUrlQuery(QString::fromUtf8(parts[0])), parts[1], parts[2]});
+        if (const auto *subscription = std::get_if<sse::Subscription>(&parsed)) {
+            require(!subscription->channels.isEmpty());
+            require(subscription->channels.size() <= sse::MaxChannelsPerSubscriber);
+            for (const QString &channel : subscription->channels)
+                require(!sse::validateChannel(channel));
+            require(subscription->lastEventId.size() <= sse::MaxIdLength);
+            require(subscription->userAgent.toUtf8().size() <= sse::MaxUserAgentBytes * 3);
+        } else {
+            checkError(std::get<sse::HttpError>(parsed));
+        }
+        break;
+    }
+    }
+    return 0;
+}
