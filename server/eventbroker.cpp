@@ -162,13 +162,11 @@ void EventBroker::flush()
             bytes += m_sending[end].encoded;
             eventCount += m_sending[end].eventCount;
         }
-        QString lastEventId;
-        for (size_t i = end; i > first && lastEventId.isEmpty(); --i)
-            lastEventId = m_sending[i - 1].lastEventId;
         m_members.clear();
         m_registry.forEach(head.audience,
                            [this](Subscriber &subscriber) { m_members.push_back(&subscriber); });
-        m_writer.fanOut(m_members, bytes, lastEventId, eventCount);
+        // A run is all control events (no id) or all published events: one audience each.
+        m_writer.fanOut(m_members, bytes, m_sending[end - 1].lastEventId, eventCount);
         first = end;
     }
     m_sending.clear();
@@ -221,7 +219,7 @@ void EventBroker::announceEventType(const QString &eventType)
         {QStringLiteral("eventTypes"), QJsonArray::fromStringList(m_eventTypes)}};
     enqueue(PendingEvent{controlEvent(QStringLiteral("dashboard.types"), types),
                          {},
-                         Audience{Audience::Kind::ControlListeners, {}, {}},
+                         Audience::controlListeners(),
                          0});
 }
 
@@ -241,10 +239,10 @@ bool EventBroker::subscribe(int stream, const QByteArray &responseHead,
     subscriber->wantsControl = subscription.control;
     subscriber->lastEventId = subscription.lastEventId;
 
-    EventLog::Replay replay;
+    EventLog::Replay replay; // no gap when there is nothing to replay
     if (!subscription.lastEventId.isEmpty())
         replay = m_log.replayAfter(subscription.lastEventId, subscription.channels);
-    const bool gap = !subscription.lastEventId.isEmpty() && replay.gap != EventLog::Gap::None;
+    const bool gap = replay.gap != EventLog::Gap::None;
 
     QByteArray opening = responseHead;
     if (subscription.control)
@@ -309,7 +307,7 @@ void EventBroker::sendHeartbeat()
     // Only streams that carried nothing since the last beat need one: under traffic the
     // beat costs no sends at all.
     const quint64 endingBeat = m_writer.currentBeat();
-    m_registry.forEach(Audience{Audience::Kind::All, {}, {}}, [&](Subscriber &subscriber) {
+    m_registry.forEach(Audience::everyone(), [&](Subscriber &subscriber) {
         if (subscriber.lastWriteBeat != endingBeat)
             m_writer.write(subscriber, heartbeat);
     });
@@ -352,7 +350,7 @@ QList<ClientInfo> EventBroker::clients() const
 {
     QList<ClientInfo> list;
     list.reserve(m_registry.size());
-    m_registry.forEach(Audience{Audience::Kind::All, {}, {}},
+    m_registry.forEach(Audience::everyone(),
                        [&](const Subscriber &subscriber) { list.append(clientInfo(subscriber)); });
     std::sort(list.begin(), list.end(),
               [](const ClientInfo &a, const ClientInfo &b) { return a.id < b.id; });
@@ -375,7 +373,7 @@ ClientInfo EventBroker::clientInfo(const Subscriber &subscriber) const
 QList<ClientCounters> EventBroker::takeChangedCounters()
 {
     QList<ClientCounters> counters;
-    m_registry.forEach(Audience{Audience::Kind::All, {}, {}}, [&](Subscriber &subscriber) {
+    m_registry.forEach(Audience::everyone(), [&](Subscriber &subscriber) {
         const qint64 queued = m_hub.queuedBytes(subscriber.stream);
         if (!subscriber.countersChanged && queued == 0)
             return;

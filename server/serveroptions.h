@@ -33,6 +33,7 @@ struct ConfigOption
     QString unit; // for range messages: "seconds", "bytes", ...
     QVariant (*get)(const ServerConfig &) = nullptr;
     void (*set)(ServerConfig &, const QVariant &) = nullptr;
+    QString defaultRule; // for --help, when the default is chosen at run time ("generated")
 
     // The --help line: help text and the default.
     QString helpWithDefault() const;

@@ -29,6 +29,8 @@ struct Audience
     QList<quint64> clientIds; // for Clients
 
     static Audience forPublish(const QString &channel, const PublishTarget &target);
+    static Audience everyone() { return Audience{Kind::All, {}, {}}; }
+    static Audience controlListeners() { return Audience{Kind::ControlListeners, {}, {}}; }
     bool operator==(const Audience &other) const;
 };
 
