@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config clang-format clang libfuzzer-14-dev
   qt6-base-dev qt6-base-dev-tools qt6-httpserver-dev qt6-websockets-dev qt6-charts-dev libqt6opengl6-dev
-  libqt6sql6-sqlite libgl-dev libqrencode-dev qt6-qpa-plugins
+  libqt6sql6-sqlite libgl-dev libqrencode-dev qt6-qpa-plugins libhttp-parser-dev
   xvfb xauth
   chromium
   nginx libnginx-mod-nchan curl

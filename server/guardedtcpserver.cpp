@@ -1,5 +1,6 @@
 #include "guardedtcpserver.h"
 
+#include "httpexchange.h"
 #include "httputil.h"
 #include "serverlogging.h"
 
@@ -17,6 +18,8 @@ namespace {
 // How long and how much a refused connection is drained before it is closed regardless.
 constexpr int MaxLingeringMs = 10000;
 constexpr qint64 MaxLingeringBytes = 64 * 1024 * 1024;
+// Complete requests one connection may have waiting while it does not read its answers.
+constexpr qsizetype MaxWaitingRequests = 32;
 
 } // namespace
 
@@ -36,9 +39,12 @@ GuardedTcpServer::GuardedTcpServer(Limits limits, QObject *parent)
             [this] { QTimer::singleShot(100, this, &QTcpServer::resumeAccepting); });
 }
 
-void GuardedTcpServer::setHandedOverCount(std::function<int()> handedOverCount)
+GuardedTcpServer::~GuardedTcpServer() = default;
+
+GuardedTcpServer::Persistence GuardedTcpServer::persistence(QTcpSocket *socket) const
 {
-    m_handedOverCount = std::move(handedOverCount);
+    const auto it = m_connections.find(socket);
+    return it == m_connections.end() ? Persistence::KeepAlive : it->second.persistence;
 }
 
 void GuardedTcpServer::incomingConnection(qintptr socketDescriptor)
@@ -48,73 +54,196 @@ void GuardedTcpServer::incomingConnection(qintptr socketDescriptor)
         delete socket;
         return;
     }
-    ++m_connectionCount;
-    connect(socket, &QObject::destroyed, this, [this, socket] {
-        --m_connectionCount;
-        m_pending.remove(socket);
-    });
+    const QHostAddress peer = plainAddress(socket->peerAddress());
+    const bool perAddressCapped = !peer.isLoopback();
+    Connection connection;
+    connection.framer = std::make_unique<RequestFramer>(m_limits.request);
+    connection.peer = peer;
+    connection.startedMs = m_clock.elapsed();
+    m_connections.emplace(socket, std::move(connection));
+    const int fromPeer = perAddressCapped ? ++m_perAddress[peer] : 0;
+    connect(socket, &QObject::destroyed, this, [this, socket] { forget(socket); });
 
-    const int open = m_connectionCount + (m_handedOverCount ? m_handedOverCount() : 0);
-    if (open > m_limits.maxConnections) {
-        emit connectionRejected(
-            QStringLiteral("connection limit of %1 reached").arg(m_limits.maxConnections));
-        refuse(socket, 503, QStringLiteral("server full: %1 connections are open").arg(open - 1));
+    if (connectionCount() > m_limits.maxHttpConnections) {
+        emit connectionRejected(QStringLiteral("limit of %1 HTTP connections reached")
+                                    .arg(m_limits.maxHttpConnections));
+        refuse(socket, {503,
+                        QStringLiteral("server busy: %1 connections are sending requests or "
+                                       "idle (the limit); streams are not counted")
+                            .arg(m_limits.maxHttpConnections),
+                        {{"Retry-After", "1"}},
+                        true});
+        return;
+    }
+    if (fromPeer > m_limits.maxConnectionsPerAddress) {
+        emit connectionRejected(QStringLiteral("limit of %1 connections from %2 reached")
+                                    .arg(m_limits.maxConnectionsPerAddress)
+                                    .arg(peer.toString()));
+        refuse(socket, {503,
+                        QStringLiteral("server busy: %1 connections from your address are "
+                                       "sending requests or idle (the limit)")
+                            .arg(m_limits.maxConnectionsPerAddress),
+                        {{"Retry-After", "1"}},
+                        true});
         return;
     }
 
-    m_pending.insert(socket, PendingRequest{0, m_clock.elapsed()});
-    // Connected before QHttpServer's own slot, so sizes are checked before it parses.
+    // Connected before QHttpServer's slot: the bytes are framed before Qt may read them.
     connect(socket, &QTcpSocket::readyRead, this, [this, socket] { onReadyRead(socket); });
+    connect(socket, &QTcpSocket::bytesWritten, this, [this, socket] {
+        const auto it = m_connections.find(socket);
+        if (it != m_connections.end() && it->second.awaitingWrites && socket->bytesToWrite() == 0) {
+            it->second.awaitingWrites = false;
+            QMetaObject::invokeMethod(socket, &QIODevice::readyRead, Qt::QueuedConnection);
+        }
+    });
+    // QHttpServer connects its readyRead slot inside addPendingConnection (Qt 6.4 binds to
+    // pendingConnectionAvailable), so the slot connected after it runs after Qt's.
     addPendingConnection(socket);
+    connect(socket, &QTcpSocket::readyRead, this, [this, socket] { afterQtRead(socket); });
 }
 
 void GuardedTcpServer::onReadyRead(QTcpSocket *socket)
 {
-    const auto it = m_pending.find(socket);
-    if (it == m_pending.end())
+    const auto it = m_connections.find(socket);
+    if (it == m_connections.end())
         return;
-    it->receivedBytes += socket->bytesAvailable();
-    if (it->receivedBytes > m_limits.maxRequestBytes) {
-        m_pending.erase(it);
-        refuse(socket, 413,
-               QStringLiteral("request too large: the limit is %1 bytes")
-                   .arg(m_limits.maxRequestBytes));
+    Connection &connection = it->second;
+    // Qt only ever sees whole requests, so a read transaction it left open holds nothing;
+    // it must go, or the bytes read here would stay in the buffer for Qt.
+    if (socket->isTransactionStarted())
+        socket->rollbackTransaction();
+    const QByteArray received = socket->readAll();
+    if (!received.isEmpty() && !connection.framer->isFinished())
+        connection.framer->feed(received);
+    if (connection.framer->queuedRequests() > MaxWaitingRequests) {
+        refuse(socket, {429,
+                        QStringLiteral("more than %1 pipelined requests are waiting: read the "
+                                       "answers before sending more")
+                            .arg(MaxWaitingRequests),
+                        {},
+                        true});
+        return;
     }
+    if (const auto head = connection.framer->takeHeadAwaitingBody(); head && head->expectContinue) {
+        answerExpectation(socket, connection, *head);
+        if (connection.refused)
+            return;
+    }
+    handOnNextRequest(socket, connection);
 }
 
-void GuardedTcpServer::requestDispatched(QTcpSocket *socket)
+void GuardedTcpServer::handOnNextRequest(QTcpSocket *socket, Connection &connection)
 {
-    const auto it = m_pending.find(socket);
-    if (it != m_pending.end())
-        *it = PendingRequest{0, m_clock.elapsed()};
+    if (connection.framer->hasRequest()) {
+        // Answers to earlier requests go out first: a GET /events after them becomes a
+        // stream, and what is still in Qt's write buffer then would be lost.
+        if (socket->bytesToWrite() > 0)
+            socket->flush();
+        if (socket->bytesToWrite() > 0) {
+            connection.awaitingWrites = true;
+            return;
+        }
+        const FramedRequest request = connection.framer->takeRequest();
+        connection.persistence = !request.keepAlive            ? Persistence::Close
+                                 : request.head.httpMinor == 0 ? Persistence::KeepAliveHttp10
+                                                               : Persistence::KeepAlive;
+        connection.startedMs = m_clock.elapsed();
+        connection.handedOn = true;
+        // Back into the socket's read buffer, where QHttpServer's slot, next in line for
+        // this readyRead, reads the request whole.
+        for (qsizetype i = request.bytes.size(); i-- > 0;)
+            socket->ungetChar(request.bytes.at(i));
+        return;
+    }
+    if (const std::optional<HttpError> &error = connection.framer->error())
+        refuse(socket, *error);
+}
+
+void GuardedTcpServer::afterQtRead(QTcpSocket *socket)
+{
+    const auto it = m_connections.find(socket);
+    if (it == m_connections.end() || !it->second.handedOn)
+        return;
+    Connection &connection = it->second;
+    connection.handedOn = false;
+    if (socket->state() != QAbstractSocket::ConnectedState)
+        return; // the request became a stream, or the connection closed
+    if (socket->bytesAvailable() > 0) {
+        qCWarning(lcHttp) << "QHttpServer left part of a request unread; closing the connection";
+        socket->abort();
+        return;
+    }
+    if (connection.framer->hasRequest() || connection.framer->error())
+        QMetaObject::invokeMethod(socket, &QIODevice::readyRead, Qt::QueuedConnection);
+}
+
+void GuardedTcpServer::answerExpectation(QTcpSocket *socket, Connection &connection,
+                                         const RequestHead &head)
+{
+    // Only the request the connection is on: answers to earlier ones come first.
+    if (connection.framer->hasRequest() || connection.handedOn)
+        return;
+    if (m_continueCheck) {
+        if (const std::optional<HttpError> refusal = m_continueCheck(head, connection.peer)) {
+            HttpError final = *refusal;
+            final.closeConnection = true; // the body is on its way or never comes
+            refuse(socket, final);
+            return;
+        }
+    }
+    socket->write("HTTP/1.1 100 Continue\r\n\r\n");
 }
 
 void GuardedTcpServer::sweepIdleConnections()
 {
     const qint64 now = m_clock.elapsed();
-    QList<QPair<QTcpSocket *, qint64>> expired;
-    for (auto it = m_pending.cbegin(); it != m_pending.cend(); ++it) {
-        if (now - it->startedMs > m_limits.idleTimeoutMs)
-            expired.append({it.key(), it->receivedBytes});
+    QList<QTcpSocket *> expired;
+    for (const auto &[socket, connection] : m_connections) {
+        if (!connection.refused && now - connection.startedMs > m_limits.idleTimeoutMs &&
+            socket->state() == QAbstractSocket::ConnectedState) {
+            expired.append(socket);
+        }
     }
-    for (const auto &[socket, receivedBytes] : std::as_const(expired)) {
-        m_pending.remove(socket);
-        if (receivedBytes == 0) {
+    for (QTcpSocket *socket : std::as_const(expired)) {
+        Connection &connection = m_connections.at(socket);
+        if (!connection.framer->isMidRequest()) {
+            connection.refused = true;
             socket->disconnectFromHost(); // an idle keep-alive connection just ends
             continue;
         }
         // A half-sent request learns why it was cut off.
-        refuse(socket, 408,
-               QStringLiteral("request timeout: the request was not complete after %1 s")
-                   .arg(m_limits.idleTimeoutMs / 1000.0));
+        refuse(socket, {408,
+                        QStringLiteral("request timeout: the request was not complete after %1 s")
+                            .arg(m_limits.idleTimeoutMs / 1000.0),
+                        {},
+                        true});
     }
 }
 
-void GuardedTcpServer::refuse(QTcpSocket *socket, int status, const QString &message)
+void GuardedTcpServer::forget(QTcpSocket *socket)
 {
-    qCInfo(lcHttp).noquote() << "refused" << socket->peerAddress().toString() << status << message;
+    const auto it = m_connections.find(socket);
+    if (it == m_connections.end())
+        return;
+    const auto count = m_perAddress.find(it->second.peer);
+    if (count != m_perAddress.end() && --*count <= 0)
+        m_perAddress.erase(count);
+    m_connections.erase(it);
+}
+
+void GuardedTcpServer::refuse(QTcpSocket *socket, const HttpError &error)
+{
+    qCInfo(lcHttp).noquote() << "refused" << socket->peerAddress().toString() << error.status
+                             << error.message;
+    const auto it = m_connections.find(socket);
+    if (it != m_connections.end())
+        it->second.refused = true; // still counted against the caps while it lingers
     // Nothing more reaches QHttpServer: what arrived and what still arrives is dropped.
     disconnect(socket, &QTcpSocket::readyRead, nullptr, nullptr);
+    disconnect(socket, &QTcpSocket::bytesWritten, this, nullptr);
+    if (socket->isTransactionStarted())
+        socket->rollbackTransaction();
     socket->readAll();
     auto drained = std::make_shared<qint64>(0);
     connect(socket, &QTcpSocket::readyRead, socket, [socket, drained] {
@@ -123,7 +252,9 @@ void GuardedTcpServer::refuse(QTcpSocket *socket, int status, const QString &mes
             socket->abort();
     });
     connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
-    http::writeError(socket, status, message, {{"Connection", "close"}});
+    http::HeaderList headers = error.headers;
+    headers.append(qMakePair(QByteArrayLiteral("Connection"), QByteArrayLiteral("close")));
+    http::writeError(socket, error.status, error.message, headers);
     // Lingering close: closing now, with request bytes still unread or on their way, would
     // make the kernel send RST, and a client still writing its body would lose the answer.
     // So the answer goes out, the write side shuts (FIN), and the rest of the request is read

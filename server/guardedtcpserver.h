@@ -1,21 +1,35 @@
 #pragma once
 
+#include "requestframer.h"
+
 #include <QElapsedTimer>
 #include <QHash>
+#include <QHostAddress>
 #include <QTcpServer>
 #include <QTimer>
 
 #include <functional>
+#include <memory>
+#include <optional>
+#include <unordered_map>
 
 class QTcpSocket;
 
 namespace sse {
 
-// A QTcpServer that polices connections before QHttpServer sees them: it caps how many are
-// open (503), answers 408 to requests not finished within the idle timeout, and 413 to
-// requests larger than the limit (QHttpServerRequest in Qt 6.4 bounds neither headers nor
-// time). Each refusal is read by the client before the connection closes (lingering close). Streams
-// leave this server's care once SseServer hands them to its StreamHub.
+// The request gate: a QTcpServer that polices connections before QHttpServer sees them.
+// - Caps: connections that are not streams have their own cap, and a per-address cap for
+//   non-loopback peers, so idle sockets cannot crowd out subscribers (503).
+// - Framing: a connection's bytes go through a RequestFramer (libhttp-parser, strict), and
+//   QHttpServer is handed one complete, valid request at a time. Malformed requests get
+//   their status (400, 413, 414, 417, 431, 501, 505) from here and never reach Qt.
+// - Time: a request not complete within the idle timeout gets 408; an idle keep-alive
+//   connection just closes.
+// - Order: a pipelined request is handed on only once the answers before it are written,
+//   so a GET /events after other requests starts its stream after their answers.
+// - Expect: 100-continue gets 100, or its refusal before the body is sent.
+// Each refusal is read by the client before the connection closes (lingering close).
+// Streams leave this server's care once HttpApi hands them to its StreamHub.
 class GuardedTcpServer : public QTcpServer
 {
     Q_OBJECT
@@ -23,20 +37,30 @@ class GuardedTcpServer : public QTcpServer
 public:
     struct Limits
     {
-        int maxConnections = 10000;
-        qint64 maxRequestBytes = 1024 * 1024 + 64 * 1024;
+        int maxHttpConnections = 1024;
+        int maxConnectionsPerAddress = 64;
         int idleTimeoutMs = 10000;
+        RequestFramer::Limits request;
     };
 
+    // How the connection of the request being answered goes on.
+    enum class Persistence {
+        KeepAlive,
+        KeepAliveHttp10, // HTTP/1.0 with Connection: keep-alive: the answer must say so too
+        Close,           // HTTP/1.0, or Connection: close: closed after the answer
+    };
+
+    // For Expect: 100-continue: a refusal the request would get anyway, decided on its head.
+    using ContinueCheck =
+        std::function<std::optional<HttpError>(const RequestHead &, const QHostAddress &peer)>;
+
     explicit GuardedTcpServer(Limits limits, QObject *parent = nullptr);
+    ~GuardedTcpServer() override;
 
-    // Connections this server accepted and that are still open as plain HTTP connections.
-    int connectionCount() const { return m_connectionCount; }
-    // Connections handed elsewhere (streams) still count against the cap.
-    void setHandedOverCount(std::function<int()> handedOverCount);
-
-    // A complete request on this socket reached a handler: its byte count and clock restart.
-    void requestDispatched(QTcpSocket *socket);
+    // Connections this server accepted that are still plain HTTP connections.
+    int connectionCount() const { return int(m_connections.size()); }
+    void setContinueCheck(ContinueCheck check) { m_continueCheck = std::move(check); }
+    Persistence persistence(QTcpSocket *socket) const;
 
 signals:
     void connectionRejected(const QString &reason);
@@ -45,23 +69,31 @@ protected:
     void incomingConnection(qintptr socketDescriptor) override;
 
 private:
-    struct PendingRequest
+    struct Connection
     {
-        qint64 receivedBytes = 0;
-        qint64 startedMs = 0; // when the connection opened or the last request was dispatched
+        std::unique_ptr<RequestFramer> framer;
+        QHostAddress peer;
+        qint64 startedMs = 0; // when the connection opened or its last request was handed on
+        Persistence persistence = Persistence::KeepAlive;
+        bool awaitingWrites = false; // a request waits for earlier answers to be written
+        bool handedOn = false;       // Qt is reading a request in this readyRead
+        bool refused = false;        // answered and closing; still counted while it lingers
     };
 
     void onReadyRead(QTcpSocket *socket);
+    void afterQtRead(QTcpSocket *socket);
+    void handOnNextRequest(QTcpSocket *socket, Connection &connection);
+    void answerExpectation(QTcpSocket *socket, Connection &connection, const RequestHead &head);
     void sweepIdleConnections();
-    void refuse(QTcpSocket *socket, int status, const QString &message);
+    void forget(QTcpSocket *socket);
+    void refuse(QTcpSocket *socket, const HttpError &error);
 
     Limits m_limits;
-    int m_connectionCount = 0;
-    std::function<int()> m_handedOverCount;
+    ContinueCheck m_continueCheck;
     QElapsedTimer m_clock;
     QTimer m_sweepTimer;
-    // Open HTTP connections and the request each is receiving.
-    QHash<QTcpSocket *, PendingRequest> m_pending;
+    std::unordered_map<QTcpSocket *, Connection> m_connections;
+    QHash<QHostAddress, int> m_perAddress; // non-loopback peers only
 };
 
 } // namespace sse

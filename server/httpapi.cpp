@@ -29,9 +29,6 @@ namespace sse {
 
 namespace {
 
-// Header lines on top of the request body that one connection may send before it is refused.
-constexpr qint64 MaxHeaderBytes = 64 * 1024;
-
 // No Content-Length: the stream lasts until either side closes it.
 const QByteArray StreamHead = QByteArrayLiteral("HTTP/1.1 200 OK\r\n"
                                                 "Content-Type: text/event-stream\r\n"
@@ -87,9 +84,11 @@ HttpApi::~HttpApi()
 bool HttpApi::listen(QString *errorMessage)
 {
     GuardedTcpServer::Limits limits;
-    limits.maxConnections = m_config.maxClients + ServerConfig::ApiConnectionHeadroom;
-    limits.maxRequestBytes = m_config.maxBodyBytes + MaxHeaderBytes;
+    limits.maxHttpConnections = m_config.maxHttpConnections;
+    limits.maxConnectionsPerAddress = m_config.maxConnectionsPerAddress;
     limits.idleTimeoutMs = m_config.idleTimeoutSeconds * 1000;
+    limits.request.maxHeaderBytes = m_config.maxHeaderBytes;
+    limits.request.maxBodyBytes = m_config.maxBodyBytes;
     auto tcpServer = std::make_unique<GuardedTcpServer>(limits);
     if (!tcpServer->listen(m_config.bindAddress, m_config.port)) {
         *errorMessage = QStringLiteral("cannot listen on %1 port %2: %3")
@@ -98,7 +97,9 @@ bool HttpApi::listen(QString *errorMessage)
                             .arg(tcpServer->errorString());
         return false;
     }
-    tcpServer->setHandedOverCount([this] { return m_hub.streamCount(); });
+    tcpServer->setContinueCheck([this](const RequestHead &head, const QHostAddress &peer) {
+        return refusalBeforeBody(head, peer);
+    });
     connect(tcpServer.get(), &GuardedTcpServer::connectionRejected, this,
             [this](const QString &reason) {
                 m_broker.countRejectedConnection();
@@ -170,8 +171,16 @@ void HttpApi::addRoute(const QString &path, Handler handler)
 void HttpApi::dispatch(HttpExchange &exchange, Handler handler)
 {
     const QHttpServerRequest &request = exchange.request();
-    QTcpSocket *socket = exchange.socket();
-    m_tcpServer->requestDispatched(socket);
+    switch (m_tcpServer->persistence(exchange.socket())) {
+    case GuardedTcpServer::Persistence::Close:
+        exchange.setConnectionHeader(QByteArrayLiteral("close"));
+        break;
+    case GuardedTcpServer::Persistence::KeepAliveHttp10:
+        exchange.setConnectionHeader(QByteArrayLiteral("keep-alive"));
+        break;
+    case GuardedTcpServer::Persistence::KeepAlive:
+        break;
+    }
     // A name that is not ours is DNS rebinding, or a request meant for another server.
     // Browsers always send Host; a request without one (HTTP/1.0 tools) cannot be rebound.
     const QByteArray host = request.value("host");
@@ -221,10 +230,6 @@ void HttpApi::dispatch(HttpExchange &exchange, Handler handler)
     m_recorder.finishRequest(ticket, exchange.status(), exchange.streamOpened());
     qCDebug(lcHttp).noquote() << methodName(request) << request.url().path() << "→"
                               << exchange.status();
-    if (socket->state() == QAbstractSocket::ConnectedState &&
-        request.value("connection").toLower().contains("close")) {
-        socket->disconnectFromHost();
-    }
 }
 
 bool HttpApi::requireMethod(HttpExchange &exchange, const QByteArray &allowed)
@@ -243,43 +248,80 @@ bool HttpApi::requireMethod(HttpExchange &exchange, const QByteArray &allowed)
     return false;
 }
 
-bool HttpApi::hasPublishToken(const HttpExchange &exchange) const
+bool HttpApi::hasPublishToken(const QByteArray &authorization) const
 {
-    const QString token = bearerToken(exchange.request());
+    const QString token = sse::bearerToken(authorization);
     return !token.isEmpty() && tokensEqual(token, m_config.token);
 }
 
-bool HttpApi::isTrustedWithoutToken(const HttpExchange &exchange) const
+bool HttpApi::isTrustedWithoutToken(bool foreignOrigin, const QHostAddress &peer) const
 {
-    return !m_config.requireTokenOnLoopback && exchange.peer().isLoopback() &&
-           !exchange.isFromForeignOrigin();
+    return !m_config.requireTokenOnLoopback && peer.isLoopback() && !foreignOrigin;
 }
 
 bool HttpApi::requirePublisher(HttpExchange &exchange)
 {
-    if (hasPublishToken(exchange) || isTrustedWithoutToken(exchange))
+    const QHttpServerRequest &request = exchange.request();
+    const std::optional<HttpError> refusal =
+        refusePublisher(request.value("authorization"), request.value("origin"),
+                        exchange.isFromForeignOrigin(), exchange.peer());
+    if (!refusal)
         return true;
-    if (exchange.isFromForeignOrigin()) {
-        const QByteArray origin = exchange.request().value("origin");
-        exchange.error(403, QStringLiteral("Origin: a page from %1 may not publish or "
-                                           "disconnect clients without the token "
-                                           "('Authorization: Bearer TOKEN')")
-                                .arg(origin.isEmpty() ? QStringLiteral("another site")
-                                                      : QString::fromLatin1(origin.left(200))));
-        return false;
-    }
-    const QString token = bearerToken(exchange.request());
-    if (token.isEmpty()) {
-        exchange.error(401,
-                       QStringLiteral("Authorization: missing; publishing from another computer "
-                                      "needs 'Authorization: Bearer TOKEN' (the token is shown "
-                                      "in the dashboard)"),
-                       {{"WWW-Authenticate", "Bearer"}});
-        return false;
-    }
-    exchange.error(401, QStringLiteral("Authorization: the bearer token is wrong"),
-                   {{"WWW-Authenticate", "Bearer"}});
+    exchange.error(*refusal);
     return false;
+}
+
+std::optional<HttpError> HttpApi::refusePublisher(const QByteArray &authorization,
+                                                  const QByteArray &origin, bool foreignOrigin,
+                                                  const QHostAddress &peer) const
+{
+    if (hasPublishToken(authorization) || isTrustedWithoutToken(foreignOrigin, peer))
+        return std::nullopt;
+    if (foreignOrigin) {
+        return HttpError{403,
+                         QStringLiteral("Origin: a page from %1 may not publish or disconnect "
+                                        "clients without the token ('Authorization: Bearer "
+                                        "TOKEN')")
+                             .arg(origin.isEmpty() ? QStringLiteral("another site")
+                                                   : QString::fromLatin1(origin.left(200))),
+                         {},
+                         false};
+    }
+    if (sse::bearerToken(authorization).isEmpty()) {
+        return HttpError{401,
+                         QStringLiteral("Authorization: missing; publishing from another "
+                                        "computer needs 'Authorization: Bearer TOKEN' (the "
+                                        "token is shown in the dashboard)"),
+                         {{"WWW-Authenticate", "Bearer"}},
+                         false};
+    }
+    return HttpError{401,
+                     QStringLiteral("Authorization: the bearer token is wrong"),
+                     {{"WWW-Authenticate", "Bearer"}},
+                     false};
+}
+
+std::optional<HttpError> HttpApi::refusalBeforeBody(const RequestHead &head,
+                                                    const QHostAddress &peer) const
+{
+    const QByteArray host = head.value("host");
+    if (!host.isEmpty() && !m_policy->isOwnHost(host)) {
+        return HttpError{421,
+                         QStringLiteral("Host: '%1' is not a name of this server")
+                             .arg(QString::fromLatin1(host.left(100))),
+                         {},
+                         true};
+    }
+    // Only /publish takes a body worth refusing early; elsewhere it is read and answered.
+    if (head.method != "POST" || QUrl::fromEncoded(head.target).path() != u"/publish")
+        return std::nullopt;
+    const QByteArray origin = head.value("origin");
+    const bool foreign = m_policy->isForeignOrigin(origin, head.value("sec-fetch-site"), host);
+    if (std::optional<HttpError> refusal =
+            refusePublisher(head.value("authorization"), origin, foreign, peer)) {
+        return refusal;
+    }
+    return refusePublishContentType(head.value("content-type"));
 }
 
 bool HttpApi::requireSubscriber(HttpExchange &exchange)
@@ -390,7 +432,8 @@ void HttpApi::answerPublish(HttpExchange &exchange, SseEvent event)
     m_broker.publish(
         std::move(event), {},
         [during, socket = QPointer<QTcpSocket>(exchange.socket()),
-         headers = exchange.commonHeaders()](const PublishResult &result) {
+         headers = exchange.lateAnswerHeaders(),
+         close = exchange.closesConnection()](const PublishResult &result) {
             const bool failed = !result.error.isEmpty();
             const int status = failed ? 400 : 202;
             const QJsonDocument body =
@@ -400,8 +443,11 @@ void HttpApi::answerPublish(HttpExchange &exchange, SseEvent event)
                                                 {QStringLiteral("delivered"), result.delivered}});
             if (*during)
                 (*during)->json(status, body);
-            else if (socket)
+            else if (socket) {
                 http::writeJson(socket, status, body, headers);
+                if (close)
+                    socket->disconnectFromHost();
+            }
         });
     *during = nullptr;
 }
@@ -412,7 +458,9 @@ void HttpApi::handleClients(HttpExchange &exchange)
         return;
     // Who is connected from where, with which browser, is for the operator: loopback without
     // a foreign origin, or the token.
-    const bool identities = isTrustedWithoutToken(exchange) || hasPublishToken(exchange);
+    const bool identities =
+        isTrustedWithoutToken(exchange.isFromForeignOrigin(), exchange.peer()) ||
+        hasPublishToken(exchange.request().value("authorization"));
     QJsonArray array;
     for (const ClientInfo &info : m_broker.clients()) {
         QJsonObject client = clientInfoJson(info);

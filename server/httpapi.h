@@ -1,9 +1,13 @@
 #pragma once
 
+#include "requestframer.h"
+
+#include <QHostAddress>
 #include <QObject>
 #include <QString>
 
 #include <memory>
+#include <optional>
 
 class QHttpServer;
 
@@ -60,9 +64,16 @@ private:
     // Answer 405 (or 401) and return false unless the request may go on.
     bool requireMethod(HttpExchange &exchange, const QByteArray &allowed);
     bool requirePublisher(HttpExchange &exchange);
-    bool hasPublishToken(const HttpExchange &exchange) const;
+    // 401 or 403 unless the caller may publish and disconnect clients.
+    std::optional<HttpError> refusePublisher(const QByteArray &authorization,
+                                             const QByteArray &origin, bool foreignOrigin,
+                                             const QHostAddress &peer) const;
+    bool hasPublishToken(const QByteArray &authorization) const;
     // Loopback, not on behalf of another web origin, and the server does not demand the token.
-    bool isTrustedWithoutToken(const HttpExchange &exchange) const;
+    bool isTrustedWithoutToken(bool foreignOrigin, const QHostAddress &peer) const;
+    // Expect: 100-continue: the refusal a request would get, decided on its head alone.
+    std::optional<HttpError> refusalBeforeBody(const RequestHead &head,
+                                               const QHostAddress &peer) const;
     bool requireSubscriber(HttpExchange &exchange);
     void answerPublish(HttpExchange &exchange, SseEvent event);
 

@@ -44,10 +44,23 @@ public:
     bool isFromForeignOrigin() const { return m_foreignOrigin; }
     void setFromForeignOrigin(bool foreign) { m_foreignOrigin = foreign; }
 
+    // "close" or "keep-alive" when the answer must say how the connection goes on; after a
+    // "close" answer the connection closes.
+    void setConnectionHeader(const QByteArray &value) { m_connectionHeader = value; }
+    bool closesConnection() const { return m_connectionHeader == "close"; }
+    // Headers an answer written later, outside this exchange, must carry.
+    http::HeaderList lateAnswerHeaders() const
+    {
+        http::HeaderList headers = m_commonHeaders;
+        if (!m_connectionHeader.isEmpty())
+            headers.append(qMakePair(QByteArrayLiteral("Connection"), m_connectionHeader));
+        return headers;
+    }
+
     void respond(int status, const QByteArray &contentType, const QByteArray &body,
                  http::HeaderList headers = {})
     {
-        headers += m_commonHeaders;
+        headers += lateAnswerHeaders();
         QByteArray bytes = http::buildResponse(status, contentType, body, headers);
         // HEAD gets the headers GET would, Content-Length included, and no body.
         if (m_request.method() == QHttpServerRequest::Method::Head)
@@ -59,6 +72,8 @@ public:
     {
         m_status = status;
         m_socket->write(bytes);
+        if (closesConnection())
+            m_socket->disconnectFromHost(); // after what is written has gone out
     }
     void json(int status, const QJsonDocument &document, const http::HeaderList &headers = {})
     {
@@ -73,15 +88,16 @@ public:
     }
     void error(const HttpError &failure)
     {
-        error(failure.status, failure.message, failure.headers);
         if (failure.closeConnection)
-            m_socket->disconnectFromHost();
+            m_connectionHeader = QByteArrayLiteral("close");
+        error(failure.status, failure.message, failure.headers);
     }
 
 private:
     const QHttpServerRequest &m_request;
     QTcpSocket *m_socket;
     http::HeaderList m_commonHeaders;
+    QByteArray m_connectionHeader;
     int m_status = 0;
     bool m_streamOpened = false;
     bool m_foreignOrigin = false;

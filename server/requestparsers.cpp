@@ -190,11 +190,18 @@ Parsed<SseEvent> parsePublish(const PublishRequest &request)
                          {},
                          false};
     }
-    const QByteArray type = mediaType(request.contentType);
-    if (type == "application/json")
+    if (std::optional<HttpError> refusal = refusePublishContentType(request.contentType))
+        return *refusal;
+    if (mediaType(request.contentType) == "application/json")
         return parseJsonEvent(request.body);
-    if (type == "text/plain")
-        return parseTextEvent(request.body, request.query);
+    return parseTextEvent(request.body, request.query);
+}
+
+std::optional<HttpError> refusePublishContentType(const QByteArray &contentType)
+{
+    const QByteArray type = mediaType(contentType);
+    if (type == "application/json" || type == "text/plain")
+        return std::nullopt;
     return HttpError{415,
                      type.isEmpty()
                          ? QStringLiteral("Content-Type: missing; use application/json or "

@@ -8,6 +8,7 @@
 #include <QString>
 #include <QUrlQuery>
 
+#include <optional>
 #include <variant>
 
 namespace sse {
@@ -50,6 +51,8 @@ inline constexpr qsizetype MaxUserAgentBytes = 512;
 // POST /publish: a JSON object or a text/plain body with query fields. The event still goes
 // through validateEvent in the broker.
 Parsed<SseEvent> parsePublish(const PublishRequest &request);
+// 415 unless /publish can read a body of this Content-Type (also asked before the body).
+std::optional<HttpError> refusePublishContentType(const QByteArray &contentType);
 // GET /send?m=TEXT[&channel=NAME]
 Parsed<SseEvent> parseSend(const QUrlQuery &query);
 // GET /events: channels, Last-Event-ID (header or ?lastEventId=), ?control=1.

@@ -16,9 +16,12 @@ struct ServerConfig
     int historySize = 1000;
     int heartbeatSeconds = 15;
     qint64 maxQueueBytes = 4 * 1024 * 1024; // per subscriber, before it is dropped as slow
-    int maxClients = 10000;                 // subscribers; API requests get a little headroom
+    int maxClients = 10000;                 // subscribers (streams)
+    int maxHttpConnections = 1024;          // connections that are not streams (yet)
+    int maxConnectionsPerAddress = 64;      // of those, from one non-loopback address
     int idleTimeoutSeconds = 10;            // for connections that never finish a request
     qint64 maxBodyBytes = 1024 * 1024;
+    int maxHeaderBytes = 16 * 1024;      // request line and header fields (431 beyond)
     QString token;                       // needed to publish from non-loopback addresses
     QString subscriberToken;             // when set, needed to subscribe
     bool requireTokenOnLoopback = false; // loopback publishers normally need no token
@@ -27,9 +30,6 @@ struct ServerConfig
     int fanoutThreads = defaultFanoutThreads(); // threads sending one event to many streams
 
     static int defaultFanoutThreads();
-
-    // Connections beyond maxClients kept for API calls so a full server can still be inspected.
-    static constexpr int ApiConnectionHeadroom = 64;
 
     // A sentence naming the first invalid setting, or an empty string.
     QString validate() const;

@@ -326,21 +326,21 @@ private slots:
         client.join();
         QCOMPARE(sendError, 0);
         QVERIFY2(answer.startsWith("HTTP/1.1 413 "), answer.left(200).constData());
-        QVERIFY(answer.contains("{\"error\":\"request too large"));
+        QVERIFY(answer.contains("{\"error\":\"request body: Content-Length"));
         QCOMPARE(request(m_port, "GET", "/healthz").status, 200);
     }
 
     void hugeHeadersAreRefused()
     {
         sse::ServerConfig config = testConfig();
-        config.maxBodyBytes = 1024;
+        config.maxHeaderBytes = 16 * 1024;
         restart(config);
         QByteArray raw = "GET /healthz HTTP/1.1\r\nHost: x\r\n";
         for (int i = 0; i < 2000; ++i)
             raw += "X-Filler-" + QByteArray::number(i) + ": " + QByteArray(64, 'y') + "\r\n";
         raw += "\r\n";
         const HttpResponse response = rawRequest(m_port, raw);
-        QCOMPARE(response.status, 413);
+        QCOMPARE(response.status, 431);
         QCOMPARE(request(m_port, "GET", "/healthz").status, 200);
     }
 
@@ -728,23 +728,28 @@ private slots:
     void connectionCapAnswers503()
     {
         sse::ServerConfig config = testConfig();
-        config.maxClients = 1; // plus the API headroom
+        config.maxHttpConnections = 3;
         restart(config);
-        // Streams count against the cap even after the server hands them to its stream hub.
+        // Streams have their own cap: idle connections cannot crowd out subscribers.
         SseReader stream(m_port);
         QTRY_VERIFY(stream.isStreaming());
         std::vector<std::unique_ptr<QTcpSocket>> open;
-        for (int i = 0; i < sse::ServerConfig::ApiConnectionHeadroom; ++i) {
+        for (int i = 0; i < config.maxHttpConnections; ++i) {
             auto socket = std::make_unique<QTcpSocket>();
             socket->connectToHost(QStringLiteral("127.0.0.1"), m_port);
             QVERIFY(socket->waitForConnected(2000));
             open.push_back(std::move(socket));
         }
         QTRY_COMPARE(request(m_port, "GET", "/healthz").status, 503);
-        QVERIFY(request(m_port, "GET", "/healthz").error().contains(QStringLiteral("full")));
+        QVERIFY(request(m_port, "GET", "/healthz").error().contains(QStringLiteral("busy")));
+        SseReader second(m_port); // a subscriber needs an HTTP connection first, too
+        QTRY_VERIFY(second.headReceived());
+        QCOMPARE(second.response().status, 503);
         open.clear();
         QTRY_COMPARE(request(m_port, "GET", "/healthz").status, 200);
         QVERIFY(stream.isConnected());
+        SseReader third(m_port);
+        QTRY_VERIFY(third.isStreaming());
     }
 
     void idleConnectionsAreClosed()

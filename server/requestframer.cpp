@@ -1,0 +1,479 @@
+#include "requestframer.h"
+
+#include <http_parser.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+
+namespace sse {
+
+namespace {
+
+bool isTokenChar(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           std::strchr("!#$%&'*+-.^_`|~", c) != nullptr;
+}
+
+// "FOO /x HTTP/1.1": a well-formed method that http_parser does not know (501, not 400).
+QByteArray unknownMethodToken(const QByteArray &requestStart)
+{
+    QByteArray line = requestStart;
+    while (line.startsWith('\r') || line.startsWith('\n'))
+        line.remove(0, 1);
+    const qsizetype space = line.indexOf(' ');
+    if (space <= 0 || space > 32)
+        return {};
+    const QByteArray method = line.left(space);
+    for (const char c : method) {
+        if (!isTokenChar(c))
+            return {};
+    }
+    return method;
+}
+
+// METHOD SP request-target SP HTTP/D.D, with a target of visible ASCII (RFC 9112 3).
+bool isValidRequestLine(const QByteArray &line)
+{
+    const QList<QByteArray> parts = line.split(' ');
+    if (parts.size() != 3 || parts.at(0).isEmpty() || parts.at(1).isEmpty())
+        return false;
+    if (!std::all_of(parts.at(0).cbegin(), parts.at(0).cend(), isTokenChar))
+        return false;
+    if (!std::all_of(parts.at(1).cbegin(), parts.at(1).cend(),
+                     [](char c) { return uchar(c) > 0x20 && uchar(c) < 0x7f; })) {
+        return false;
+    }
+    const QByteArray &version = parts.at(2);
+    return version.size() == 8 && version.startsWith("HTTP/") && std::isdigit(uchar(version[5])) &&
+           version[6] == '.' && std::isdigit(uchar(version[7]));
+}
+
+QString quoted(const QByteArray &text)
+{
+    return QStringLiteral("'%1'").arg(QString::fromLatin1(text.left(100)));
+}
+
+} // namespace
+
+// The C callbacks of http_parser, forwarding to the framer in parser->data.
+struct FramerCallbacks
+{
+    static RequestFramer &framer(http_parser *parser)
+    {
+        return *static_cast<RequestFramer *>(parser->data);
+    }
+
+    static int onMessageBegin(http_parser *parser)
+    {
+        RequestFramer &f = framer(parser);
+        f.m_messageBegun = true;
+        f.m_headComplete = false;
+        f.m_headOffered = false;
+        f.m_headChecked = false;
+        f.m_head = RequestHead{};
+        f.m_field.clear();
+        f.m_value.clear();
+        f.m_inValue = false;
+        f.m_headBytes = 0;
+        f.m_bodyBytes = 0;
+        return 0;
+    }
+
+    static int onUrl(http_parser *parser, const char *at, size_t length)
+    {
+        RequestFramer &f = framer(parser);
+        f.m_head.target.append(at, qsizetype(length));
+        f.m_headBytes += qint64(length);
+        if (f.m_head.target.size() > f.m_limits.maxTargetBytes) {
+            f.fail(414, QStringLiteral("request target: longer than the limit of %1 bytes")
+                            .arg(f.m_limits.maxTargetBytes));
+            return -1;
+        }
+        return 0;
+    }
+
+    static int onHeaderField(http_parser *parser, const char *at, size_t length)
+    {
+        RequestFramer &f = framer(parser);
+        if (parser->flags & F_TRAILING) {
+            // Qt 6.4 cannot read trailer fields; a request with them would desynchronise it.
+            f.fail(400, QStringLiteral("chunked body: trailer fields are not supported"));
+            return -1;
+        }
+        if (f.m_inValue)
+            f.finishHeaderLine();
+        f.m_field.append(at, qsizetype(length));
+        return f.countHeadBytes(qint64(length)) ? 0 : -1;
+    }
+
+    static int onHeaderValue(http_parser *parser, const char *at, size_t length)
+    {
+        RequestFramer &f = framer(parser);
+        f.m_inValue = true;
+        f.m_value.append(at, qsizetype(length));
+        return f.countHeadBytes(qint64(length)) ? 0 : -1;
+    }
+
+    static int onHeadersComplete(http_parser *parser)
+    {
+        RequestFramer &f = framer(parser);
+        if (f.m_inValue)
+            f.finishHeaderLine();
+        f.m_head.method = http_method_str(http_method(parser->method));
+        f.m_head.httpMinor = parser->http_minor;
+        f.m_headComplete = true;
+        if (!f.checkHead(parser->http_major))
+            return -1;
+        return 0;
+    }
+
+    static int onBody(http_parser *parser, const char *, size_t length)
+    {
+        RequestFramer &f = framer(parser);
+        f.m_bodyBytes += qint64(length);
+        if (f.m_bodyBytes > f.m_limits.maxBodyBytes) {
+            f.fail(413, QStringLiteral("request body: larger than the limit of %1 bytes")
+                            .arg(f.m_limits.maxBodyBytes));
+            return -1;
+        }
+        return 0;
+    }
+
+    static int onMessageComplete(http_parser *parser)
+    {
+        // Pausing makes http_parser_execute return right after this message's last byte,
+        // which is how the framer learns where one request ends and the next begins.
+        http_parser_pause(parser, 1);
+        return 0;
+    }
+
+    static const http_parser_settings &settings()
+    {
+        static const http_parser_settings settings = [] {
+            http_parser_settings s;
+            http_parser_settings_init(&s);
+            s.on_message_begin = onMessageBegin;
+            s.on_url = onUrl;
+            s.on_header_field = onHeaderField;
+            s.on_header_value = onHeaderValue;
+            s.on_headers_complete = onHeadersComplete;
+            s.on_body = onBody;
+            s.on_message_complete = onMessageComplete;
+            return s;
+        }();
+        return settings;
+    }
+};
+
+QByteArray RequestHead::value(const QByteArray &name) const
+{
+    for (const auto &[field, value] : headers) {
+        if (field.compare(name, Qt::CaseInsensitive) == 0)
+            return value;
+    }
+    return {};
+}
+
+RequestFramer::RequestFramer(Limits limits)
+    : m_limits(limits)
+    , m_parser(std::make_unique<http_parser>())
+{
+    http_parser_init(m_parser.get(), HTTP_REQUEST);
+    m_parser->data = this;
+}
+
+RequestFramer::~RequestFramer() = default;
+
+void RequestFramer::feed(QByteArrayView bytes)
+{
+    const char *data = bytes.data();
+    size_t left = size_t(bytes.size());
+    while (left > 0 && !m_error && !m_finished) {
+        const size_t parsed =
+            http_parser_execute(m_parser.get(), &FramerCallbacks::settings(), data, left);
+        // Bytes before a request begins are the CRLFs http_parser skips (RFC 9112 2.2); Qt
+        // skips them too, so they may travel with the request.
+        m_bytes.append(data, qsizetype(parsed));
+        data += parsed;
+        left -= parsed;
+        if (!m_headComplete && m_messageBegun && m_headBytes > m_limits.maxHeaderBytes) {
+            fail(431, QStringLiteral("header section: larger than the limit of %1 bytes")
+                          .arg(m_limits.maxHeaderBytes));
+        }
+        if (m_headComplete && !m_headChecked)
+            checkHeadSyntax();
+        const http_errno status = HTTP_PARSER_ERRNO(m_parser.get());
+        if (m_error) {
+            break;
+        } else if (status == HPE_PAUSED) {
+            FramedRequest request{std::move(m_head), std::move(m_bytes),
+                                  http_should_keep_alive(m_parser.get()) != 0};
+            m_bytes.clear();
+            m_head = RequestHead{};
+            m_messageBegun = false;
+            m_headComplete = false;
+            m_finished = !request.keepAlive;
+            m_complete.push_back(std::move(request));
+            // An Upgrade this server ignores (h2c, say) leaves the connection in HTTP/1.1.
+            m_parser->upgrade = 0;
+            http_parser_pause(m_parser.get(), 0);
+        } else if (status != HPE_OK) {
+            failFromParser(QByteArrayView(data, qsizetype(left)));
+        } else if (parsed == 0) {
+            fail(400, QStringLiteral("the request could not be parsed"));
+        }
+    }
+}
+
+FramedRequest RequestFramer::takeRequest()
+{
+    FramedRequest request = std::move(m_complete.front());
+    m_complete.pop_front();
+    return request;
+}
+
+std::optional<RequestHead> RequestFramer::takeHeadAwaitingBody()
+{
+    if (!m_messageBegun || !m_headComplete || m_headOffered || m_error)
+        return std::nullopt;
+    m_headOffered = true;
+    return m_head;
+}
+
+void RequestFramer::fail(int status, const QString &message)
+{
+    if (m_error)
+        return;
+    m_error = HttpError{status, message, {}, true};
+}
+
+bool RequestFramer::countHeadBytes(qint64 bytes)
+{
+    m_headBytes += bytes;
+    if (m_headBytes <= m_limits.maxHeaderBytes)
+        return true;
+    fail(431, QStringLiteral("header section: larger than the limit of %1 bytes")
+                  .arg(m_limits.maxHeaderBytes));
+    return false;
+}
+
+void RequestFramer::finishHeaderLine()
+{
+    // Each field line also costs its ": " and CRLF.
+    m_headBytes += 4;
+    m_head.headers.append(qMakePair(m_field, m_value.trimmed()));
+    m_field.clear();
+    m_value.clear();
+    m_inValue = false;
+}
+
+void RequestFramer::checkHeadSyntax()
+{
+    // Debian builds libhttp-parser with HTTP_PARSER_STRICT=0 (its "library" target), which
+    // lets "HTTX/1.1", spaces in field names, bare CRs and raw non-ASCII targets through.
+    // The parser still frames the message; the line syntax of RFC 9112 is checked here.
+    m_headChecked = true;
+    qsizetype start = 0;
+    while (start < m_bytes.size() && (m_bytes.at(start) == '\r' || m_bytes.at(start) == '\n'))
+        ++start;
+    qsizetype end = m_bytes.indexOf("\r\n\r\n", start);
+    const qsizetype bareEnd = m_bytes.indexOf("\n\n", start);
+    if (end < 0 || (bareEnd >= 0 && bareEnd < end))
+        end = bareEnd;
+    if (end < 0)
+        end = m_bytes.size();
+    const QList<QByteArray> lines = m_bytes.sliced(start, end - start).split('\n');
+    for (qsizetype i = 0; i < lines.size(); ++i) {
+        QByteArray line = lines.at(i);
+        if (line.endsWith('\r'))
+            line.chop(1); // CRLF, or a bare LF (RFC 9112 2.2 allows either)
+        if (line.contains('\r')) {
+            fail(400, QStringLiteral("line ending: a CR must be followed by LF"));
+            return;
+        }
+        if (i == 0) {
+            if (!isValidRequestLine(line)) {
+                fail(400, QStringLiteral("request line: expected 'METHOD TARGET HTTP/1.1', "
+                                         "single spaces, a target of visible ASCII"));
+                return;
+            }
+            continue;
+        }
+        if (line.startsWith(' ') || line.startsWith('\t')) {
+            // http_parser joins such a line to the one before (obs-fold); Qt 6.4 may read it
+            // differently, and the two must never disagree on a header. RFC 9112 5.2.
+            fail(400, QStringLiteral("header: a line starts with whitespace (obsolete line "
+                                     "folding)"));
+            return;
+        }
+        const qsizetype colon = line.indexOf(':');
+        const QByteArray name = line.left(colon);
+        if (colon <= 0 || !std::all_of(name.cbegin(), name.cend(), isTokenChar)) {
+            fail(400, QStringLiteral("header: field name %1 is not a token (no spaces, no "
+                                     "separators, then a colon)")
+                          .arg(quoted(name.left(40))));
+            return;
+        }
+        const QByteArray value = line.mid(colon + 1);
+        if (std::any_of(value.cbegin(), value.cend(), [](char c) {
+                return (uchar(c) < 0x20 && c != '\t') || uchar(c) == 0x7f;
+            })) {
+            fail(400, QStringLiteral("header: field %1 has a control character in its value")
+                          .arg(quoted(name)));
+            return;
+        }
+    }
+}
+
+void RequestFramer::failFromParser(QByteArrayView unparsed)
+{
+    const http_errno code = HTTP_PARSER_ERRNO(m_parser.get());
+    if (m_inValue)
+        finishHeaderLine();
+    switch (code) {
+    case HPE_INVALID_METHOD: {
+        const QByteArray method = unknownMethodToken(
+            m_bytes + unparsed.first(std::min<qsizetype>(40, unparsed.size())).toByteArray());
+        if (!method.isEmpty()) {
+            fail(501, QStringLiteral("method %1 is not implemented; use GET, HEAD, POST, DELETE "
+                                     "or OPTIONS")
+                          .arg(quoted(method)));
+        } else {
+            fail(400, QStringLiteral("request line: the method is not a valid token"));
+        }
+        return;
+    }
+    case HPE_INVALID_VERSION:
+        fail(400, QStringLiteral("request line: the HTTP version is malformed (expected "
+                                 "HTTP/1.1)"));
+        return;
+    case HPE_INVALID_URL:
+        fail(400, QStringLiteral("request line: the target is not a valid URL (spaces and "
+                                 "control characters must be percent-encoded)"));
+        return;
+    case HPE_INVALID_HEADER_TOKEN:
+        fail(400, QStringLiteral("header: invalid character in a field name or value"));
+        return;
+    case HPE_INVALID_CONSTANT:
+    case HPE_LF_EXPECTED:
+    case HPE_STRICT:
+        fail(400, QStringLiteral("line ending: every line must end with CRLF"));
+        return;
+    case HPE_HEADER_OVERFLOW:
+        fail(431, QStringLiteral("header section: larger than the limit of %1 bytes")
+                      .arg(m_limits.maxHeaderBytes));
+        return;
+    case HPE_INVALID_CONTENT_LENGTH:
+        fail(400, QStringLiteral("Content-Length: not a single decimal number"));
+        return;
+    case HPE_UNEXPECTED_CONTENT_LENGTH:
+        if (!m_head.value("transfer-encoding").isEmpty()) {
+            fail(400, QStringLiteral("Transfer-Encoding and Content-Length together: the body "
+                                     "length is ambiguous (request smuggling)"));
+        } else {
+            fail(400, QStringLiteral("Content-Length: given more than once"));
+        }
+        return;
+    case HPE_INVALID_CHUNK_SIZE:
+        fail(400, QStringLiteral("chunked body: invalid chunk size (hexadecimal digits, then "
+                                 "CRLF)"));
+        return;
+    case HPE_INVALID_TRANSFER_ENCODING:
+        fail(501, QStringLiteral("Transfer-Encoding: only 'chunked' is implemented"));
+        return;
+    default:
+        fail(400, QStringLiteral("malformed request: %1")
+                      .arg(QString::fromLatin1(http_errno_description(code))));
+        return;
+    }
+}
+
+bool RequestFramer::checkHead(int httpMajor)
+{
+    RequestHead &head = m_head;
+    if (httpMajor != 1) {
+        fail(505, QStringLiteral("HTTP/%1.%2 is not supported; use HTTP/1.1")
+                      .arg(httpMajor)
+                      .arg(head.httpMinor));
+        return false;
+    }
+    if (m_parser->method == HTTP_CONNECT) {
+        fail(501, QStringLiteral("method 'CONNECT' is not implemented: this is not a proxy"));
+        return false;
+    }
+
+    QList<QByteArray> codings;
+    bool hasContentLength = false;
+    int hostCount = 0;
+    for (const auto &[field, value] : std::as_const(head.headers)) {
+        if (field.compare("transfer-encoding", Qt::CaseInsensitive) == 0) {
+            for (const QByteArray &coding : value.split(','))
+                codings.append(coding.trimmed().toLower());
+        } else if (field.compare("content-length", Qt::CaseInsensitive) == 0) {
+            hasContentLength = true;
+        } else if (field.compare("host", Qt::CaseInsensitive) == 0) {
+            ++hostCount;
+        }
+    }
+    if (hostCount > 1) {
+        fail(400, QStringLiteral("Host: given more than once"));
+        return false;
+    }
+    if (!codings.isEmpty()) {
+        if (head.httpMinor == 0) {
+            fail(400, QStringLiteral("Transfer-Encoding: not allowed in an HTTP/1.0 request"));
+            return false;
+        }
+        if (hasContentLength) {
+            fail(400, QStringLiteral("Transfer-Encoding and Content-Length together: the body "
+                                     "length is ambiguous (request smuggling)"));
+            return false;
+        }
+        for (const QByteArray &coding : std::as_const(codings)) {
+            if (coding != "chunked") {
+                fail(501, QStringLiteral("Transfer-Encoding: only 'chunked' is implemented, not "
+                                         "%1")
+                              .arg(quoted(coding)));
+                return false;
+            }
+        }
+        if (codings.size() > 1) {
+            fail(400, QStringLiteral("Transfer-Encoding: 'chunked' may be applied only once"));
+            return false;
+        }
+        head.chunked = true;
+    } else if (hasContentLength) {
+        head.contentLength = qint64(m_parser->content_length);
+        if (head.contentLength > m_limits.maxBodyBytes) {
+            fail(413, QStringLiteral("request body: Content-Length %1 is larger than the limit "
+                                     "of %2 bytes")
+                          .arg(head.contentLength)
+                          .arg(m_limits.maxBodyBytes));
+            return false;
+        }
+    }
+
+    const QByteArray expect = head.value("expect");
+    if (!expect.isEmpty()) {
+        if (expect.compare("100-continue", Qt::CaseInsensitive) != 0) {
+            fail(417, QStringLiteral("Expect: only '100-continue' is supported, not %1")
+                          .arg(quoted(expect)));
+            return false;
+        }
+        head.expectContinue = head.httpMinor >= 1;
+    }
+
+    // Qt 6.4 takes Connection: upgrade with Upgrade: websocket as a WebSocket handshake,
+    // answers it twice and warns on stderr. This server does not speak WebSocket.
+    if (head.value("connection").toLower().contains("upgrade") &&
+        head.value("upgrade").compare("websocket", Qt::CaseInsensitive) == 0) {
+        fail(501, QStringLiteral("Upgrade: WebSocket is not implemented; open /events with "
+                                 "EventSource (a plain GET)"));
+        return false;
+    }
+    return true;
+}
+
+} // namespace sse

@@ -1,0 +1,112 @@
+#pragma once
+
+#include "httputil.h"
+#include "requestparsers.h"
+
+#include <QByteArray>
+#include <QList>
+
+#include <deque>
+#include <memory>
+#include <optional>
+
+struct http_parser;
+
+namespace sse {
+
+// What the request gate learns once a request's header section is complete.
+struct RequestHead
+{
+    QByteArray method;
+    QByteArray target;
+    int httpMinor = 1;
+    http::HeaderList headers; // as sent, in order; names keep their case
+    qint64 contentLength = -1;
+    bool chunked = false;
+    bool expectContinue = false;
+
+    // The first header with this name (case-insensitive), or an empty array.
+    QByteArray value(const QByteArray &name) const;
+};
+
+// One complete request, byte for byte as it arrived, so Qt's parser can read it unchanged.
+struct FramedRequest
+{
+    RequestHead head;
+    QByteArray bytes;
+    bool keepAlive = true; // false: HTTP/1.0 without keep-alive, or Connection: close
+};
+
+// Frames HTTP/1.1 requests out of a connection's byte stream with Debian's libhttp-parser,
+// plus the line syntax checks its non-strict build leaves out, ahead of QHttpServer, whose Qt 6.4
+// parser is lenient: it accepts bad chunk sizes, unknown transfer codings and Transfer-Encoding
+// with Content-Length, and bounds nothing. Whatever this framer does not accept never reaches Qt;
+// see docs/protocol.md for each rule and its status. No sockets here, so unit tests and the fuzzer
+// drive it directly.
+class RequestFramer
+{
+public:
+    struct Limits
+    {
+        qint64 maxHeaderBytes = 16 * 1024; // request line and header fields: 431 beyond
+        qint64 maxTargetBytes = 8 * 1024;  // the request target: 414 beyond
+        qint64 maxBodyBytes = 1024 * 1024; // decoded body: 413 beyond
+    };
+
+    explicit RequestFramer(Limits limits);
+    ~RequestFramer();
+    RequestFramer(const RequestFramer &) = delete;
+    RequestFramer &operator=(const RequestFramer &) = delete;
+
+    // Parses the next bytes of the connection. Stops for good at the first error, and after
+    // a request that ends the connection (what follows it is dropped).
+    void feed(QByteArrayView bytes);
+
+    // Complete requests not yet taken, oldest first.
+    bool hasRequest() const { return !m_complete.empty(); }
+    qsizetype queuedRequests() const { return qsizetype(m_complete.size()); }
+    FramedRequest takeRequest();
+
+    // The head of the request being received, once its header section is complete and its
+    // body is still to come; given once per request (for Expect: 100-continue).
+    std::optional<RequestHead> takeHeadAwaitingBody();
+
+    // Set when the stream stopped being valid HTTP/1.1; requests completed before the fault
+    // stay available. The connection must be closed after answering it.
+    const std::optional<HttpError> &error() const { return m_error; }
+    // A request has begun and is not complete (408 at the idle timeout, not a silent close).
+    bool isMidRequest() const { return m_messageBegun; }
+    // After a request that ends the connection, nothing more is framed.
+    bool isFinished() const { return m_finished; }
+
+private:
+    friend struct FramerCallbacks;
+
+    void fail(int status, const QString &message);
+    void failFromParser(QByteArrayView unparsed);
+    void finishHeaderLine();
+    void checkHeadSyntax();
+    bool countHeadBytes(qint64 bytes); // false (and 431 set) past the limit
+    bool checkHead(int httpMajor);     // false (and error set) when the head breaks a rule
+
+    Limits m_limits;
+    std::unique_ptr<http_parser> m_parser;
+    std::deque<FramedRequest> m_complete;
+    std::optional<HttpError> m_error;
+    bool m_finished = false;
+
+    // The request being received.
+    QByteArray m_bytes;
+    RequestHead m_head;
+    QByteArray m_field;
+    QByteArray m_value;
+    bool m_inValue = false;
+    bool m_messageBegun = false;
+    bool m_headComplete = false;
+    bool m_headOffered = false;
+    bool m_headChecked = false;
+    qint64 m_headBytes = 0;
+    qint64 m_bodyBytes = 0;
+};
+
+} // namespace sse
