@@ -207,6 +207,8 @@ void RequestFramer::feed(QByteArrayView bytes)
         const http_errno status = HTTP_PARSER_ERRNO(m_parser.get());
         if (m_error) {
             break;
+        } else if (status == HPE_PAUSED && m_head.chunked && !checkChunkedBody()) {
+            break;
         } else if (status == HPE_PAUSED) {
             FramedRequest request{std::move(m_head), std::move(m_bytes),
                                   http_should_keep_alive(m_parser.get()) != 0};
@@ -284,6 +286,8 @@ void RequestFramer::checkHeadSyntax()
         end = bareEnd;
     if (end < 0)
         end = m_bytes.size();
+    m_bodyStart =
+        std::min(m_bytes.size(), end + (m_bytes.sliced(end).startsWith("\r\n\r\n") ? 4 : 2));
     const QList<QByteArray> lines = m_bytes.sliced(start, end - start).split('\n');
     for (qsizetype i = 0; i < lines.size(); ++i) {
         QByteArray line = lines.at(i);
@@ -324,6 +328,46 @@ void RequestFramer::checkHeadSyntax()
                           .arg(quoted(name)));
             return;
         }
+    }
+}
+
+bool RequestFramer::checkChunkedBody()
+{
+    // The non-strict build also takes any byte where a chunk's CRLF belongs ("5\r\x80hello").
+    // The whole body is here now, so its framing is checked once: HEXDIG+ [; ext] CRLF, the
+    // data, CRLF, ..., then "0" CRLF CRLF (trailers were refused while parsing).
+    const QByteArrayView body = QByteArrayView(m_bytes).sliced(m_bodyStart);
+    qsizetype at = 0;
+    for (;;) {
+        const qsizetype lineEnd = body.indexOf("\r\n", at);
+        const QByteArrayView line = lineEnd < 0 ? QByteArrayView() : body.sliced(at, lineEnd - at);
+        const qsizetype semicolon = line.indexOf(';');
+        const QByteArrayView digits = semicolon < 0 ? line : line.first(semicolon);
+        bool ok = !digits.isEmpty() && digits.size() <= 15 &&
+                  std::all_of(digits.cbegin(), digits.cend(),
+                              [](char c) { return std::isxdigit(uchar(c)) != 0; }) &&
+                  std::none_of(line.cbegin(), line.cend(), [](char c) {
+                      return (uchar(c) < 0x20 && c != '\t') || uchar(c) == 0x7f;
+                  });
+        const qint64 size = ok ? digits.toByteArray().toLongLong(&ok, 16) : 0;
+        if (!ok) {
+            fail(400, QStringLiteral("chunked body: invalid chunk size line (hexadecimal digits, "
+                                     "then CRLF)"));
+            return false;
+        }
+        at = lineEnd + 2;
+        if (size == 0) {
+            if (body.sliced(at) == "\r\n")
+                return true;
+            fail(400, QStringLiteral("chunked body: the last chunk must end with CRLF CRLF"));
+            return false;
+        }
+        at += size;
+        if (at + 2 > body.size() || body.sliced(at, 2) != "\r\n") {
+            fail(400, QStringLiteral("chunked body: chunk data must be followed by CRLF"));
+            return false;
+        }
+        at += 2;
     }
 }
 
@@ -467,8 +511,16 @@ bool RequestFramer::checkHead(int httpMajor)
 
     // Qt 6.4 takes Connection: upgrade with Upgrade: websocket as a WebSocket handshake,
     // answers it twice and warns on stderr. This server does not speak WebSocket.
-    if (head.value("connection").toLower().contains("upgrade") &&
-        head.value("upgrade").compare("websocket", Qt::CaseInsensitive) == 0) {
+    // Every Connection and Upgrade line counts: Qt may read another one than value() does.
+    QByteArray connection;
+    QByteArray upgrade;
+    for (const auto &[field, value] : std::as_const(head.headers)) {
+        if (field.compare("connection", Qt::CaseInsensitive) == 0)
+            connection += value.toLower() + ',';
+        else if (field.compare("upgrade", Qt::CaseInsensitive) == 0)
+            upgrade += value.toLower() + ',';
+    }
+    if (connection.contains("upgrade") && upgrade.contains("websocket")) {
         fail(501, QStringLiteral("Upgrade: WebSocket is not implemented; open /events with "
                                  "EventSource (a plain GET)"));
         return false;

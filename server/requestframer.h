@@ -86,6 +86,7 @@ private:
     void failFromParser(QByteArrayView unparsed);
     void finishHeaderLine();
     void checkHeadSyntax();
+    bool checkChunkedBody(); // false (and 400 set) unless the body's chunk framing is exact
     bool countHeadBytes(qint64 bytes); // false (and 431 set) past the limit
     bool checkHead(int httpMajor);     // false (and error set) when the head breaks a rule
 
@@ -106,6 +107,7 @@ private:
     bool m_headOffered = false;
     bool m_headChecked = false;
     qint64 m_headBytes = 0;
+    qsizetype m_bodyStart = 0; // in m_bytes, after the blank line
     qint64 m_bodyBytes = 0;
 };
 
