@@ -16,21 +16,22 @@ bool isTokenChar(char c)
            std::strchr("!#$%&'*+-.^_`|~", c) != nullptr;
 }
 
-// "FOO /x HTTP/1.1": a well-formed method that http_parser does not know (501, not 400).
-QByteArray unknownMethodToken(const QByteArray &requestStart)
+constexpr qsizetype MaxMethodLength = 32;
+
+// "FOO /x HTTP/1.1": a well-formed method http_parser does not know gets 501, not 400. Returns
+// the method, an empty array for 400, or nullopt while the bytes so far cannot tell.
+std::optional<QByteArray> unknownMethodToken(QByteArrayView requestStart)
 {
-    QByteArray line = requestStart;
-    while (line.startsWith('\r') || line.startsWith('\n'))
-        line.remove(0, 1);
-    const qsizetype space = line.indexOf(' ');
-    if (space <= 0 || space > 32)
-        return {};
-    const QByteArray method = line.left(space);
-    for (const char c : method) {
+    while (requestStart.startsWith('\r') || requestStart.startsWith('\n'))
+        requestStart = requestStart.sliced(1);
+    for (qsizetype i = 0; i < requestStart.size() && i <= MaxMethodLength; ++i) {
+        const char c = requestStart.at(i);
         if (!isTokenChar(c))
-            return {};
+            return c == ' ' && i > 0 ? requestStart.first(i).toByteArray() : QByteArray();
     }
-    return method;
+    if (requestStart.size() > MaxMethodLength)
+        return QByteArray();
+    return std::nullopt;
 }
 
 // METHOD SP request-target SP HTTP/D.D, with a target of visible ASCII (RFC 9112 3).
@@ -76,7 +77,7 @@ struct FramerCallbacks
         f.m_field.clear();
         f.m_value.clear();
         f.m_inValue = false;
-        f.m_headBytes = 0;
+        f.m_pendingError.reset();
         f.m_bodyBytes = 0;
         return 0;
     }
@@ -85,12 +86,6 @@ struct FramerCallbacks
     {
         RequestFramer &f = framer(parser);
         f.m_head.target.append(at, qsizetype(length));
-        f.m_headBytes += qint64(length);
-        if (f.m_head.target.size() > f.m_limits.maxTargetBytes) {
-            f.fail(414, QStringLiteral("request target: longer than the limit of %1 bytes")
-                            .arg(f.m_limits.maxTargetBytes));
-            return -1;
-        }
         return 0;
     }
 
@@ -99,13 +94,13 @@ struct FramerCallbacks
         RequestFramer &f = framer(parser);
         if (parser->flags & F_TRAILING) {
             // Qt 6.4 cannot read trailer fields; a request with them would desynchronise it.
-            f.fail(400, QStringLiteral("chunked body: trailer fields are not supported"));
+            f.failLater(400, QStringLiteral("chunked body: trailer fields are not supported"));
             return -1;
         }
         if (f.m_inValue)
             f.finishHeaderLine();
         f.m_field.append(at, qsizetype(length));
-        return f.countHeadBytes(qint64(length)) ? 0 : -1;
+        return 0;
     }
 
     static int onHeaderValue(http_parser *parser, const char *at, size_t length)
@@ -113,7 +108,7 @@ struct FramerCallbacks
         RequestFramer &f = framer(parser);
         f.m_inValue = true;
         f.m_value.append(at, qsizetype(length));
-        return f.countHeadBytes(qint64(length)) ? 0 : -1;
+        return 0;
     }
 
     static int onHeadersComplete(http_parser *parser)
@@ -124,9 +119,16 @@ struct FramerCallbacks
         f.m_head.method = http_method_str(http_method(parser->method));
         f.m_head.httpMinor = parser->http_minor;
         f.m_headComplete = true;
-        if (!f.checkHead(parser->http_major))
-            return -1;
-        return 0;
+        // Decided after the size checks on the raw bytes (see feed()), so a verdict here
+        // waits in m_pendingError rather than becoming the error at once.
+        std::optional<HttpError> error;
+        std::swap(error, f.m_error);
+        const bool ok = f.checkHead(parser->http_major);
+        std::swap(error, f.m_error);
+        if (ok)
+            return 0;
+        f.m_pendingError = error;
+        return -1;
     }
 
     static int onBody(http_parser *parser, const char *, size_t length)
@@ -134,8 +136,8 @@ struct FramerCallbacks
         RequestFramer &f = framer(parser);
         f.m_bodyBytes += qint64(length);
         if (f.m_bodyBytes > f.m_limits.maxBodyBytes) {
-            f.fail(413, QStringLiteral("request body: larger than the limit of %1 bytes")
-                            .arg(f.m_limits.maxBodyBytes));
+            f.failLater(413, QStringLiteral("request body: larger than the limit of %1 bytes")
+                                 .arg(f.m_limits.maxBodyBytes));
             return -1;
         }
         return 0;
@@ -188,6 +190,10 @@ RequestFramer::~RequestFramer() = default;
 
 void RequestFramer::feed(QByteArrayView bytes)
 {
+    if (m_probingMethod) {
+        failFromParser(bytes);
+        return;
+    }
     const char *data = bytes.data();
     size_t left = size_t(bytes.size());
     while (left > 0 && !m_error && !m_finished) {
@@ -196,20 +202,26 @@ void RequestFramer::feed(QByteArrayView bytes)
         // Bytes before a request begins are the CRLFs http_parser skips (RFC 9112 2.2); Qt
         // skips them too, so they may travel with the request.
         m_bytes.append(data, qsizetype(parsed));
+        const QByteArrayView unparsed(data + parsed, qsizetype(left - parsed));
         data += parsed;
         left -= parsed;
-        if (!m_headComplete && m_messageBegun && m_headBytes > m_limits.maxHeaderBytes) {
-            fail(431, QStringLiteral("header section: larger than the limit of %1 bytes")
-                          .arg(m_limits.maxHeaderBytes));
-        }
-        if (m_headComplete && !m_headChecked)
-            checkHeadSyntax();
         const http_errno status = HTTP_PARSER_ERRNO(m_parser.get());
-        if (m_error) {
+        // The order of the checks does not depend on how the bytes were split into reads:
+        // sizes first (counted on the raw bytes, as they arrive), then the head's rules.
+        if (m_messageBegun && !m_headChecked && !checkHeadSize())
             break;
-        } else if (status == HPE_PAUSED && m_head.chunked && !checkChunkedBody()) {
+        if (m_headComplete && !m_headChecked) {
+            m_headChecked = true;
+            if (!checkHeadSyntax())
+                break;
+        }
+        if (m_pendingError) {
+            m_error = m_pendingError;
             break;
-        } else if (status == HPE_PAUSED) {
+        }
+        if (status == HPE_PAUSED) {
+            if (m_head.chunked && !checkChunkedBody())
+                break;
             FramedRequest request{std::move(m_head), std::move(m_bytes),
                                   http_should_keep_alive(m_parser.get()) != 0};
             m_bytes.clear();
@@ -222,7 +234,8 @@ void RequestFramer::feed(QByteArrayView bytes)
             m_parser->upgrade = 0;
             http_parser_pause(m_parser.get(), 0);
         } else if (status != HPE_OK) {
-            failFromParser(QByteArrayView(data, qsizetype(left)));
+            failFromParser(unparsed);
+            break;
         } else if (parsed == 0) {
             fail(400, QStringLiteral("the request could not be parsed"));
         }
@@ -244,6 +257,12 @@ std::optional<RequestHead> RequestFramer::takeHeadAwaitingBody()
     return m_head;
 }
 
+void RequestFramer::failLater(int status, const QString &message)
+{
+    if (!m_pendingError)
+        m_pendingError = HttpError{status, message, {}, true};
+}
+
 void RequestFramer::fail(int status, const QString &message)
 {
     if (m_error)
@@ -251,32 +270,8 @@ void RequestFramer::fail(int status, const QString &message)
     m_error = HttpError{status, message, {}, true};
 }
 
-bool RequestFramer::countHeadBytes(qint64 bytes)
+std::pair<qsizetype, qsizetype> RequestFramer::headRange() const
 {
-    m_headBytes += bytes;
-    if (m_headBytes <= m_limits.maxHeaderBytes)
-        return true;
-    fail(431, QStringLiteral("header section: larger than the limit of %1 bytes")
-                  .arg(m_limits.maxHeaderBytes));
-    return false;
-}
-
-void RequestFramer::finishHeaderLine()
-{
-    // Each field line also costs its ": " and CRLF.
-    m_headBytes += 4;
-    m_head.headers.append(qMakePair(m_field, m_value.trimmed()));
-    m_field.clear();
-    m_value.clear();
-    m_inValue = false;
-}
-
-void RequestFramer::checkHeadSyntax()
-{
-    // Debian builds libhttp-parser with HTTP_PARSER_STRICT=0 (its "library" target), which
-    // lets "HTTX/1.1", spaces in field names, bare CRs and raw non-ASCII targets through.
-    // The parser still frames the message; the line syntax of RFC 9112 is checked here.
-    m_headChecked = true;
     qsizetype start = 0;
     while (start < m_bytes.size() && (m_bytes.at(start) == '\r' || m_bytes.at(start) == '\n'))
         ++start;
@@ -284,8 +279,47 @@ void RequestFramer::checkHeadSyntax()
     const qsizetype bareEnd = m_bytes.indexOf("\n\n", start);
     if (end < 0 || (bareEnd >= 0 && bareEnd < end))
         end = bareEnd;
-    if (end < 0)
-        end = m_bytes.size();
+    return {start, end < 0 ? m_bytes.size() : end};
+}
+
+bool RequestFramer::checkHeadSize()
+{
+    const auto [start, end] = headRange();
+    const QByteArrayView head = QByteArrayView(m_bytes).sliced(start, end - start);
+    qsizetype lineEnd = head.indexOf('\n');
+    const QByteArrayView requestLine = lineEnd < 0 ? head : head.first(lineEnd);
+    const qsizetype targetStart = requestLine.indexOf(' ') + 1;
+    if (targetStart > 0) {
+        qsizetype targetEnd = requestLine.sliced(targetStart).indexOf(' ');
+        targetEnd = targetEnd < 0 ? requestLine.size() : targetStart + targetEnd;
+        if (targetEnd - targetStart > m_limits.maxTargetBytes) {
+            fail(414, QStringLiteral("request target: longer than the limit of %1 bytes")
+                          .arg(m_limits.maxTargetBytes));
+            return false;
+        }
+    }
+    if (head.size() > m_limits.maxHeaderBytes) {
+        fail(431, QStringLiteral("header section: larger than the limit of %1 bytes")
+                      .arg(m_limits.maxHeaderBytes));
+        return false;
+    }
+    return true;
+}
+
+void RequestFramer::finishHeaderLine()
+{
+    m_head.headers.append(qMakePair(m_field, m_value.trimmed()));
+    m_field.clear();
+    m_value.clear();
+    m_inValue = false;
+}
+
+bool RequestFramer::checkHeadSyntax()
+{
+    // Debian builds libhttp-parser with HTTP_PARSER_STRICT=0 (its "library" target), which
+    // lets "HTTX/1.1", spaces in field names, bare CRs and raw non-ASCII targets through.
+    // The parser still frames the message; the line syntax of RFC 9112 is checked here.
+    const auto [start, end] = headRange();
     m_bodyStart =
         std::min(m_bytes.size(), end + (m_bytes.sliced(end).startsWith("\r\n\r\n") ? 4 : 2));
     const QList<QByteArray> lines = m_bytes.sliced(start, end - start).split('\n');
@@ -293,15 +327,17 @@ void RequestFramer::checkHeadSyntax()
         QByteArray line = lines.at(i);
         if (line.endsWith('\r'))
             line.chop(1); // CRLF, or a bare LF (RFC 9112 2.2 allows either)
+        if (line.isEmpty() && i == lines.size() - 1)
+            continue; // the blank line's CR, when a head rule stopped the parser just before
         if (line.contains('\r')) {
             fail(400, QStringLiteral("line ending: a CR must be followed by LF"));
-            return;
+            return false;
         }
         if (i == 0) {
             if (!isValidRequestLine(line)) {
                 fail(400, QStringLiteral("request line: expected 'METHOD TARGET HTTP/1.1', "
                                          "single spaces, a target of visible ASCII"));
-                return;
+                return false;
             }
             continue;
         }
@@ -310,7 +346,7 @@ void RequestFramer::checkHeadSyntax()
             // differently, and the two must never disagree on a header. RFC 9112 5.2.
             fail(400, QStringLiteral("header: a line starts with whitespace (obsolete line "
                                      "folding)"));
-            return;
+            return false;
         }
         const qsizetype colon = line.indexOf(':');
         const QByteArray name = line.left(colon);
@@ -318,7 +354,7 @@ void RequestFramer::checkHeadSyntax()
             fail(400, QStringLiteral("header: field name %1 is not a token (no spaces, no "
                                      "separators, then a colon)")
                           .arg(quoted(name.left(40))));
-            return;
+            return false;
         }
         const QByteArray value = line.mid(colon + 1);
         if (std::any_of(value.cbegin(), value.cend(), [](char c) {
@@ -326,9 +362,10 @@ void RequestFramer::checkHeadSyntax()
             })) {
             fail(400, QStringLiteral("header: field %1 has a control character in its value")
                           .arg(quoted(name)));
-            return;
+            return false;
         }
     }
+    return true;
 }
 
 bool RequestFramer::checkChunkedBody()
@@ -374,16 +411,26 @@ bool RequestFramer::checkChunkedBody()
 void RequestFramer::failFromParser(QByteArrayView unparsed)
 {
     const http_errno code = HTTP_PARSER_ERRNO(m_parser.get());
-    if (m_inValue)
+    if (m_messageBegun && !m_headComplete && !checkHeadSize())
+        return; // the bytes up to the fault were already too many
+    if (m_inValue && !m_probingMethod)
         finishHeaderLine();
     switch (code) {
     case HPE_INVALID_METHOD: {
-        const QByteArray method = unknownMethodToken(
-            m_bytes + unparsed.first(std::min<qsizetype>(40, unparsed.size())).toByteArray());
-        if (!method.isEmpty()) {
+        // Decided on the request line's first bytes, however they were split into reads.
+        if (!m_probingMethod)
+            m_methodProbe = m_bytes;
+        m_methodProbe += unparsed.first(std::min<qsizetype>(MaxMethodLength + 8, unparsed.size()));
+        const std::optional<QByteArray> method = unknownMethodToken(m_methodProbe);
+        if (!method) {
+            m_probingMethod = true; // the next bytes decide
+            return;
+        }
+        m_probingMethod = false;
+        if (!method->isEmpty()) {
             fail(501, QStringLiteral("method %1 is not implemented; use GET, HEAD, POST, DELETE "
                                      "or OPTIONS")
-                          .arg(quoted(method)));
+                          .arg(quoted(*method)));
         } else {
             fail(400, QStringLiteral("request line: the method is not a valid token"));
         }

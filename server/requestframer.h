@@ -9,6 +9,7 @@
 #include <deque>
 #include <memory>
 #include <optional>
+#include <utility>
 
 struct http_parser;
 
@@ -75,7 +76,7 @@ public:
     // stay available. The connection must be closed after answering it.
     const std::optional<HttpError> &error() const { return m_error; }
     // A request has begun and is not complete (408 at the idle timeout, not a silent close).
-    bool isMidRequest() const { return m_messageBegun; }
+    bool isMidRequest() const { return m_messageBegun || m_probingMethod; }
     // After a request that ends the connection, nothing more is framed.
     bool isFinished() const { return m_finished; }
 
@@ -83,12 +84,15 @@ private:
     friend struct FramerCallbacks;
 
     void fail(int status, const QString &message);
+    void failLater(int status, const QString &message);
     void failFromParser(QByteArrayView unparsed);
     void finishHeaderLine();
-    void checkHeadSyntax();
-    bool checkChunkedBody(); // false (and 400 set) unless the body's chunk framing is exact
-    bool countHeadBytes(qint64 bytes); // false (and 431 set) past the limit
-    bool checkHead(int httpMajor);     // false (and error set) when the head breaks a rule
+    // Where the head of the request being received starts and ends (or ends so far) in m_bytes.
+    std::pair<qsizetype, qsizetype> headRange() const;
+    bool checkHeadSize();          // false (and 414 or 431 set) past a limit
+    bool checkHeadSyntax();        // false (and 400 set) unless every head line is well-formed
+    bool checkChunkedBody();       // false (and 400 set) unless the body's chunk framing is exact
+    bool checkHead(int httpMajor); // false (and error set) when the head breaks a rule
 
     Limits m_limits;
     std::unique_ptr<http_parser> m_parser;
@@ -106,7 +110,10 @@ private:
     bool m_headComplete = false;
     bool m_headOffered = false;
     bool m_headChecked = false;
-    qint64 m_headBytes = 0;
+    bool m_probingMethod = false; // an unknown method: 400 or 501 once more bytes tell
+    QByteArray m_methodProbe;
+    std::optional<HttpError>
+        m_pendingError;        // found in a callback, applied after the size and syntax checks
     qsizetype m_bodyStart = 0; // in m_bytes, after the blank line
     qint64 m_bodyBytes = 0;
 };

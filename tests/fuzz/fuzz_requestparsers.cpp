@@ -3,7 +3,9 @@
 // rest of the server relies on, and traps when one is broken.
 //
 // Input: one selector byte, then for publish "CONTENT-TYPE\nCONTENT-LENGTH\nQUERY\nBODY",
-// for send "QUERY", for subscribe "QUERY\nLAST-EVENT-ID\nUSER-AGENT".
+// for send "QUERY", for subscribe "QUERY\nLAST-EVENT-ID\nUSER-AGENT", and for the request
+// gate (RequestFramer) the raw bytes of a connection.
+#include "requestframer.h"
 #include "requestparsers.h"
 
 #include <cstddef>
@@ -54,6 +56,47 @@ void checkError(const sse::HttpError &error)
     require(!error.message.isEmpty());
 }
 
+struct FramingOutcome
+{
+    QList<QByteArray> requests;
+    int errorStatus = 0;
+};
+
+// Feeds the connection's bytes in pieces of the given sizes (cycled), taking requests as the
+// gate does, and checks what every framing must hold.
+FramingOutcome frame(const QByteArray &input, const QList<int> &pieceSizes)
+{
+    sse::RequestFramer framer({1024, 256, 4096});
+    FramingOutcome outcome;
+    QByteArray framed;
+    qsizetype at = 0;
+    for (qsizetype piece = 0; at < input.size(); ++piece) {
+        const qsizetype length = std::min<qsizetype>(pieceSizes[piece % pieceSizes.size()],
+                                                     input.size() - at);
+        framer.feed(QByteArrayView(input).sliced(at, length));
+        at += length;
+        while (framer.hasRequest()) {
+            const sse::FramedRequest request = framer.takeRequest();
+            require(!request.bytes.isEmpty());
+            require(!request.head.method.isEmpty());
+            require(request.head.target.size() <= 256);
+            require(!(request.head.chunked && request.head.contentLength >= 0));
+            framed += request.bytes;
+            outcome.requests.append(request.bytes);
+        }
+        if (framer.error() || framer.isFinished())
+            break;
+    }
+    // Requests go to Qt byte for byte as they arrived, in order, nothing skipped.
+    require(input.startsWith(framed));
+    if (framer.error()) {
+        checkError(*framer.error());
+        require(framer.error()->closeConnection);
+        outcome.errorStatus = framer.error()->status;
+    }
+    return outcome;
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -61,7 +104,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size == 0)
         return 0;
     const QByteArray input(reinterpret_cast<const char *>(data + 1), qsizetype(size - 1));
-    switch (data[0] % 3) {
+    switch (data[0] % 4) {
     case 0: {
         const QList<QByteArray> parts = fields(input, 4);
         const sse::Parsed<sse::SseEvent> parsed = sse::parsePublish(
@@ -79,6 +122,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             checkEncoding(*event);
         else
             checkError(std::get<sse::HttpError>(parsed));
+        break;
+    }
+    case 3: {
+        // However the bytes are split into reads, the framing is the same.
+        const FramingOutcome whole = frame(input, {int(input.size()) + 1});
+        const FramingOutcome pieces = frame(input, {1 + data[0] / 4 % 7, 3, 1, 64});
+        require(whole.requests == pieces.requests);
+        require(whole.errorStatus == pieces.errorStatus);
         break;
     }
     default: {
