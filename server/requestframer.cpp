@@ -125,8 +125,11 @@ struct FramerCallbacks
         std::swap(error, f.m_error);
         const bool ok = f.checkHead(parser->http_major);
         std::swap(error, f.m_error);
-        if (ok)
+        if (ok) {
+            // Stop here, so feed() learns where the head ends and checks it before the body.
+            http_parser_pause(parser, 1);
             return 0;
+        }
         f.m_pendingError = error;
         return -1;
     }
@@ -207,13 +210,23 @@ void RequestFramer::feed(QByteArrayView bytes)
         left -= parsed;
         const http_errno status = HTTP_PARSER_ERRNO(m_parser.get());
         // The order of the checks does not depend on how the bytes were split into reads:
-        // sizes first (counted on the raw bytes, as they arrive), then the head's rules.
-        if (m_messageBegun && !m_headChecked && !checkHeadSize())
-            break;
+        // sizes first (on the raw bytes, as they arrive), then the head's syntax once it is
+        // complete, then the rules found while parsing.
         if (m_headComplete && !m_headChecked) {
+            // http_parser stopped on the head's last byte (paused in on_headers_complete, or
+            // refused there); that byte is still unparsed.
             m_headChecked = true;
-            if (!checkHeadSyntax())
+            const QByteArray head = m_bytes.sliced(headStart()) + unparsed.first(1).toByteArray();
+            m_bodyStart = m_bytes.size() + 1;
+            if (!checkHeadSize(head) || !checkHeadSyntax(head))
                 break;
+            if (!m_pendingError && status == HPE_PAUSED) {
+                http_parser_pause(m_parser.get(), 0);
+                continue; // on to the body, from that last byte
+            }
+        } else if (m_messageBegun && !m_headComplete &&
+                   !checkHeadSize(QByteArrayView(m_bytes).sliced(headStart()))) {
+            break;
         }
         if (m_pendingError) {
             m_error = m_pendingError;
@@ -270,22 +283,16 @@ void RequestFramer::fail(int status, const QString &message)
     m_error = HttpError{status, message, {}, true};
 }
 
-std::pair<qsizetype, qsizetype> RequestFramer::headRange() const
+qsizetype RequestFramer::headStart() const
 {
     qsizetype start = 0;
     while (start < m_bytes.size() && (m_bytes.at(start) == '\r' || m_bytes.at(start) == '\n'))
         ++start;
-    qsizetype end = m_bytes.indexOf("\r\n\r\n", start);
-    const qsizetype bareEnd = m_bytes.indexOf("\n\n", start);
-    if (end < 0 || (bareEnd >= 0 && bareEnd < end))
-        end = bareEnd;
-    return {start, end < 0 ? m_bytes.size() : end};
+    return start;
 }
 
-bool RequestFramer::checkHeadSize()
+bool RequestFramer::checkHeadSize(QByteArrayView head)
 {
-    const auto [start, end] = headRange();
-    const QByteArrayView head = QByteArrayView(m_bytes).sliced(start, end - start);
     qsizetype lineEnd = head.indexOf('\n');
     const QByteArrayView requestLine = lineEnd < 0 ? head : head.first(lineEnd);
     const qsizetype targetStart = requestLine.indexOf(' ') + 1;
@@ -314,21 +321,30 @@ void RequestFramer::finishHeaderLine()
     m_inValue = false;
 }
 
-bool RequestFramer::checkHeadSyntax()
+bool RequestFramer::checkHeadSyntax(QByteArrayView head)
 {
     // Debian builds libhttp-parser with HTTP_PARSER_STRICT=0 (its "library" target), which
     // lets "HTTX/1.1", spaces in field names, bare CRs and raw non-ASCII targets through.
     // The parser still frames the message; the line syntax of RFC 9112 is checked here.
-    const auto [start, end] = headRange();
-    m_bodyStart =
-        std::min(m_bytes.size(), end + (m_bytes.sliced(end).startsWith("\r\n\r\n") ? 4 : 2));
-    const QList<QByteArray> lines = m_bytes.sliced(start, end - start).split('\n');
+    // Lines end with CRLF, or a bare LF (RFC 9112 2.2 allows either); an empty line ends it.
+    qsizetype blankLine = 0;
+    if (head.endsWith("\r\n\r\n") || head.endsWith("\n\r\n"))
+        blankLine = 2;
+    else if (head.endsWith("\n\n"))
+        blankLine = 1;
+    if (blankLine == 0) {
+        fail(400, QStringLiteral("line ending: the header section must end with an empty line "
+                                 "(CRLF)"));
+        return false;
+    }
+    QByteArray content = head.chopped(blankLine + 1).toByteArray(); // and the last line's LF
+    if (content.endsWith('\r'))
+        content.chop(1);
+    const QList<QByteArray> lines = content.split('\n');
     for (qsizetype i = 0; i < lines.size(); ++i) {
         QByteArray line = lines.at(i);
         if (line.endsWith('\r'))
-            line.chop(1); // CRLF, or a bare LF (RFC 9112 2.2 allows either)
-        if (line.isEmpty() && i == lines.size() - 1)
-            continue; // the blank line's CR, when a head rule stopped the parser just before
+            line.chop(1);
         if (line.contains('\r')) {
             fail(400, QStringLiteral("line ending: a CR must be followed by LF"));
             return false;
@@ -411,7 +427,8 @@ bool RequestFramer::checkChunkedBody()
 void RequestFramer::failFromParser(QByteArrayView unparsed)
 {
     const http_errno code = HTTP_PARSER_ERRNO(m_parser.get());
-    if (m_messageBegun && !m_headComplete && !checkHeadSize())
+    if (m_messageBegun && !m_headComplete &&
+        !checkHeadSize(QByteArrayView(m_bytes).sliced(headStart())))
         return; // the bytes up to the fault were already too many
     if (m_inValue && !m_probingMethod)
         finishHeaderLine();

@@ -87,10 +87,10 @@ private:
     void failLater(int status, const QString &message);
     void failFromParser(QByteArrayView unparsed);
     void finishHeaderLine();
-    // Where the head of the request being received starts and ends (or ends so far) in m_bytes.
-    std::pair<qsizetype, qsizetype> headRange() const;
-    bool checkHeadSize();          // false (and 414 or 431 set) past a limit
-    bool checkHeadSyntax();        // false (and 400 set) unless every head line is well-formed
+    // Where the request being received starts in m_bytes, after the blank lines before it.
+    qsizetype headStart() const;
+    bool checkHeadSize(QByteArrayView head);   // false (and 414 or 431 set) past a limit
+    bool checkHeadSyntax(QByteArrayView head); // false (and 400 set) unless each line is right
     bool checkChunkedBody();       // false (and 400 set) unless the body's chunk framing is exact
     bool checkHead(int httpMajor); // false (and error set) when the head breaks a rule
 
