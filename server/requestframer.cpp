@@ -78,6 +78,11 @@ struct FramerCallbacks
         f.m_value.clear();
         f.m_inValue = false;
         f.m_pendingError.reset();
+        f.m_headStart = -1;
+        f.m_scanPos = 0;
+        f.m_targetStart = -1;
+        f.m_targetEnd = -1;
+        f.m_requestLineDone = false;
         f.m_bodyBytes = 0;
         return 0;
     }
@@ -205,6 +210,8 @@ void RequestFramer::feed(QByteArrayView bytes)
         // Bytes before a request begins are the CRLFs http_parser skips (RFC 9112 2.2); Qt
         // skips them too, so they may travel with the request.
         m_bytes.append(data, qsizetype(parsed));
+        if (!m_messageBegun)
+            m_bytes.clear(); // only the blank lines before a request: not kept, not forwarded
         const QByteArrayView unparsed(data + parsed, qsizetype(left - parsed));
         data += parsed;
         left -= parsed;
@@ -218,14 +225,14 @@ void RequestFramer::feed(QByteArrayView bytes)
             m_headChecked = true;
             const QByteArray head = m_bytes.sliced(headStart()) + unparsed.first(1).toByteArray();
             m_bodyStart = m_bytes.size() + 1;
-            if (!checkHeadSize(head) || !checkHeadSyntax(head))
+            if (!checkHeadSize(head.size()) || !checkHeadSyntax(head))
                 break;
             if (!m_pendingError && status == HPE_PAUSED) {
                 http_parser_pause(m_parser.get(), 0);
                 continue; // on to the body, from that last byte
             }
         } else if (m_messageBegun && !m_headComplete &&
-                   !checkHeadSize(QByteArrayView(m_bytes).sliced(headStart()))) {
+                   !checkHeadSize(m_bytes.size() - headStart())) {
             break;
         }
         if (m_pendingError) {
@@ -283,29 +290,44 @@ void RequestFramer::fail(int status, const QString &message)
     m_error = HttpError{status, message, {}, true};
 }
 
-qsizetype RequestFramer::headStart() const
+qsizetype RequestFramer::headStart()
 {
-    qsizetype start = 0;
-    while (start < m_bytes.size() && (m_bytes.at(start) == '\r' || m_bytes.at(start) == '\n'))
-        ++start;
-    return start;
+    if (m_headStart < 0) {
+        m_headStart = 0;
+        while (m_headStart < m_bytes.size() &&
+               (m_bytes.at(m_headStart) == '\r' || m_bytes.at(m_headStart) == '\n')) {
+            ++m_headStart;
+        }
+        m_scanPos = m_headStart;
+    }
+    return m_headStart;
 }
 
-bool RequestFramer::checkHeadSize(QByteArrayView head)
+bool RequestFramer::checkHeadSize(qsizetype headBytes)
 {
-    qsizetype lineEnd = head.indexOf('\n');
-    const QByteArrayView requestLine = lineEnd < 0 ? head : head.first(lineEnd);
-    const qsizetype targetStart = requestLine.indexOf(' ') + 1;
-    if (targetStart > 0) {
-        qsizetype targetEnd = requestLine.sliced(targetStart).indexOf(' ');
-        targetEnd = targetEnd < 0 ? requestLine.size() : targetStart + targetEnd;
-        if (targetEnd - targetStart > m_limits.maxTargetBytes) {
+    // Incremental: each byte of the request line is looked at once, however slowly the
+    // client sends it (a head fed byte by byte must not cost quadratic time).
+    while (!m_requestLineDone && m_scanPos < m_bytes.size()) {
+        const char c = m_bytes.at(m_scanPos++);
+        if (m_targetStart < 0) {
+            if (c == ' ')
+                m_targetStart = m_scanPos;
+            else if (c == '\n')
+                m_requestLineDone = true;
+        } else if (c == ' ' || c == '\r' || c == '\n') {
+            m_targetEnd = m_scanPos - 1;
+            m_requestLineDone = true;
+        }
+    }
+    if (m_targetStart >= 0) {
+        const qsizetype targetEnd = m_targetEnd >= 0 ? m_targetEnd : m_bytes.size();
+        if (targetEnd - m_targetStart > m_limits.maxTargetBytes) {
             fail(414, QStringLiteral("request target: longer than the limit of %1 bytes")
                           .arg(m_limits.maxTargetBytes));
             return false;
         }
     }
-    if (head.size() > m_limits.maxHeaderBytes) {
+    if (headBytes > m_limits.maxHeaderBytes) {
         fail(431, QStringLiteral("header section: larger than the limit of %1 bytes")
                       .arg(m_limits.maxHeaderBytes));
         return false;
@@ -427,8 +449,7 @@ bool RequestFramer::checkChunkedBody()
 void RequestFramer::failFromParser(QByteArrayView unparsed)
 {
     const http_errno code = HTTP_PARSER_ERRNO(m_parser.get());
-    if (m_messageBegun && !m_headComplete &&
-        !checkHeadSize(QByteArrayView(m_bytes).sliced(headStart())))
+    if (m_messageBegun && !m_headComplete && !checkHeadSize(m_bytes.size() - headStart()))
         return; // the bytes up to the fault were already too many
     if (m_inValue && !m_probingMethod)
         finishHeaderLine();

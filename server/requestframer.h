@@ -88,8 +88,8 @@ private:
     void failFromParser(QByteArrayView unparsed);
     void finishHeaderLine();
     // Where the request being received starts in m_bytes, after the blank lines before it.
-    qsizetype headStart() const;
-    bool checkHeadSize(QByteArrayView head);   // false (and 414 or 431 set) past a limit
+    qsizetype headStart();                     // computed once per request
+    bool checkHeadSize(qsizetype headBytes);   // false (and 414 or 431 set) past a limit
     bool checkHeadSyntax(QByteArrayView head); // false (and 400 set) unless each line is right
     bool checkChunkedBody();       // false (and 400 set) unless the body's chunk framing is exact
     bool checkHead(int httpMajor); // false (and error set) when the head breaks a rule
@@ -115,6 +115,12 @@ private:
     std::optional<HttpError>
         m_pendingError;        // found in a callback, applied after the size and syntax checks
     qsizetype m_bodyStart = 0; // in m_bytes, after the blank line
+    // The request line, scanned once for the target's length (checkHeadSize).
+    qsizetype m_headStart = -1;
+    qsizetype m_scanPos = 0;
+    qsizetype m_targetStart = -1;
+    qsizetype m_targetEnd = -1;
+    bool m_requestLineDone = false;
     qint64 m_bodyBytes = 0;
 };
 
