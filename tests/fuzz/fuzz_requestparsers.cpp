@@ -68,7 +68,7 @@ FramingOutcome frame(const QByteArray &input, const QList<int> &pieceSizes)
 {
     sse::RequestFramer framer({1024, 256, 4096});
     FramingOutcome outcome;
-    QByteArray framed;
+    qsizetype framedUpTo = 0; // in input
     qsizetype at = 0;
     for (qsizetype piece = 0; at < input.size(); ++piece) {
         const qsizetype length = std::min<qsizetype>(pieceSizes[piece % pieceSizes.size()],
@@ -81,14 +81,22 @@ FramingOutcome frame(const QByteArray &input, const QList<int> &pieceSizes)
             require(!request.head.method.isEmpty());
             require(request.head.target.size() <= 256);
             require(!(request.head.chunked && request.head.contentLength >= 0));
-            framed += request.bytes;
-            outcome.requests.append(request.bytes);
+            // Requests go to Qt byte for byte as they arrived, in order; only the blank lines
+            // between requests are left out.
+            while (framedUpTo < input.size() &&
+                   (input.at(framedUpTo) == '\r' || input.at(framedUpTo) == '\n')) {
+                ++framedUpTo;
+            }
+            QByteArray bytes = request.bytes;
+            while (bytes.startsWith('\r') || bytes.startsWith('\n'))
+                bytes.remove(0, 1);
+            require(input.sliced(framedUpTo).startsWith(bytes));
+            framedUpTo += bytes.size();
+            outcome.requests.append(bytes);
         }
         if (framer.error() || framer.isFinished())
             break;
     }
-    // Requests go to Qt byte for byte as they arrived, in order, nothing skipped.
-    require(input.startsWith(framed));
     if (framer.error()) {
         checkError(*framer.error());
         require(framer.error()->closeConnection);
