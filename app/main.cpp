@@ -1,4 +1,5 @@
 // Parses the command line, picks the dashboard window or --headless, and wires the layers.
+#include "appearance.h"
 #include "bindchoice.h"
 #include "mainwindow.h"
 #include "serverconfig.h"
@@ -8,6 +9,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QSettings>
 #include <QSocketNotifier>
 #include <QTextStream>
 
@@ -57,45 +59,67 @@ void raiseOpenFileLimit()
     }
 }
 
-bool hasHeadlessFlag(int argc, char **argv)
-{
-    for (int i = 1; i < argc; ++i) {
-        if (qstrcmp(argv[i], "--headless") == 0 || qstrcmp(argv[i], "--help") == 0 ||
-            qstrcmp(argv[i], "-h") == 0 || qstrcmp(argv[i], "--version") == 0 ||
-            qstrcmp(argv[i], "-v") == 0) {
-            return true;
-        }
-    }
-    return false;
-}
-
 struct ParsedCommandLine
 {
     sse::ServerConfig config;
     bool headless = false;
+    bool help = false;
+    bool version = false;
+    QString language; // --lang, for the window
     QStringList explicitOptions; // given on the command line: they win over saved settings
-    QString error;
+    QString error;               // a usage error: exit 2
+    QString helpText;
 };
 
+const QString ProgramName = QStringLiteral("sse-dashboard");
+
+// Parsed before any QCoreApplication exists, so a bad option is reported (exit 2) even where
+// no window could open.
 ParsedCommandLine parseCommandLine(const QStringList &arguments)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "A desktop dashboard with a built-in Server-Sent Events server. Browsers open the "
-        "printed URL; --headless runs the server alone."));
-    parser.addHelpOption();
-    parser.addVersionOption();
+        "printed URL; --headless runs the server alone, without a window."));
+    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")},
+                                  QStringLiteral("Show this help and exit."));
+    const QCommandLineOption version({QStringLiteral("v"), QStringLiteral("version")},
+                                     QStringLiteral("Show the version and exit."));
     const QCommandLineOption headless(QStringLiteral("headless"),
                                       QStringLiteral("Run the SSE server without a window."));
-    parser.addOption(headless);
+    const QCommandLineOption language(
+        QStringLiteral("lang"),
+        QStringLiteral("The window's language, such as en or zh_CN (default: the saved choice, "
+                       "else the system's)."),
+        QStringLiteral("LOCALE"));
+    parser.addOptions({help, version, headless, language});
     // Every server option comes from the one table (serveroptions.cpp).
     for (const sse::ConfigOption &option : sse::configOptions())
         parser.addOption(
             QCommandLineOption(option.name, option.helpWithDefault(), option.valueName));
-    parser.process(arguments); // handles --help and --version, exits on unknown options
 
     ParsedCommandLine result;
+    if (!parser.parse(arguments)) {
+        result.error = parser.errorText();
+        return result;
+    }
+    if (!parser.positionalArguments().isEmpty()) {
+        result.error = QStringLiteral("unexpected argument '%1'")
+                           .arg(parser.positionalArguments().constFirst());
+        return result;
+    }
+    result.help = parser.isSet(help);
+    result.version = parser.isSet(version);
+    if (result.help) {
+        // Qt writes the path the program was started from; the help names the program.
+        QString text = parser.helpText();
+        const qsizetype usageEnd = text.indexOf(QLatin1Char('\n'));
+        text.replace(0, usageEnd, QStringLiteral("Usage: %1 [options]").arg(ProgramName));
+        result.helpText = text;
+        return result;
+    }
     result.headless = parser.isSet(headless);
+    result.language = parser.value(language);
     result.explicitOptions = parser.optionNames();
     for (const sse::ConfigOption &option : sse::configOptions()) {
         if (!parser.isSet(option.name))
@@ -113,6 +137,24 @@ ParsedCommandLine parseCommandLine(const QStringList &arguments)
     return result;
 }
 
+// Qt aborts when the platform plugin finds no display: say what to do instead.
+bool displayAvailable(const QStringList &arguments)
+{
+    QByteArray platform = qgetenv("QT_QPA_PLATFORM");
+    const qsizetype platformArgument = arguments.indexOf(QStringLiteral("-platform"));
+    if (platformArgument >= 0 && platformArgument + 1 < arguments.size())
+        platform = arguments.at(platformArgument + 1).toLocal8Bit();
+    const bool x11 = !qgetenv("DISPLAY").isEmpty();
+    const bool wayland = !qgetenv("WAYLAND_DISPLAY").isEmpty();
+    if (platform.startsWith("xcb"))
+        return x11;
+    if (platform.startsWith("wayland"))
+        return wayland;
+    if (!platform.isEmpty())
+        return true; // offscreen, vnc, eglfs...: they need no display server
+    return x11 || wayland;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -121,22 +163,60 @@ int main(int argc, char **argv)
     if (qEnvironmentVariableIsEmpty("QT_NO_GLIB"))
         qputenv("QT_NO_GLIB", "1");
     raiseOpenFileLimit();
-
-    std::unique_ptr<QCoreApplication> app;
-    if (hasHeadlessFlag(argc, argv))
-        app = std::make_unique<QCoreApplication>(argc, argv);
-    else
-        app = std::make_unique<QApplication>(argc, argv);
     QCoreApplication::setOrganizationName(QStringLiteral("SSE Dashboard"));
-    QCoreApplication::setApplicationName(QStringLiteral("sse-dashboard"));
+    QCoreApplication::setApplicationName(ProgramName);
     QCoreApplication::setApplicationVersion(QStringLiteral(SSE_DASHBOARD_VERSION));
 
-    const ParsedCommandLine commandLine = parseCommandLine(QCoreApplication::arguments());
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i)
+        arguments.append(QString::fromLocal8Bit(argv[i]));
+    // Qt's own options (-platform, -style...) are for QApplication, not for our parser.
+    QStringList ours{arguments.value(0)};
+    for (int i = 1; i < arguments.size(); ++i) {
+        const QString &argument = arguments.at(i);
+        const bool qtOptionWithValue =
+            argument == QLatin1String("-platform") || argument == QLatin1String("-style") ||
+            argument == QLatin1String("-display") || argument == QLatin1String("-qwindowgeometry");
+        if (qtOptionWithValue) {
+            ++i;
+            continue;
+        }
+        ours.append(argument);
+    }
+    const ParsedCommandLine commandLine = parseCommandLine(ours);
     QTextStream out(stdout);
     QTextStream err(stderr);
     if (!commandLine.error.isEmpty()) {
-        err << "sse-dashboard: " << commandLine.error << Qt::endl;
+        err << ProgramName << ": " << commandLine.error << Qt::endl
+            << "Try '" << ProgramName << " --help' for the options." << Qt::endl;
         return 2;
+    }
+    if (commandLine.help) {
+        out << commandLine.helpText;
+        return 0;
+    }
+    if (commandLine.version) {
+        out << ProgramName << ' ' << SSE_DASHBOARD_VERSION << Qt::endl;
+        return 0;
+    }
+    if (!commandLine.headless && !displayAvailable(arguments)) {
+        err << ProgramName
+            << ": there is no display to open the window on (DISPLAY and WAYLAND_DISPLAY are "
+               "unset). To run the server without a window, add --headless."
+            << Qt::endl;
+        return 1;
+    }
+
+    std::unique_ptr<QCoreApplication> app;
+    if (commandLine.headless) {
+        app = std::make_unique<QCoreApplication>(argc, argv);
+    } else {
+        auto gui = std::make_unique<QApplication>(argc, argv);
+        QSettings settings;
+        sse::ui::installTranslations(gui.get(), commandLine.language.isEmpty()
+                                                    ? sse::ui::languageSetting(settings)
+                                                    : commandLine.language);
+        app = std::move(gui);
     }
 
     sse::ServerController controller;

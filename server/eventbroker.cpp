@@ -127,11 +127,19 @@ void EventBroker::accepted(const EventLog::Appended &appended, const Audience &a
     ++m_stats.eventsPublished;
     m_stats.deliveries += quint64(delivered);
     if (m_recorder.enabled()) {
-        const quint64 clientId = audience.clientIds.size() == 1 ? audience.clientIds.first() : 0;
-        m_recorder.record(
-            TrafficDirection::Out, clientId, eventType, appended.id, appended.encoded.size(),
-            QStringLiteral("→ %1 (%2): %3").arg(delivered).arg(audienceName(audience), summary),
-            appended.encoded);
+        TrafficRecord out;
+        out.direction = TrafficDirection::Out;
+        out.clientId = audience.clientIds.size() == 1 ? audience.clientIds.first() : 0;
+        out.eventType = eventType;
+        out.id = appended.id;
+        out.size = appended.encoded.size();
+        out.summary =
+            QStringLiteral("→ %1 (%2): %3").arg(delivered).arg(audienceName(audience), summary);
+        out.raw = appended.encoded.left(TrafficRecord::MaxRawBytes);
+        out.scope = audience.kind == Audience::Kind::Channel ? audience.channel
+                    : audience.kind == Audience::Kind::All   ? TrafficRecord::AllScope
+                                                             : QString();
+        m_recorder.append(std::move(out));
     }
     done(PublishResult{appended.id, delivered, {}});
 }
@@ -274,15 +282,19 @@ bool EventBroker::subscribe(int stream, const QByteArray &responseHead,
 
     Subscriber &added = m_registry.add(std::move(subscriber));
     if (m_recorder.enabled()) {
-        m_recorder.record(
-            TrafficDirection::System, added.id, {}, {}, opening.size(),
-            QStringLiteral("client %1 connected from %2 to %3%4")
-                .arg(added.id)
-                .arg(added.remoteAddress, added.channels.join(QStringLiteral(", ")),
-                     added.lastEventId.isEmpty()
-                         ? QString()
-                         : QStringLiteral(" (Last-Event-ID %1)").arg(added.lastEventId)),
-            opening);
+        TrafficRecord connected;
+        connected.direction = TrafficDirection::System;
+        connected.clientId = added.id;
+        connected.size = opening.size();
+        connected.summary = QStringLiteral("client %1 connected from %2 to %3%4")
+                                .arg(added.id)
+                                .arg(added.remoteAddress, added.channels.join(QStringLiteral(", ")),
+                                     added.lastEventId.isEmpty()
+                                         ? QString()
+                                         : QStringLiteral(" (Last-Event-ID %1)").arg(added.lastEventId));
+        connected.raw = opening.left(TrafficRecord::MaxRawBytes);
+        connected.channels = added.channels;
+        m_recorder.append(std::move(connected));
         m_recorder.clientConnected(clientInfo(added));
     }
     qCDebug(lcBroker) << "client" << added.id << "subscribed to" << added.channels;
@@ -391,6 +403,7 @@ ServerStats EventBroker::stats() const
     stats.bytesSent = m_writer.bytesSent();
     stats.streamWrites = m_writer.streamWrites();
     stats.historySize = m_log.size();
+    stats.nextEventId = m_log.nextId();
     stats.uptimeSeconds = m_uptime.isValid() ? m_uptime.elapsed() / 1000 : 0;
     return stats;
 }

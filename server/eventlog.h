@@ -59,6 +59,10 @@ public:
 
     // Events held now.
     virtual int size() const = 0;
+
+    // The id the next event published without one will get, so the window can show it before
+    // sending; empty when the log cannot tell without asking elsewhere.
+    virtual QString nextId() const = 0;
 };
 
 } // namespace sse

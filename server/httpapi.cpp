@@ -22,6 +22,7 @@
 #include <QTcpSocket>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <memory>
 
@@ -222,12 +223,25 @@ void HttpApi::dispatch(HttpExchange &exchange, Handler handler)
         return;
     }
     const qsizetype ticket =
-        m_recorder.enabled() ? m_recorder.beginRequest(methodName(request), request.url().path(),
-                                                       request.url().toString(QUrl::FullyEncoded),
-                                                       exchange.peer().toString(), request.body())
-                             : -1;
+        m_recorder.enabled()
+            ? m_recorder.beginRequest(methodName(request),
+                                      request.url().toString(QUrl::RemoveScheme |
+                                                             QUrl::RemoveAuthority |
+                                                             QUrl::FullyEncoded),
+                                      exchange.peer().toString(), request.headers(), request.body())
+            : -1;
     (this->*handler)(exchange);
     m_recorder.finishRequest(ticket, exchange.status(), exchange.streamOpened());
+    if (m_config.accessLog) {
+        const QByteArray line = http::commonLogLine(
+            exchange.peer().toString(), QDateTime::currentDateTime(), methodName(request).toLatin1(),
+            request.url().toString(QUrl::RemoveScheme | QUrl::RemoveAuthority | QUrl::FullyEncoded)
+                .toLatin1(),
+            exchange.status(), exchange.bodyBytes());
+        // Whole lines, flushed each time, so a pipe or journald sees each request at once.
+        std::fwrite(line.constData(), 1, size_t(line.size()), stdout);
+        std::fflush(stdout);
+    }
     qCDebug(lcHttp).noquote() << methodName(request) << request.url().path() << "→"
                               << exchange.status();
 }

@@ -30,6 +30,8 @@ public:
     QTcpSocket *socket() const { return m_socket; }
     QHostAddress peer() const { return plainAddress(m_socket->peerAddress()); }
     int status() const { return m_status; }
+    // The body bytes answered, for the access log; -1 for a stream or a prebuilt answer.
+    qint64 bodyBytes() const { return m_bodyBytes; }
     bool streamOpened() const { return m_streamOpened; }
     void setStreamOpened()
     {
@@ -63,9 +65,11 @@ public:
         headers += lateAnswerHeaders();
         QByteArray bytes = http::buildResponse(status, contentType, body, headers);
         // HEAD gets the headers GET would, Content-Length included, and no body.
-        if (m_request.method() == QHttpServerRequest::Method::Head)
+        const bool head = m_request.method() == QHttpServerRequest::Method::Head;
+        if (head)
             bytes.chop(body.size());
         respondRaw(status, bytes);
+        m_bodyBytes = head ? 0 : body.size();
     }
     // A response already built, status line to body.
     void respondRaw(int status, const QByteArray &bytes)
@@ -99,6 +103,7 @@ private:
     http::HeaderList m_commonHeaders;
     QByteArray m_connectionHeader;
     int m_status = 0;
+    qint64 m_bodyBytes = -1;
     bool m_streamOpened = false;
     bool m_foreignOrigin = false;
 };

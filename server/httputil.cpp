@@ -1,5 +1,6 @@
 #include "httputil.h"
 
+#include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTcpSocket>
@@ -85,6 +86,26 @@ void writeError(QTcpSocket *socket, int status, const QString &message,
 {
     writeResponse(socket, status, QByteArrayLiteral("application/json"), errorBody(message),
                   extraHeaders);
+}
+
+QByteArray commonLogLine(const QString &peer, const QDateTime &time, const QByteArray &method,
+                         const QByteArray &target, int status, qint64 bodyBytes)
+{
+    // The month is English whatever the locale: log readers parse it.
+    static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    const QDate date = time.date();
+    const int offsetMinutes = time.offsetFromUtc() / 60;
+    const QByteArray stamp =
+        QByteArray::number(date.day()).rightJustified(2, '0') + '/' + months[date.month() - 1] +
+        '/' + QByteArray::number(date.year()) + ':' +
+        time.time().toString(QStringLiteral("HH:mm:ss")).toLatin1() + ' ' +
+        (offsetMinutes < 0 ? '-' : '+') +
+        QByteArray::number(qAbs(offsetMinutes) / 60).rightJustified(2, '0') +
+        QByteArray::number(qAbs(offsetMinutes) % 60).rightJustified(2, '0');
+    return peer.toLatin1() + " - - [" + stamp + "] \"" + method + ' ' + target +
+           " HTTP/1.1\" " + QByteArray::number(status) + ' ' +
+           (bodyBytes < 0 ? QByteArray("-") : QByteArray::number(bodyBytes)) + '\n';
 }
 
 } // namespace sse::http

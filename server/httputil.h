@@ -5,6 +5,7 @@
 #include <QPair>
 #include <QString>
 
+class QDateTime;
 class QTcpSocket;
 class QJsonDocument;
 
@@ -27,5 +28,10 @@ void writeJson(QTcpSocket *socket, int status, const QJsonDocument &document,
 void writeError(QTcpSocket *socket, int status, const QString &message,
                 const HeaderList &extraHeaders = {});
 QByteArray errorBody(const QString &message);
+// One line of the common log format, newline included:
+// 127.0.0.1 - - [21/Nov/2026:16:19:46 +0000] "GET /events HTTP/1.1" 200 -
+// bodyBytes < 0 (a stream, or not known) is written "-".
+QByteArray commonLogLine(const QString &peer, const QDateTime &time, const QByteArray &method,
+                         const QByteArray &target, int status, qint64 bodyBytes);
 
 } // namespace sse::http

@@ -23,6 +23,7 @@ public:
     void append(SseEvent event, const QString &scope, bool keep, AppendDone done) override;
     Replay replayAfter(const QString &lastEventId, const QStringList &channels) const override;
     int size() const override { return int(m_entries.size()); }
+    QString nextId() const override { return QString::number(m_nextId); }
 
     int capacity() const { return m_capacity; }
     qint64 bytes() const { return m_bytes; }

@@ -25,6 +25,7 @@ struct ServerConfig
     QString token;                       // needed to publish from non-loopback addresses
     QString subscriberToken;             // when set, needed to subscribe
     bool requireTokenOnLoopback = false; // loopback publishers normally need no token
+    bool accessLog = false;              // one common-log-format line per request on stdout
     QStringList allowedHosts; // Host names answered besides the server's own (docs/security.md)
     QStringList corsOrigins;  // web origins given CORS on the API and publishing
     int fanoutThreads = defaultFanoutThreads(); // threads sending one event to many streams

@@ -162,6 +162,17 @@ QList<ConfigOption> buildTable()
          {},
          SSE_MEMBER(requireTokenOnLoopback),
          {}},
+        {QStringLiteral("access-log"),
+         {},
+         QStringLiteral("Print one line per HTTP request on standard output, in the common log "
+                        "format."),
+         {}, // chosen per run, like a verbosity
+         Kind::Flag,
+         0,
+         0,
+         {},
+         SSE_MEMBER(accessLog),
+         {}},
         {QStringLiteral("allowed-host"),
          QStringLiteral("NAME"),
          QStringLiteral("Also answer requests for this host name (repeatable); other names "

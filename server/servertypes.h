@@ -44,6 +44,7 @@ struct ServerStats
     quint64 streamWrites = 0; // writes to streams; fewer than deliveries when bursts coalesce
     int historySize = 0;
     qint64 uptimeSeconds = 0;
+    QString nextEventId; // what the log assigns next; empty when it can't tell
 };
 
 enum class TrafficDirection { In, Out, System };
@@ -60,12 +61,20 @@ struct TrafficRecord
     qint64 size = 0;
     QString summary;
     QByteArray raw; // the bytes on the wire, capped at MaxRawBytes
-    // For requests (direction In): what was asked and the status answered.
+    // For requests (direction In), and for the connect notice of a stream (the request that
+    // opened it): what was asked, with the query, its headers and the status answered.
     QString method;
     QString path;
     int status = 0;
+    QList<QPair<QByteArray, QByteArray>> requestHeaders; // at most MaxHeaderBytes of them
+    // Who an event (Out) was for: a channel, AllScope, or empty for chosen clients; and the
+    // channels of a connect notice. The HAR export files each event under its streams.
+    QString scope;
+    QStringList channels;
 
     static constexpr qsizetype MaxRawBytes = 64 * 1024;
+    static constexpr qsizetype MaxHeaderBytes = 16 * 1024;
+    static inline const QString AllScope = QStringLiteral("*");
 };
 
 // What the server thread hands the UI at a bounded rate.

@@ -55,8 +55,9 @@ void TrafficRecorder::append(TrafficRecord entry)
     m_traffic.append(std::move(entry));
 }
 
-qsizetype TrafficRecorder::beginRequest(const QString &method, const QString &path,
-                                        const QString &target, const QString &peer,
+qsizetype TrafficRecorder::beginRequest(const QString &method, const QString &target,
+                                        const QString &peer,
+                                        const QList<QPair<QByteArray, QByteArray>> &headers,
                                         const QByteArray &body)
 {
     if (!m_enabled)
@@ -65,7 +66,14 @@ qsizetype TrafficRecorder::beginRequest(const QString &method, const QString &pa
     TrafficRecord in;
     in.direction = TrafficDirection::In;
     in.method = method;
-    in.path = path;
+    in.path = target;
+    qsizetype headerBytes = 0;
+    for (const auto &header : headers) {
+        headerBytes += header.first.size() + header.second.size() + 4;
+        if (headerBytes > TrafficRecord::MaxHeaderBytes)
+            break;
+        in.requestHeaders.append(header);
+    }
     in.size = body.size();
     in.raw = body.left(TrafficRecord::MaxRawBytes);
     in.summary = QStringLiteral("%1 %2 from %3").arg(method, target, peer);
@@ -79,10 +87,22 @@ void TrafficRecorder::finishRequest(qsizetype ticket, int status, bool streamOpe
         return;
     TrafficRecord &in = m_traffic[ticket];
     in.status = status;
-    if (streamOpened)
-        m_traffic.removeAt(ticket);
-    else
+    if (!streamOpened) {
         in.summary += QStringLiteral(" → %1").arg(status);
+        return;
+    }
+    // The stream's connect notice was recorded while the request was handled, after it.
+    for (qsizetype index = m_traffic.size() - 1; index > ticket; --index) {
+        TrafficRecord &connected = m_traffic[index];
+        if (connected.direction == TrafficDirection::System && connected.clientId != 0) {
+            connected.method = in.method;
+            connected.path = in.path;
+            connected.status = status;
+            connected.requestHeaders = std::move(in.requestHeaders);
+            break;
+        }
+    }
+    m_traffic.removeAt(ticket);
 }
 
 void TrafficRecorder::clientConnected(const ClientInfo &info)

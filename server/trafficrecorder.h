@@ -22,10 +22,11 @@ public:
 
     // A request comes in before what it causes (an event out, a connect). Returns a ticket for
     // finishRequest(), or -1 when not recording.
-    qsizetype beginRequest(const QString &method, const QString &path, const QString &target,
-                           const QString &peer, const QByteArray &body);
-    // Fills in the status answered. A stream that opened is left out: its connect record
-    // says it all.
+    qsizetype beginRequest(const QString &method, const QString &target, const QString &peer,
+                           const QList<QPair<QByteArray, QByteArray>> &headers,
+                           const QByteArray &body);
+    // Fills in the status answered. The request of a stream that opened is moved into the
+    // stream's connect record, which then says it all.
     void finishRequest(qsizetype ticket, int status, bool streamOpened);
 
     void clientConnected(const ClientInfo &info);

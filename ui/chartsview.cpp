@@ -59,7 +59,7 @@ ChartsView::Chart ChartsView::addChart(const QString &title, int column, const Q
 
     auto *view = new QChartView(result.chart, this); // the view owns the chart
     view->setRenderHint(QPainter::Antialiasing);
-    view->setMinimumHeight(140);
+    view->setMinimumHeight(100);
     layout()->addWidget(view);
     return result;
 }
@@ -78,8 +78,23 @@ void ChartsView::updateAxes()
     for (const Chart &chart : std::as_const(m_charts)) {
         chart.timeAxis->setRange(from, now);
         const double top = m_model->maxValue(chart.column);
-        // A little headroom, rounded up so the labels stay whole numbers.
-        chart.valueAxis->setMax(std::max(5.0, std::ceil(top * 1.15)));
+        // Counts get whole-number ticks: a step of 1, 2, 5, 10, 20, 50... with at most four
+        // intervals (labels stay legible in a short chart), and a top that is a multiple of it.
+        const double wanted = std::max(5.0, std::ceil(top * 1.15));
+        double step = 1;
+        for (double magnitude = 1;; magnitude *= 10) {
+            const double candidates[] = {magnitude, 2 * magnitude, 5 * magnitude};
+            const auto fits = std::find_if(std::begin(candidates), std::end(candidates),
+                                           [wanted](double s) { return wanted / s <= 4; });
+            if (fits != std::end(candidates)) {
+                step = *fits;
+                break;
+            }
+        }
+        chart.valueAxis->setTickType(QValueAxis::TicksDynamic);
+        chart.valueAxis->setTickAnchor(0);
+        chart.valueAxis->setTickInterval(step);
+        chart.valueAxis->setMax(std::ceil(wanted / step) * step);
     }
 }
 

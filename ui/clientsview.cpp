@@ -51,7 +51,6 @@ ClientsView::ClientsView(ClientsModel *model, QWidget *parent)
     m_filter->setClearButtonEnabled(true);
 
     auto *bar = new QHBoxLayout;
-    bar->addWidget(new QLabel(tr("<b>Connected clients</b>"), this));
     bar->addWidget(m_filter, 1);
     bar->addWidget(m_disconnect);
     bar->addWidget(m_sendTo);

@@ -1,26 +1,29 @@
 #include "composerwidget.h"
 
+#include "composerlibrary.h"
+#include "elidinglabel.h"
+#include "models/curlcommand.h"
 #include "models/eventtemplatesmodel.h"
+#include "models/jsonformat.h"
 #include "models/sendhistorymodel.h"
 #include "servercontroller.h"
 
+#include <QApplication>
 #include <QCheckBox>
+#include <QClipboard>
 #include <QComboBox>
 #include <QFontDatabase>
 #include <QFormLayout>
-#include <QGroupBox>
 #include <QHBoxLayout>
 #include <QJsonDocument>
 #include <QJsonParseError>
 #include <QLabel>
 #include <QLineEdit>
-#include <QListView>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSettings>
 #include <QShortcut>
 #include <QSpinBox>
-#include <QSplitter>
 #include <QStringListModel>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -29,14 +32,12 @@ namespace sse::ui {
 
 namespace {
 
-QLabel *errorLabel(QWidget *parent, const QString &objectName)
+// An invalid field is framed in red and says why in its tooltip; the sentence also shows in
+// the message line under the fields.
+void markField(QWidget *field, const QString &message)
 {
-    auto *label = new QLabel(parent);
-    label->setObjectName(objectName);
-    label->setStyleSheet(QStringLiteral("QLabel { color: #b00; }"));
-    label->setWordWrap(true);
-    label->hide();
-    return label;
+    field->setStyleSheet(message.isEmpty() ? QString() : QStringLiteral("border: 1px solid #d33;"));
+    field->setToolTip(message);
 }
 
 // Line breaks made visible, so the operator sees where each field ends.
@@ -52,20 +53,15 @@ QString visibleBytes(const QByteArray &bytes)
 ComposerWidget::ComposerWidget(ServerController *controller, QWidget *parent)
     : QWidget(parent)
     , m_controller(controller)
-    , m_templates(new EventTemplatesModel(this))
-    , m_history(new SendHistoryModel(this))
+    , m_library(new ComposerLibrary([this] { return currentEvent(); }, this))
     , m_recentTypes(new QStringListModel({DefaultEventType}, this))
     , m_repeatTimer(new QTimer(this))
 {
-    auto *splitter = new QSplitter(Qt::Vertical, this);
-    splitter->setObjectName(QStringLiteral("composerSplitter"));
-    splitter->addWidget(buildFields());
-    splitter->addWidget(buildTemplatesAndHistory());
-    splitter->setStretchFactor(0, 3);
-    splitter->setStretchFactor(1, 1);
+    // Fields, then templates and history; the dock scrolls when the window is short.
     auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(splitter);
+    layout->setContentsMargins(6, 6, 6, 6);
+    layout->addWidget(buildFields(), 3);
+    layout->addWidget(m_library, 1);
 
     // Ctrl+Enter sends from any field of the composer, including the multi-line data.
     for (const QKeySequence &keys :
@@ -80,19 +76,20 @@ ComposerWidget::ComposerWidget(ServerController *controller, QWidget *parent)
     });
     connect(controller, &ServerController::publishFinished, this,
             &ComposerWidget::onPublishFinished);
+    connect(m_library, &ComposerLibrary::loadRequested, this, &ComposerWidget::setEvent);
+    connect(m_library, &ComposerLibrary::resendRequested, this, &ComposerWidget::publish);
     updateValidationAndPreview();
 }
 
 QWidget *ComposerWidget::buildFields()
 {
-    auto *box = new QGroupBox(tr("Compose an event"), this);
+    auto *box = new QWidget(this);
     m_eventType = new QComboBox(box);
     m_eventType->setObjectName(QStringLiteral("eventType"));
     m_eventType->setEditable(true);
     m_eventType->setInsertPolicy(QComboBox::NoInsert);
     m_eventType->setModel(m_recentTypes);
     m_eventType->setToolTip(tr("The event type; EventSource's onmessage sees only \"message\""));
-    m_eventTypeError = errorLabel(box, QStringLiteral("eventTypeError"));
 
     m_autoId = new QCheckBox(tr("Auto"), box);
     m_autoId->setObjectName(QStringLiteral("autoId"));
@@ -102,48 +99,51 @@ QWidget *ComposerWidget::buildFields()
     m_id->setObjectName(QStringLiteral("eventId"));
     m_id->setPlaceholderText(tr("assigned by the server"));
     m_id->setEnabled(false);
-    m_idError = errorLabel(box, QStringLiteral("idError"));
 
     m_data = new QPlainTextEdit(box);
     m_data->setObjectName(QStringLiteral("eventData"));
     m_data->setPlaceholderText(tr("Data; each line becomes a data: line"));
     m_data->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_data->setTabChangesFocus(true);
+    m_data->setMinimumHeight(m_data->fontMetrics().height() * 4);
     m_jsonMode = new QCheckBox(tr("JSON"), box);
     m_jsonMode->setObjectName(QStringLiteral("jsonMode"));
     m_prettyJson = new QPushButton(tr("Pretty"), box);
     m_prettyJson->setObjectName(QStringLiteral("prettyJson"));
     m_compactJson = new QPushButton(tr("Compact"), box);
     m_compactJson->setObjectName(QStringLiteral("compactJson"));
-    m_dataError = errorLabel(box, QStringLiteral("dataError"));
 
     m_retry = new QLineEdit(box);
     m_retry->setObjectName(QStringLiteral("eventRetry"));
     m_retry->setPlaceholderText(tr("none (ms)"));
-    m_retryError = errorLabel(box, QStringLiteral("retryError"));
     m_channel = new QLineEdit(box);
     m_channel->setObjectName(QStringLiteral("eventChannel"));
     m_channel->setPlaceholderText(DefaultChannel);
-    m_channelError = errorLabel(box, QStringLiteral("channelError"));
 
     m_target = new QComboBox(box);
     m_target->setObjectName(QStringLiteral("eventTarget"));
+    m_target->addItem(tr("All subscribers"), int(TargetKind::All));
     m_target->addItem(tr("Subscribers of the channel"), int(TargetKind::Channel));
-    m_target->addItem(tr("All clients"), int(TargetKind::All));
     m_target->addItem(tr("Selected clients (none)"), int(TargetKind::SelectedClients));
+    m_message = new ElidingLabel(box, true);
+    m_message->setObjectName(QStringLiteral("composerMessage"));
+    m_message->setStyleSheet(QStringLiteral("QLabel { color: #d33; }"));
 
     m_preview = new QPlainTextEdit(box);
     m_preview->setObjectName(QStringLiteral("wirePreview"));
     m_preview->setReadOnly(true);
     m_preview->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    m_preview->setMaximumHeight(110);
-    m_previewNote = new QLabel(box);
+    m_preview->setMinimumHeight(m_preview->fontMetrics().height() * 3);
+    m_preview->setMaximumHeight(m_preview->fontMetrics().height() * 7);
+    m_previewNote = new ElidingLabel(box, true);
     m_previewNote->setObjectName(QStringLiteral("previewNote"));
-    m_previewNote->setWordWrap(true);
 
     m_send = new QPushButton(tr("Send (Ctrl+Enter)"), box);
     m_send->setObjectName(QStringLiteral("sendButton"));
     m_send->setDefault(true);
+    m_copyCurl = new QPushButton(tr("Copy as curl"), box);
+    m_copyCurl->setObjectName(QStringLiteral("copyCurlButton"));
+    m_copyCurl->setToolTip(tr("Copy a curl command that publishes this event over HTTP"));
     m_repeat = new QCheckBox(tr("Repeat every"), box);
     m_repeat->setObjectName(QStringLiteral("repeat"));
     m_repeatInterval = new QSpinBox(box);
@@ -167,6 +167,7 @@ QWidget *ComposerWidget::buildFields()
     jsonRow->addStretch(1);
     auto *sendRow = new QHBoxLayout;
     sendRow->addWidget(m_send);
+    sendRow->addWidget(m_copyCurl);
     sendRow->addStretch(1);
     sendRow->addWidget(m_repeat);
     sendRow->addWidget(m_repeatInterval);
@@ -176,20 +177,17 @@ QWidget *ComposerWidget::buildFields()
 
     auto *form = new QFormLayout(box);
     form->setFieldGrowthPolicy(QFormLayout::ExpandingFieldsGrow);
+    form->setContentsMargins(0, 0, 0, 0);
     form->addRow(tr("Event type:"), m_eventType);
-    form->addRow(QString(), m_eventTypeError);
     form->addRow(tr("Id:"), idRow);
-    form->addRow(QString(), m_idError);
     form->addRow(tr("Data:"), m_data);
     form->addRow(QString(), jsonRow);
-    form->addRow(QString(), m_dataError);
     form->addRow(tr("Retry:"), m_retry);
-    form->addRow(QString(), m_retryError);
     form->addRow(tr("Channel:"), m_channel);
-    form->addRow(QString(), m_channelError);
     form->addRow(tr("Send to:"), m_target);
     form->addRow(tr("On the wire:"), m_preview);
     form->addRow(QString(), m_previewNote);
+    form->addRow(m_message);
     form->addRow(sendRow);
     form->addRow(tr("Comment:"), commentRow);
 
@@ -210,6 +208,8 @@ QWidget *ComposerWidget::buildFields()
     connect(m_prettyJson, &QPushButton::clicked, this, [this] { formatJson(true); });
     connect(m_compactJson, &QPushButton::clicked, this, [this] { formatJson(false); });
     connect(m_send, &QPushButton::clicked, this, &ComposerWidget::send);
+    connect(m_copyCurl, &QPushButton::clicked, this,
+            [this] { QApplication::clipboard()->setText(curlCommand()); });
     connect(m_sendComment, &QPushButton::clicked, this, &ComposerWidget::sendComment);
     connect(m_comment, &QLineEdit::returnPressed, this, &ComposerWidget::sendComment);
     connect(m_repeat, &QCheckBox::toggled, this, [this](bool repeat) {
@@ -222,76 +222,6 @@ QWidget *ComposerWidget::buildFields()
         if (m_repeatTimer->isActive())
             m_repeatTimer->start(interval);
     });
-    return box;
-}
-
-QWidget *ComposerWidget::buildTemplatesAndHistory()
-{
-    auto *box = new QWidget(this);
-    m_templateName = new QComboBox(box);
-    m_templateName->setObjectName(QStringLiteral("templateName"));
-    m_templateName->setEditable(true);
-    m_templateName->setInsertPolicy(QComboBox::NoInsert);
-    m_templateName->setModel(m_templates);
-    m_templateName->setCurrentIndex(-1);
-    m_templateName->lineEdit()->setPlaceholderText(tr("template name"));
-    auto *save = new QPushButton(tr("Save"), box);
-    save->setObjectName(QStringLiteral("saveTemplate"));
-    auto *load = new QPushButton(tr("Load"), box);
-    load->setObjectName(QStringLiteral("loadTemplate"));
-    auto *remove = new QPushButton(tr("Delete"), box);
-    remove->setObjectName(QStringLiteral("deleteTemplate"));
-
-    m_historyView = new QListView(box);
-    m_historyView->setObjectName(QStringLiteral("sendHistory"));
-    m_historyView->setModel(m_history);
-    m_historyView->setUniformItemSizes(true);
-    auto *resend = new QPushButton(tr("Resend"), box);
-    resend->setObjectName(QStringLiteral("resendButton"));
-
-    auto *templateRow = new QHBoxLayout;
-    templateRow->addWidget(new QLabel(tr("Templates:"), box));
-    templateRow->addWidget(m_templateName, 1);
-    templateRow->addWidget(save);
-    templateRow->addWidget(load);
-    templateRow->addWidget(remove);
-    auto *historyRow = new QHBoxLayout;
-    historyRow->addWidget(new QLabel(tr("Recent sends:"), box));
-    historyRow->addStretch(1);
-    historyRow->addWidget(resend);
-    auto *layout = new QVBoxLayout(box);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addLayout(templateRow);
-    layout->addLayout(historyRow);
-    layout->addWidget(m_historyView);
-
-    connect(save, &QPushButton::clicked, this, [this] {
-        const QString name = m_templateName->currentText().trimmed();
-        if (name.isEmpty())
-            return;
-        SseEvent event = currentEvent();
-        m_templateName->setCurrentIndex(m_templates->saveTemplate(name, event));
-    });
-    connect(load, &QPushButton::clicked, this, [this] {
-        const int row = m_templates->rowOfName(m_templateName->currentText().trimmed());
-        if (row >= 0)
-            setEvent(m_templates->templateAt(row).event);
-    });
-    connect(remove, &QPushButton::clicked, this, [this] {
-        m_templates->removeTemplate(
-            m_templates->rowOfName(m_templateName->currentText().trimmed()));
-        m_templateName->setCurrentIndex(-1);
-    });
-    const auto resendCurrent = [this] {
-        const QModelIndex index = m_historyView->currentIndex();
-        if (!index.isValid())
-            return;
-        const SendHistoryModel::Entry entry = m_history->entry(index.row());
-        m_controller->publish(entry.event, entry.target);
-        m_history->addSend(QDateTime::currentDateTime(), entry.event, entry.target);
-    };
-    connect(resend, &QPushButton::clicked, this, resendCurrent);
-    connect(m_historyView, &QListView::doubleClicked, this, resendCurrent);
     return box;
 }
 
@@ -326,24 +256,25 @@ PublishTarget ComposerWidget::currentTarget() const
     return target;
 }
 
-void ComposerWidget::setFieldError(QLabel *label, QWidget *field, const QString &message)
-{
-    label->setText(message);
-    label->setVisible(!message.isEmpty());
-    field->setStyleSheet(message.isEmpty() ? QString() : QStringLiteral("border: 1px solid #c00;"));
-    field->setToolTip(message);
-}
-
 QString ComposerWidget::validationError() const
 {
-    for (QLabel *label : {m_eventTypeError, m_idError, m_dataError, m_retryError, m_channelError}) {
-        if (!label->text().isEmpty())
-            return label->text();
+    const SseEvent event = currentEvent();
+    for (const auto &error : {validateEventName(m_eventType->currentText()), validateId(event.id),
+                              validateRetry(event.retry), validateChannel(event.channel)}) {
+        if (error)
+            return error->message();
     }
+    if (m_jsonMode->isChecked() && !reformatJson(event.data, false))
+        return tr("field 'data': not valid JSON");
     if (TargetKind(m_target->currentData().toInt()) == TargetKind::SelectedClients &&
         m_selectedClients.isEmpty())
         return tr("No client is selected in the clients table");
     return {};
+}
+
+QString ComposerWidget::message() const
+{
+    return m_message->fullText();
 }
 
 void ComposerWidget::updateValidationAndPreview()
@@ -353,11 +284,14 @@ void ComposerWidget::updateValidationAndPreview()
         return error ? error->message() : QString();
     };
     // The very checks /publish applies, so the window and the HTTP API never disagree.
-    setFieldError(m_eventTypeError, m_eventType,
-                  message(validateEventName(m_eventType->currentText())));
-    setFieldError(m_idError, m_id, message(validateId(event.id)));
-    setFieldError(m_retryError, m_retry, message(validateRetry(event.retry)));
-    setFieldError(m_channelError, m_channel, message(validateChannel(event.channel)));
+    const QString typeError = message(validateEventName(m_eventType->currentText()));
+    const QString idError = message(validateId(event.id));
+    const QString retryError = message(validateRetry(event.retry));
+    const QString channelError = message(validateChannel(event.channel));
+    markField(m_eventType, typeError);
+    markField(m_id, idError);
+    markField(m_retry, retryError);
+    markField(m_channel, channelError);
 
     QString dataError;
     const bool jsonMode = m_jsonMode->isChecked();
@@ -372,34 +306,40 @@ void ComposerWidget::updateValidationAndPreview()
                             .arg(parseError.offset);
         }
     }
-    setFieldError(m_dataError, m_data, dataError);
+    markField(m_data, dataError);
 
-    m_target->setItemText(2, m_selectedClients.isEmpty()
-                                 ? tr("Selected clients (none)")
-                                 : tr("Selected clients (%1)").arg(m_selectedClients.size()));
+    m_target->setItemText(m_target->findData(int(TargetKind::SelectedClients)),
+                          m_selectedClients.isEmpty()
+                              ? tr("Selected clients (none)")
+                              : tr("Selected clients (%1)").arg(m_selectedClients.size()));
 
-    const QString error = validationError();
-    m_send->setEnabled(error.isEmpty());
-    m_send->setToolTip(error);
-    if (!error.isEmpty() && !m_eventTypeError->isVisible() && !m_idError->isVisible() &&
-        !m_retryError->isVisible() && !m_channelError->isVisible() && !m_dataError->isVisible()) {
-        m_previewNote->setText(error);
-    } else if (m_autoId->isChecked()) {
-        m_previewNote->setText(m_predictedNextId.isEmpty()
-                                   ? tr("The server assigns the id when it sends the event.")
-                                   : tr("The server assigns the id; %1 is the next one expected.")
-                                         .arg(m_predictedNextId));
-    } else {
-        m_previewNote->clear();
+    QString error;
+    for (const QString &fieldError : {typeError, idError, dataError, retryError, channelError}) {
+        if (error.isEmpty())
+            error = fieldError;
     }
-    if (m_eventTypeError->isVisible() || m_idError->isVisible() || m_retryError->isVisible() ||
-        m_channelError->isVisible()) {
+    if (error.isEmpty())
+        error = validationError();
+    m_send->setEnabled(error.isEmpty());
+    m_send->setToolTip(error.isEmpty() ? tr("Send the event (Ctrl+Enter)") : error);
+    // A field's problem first; else why the last send failed (until the next one works).
+    m_message->setFullText(error.isEmpty() ? m_sendFailure : error);
+
+    if (event.data.isEmpty())
+        m_previewNote->setFullText(tr("Empty data: browsers dispatch nothing for this event."));
+    else if (m_autoId->isChecked())
+        m_previewNote->setFullText(m_predictedNextId.isEmpty()
+                                       ? tr("The server assigns the id when it sends the event.")
+                                       : tr("The server assigns the id; %1 is the next one.")
+                                             .arg(m_predictedNextId));
+    else
+        m_previewNote->setFullText({});
+    if (!typeError.isEmpty() || !idError.isEmpty() || !retryError.isEmpty() ||
+        !channelError.isEmpty()) {
         m_preview->setPlainText(tr("(fix the fields marked in red)"));
     } else {
         m_preview->setPlainText(visibleBytes(previewBytes()));
     }
-    if (event.data.isEmpty())
-        m_previewNote->setText(tr("Empty data: browsers dispatch nothing for this event."));
 }
 
 QByteArray ComposerWidget::previewBytes() const
@@ -414,43 +354,118 @@ QByteArray ComposerWidget::previewBytes() const
 
 void ComposerWidget::formatJson(bool pretty)
 {
-    const QJsonDocument document = QJsonDocument::fromJson(m_data->toPlainText().toUtf8());
-    if (document.isNull())
-        return;
-    const QByteArray text =
-        document.toJson(pretty ? QJsonDocument::Indented : QJsonDocument::Compact);
-    m_data->setPlainText(QString::fromUtf8(text).trimmed());
+    if (const auto text = reformatJson(m_data->toPlainText(), pretty))
+        m_data->setPlainText(*text);
 }
 
 bool ComposerWidget::send()
 {
     updateValidationAndPreview();
-    if (!validationError().isEmpty())
+    if (const QString error = validationError(); !error.isEmpty()) {
+        showSendFailure(tr("Not sent: %1").arg(error));
         return false;
-    const SseEvent event = currentEvent();
-    const PublishTarget target = currentTarget();
-    m_controller->publish(event, target);
-    m_history->addSend(QDateTime::currentDateTime(), event, target);
+    }
+    if (!m_serverRunning) {
+        showSendFailure(tr("Not sent: the server is stopped. Start it with Server → Start."));
+        return false;
+    }
+    publish(currentEvent(), currentTarget());
     rememberType(m_eventType->currentText());
     return true;
 }
 
+void ComposerWidget::publish(const SseEvent &event, const PublishTarget &target)
+{
+    if (!m_serverRunning) {
+        showSendFailure(tr("Not sent: the server is stopped. Start it with Server → Start."));
+        return;
+    }
+    m_controller->publish(event, target);
+    m_library->history()->addSend(QDateTime::currentDateTime(), event, target);
+}
+
 void ComposerWidget::sendComment()
 {
-    const QString text = m_comment->text();
-    m_controller->sendComment(text, currentEvent().channel, currentTarget());
+    if (!m_serverRunning) {
+        showSendFailure(tr("Comment not sent: the server is stopped."));
+        return;
+    }
+    m_controller->sendComment(m_comment->text(), currentEvent().channel, currentTarget());
+}
+
+void ComposerWidget::showSendFailure(const QString &reason)
+{
+    m_sendFailure = reason;
+    m_message->setFullText(reason);
+    emit sendFailed(reason);
 }
 
 void ComposerWidget::onPublishFinished(const PublishResult &result)
 {
-    m_history->applyResult(result);
+    m_library->history()->applyResult(result);
+    if (!result.error.isEmpty()) {
+        showSendFailure(tr("The server refused the event: %1").arg(result.error));
+        return;
+    }
+    if (!m_sendFailure.isEmpty()) {
+        m_sendFailure.clear();
+        updateValidationAndPreview();
+    }
     bool numeric = false;
     const qulonglong id = result.id.toULongLong(&numeric);
-    if (result.error.isEmpty() && numeric) {
-        m_predictedNextId = QString::number(id + 1);
-        if (m_autoId->isChecked())
-            updateValidationAndPreview();
+    if (numeric)
+        setNextEventId(QString::number(id + 1));
+}
+
+void ComposerWidget::setNextEventId(const QString &id)
+{
+    if (id == m_predictedNextId)
+        return;
+    m_predictedNextId = id;
+    if (m_autoId->isChecked())
+        updateValidationAndPreview();
+}
+
+void ComposerWidget::setServerRunning(bool running)
+{
+    m_serverRunning = running;
+    if (!running) {
+        // Nothing to repeat into: a restart should not resume sending by surprise.
+        m_repeat->setChecked(false);
+    } else if (!m_sendFailure.isEmpty()) {
+        m_sendFailure.clear();
+        updateValidationAndPreview();
     }
+}
+
+void ComposerWidget::focusData()
+{
+    m_data->setFocus(Qt::OtherFocusReason);
+}
+
+QString ComposerWidget::curlCommand() const
+{
+    return curlForPublish(currentEvent(), currentTarget(), m_serverUrl);
+}
+
+EventTemplatesModel *ComposerWidget::templatesModel() const
+{
+    return m_library->templates();
+}
+
+SendHistoryModel *ComposerWidget::historyModel() const
+{
+    return m_library->history();
+}
+
+void ComposerWidget::chooseTemplatesToImport()
+{
+    m_library->chooseTemplatesToImport();
+}
+
+void ComposerWidget::chooseTemplatesExportFile()
+{
+    m_library->chooseTemplatesExportFile();
 }
 
 void ComposerWidget::rememberType(const QString &eventType)
@@ -500,14 +515,13 @@ void ComposerWidget::setJsonMode(bool jsonMode)
 
 void ComposerWidget::setHistorySize(int entries)
 {
-    m_history->setMaxEntries(entries);
+    m_library->history()->setMaxEntries(entries);
 }
 
 void ComposerWidget::loadSettings(QSettings &settings)
 {
     settings.beginGroup(QStringLiteral("composer"));
-    m_templates->fromVariant(settings.value(QStringLiteral("templates")).toList());
-    m_templateName->setCurrentIndex(-1);
+    m_library->templates()->fromVariant(settings.value(QStringLiteral("templates")).toList());
     QStringList types = settings.value(QStringLiteral("recentTypes")).toStringList();
     if (types.isEmpty())
         types = {DefaultEventType};
@@ -515,16 +529,30 @@ void ComposerWidget::loadSettings(QSettings &settings)
     m_eventType->setCurrentIndex(0);
     m_jsonMode->setChecked(settings.value(QStringLiteral("jsonMode"), false).toBool());
     m_repeatInterval->setValue(settings.value(QStringLiteral("repeatMs"), 1000).toInt());
+    // The draft: what was being written when the window closed.
+    m_data->setPlainText(settings.value(QStringLiteral("draftData")).toString());
+    m_channel->setText(settings.value(QStringLiteral("channel")).toString());
+    const int target = m_target->findData(
+        settings.value(QStringLiteral("target"), int(TargetKind::All)).toInt());
+    // Chosen clients don't outlive the run; fall back to everyone.
+    m_target->setCurrentIndex(target < 0 || TargetKind(m_target->itemData(target).toInt()) ==
+                                                    TargetKind::SelectedClients
+                                  ? m_target->findData(int(TargetKind::All))
+                                  : target);
     settings.endGroup();
+    updateValidationAndPreview();
 }
 
 void ComposerWidget::saveSettings(QSettings &settings) const
 {
     settings.beginGroup(QStringLiteral("composer"));
-    settings.setValue(QStringLiteral("templates"), m_templates->toVariant());
+    settings.setValue(QStringLiteral("templates"), m_library->templates()->toVariant());
     settings.setValue(QStringLiteral("recentTypes"), m_recentTypes->stringList());
     settings.setValue(QStringLiteral("jsonMode"), m_jsonMode->isChecked());
     settings.setValue(QStringLiteral("repeatMs"), m_repeatInterval->value());
+    settings.setValue(QStringLiteral("draftData"), m_data->toPlainText());
+    settings.setValue(QStringLiteral("channel"), m_channel->text());
+    settings.setValue(QStringLiteral("target"), m_target->currentData().toInt());
     settings.endGroup();
 }
 

@@ -9,7 +9,6 @@ class QCheckBox;
 class QComboBox;
 class QLabel;
 class QLineEdit;
-class QListView;
 class QPlainTextEdit;
 class QPushButton;
 class QSettings;
@@ -23,6 +22,8 @@ class ServerController;
 
 namespace sse::ui {
 
+class ComposerLibrary;
+class ElidingLabel;
 class EventTemplatesModel;
 class SendHistoryModel;
 
@@ -52,10 +53,25 @@ public:
     void setJsonMode(bool jsonMode);
     bool send();
     void sendComment();
+    void formatJson(bool pretty);
+    void focusData();
+    // Stopped: sending explains why, and "Repeat every" stops.
+    void setServerRunning(bool running);
+    bool isServerRunning() const { return m_serverRunning; }
+    // The id the server's log assigns next, from its snapshots; empty when unknown.
+    void setNextEventId(const QString &id);
+    // "curl … /publish" that sends what the fields describe.
+    QString curlCommand() const;
+    void setServerUrl(const QString &url) { m_serverUrl = url; }
+    // The sentence under the fields: the first invalid field, or why the last send failed.
+    QString message() const;
 
-    EventTemplatesModel *templatesModel() const { return m_templates; }
-    SendHistoryModel *historyModel() const { return m_history; }
+    EventTemplatesModel *templatesModel() const;
+    SendHistoryModel *historyModel() const;
+    ComposerLibrary *library() const { return m_library; }
     QStringListModel *recentTypesModel() const { return m_recentTypes; }
+    void chooseTemplatesToImport();
+    void chooseTemplatesExportFile();
 
     void loadSettings(QSettings &settings);
     void saveSettings(QSettings &settings) const;
@@ -63,47 +79,48 @@ public:
 
     static constexpr int MaxRecentTypes = 20;
 
+signals:
+    // A send that could not go out or that the server refused, with the reason.
+    void sendFailed(const QString &reason);
+
 private:
     QWidget *buildFields();
-    QWidget *buildTemplatesAndHistory();
     void updateValidationAndPreview();
     void rememberType(const QString &eventType);
-    void formatJson(bool pretty);
     void onPublishFinished(const sse::PublishResult &result);
-    void setFieldError(QLabel *label, QWidget *field, const QString &message);
+    void publish(const sse::SseEvent &event, const sse::PublishTarget &target);
+    void showSendFailure(const QString &reason);
 
     ServerController *m_controller;
-    EventTemplatesModel *m_templates;
-    SendHistoryModel *m_history;
+    ComposerLibrary *m_library;
     QStringListModel *m_recentTypes;
     QList<quint64> m_selectedClients;
-    QString m_predictedNextId; // one more than the last id the server assigned
+    QString m_predictedNextId; // what the server's log assigns next
+    QString m_serverUrl;
+    QString m_sendFailure; // why the last send failed; cleared by the next success
+    bool m_serverRunning = false;
 
     QComboBox *m_eventType;
-    QLabel *m_eventTypeError;
     QCheckBox *m_autoId;
     QLineEdit *m_id;
-    QLabel *m_idError;
     QPlainTextEdit *m_data;
     QCheckBox *m_jsonMode;
     QPushButton *m_prettyJson;
     QPushButton *m_compactJson;
-    QLabel *m_dataError;
     QLineEdit *m_retry;
-    QLabel *m_retryError;
     QLineEdit *m_channel;
-    QLabel *m_channelError;
     QComboBox *m_target;
+    // The first invalid field's sentence, or the last send's failure; keeps its line always.
+    ElidingLabel *m_message;
     QPlainTextEdit *m_preview;
-    QLabel *m_previewNote;
+    ElidingLabel *m_previewNote;
     QPushButton *m_send;
+    QPushButton *m_copyCurl;
     QCheckBox *m_repeat;
     QSpinBox *m_repeatInterval;
     QTimer *m_repeatTimer;
     QLineEdit *m_comment;
     QPushButton *m_sendComment;
-    QComboBox *m_templateName;
-    QListView *m_historyView;
 };
 
 } // namespace sse::ui

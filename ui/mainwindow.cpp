@@ -1,25 +1,36 @@
 #include "mainwindow.h"
 
+#include "appearance.h"
+#include "bindchoice.h"
 #include "chartsview.h"
 #include "clientsview.h"
 #include "composerwidget.h"
+#include "mainmenus.h"
 #include "models/clientsmodel.h"
 #include "models/statshistorymodel.h"
 #include "models/trafficlogmodel.h"
 #include "serverbar.h"
 #include "servercontroller.h"
+#include "serveroptions.h"
 #include "settingsdialog.h"
 #include "sharepanel.h"
 #include "trafficlogview.h"
 
+#include <QAction>
+#include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDesktopServices>
+#include <QDockWidget>
+#include <QLibraryInfo>
+#include <QMessageBox>
+#include <QScrollArea>
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
-#include <QTabWidget>
 #include <QTimer>
-#include <QVBoxLayout>
+#include <QToolBar>
+#include <QUrl>
 
 namespace sse::ui {
 
@@ -28,6 +39,17 @@ namespace {
 // How often the server thread hands the window a snapshot: fast enough to feel live, slow
 // enough that a flood costs the UI thread only a few batches a second.
 constexpr int SnapshotIntervalMs = 100;
+// Bumped when the docks change, so an old saved layout is not restored onto new panels.
+constexpr int LayoutVersion = 2;
+
+bool restartNeeded(const ServerConfig &before, const ServerConfig &after)
+{
+    for (const ConfigOption &option : configOptions()) {
+        if (option.get(before) != option.get(after))
+            return true;
+    }
+    return before.bindAddress != after.bindAddress;
+}
 
 } // namespace
 
@@ -40,16 +62,31 @@ MainWindow::MainWindow(ServerController *controller, const ServerConfig &command
     , m_statsModel(new StatsHistoryModel(this))
     , m_clockTimer(new QTimer(this))
 {
-    setWindowTitle(QStringLiteral("SSE Dashboard"));
+    setWindowTitle(tr("SSE Dashboard"));
+    QIcon icon;
+    icon.addFile(QStringLiteral(":/icons/sse-dashboard-64.png"));
+    icon.addFile(QStringLiteral(":/icons/sse-dashboard-256.png"));
+    setWindowIcon(icon);
+    setMinimumSize(MinimumSize);
+    setDockNestingEnabled(true);
     QSettings settings;
     m_settings = DashboardSettings::load(settings);
     m_settings.applyCommandLine(commandLine, explicitOptions);
     m_trafficModel->setMaxRows(m_settings.logMaxRows);
     m_clientsModel->setMaxQueueBytes(m_settings.server.maxQueueBytes);
 
-    buildLayout();
+    buildPanels();
+    m_menus = new MainMenus(this, docks());
+    connectPanels();
+    connectMenus();
     m_composer->loadSettings(settings);
     m_composer->setHistorySize(m_settings.sendHistorySize);
+    const Theme theme = themeFromSetting(settings.value(QStringLiteral("ui/theme")).toString());
+    m_menus->checkTheme(theme);
+    if (auto *app = qobject_cast<QApplication *>(QCoreApplication::instance());
+        app && theme != Theme::System)
+        applyTheme(app, theme);
+    m_menus->checkLanguage(languageSetting(settings));
     restoreLayout();
     connectController();
 
@@ -63,49 +100,125 @@ MainWindow::MainWindow(ServerController *controller, const ServerConfig &command
 
 MainWindow::~MainWindow() = default;
 
-void MainWindow::buildLayout()
+QDockWidget *MainWindow::addPanel(QWidget *panel, const QString &objectName, const QString &title,
+                                  bool scrollable)
+{
+    auto *dock = new QDockWidget(title, this);
+    dock->setObjectName(objectName);
+    dock->toggleViewAction()->setObjectName(objectName + QStringLiteral("Toggle"));
+    if (scrollable) {
+        // A form keeps its natural height and scrolls, instead of squeezing its fields into
+        // each other when the window is short.
+        auto *scroll = new QScrollArea(dock);
+        scroll->setWidgetResizable(true);
+        scroll->setFrameShape(QFrame::NoFrame);
+        scroll->setWidget(panel);
+        dock->setWidget(scroll);
+    } else {
+        dock->setWidget(panel);
+    }
+    return dock;
+}
+
+void MainWindow::buildPanels()
 {
     m_serverBar = new ServerBar(this);
     m_serverBar->setBindChoice(m_settings.bind);
     m_serverBar->setPort(m_settings.server.port);
-    m_sharePanel = new SharePanel(this);
+    auto *serverToolBar = new QToolBar(tr("Server"), this);
+    serverToolBar->setObjectName(QStringLiteral("serverToolBar"));
+    serverToolBar->setMovable(false);
+    serverToolBar->setFloatable(false);
+    serverToolBar->toggleViewAction()->setVisible(false);
+    serverToolBar->addWidget(m_serverBar);
+    addToolBar(Qt::TopToolBarArea, serverToolBar);
+
     m_clientsView = new ClientsView(m_clientsModel, this);
     m_composer = new ComposerWidget(m_controller, this);
     m_trafficView = new TrafficLogView(m_trafficModel, this);
     m_chartsView = new ChartsView(m_statsModel, this);
+    m_sharePanel = new SharePanel(this);
 
-    m_leftSplitter = new QSplitter(Qt::Vertical, this);
-    m_leftSplitter->setObjectName(QStringLiteral("leftSplitter"));
-    m_leftSplitter->addWidget(m_clientsView);
-    m_leftSplitter->addWidget(m_trafficView);
-    m_leftSplitter->setStretchFactor(0, 2);
-    m_leftSplitter->setStretchFactor(1, 3);
+    addPanel(m_clientsView, QStringLiteral("clientsDock"), tr("Clients"), false);
+    addPanel(m_trafficView, QStringLiteral("trafficDock"), tr("Traffic log"), false);
+    addPanel(m_composer, QStringLiteral("composerDock"), tr("Composer"), true);
+    addPanel(m_chartsView, QStringLiteral("chartsDock"), tr("Charts"), false);
+    addPanel(m_sharePanel, QStringLiteral("connectDock"), tr("Connect"), true);
 
-    auto *tabs = new QTabWidget(this);
-    tabs->setObjectName(QStringLiteral("sideTabs"));
-    tabs->addTab(m_chartsView, tr("Charts"));
-    tabs->addTab(m_sharePanel, tr("Connect"));
-    m_rightSplitter = new QSplitter(Qt::Vertical, this);
-    m_rightSplitter->setObjectName(QStringLiteral("rightSplitter"));
-    m_rightSplitter->addWidget(m_composer);
-    m_rightSplitter->addWidget(tabs);
-    m_rightSplitter->setStretchFactor(0, 3);
-    m_rightSplitter->setStretchFactor(1, 2);
+    // Docks fill the window: the central widget is an empty placeholder kept out of sight.
+    auto *placeholder = new QWidget(this);
+    placeholder->setObjectName(QStringLiteral("centralPlaceholder"));
+    setCentralWidget(placeholder);
+    placeholder->hide();
+    placeDocksByDefault();
+}
 
-    m_mainSplitter = new QSplitter(Qt::Horizontal, this);
-    m_mainSplitter->setObjectName(QStringLiteral("mainSplitter"));
-    m_mainSplitter->addWidget(m_leftSplitter);
-    m_mainSplitter->addWidget(m_rightSplitter);
-    m_mainSplitter->setStretchFactor(0, 3);
-    m_mainSplitter->setStretchFactor(1, 2);
+QList<QDockWidget *> MainWindow::docks() const
+{
+    QList<QDockWidget *> result;
+    for (const char *name : {"clientsDock", "composerDock", "trafficDock", "chartsDock",
+                             "connectDock"}) {
+        if (auto *dock = findChild<QDockWidget *>(QLatin1String(name)))
+            result.append(dock);
+    }
+    return result;
+}
 
-    auto *central = new QWidget(this);
-    auto *layout = new QVBoxLayout(central);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(m_serverBar);
-    layout->addWidget(m_mainSplitter, 1);
-    setCentralWidget(central);
+void MainWindow::placeDocksByDefault()
+{
+    // Clients above the traffic log on the left; the composer above Charts and Connect
+    // (tabbed) on the right. This is what View → Reset layout goes back to.
+    auto *clients = findChild<QDockWidget *>(QStringLiteral("clientsDock"));
+    auto *traffic = findChild<QDockWidget *>(QStringLiteral("trafficDock"));
+    auto *composer = findChild<QDockWidget *>(QStringLiteral("composerDock"));
+    auto *charts = findChild<QDockWidget *>(QStringLiteral("chartsDock"));
+    auto *connectDock = findChild<QDockWidget *>(QStringLiteral("connectDock"));
+    for (QDockWidget *dock : docks()) {
+        dock->setFloating(false);
+        dock->show();
+    }
+    addDockWidget(Qt::LeftDockWidgetArea, clients);
+    splitDockWidget(clients, traffic, Qt::Vertical);
+    addDockWidget(Qt::RightDockWidgetArea, composer);
+    splitDockWidget(composer, charts, Qt::Vertical);
+    tabifyDockWidget(charts, connectDock);
+    charts->raise();
+    if (isVisible())
+        applyDefaultDockSizes();
+    else
+        m_defaultSizesPending = true;
+}
 
+void MainWindow::applyDefaultDockSizes()
+{
+    m_defaultSizesPending = false;
+    const auto dock = [this](const char *name) {
+        return findChild<QDockWidget *>(QLatin1String(name));
+    };
+    resizeDocks({dock("clientsDock"), dock("composerDock")}, {width() * 11 / 20, width() * 9 / 20},
+                Qt::Horizontal);
+    resizeDocks({dock("clientsDock"), dock("trafficDock")}, {height() * 2 / 5, height() * 3 / 5},
+                Qt::Vertical);
+    resizeDocks({dock("composerDock"), dock("chartsDock")}, {height() * 3 / 5, height() * 2 / 5},
+                Qt::Vertical);
+}
+
+void MainWindow::showEvent(QShowEvent *event)
+{
+    QMainWindow::showEvent(event);
+    if (m_defaultSizesPending)
+        applyDefaultDockSizes();
+}
+
+void MainWindow::resetLayout()
+{
+    for (QDockWidget *dock : docks())
+        removeDockWidget(dock); // undoes tabs and nesting; placeDocksByDefault shows them again
+    placeDocksByDefault();
+}
+
+void MainWindow::connectPanels()
+{
     connect(m_serverBar, &ServerBar::startRequested, this, &MainWindow::startServer);
     connect(m_serverBar, &ServerBar::stopRequested, m_controller, &ServerController::stop);
     connect(m_serverBar, &ServerBar::settingsRequested, this, &MainWindow::editSettings);
@@ -118,34 +231,86 @@ void MainWindow::buildLayout()
             });
     connect(m_clientsView, &ClientsView::sendToClientsRequested, this,
             [this](const QList<quint64> &clientIds) {
+                findChild<QDockWidget *>(QStringLiteral("composerDock"))->show();
                 m_composer->setSelectedClients(clientIds);
                 m_composer->setTargetKind(ComposerWidget::TargetKind::SelectedClients);
-                m_composer->setFocus();
+                m_composer->focusData();
             });
+    connect(m_composer, &ComposerWidget::sendFailed, this,
+            [this](const QString &reason) { statusBar()->showMessage(reason, 10000); });
+    connect(m_trafficView, &TrafficLogView::exported, this, [this](const QString &path) {
+        statusBar()->showMessage(tr("Saved the log to %1").arg(path), 10000);
+    });
+    connect(m_sharePanel, &SharePanel::listenOnAllInterfacesRequested, this,
+            &MainWindow::listenOnAllInterfaces);
+}
+
+void MainWindow::connectMenus()
+{
+    m_trafficView->addExportActions(m_menus->exportLogMenu);
+    connect(m_menus->importTemplates, &QAction::triggered, m_composer,
+            &ComposerWidget::chooseTemplatesToImport);
+    connect(m_menus->exportTemplates, &QAction::triggered, m_composer,
+            &ComposerWidget::chooseTemplatesExportFile);
+    connect(m_menus->quit, &QAction::triggered, this, &QWidget::close);
+    connect(m_menus->startStop, &QAction::triggered, this, [this] {
+        if (m_serverBar->state() == ServerBar::State::Stopped)
+            startServer();
+        else if (m_serverBar->state() == ServerBar::State::Running)
+            m_controller->stop();
+    });
+    connect(m_menus->settings, &QAction::triggered, this, &MainWindow::editSettings);
+    connect(m_menus->findInLog, &QAction::triggered, this, [this] {
+        findChild<QDockWidget *>(QStringLiteral("trafficDock"))->show();
+        m_trafficView->focusSearch();
+    });
+    connect(m_menus->copy, &QAction::triggered, this, &MainWindow::copyFromFocusedView);
+    connect(m_menus, &MainMenus::themeChosen, this, [this](Theme theme) {
+        if (auto *app = qobject_cast<QApplication *>(QCoreApplication::instance()))
+            applyTheme(app, theme);
+        QSettings().setValue(QStringLiteral("ui/theme"), themeSetting(theme));
+    });
+    connect(m_menus, &MainMenus::languageChosen, this, &MainWindow::chooseLanguage);
+    connect(m_menus->clearLog, &QAction::triggered, m_trafficModel, &TrafficLogModel::clear);
+    connect(m_menus->resetLayout, &QAction::triggered, this, &MainWindow::resetLayout);
+    connect(m_menus->documentation, &QAction::triggered, this, [] {
+        QDesktopServices::openUrl(QUrl(QStringLiteral(SSE_DASHBOARD_HOMEPAGE "#readme")));
+    });
+    connect(m_menus->about, &QAction::triggered, this, &MainWindow::showAbout);
+    connect(m_menus->aboutQt, &QAction::triggered, qApp, &QApplication::aboutQt);
 }
 
 void MainWindow::connectController()
 {
     connect(m_controller, &ServerController::started, this,
             [this](const QString &url, const QString &token, quint16 port) {
-                m_serverBar->setState(ServerBar::State::Running, url);
-                m_sharePanel->setUrls(shareUrls(bindAddress(m_settings.bind), port));
+                const QStringList urls = shareUrls(bindAddress(m_settings.bind), port);
+                m_serverBar->setState(ServerBar::State::Running, url, urls);
+                m_sharePanel->setUrls(urls);
                 m_sharePanel->setToken(token);
                 m_trafficView->setServerUrl(url);
+                m_composer->setServerUrl(url);
                 m_statsModel->resetBaseline();
+                m_composer->setServerRunning(true);
+                m_menus->setServerRunning(true);
                 statusBar()->showMessage(tr("Listening on %1").arg(url), 5000);
             });
     connect(m_controller, &ServerController::startFailed, this, [this](const QString &message) {
         m_serverBar->setState(ServerBar::State::Stopped);
         m_serverBar->showError(message);
         m_sharePanel->setUrls({});
+        m_composer->setServerRunning(false);
+        m_menus->setServerRunning(false);
         statusBar()->showMessage(tr("The server could not start"));
     });
     connect(m_controller, &ServerController::stopped, this, [this] {
         m_serverBar->setState(ServerBar::State::Stopped);
         m_sharePanel->setUrls({});
         m_clientsModel->clear();
+        m_connectedClients = 0;
         m_serverBar->updateStats({}, 0);
+        m_composer->setServerRunning(false);
+        m_menus->setServerRunning(false);
     });
     connect(m_controller, &ServerController::snapshotReady, this, &MainWindow::applySnapshot);
 }
@@ -156,8 +321,11 @@ void MainWindow::applySnapshot(const ServerSnapshot &snapshot)
     m_clientsModel->applySnapshot(snapshot);
     m_trafficModel->applySnapshot(snapshot);
     m_statsModel->addStats(QDateTime::currentDateTime(), snapshot.stats);
-    if (m_serverBar->state() == ServerBar::State::Running)
+    m_connectedClients = snapshot.stats.clients;
+    if (m_serverBar->state() == ServerBar::State::Running) {
         m_serverBar->updateStats(snapshot.stats, m_statsModel->latestEventsPerSecond());
+        m_composer->setNextEventId(snapshot.stats.nextEventId);
+    }
 }
 
 void MainWindow::startServer()
@@ -167,7 +335,24 @@ void MainWindow::startServer()
     m_serverBar->setState(ServerBar::State::Starting);
     m_clientsModel->clear();
     m_clientsModel->setMaxQueueBytes(m_settings.server.maxQueueBytes);
+    m_composer->setNextEventId({}); // the server says which id comes next once it runs
     m_controller->start(m_settings.serverConfig(), SnapshotIntervalMs);
+}
+
+void MainWindow::applySettings(const DashboardSettings &settings,
+                               const std::function<bool(int)> &confirmRestart)
+{
+    const bool running = m_serverBar->state() == ServerBar::State::Running;
+    const bool restart =
+        running && restartNeeded(m_settings.serverConfig(), settings.serverConfig());
+    if (restart && m_connectedClients > 0 && !confirmRestart(m_connectedClients))
+        return;
+    m_settings = settings;
+    m_trafficModel->setMaxRows(m_settings.logMaxRows);
+    m_composer->setHistorySize(m_settings.sendHistorySize);
+    saveSettings();
+    if (restart)
+        startServer(); // start() restarts with the new settings
 }
 
 void MainWindow::editSettings()
@@ -175,12 +360,55 @@ void MainWindow::editSettings()
     SettingsDialog dialog(m_settings, this);
     if (dialog.exec() != QDialog::Accepted)
         return;
-    m_settings = dialog.settings();
-    m_trafficModel->setMaxRows(m_settings.logMaxRows);
-    m_composer->setHistorySize(m_settings.sendHistorySize);
-    saveSettings();
-    if (m_serverBar->state() == ServerBar::State::Running)
-        startServer(); // start() restarts with the new settings
+    applySettings(dialog.settings(), [this](int clients) {
+        const auto answer = QMessageBox::question(
+            this, tr("Restart the server?"),
+            tr("The new settings take effect after a restart, which disconnects %n client(s). "
+               "Browsers reconnect on their own.",
+               nullptr, clients),
+            QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Yes);
+        return answer == QMessageBox::Yes;
+    });
+}
+
+void MainWindow::listenOnAllInterfaces()
+{
+    BindChoice all;
+    all.mode = BindChoice::Mode::AllInterfaces;
+    m_serverBar->setBindChoice(all);
+    startServer();
+}
+
+void MainWindow::copyFromFocusedView()
+{
+    QWidget *focus = QApplication::focusWidget();
+    if (focus && m_clientsView->isAncestorOf(focus))
+        m_clientsView->copySelectedDetails();
+    else
+        m_trafficView->copySelectedRows();
+}
+
+void MainWindow::chooseLanguage(const QString &language)
+{
+    QSettings settings;
+    setLanguageSetting(settings, language);
+    m_menus->checkLanguage(language);
+    QMessageBox::information(this, tr("Language"),
+                             tr("The new language is used the next time SSE Dashboard starts."));
+}
+
+void MainWindow::showAbout()
+{
+    QMessageBox::about(
+        this, tr("About SSE Dashboard"),
+        tr("<h3>SSE Dashboard %1</h3>"
+           "<p>A desktop dashboard with a built-in Server-Sent Events server.</p>"
+           "<p>Built with Qt %2, running on Qt %3.</p>"
+           "<p>Licensed under the GNU General Public License, version 3 or later "
+           "(GPL-3.0-or-later).</p>"
+           "<p><a href=\"%4\">%4</a></p>")
+            .arg(QStringLiteral(SSE_DASHBOARD_VERSION), QStringLiteral(QT_VERSION_STR),
+                 QString::fromLatin1(qVersion()), QStringLiteral(SSE_DASHBOARD_HOMEPAGE)));
 }
 
 void MainWindow::restoreLayout()
@@ -188,12 +416,12 @@ void MainWindow::restoreLayout()
     QSettings settings;
     settings.beginGroup(QStringLiteral("window"));
     if (!restoreGeometry(settings.value(QStringLiteral("geometry")).toByteArray()))
-        resize(1280, 800);
-    restoreState(settings.value(QStringLiteral("state")).toByteArray());
-    for (QSplitter *splitter :
-         {m_mainSplitter, m_leftSplitter, m_rightSplitter, m_trafficView->splitter()}) {
-        splitter->restoreState(settings.value(splitter->objectName()).toByteArray());
-    }
+        resize(1280, 720);
+    // A layout saved by this version replaces the default one, proportions included.
+    if (restoreState(settings.value(QStringLiteral("state")).toByteArray(), LayoutVersion))
+        m_defaultSizesPending = false;
+    m_trafficView->splitter()->restoreState(
+        settings.value(m_trafficView->splitter()->objectName()).toByteArray());
     settings.endGroup();
 }
 
@@ -205,11 +433,9 @@ void MainWindow::saveSettings() const
     m_composer->saveSettings(settings);
     settings.beginGroup(QStringLiteral("window"));
     settings.setValue(QStringLiteral("geometry"), saveGeometry());
-    settings.setValue(QStringLiteral("state"), saveState());
-    for (QSplitter *splitter :
-         {m_mainSplitter, m_leftSplitter, m_rightSplitter, m_trafficView->splitter()}) {
-        settings.setValue(splitter->objectName(), splitter->saveState());
-    }
+    settings.setValue(QStringLiteral("state"), saveState(LayoutVersion));
+    settings.setValue(m_trafficView->splitter()->objectName(),
+                      m_trafficView->splitter()->saveState());
     settings.endGroup();
 }
 

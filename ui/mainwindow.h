@@ -7,7 +7,9 @@
 #include <QMainWindow>
 #include <QStringList>
 
-class QSplitter;
+#include <functional>
+
+class QDockWidget;
 class QTimer;
 
 namespace sse {
@@ -20,19 +22,24 @@ class ChartsView;
 class ClientsModel;
 class ClientsView;
 class ComposerWidget;
+class MainMenus;
 class ServerBar;
 class SharePanel;
 class StatsHistoryModel;
 class TrafficLogModel;
 class TrafficLogView;
 
-// The dashboard's main window. It drives the server only through the controller and feeds
-// the item models from the controller's batched snapshots.
+// The dashboard's main window: a server bar on top and one dock per panel, a menu bar and a
+// status bar. It drives the server only through the controller and feeds the item models
+// from the controller's batched snapshots.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
 
 public:
+    // The smallest window every panel stays usable in (a 1280×720 laptop has room to spare).
+    static constexpr QSize MinimumSize{1024, 640};
+
     // Saved settings (QSettings) are the base; the options named in explicitOptions (as
     // QCommandLineParser::optionNames() reports them) are taken from commandLine instead.
     MainWindow(ServerController *controller, const ServerConfig &commandLine,
@@ -47,38 +54,57 @@ public:
     ClientsView *clientsView() const { return m_clientsView; }
     ComposerWidget *composer() const { return m_composer; }
     TrafficLogView *trafficView() const { return m_trafficView; }
+    MainMenus *menus() const { return m_menus; }
     const DashboardSettings &settings() const { return m_settings; }
+    QList<QDockWidget *> docks() const;
 
     void startServer();
     void saveSettings() const;
     // Takes the bind choice and port from the bar, then saves everything.
     void rememberSettings();
+    // The panels where they first were, all shown.
+    void resetLayout();
+    // Applies new settings; a running server restarts with them, after asking when clients
+    // would be disconnected (ask is there so tests can answer).
+    void applySettings(const DashboardSettings &settings,
+                       const std::function<bool(int clients)> &confirmRestart);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void showEvent(QShowEvent *event) override;
 
 private:
-    void buildLayout();
+    void buildPanels();
+    QDockWidget *addPanel(QWidget *panel, const QString &objectName, const QString &title,
+                          bool scrollable);
+    void placeDocksByDefault();
+    void applyDefaultDockSizes();
+    void connectPanels();
+    void connectMenus();
     void connectController();
     void restoreLayout();
     void applySnapshot(const sse::ServerSnapshot &snapshot);
     void editSettings();
+    void listenOnAllInterfaces();
+    void showAbout();
+    void chooseLanguage(const QString &language);
+    void copyFromFocusedView();
 
     ServerController *m_controller;
     DashboardSettings m_settings;
     ClientsModel *m_clientsModel;
     TrafficLogModel *m_trafficModel;
     StatsHistoryModel *m_statsModel;
-    ServerBar *m_serverBar;
-    SharePanel *m_sharePanel;
-    ClientsView *m_clientsView;
-    ComposerWidget *m_composer;
-    TrafficLogView *m_trafficView;
-    ChartsView *m_chartsView;
-    QSplitter *m_mainSplitter;
-    QSplitter *m_leftSplitter;
-    QSplitter *m_rightSplitter;
+    ServerBar *m_serverBar = nullptr;
+    SharePanel *m_sharePanel = nullptr;
+    ClientsView *m_clientsView = nullptr;
+    ComposerWidget *m_composer = nullptr;
+    TrafficLogView *m_trafficView = nullptr;
+    ChartsView *m_chartsView = nullptr;
+    MainMenus *m_menus = nullptr;
     QTimer *m_clockTimer;
+    int m_connectedClients = 0;
+    bool m_defaultSizesPending = false; // dock proportions apply once the window has a size
 };
 
 } // namespace sse::ui

@@ -19,8 +19,9 @@ public:
     static QImage encode(const QString &text);
     QImage image() const { return m_image; }
 
-    QSize sizeHint() const override { return {180, 180}; }
-    QSize minimumSizeHint() const override { return {120, 120}; }
+    // Grows with its panel; never under 200 px, which phone cameras read from arm's length.
+    QSize sizeHint() const override { return {260, 260}; }
+    QSize minimumSizeHint() const override { return {200, 200}; }
 
 protected:
     void paintEvent(QPaintEvent *event) override;

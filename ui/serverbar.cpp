@@ -1,5 +1,6 @@
 #include "serverbar.h"
 
+#include "elidinglabel.h"
 #include "models/formatting.h"
 
 #include <QComboBox>
@@ -16,7 +17,7 @@ ServerBar::ServerBar(QWidget *parent)
     , m_startStop(new QPushButton(tr("Start"), this))
     , m_bind(new QComboBox(this))
     , m_port(new QSpinBox(this))
-    , m_status(new QLabel(this))
+    , m_status(new ElidingLabel(this))
     , m_clients(new QLabel(this))
     , m_rate(new QLabel(this))
     , m_error(new QLabel(this))
@@ -116,7 +117,7 @@ quint16 ServerBar::port() const
     return quint16(m_port->value());
 }
 
-void ServerBar::setState(State state, const QString &url)
+void ServerBar::setState(State state, const QString &url, const QStringList &urls)
 {
     m_state = state;
     m_startStop->setText(state == State::Stopped ? tr("Start") : tr("Stop"));
@@ -125,16 +126,23 @@ void ServerBar::setState(State state, const QString &url)
     m_port->setEnabled(state == State::Stopped);
     switch (state) {
     case State::Stopped:
-        m_status->setText(tr("Stopped"));
+        m_status->setFullText(tr("Stopped"));
         break;
     case State::Starting:
         m_error->hide();
-        m_status->setText(tr("Starting…"));
+        m_status->setFullText(tr("Starting…"));
         break;
     case State::Running:
         m_error->hide();
         m_url = url;
-        m_status->setText(tr("Running at %1").arg(url));
+        // Listening beyond this computer: the address to give others is the useful one.
+        for (const QString &shared : urls) {
+            if (!shared.contains(QLatin1String("127.0.0.1")) && !shared.contains(QLatin1String("[::1]"))) {
+                m_url = shared;
+                break;
+            }
+        }
+        m_status->setFullText(tr("Running at %1").arg(url));
         break;
     }
 }
@@ -145,6 +153,11 @@ void ServerBar::showError(const QString &message)
     m_error->show();
 }
 
+QString ServerBar::statusText() const
+{
+    return m_status->fullText();
+}
+
 QString ServerBar::errorText() const
 {
     return m_error->isHidden() ? QString() : m_error->text();
@@ -153,7 +166,7 @@ QString ServerBar::errorText() const
 void ServerBar::updateStats(const ServerStats &stats, double eventsPerSecond)
 {
     if (m_state == State::Running) {
-        m_status->setText(
+        m_status->setFullText(
             tr("Running at %1 — up %2").arg(m_url, formatDuration(stats.uptimeSeconds)));
     }
     m_clients->setText(tr("%n client(s)", nullptr, stats.clients));

@@ -7,6 +7,10 @@
 
 class QComboBox;
 class QLabel;
+
+namespace sse::ui {
+class ElidingLabel;
+}
 class QPushButton;
 class QSpinBox;
 
@@ -28,7 +32,9 @@ public:
     void setPort(quint16 port);
     quint16 port() const;
 
-    void setState(State state, const QString &url = {});
+    // urls: where others reach the server; the bar shows a LAN one when there is one.
+    void setState(State state, const QString &url = {}, const QStringList &urls = {});
+    QString statusText() const;
     State state() const { return m_state; }
     // A start failure (port in use, address not available): shown until the next start.
     void showError(const QString &message);
@@ -48,7 +54,7 @@ private:
     QPushButton *m_startStop;
     QComboBox *m_bind;
     QSpinBox *m_port;
-    QLabel *m_status;
+    ElidingLabel *m_status;
     QLabel *m_clients;
     QLabel *m_rate;
     QLabel *m_error;

@@ -5,6 +5,9 @@
 #include <QApplication>
 #include <QButtonGroup>
 #include <QClipboard>
+#include <QDesktopServices>
+#include <QPushButton>
+#include <QUrl>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -35,8 +38,16 @@ SharePanel::SharePanel(QWidget *parent)
     , m_hint(new QLabel(this))
     , m_qrCode(new QrCodeWidget(this))
     , m_token(new QLineEdit(this))
+    , m_listenAll(new QPushButton(tr("Listen on all interfaces"), this))
+    , m_openInBrowser(new QPushButton(tr("Open in browser"), this))
 {
     m_qrCode->setObjectName(QStringLiteral("qrCode"));
+    m_qrCode->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
+    m_hint->setObjectName(QStringLiteral("shareHint"));
+    m_listenAll->setObjectName(QStringLiteral("listenAllButton"));
+    m_listenAll->setToolTip(tr("Restart the server so phones and other computers on the LAN "
+                               "can connect"));
+    m_openInBrowser->setObjectName(QStringLiteral("openInBrowserButton"));
     m_token->setObjectName(QStringLiteral("publishToken"));
     m_token->setReadOnly(true);
     m_hint->setWordWrap(true);
@@ -44,8 +55,13 @@ SharePanel::SharePanel(QWidget *parent)
     auto *urlsBox = new QGroupBox(tr("Open in a browser"), this);
     auto *urlsLayout = new QVBoxLayout(urlsBox);
     urlsLayout->addLayout(m_urlRows);
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_openInBrowser);
+    buttons->addWidget(m_listenAll);
+    buttons->addStretch(1);
+    urlsLayout->addLayout(buttons);
     urlsLayout->addWidget(m_hint);
-    urlsLayout->addWidget(m_qrCode, 1, Qt::AlignHCenter);
+    urlsLayout->addWidget(m_qrCode, 1);
 
     auto *tokenBox = new QGroupBox(tr("Publish token"), this);
     auto *tokenLayout = new QHBoxLayout(tokenBox);
@@ -63,6 +79,11 @@ SharePanel::SharePanel(QWidget *parent)
     connect(copyToken, &QToolButton::clicked, this,
             [this] { QApplication::clipboard()->setText(m_token->text()); });
     connect(m_urlChoice, &QButtonGroup::idClicked, this, &SharePanel::chooseUrl);
+    connect(m_listenAll, &QPushButton::clicked, this, &SharePanel::listenOnAllInterfacesRequested);
+    connect(m_openInBrowser, &QPushButton::clicked, this, [this] {
+        if (const QString url = chosenUrl(); !url.isEmpty())
+            QDesktopServices::openUrl(QUrl(url));
+    });
     setUrls({});
 }
 
@@ -97,15 +118,30 @@ void SharePanel::setUrls(const QStringList &urls)
         connect(copy, &QToolButton::clicked, this,
                 [url] { QApplication::clipboard()->setText(url); });
     }
+    const bool loopbackOnly = isLoopbackOnly();
     if (urls.isEmpty()) {
         m_hint->setText(tr("The server is not running."));
-    } else if (urls.size() == 1 && urls.constFirst().contains(QLatin1String("127.0.0.1"))) {
-        m_hint->setText(tr("Only this computer can connect. Choose \"All interfaces\" or one "
-                           "interface to let phones and other computers on the LAN in."));
+    } else if (loopbackOnly) {
+        m_hint->setText(tr("The server listens on this computer only: phones and other "
+                           "computers can't reach it, so there is no QR code to scan."));
     } else {
         m_hint->setText(tr("Scan the code with a phone on the same network."));
     }
+    m_listenAll->setVisible(loopbackOnly);
+    m_openInBrowser->setEnabled(!urls.isEmpty());
+    m_qrCode->setVisible(!urls.isEmpty() && !loopbackOnly);
     chooseUrl(0);
+}
+
+bool SharePanel::isLoopbackOnly() const
+{
+    for (const QString &url : m_urls) {
+        const QString host = QUrl(url).host();
+        if (host != QLatin1String("127.0.0.1") && host != QLatin1String("::1") &&
+            host != QLatin1String("localhost"))
+            return false;
+    }
+    return !m_urls.isEmpty();
 }
 
 void SharePanel::chooseUrl(int index)

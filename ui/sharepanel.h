@@ -6,6 +6,7 @@
 class QButtonGroup;
 class QLabel;
 class QLineEdit;
+class QPushButton;
 class QVBoxLayout;
 
 namespace sse::ui {
@@ -28,6 +29,11 @@ public:
     QString chosenUrl() const;
     void chooseUrl(int index);
     QrCodeWidget *qrCode() const { return m_qrCode; }
+    // Only this computer can connect: the QR code would be of no use to a phone.
+    bool isLoopbackOnly() const;
+
+signals:
+    void listenOnAllInterfacesRequested();
 
 private:
     QStringList m_urls;
@@ -36,6 +42,8 @@ private:
     QLabel *m_hint;
     QrCodeWidget *m_qrCode;
     QLineEdit *m_token;
+    QPushButton *m_listenAll;
+    QPushButton *m_openInBrowser;
 };
 
 } // namespace sse::ui

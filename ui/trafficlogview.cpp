@@ -1,10 +1,14 @@
 #include "trafficlogview.h"
 
+#include "models/curlcommand.h"
 #include "models/logexport.h"
 #include "models/trafficfiltermodel.h"
 #include "models/trafficlogmodel.h"
 
+#include <QApplication>
 #include <QCheckBox>
+#include <QClipboard>
+#include <QDir>
 #include <QComboBox>
 #include <QFile>
 #include <QFileDialog>
@@ -32,6 +36,37 @@ namespace {
 
 constexpr int MaxKnownEventTypes = 256;
 
+// Offset, sixteen bytes in hex, and the same bytes as ASCII: the layout of hexdump -C.
+QString hexDump(const QByteArray &bytes)
+{
+    QString out;
+    for (qsizetype offset = 0; offset < bytes.size(); offset += 16) {
+        const QByteArray line = bytes.mid(offset, 16);
+        out += QStringLiteral("%1  ").arg(offset, 8, 16, QLatin1Char('0'));
+        for (qsizetype i = 0; i < 16; ++i) {
+            out += i < line.size() ? QStringLiteral("%1 ").arg(quint8(line.at(i)), 2, 16,
+                                                              QLatin1Char('0'))
+                                   : QStringLiteral("   ");
+            if (i == 7)
+                out += QLatin1Char(' ');
+        }
+        out += QStringLiteral(" |");
+        for (const char c : line)
+            out += c >= 0x20 && c < 0x7f ? QLatin1Char(c) : QLatin1Char('.');
+        out += QStringLiteral("|\n");
+    }
+    return out;
+}
+
+// What came in as it was on the wire: the request line, the headers, a blank line, the body.
+QByteArray requestBytes(const TrafficRecord &record)
+{
+    QByteArray bytes = record.method.toLatin1() + ' ' + record.path.toUtf8() + " HTTP/1.1\r\n";
+    for (const auto &[name, value] : record.requestHeaders)
+        bytes += name + ": " + value + "\r\n";
+    return bytes + "\r\n";
+}
+
 } // namespace
 
 TrafficLogView::TrafficLogView(TrafficLogModel *model, QWidget *parent)
@@ -41,6 +76,7 @@ TrafficLogView::TrafficLogView(TrafficLogModel *model, QWidget *parent)
     , m_splitter(new QSplitter(Qt::Vertical, this))
     , m_table(new QTableView(m_splitter))
     , m_details(new QPlainTextEdit(m_splitter))
+    , m_hex(new QCheckBox(tr("Hex"), this))
     , m_text(new QLineEdit(this))
     , m_eventType(new QComboBox(this))
     , m_client(new QLineEdit(this))
@@ -60,11 +96,14 @@ TrafficLogView::TrafficLogView(TrafficLogModel *model, QWidget *parent)
     m_follow->setObjectName(QStringLiteral("logFollow"));
     m_pause->setObjectName(QStringLiteral("logPause"));
     m_maxRows->setObjectName(QStringLiteral("logMaxRows"));
+    m_hex->setObjectName(QStringLiteral("logHexView"));
+    m_hex->setToolTip(tr("Show the raw bytes as a hex dump"));
 
     m_filter->setSourceModel(model);
     m_table->setModel(m_filter);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_table->setContextMenuPolicy(Qt::CustomContextMenu);
     m_table->setWordWrap(false);
     m_table->verticalHeader()->hide();
     // Under a flood thousands of rows arrive each second: fixed row heights and fixed column
@@ -96,7 +135,7 @@ TrafficLogView::TrafficLogView(TrafficLogModel *model, QWidget *parent)
     m_eventType->lineEdit()->setPlaceholderText(tr("any type"));
     m_client->setPlaceholderText(tr("any client"));
     m_client->setValidator(new QIntValidator(0, std::numeric_limits<int>::max(), m_client));
-    m_client->setMaximumWidth(90);
+    m_client->setMinimumWidth(m_client->fontMetrics().horizontalAdvance(tr("any client")) + 16);
     m_direction->addItem(tr("Any direction"), -1);
     m_direction->addItem(tr("In"), int(TrafficDirection::In));
     m_direction->addItem(tr("Out"), int(TrafficDirection::Out));
@@ -116,34 +155,28 @@ TrafficLogView::TrafficLogView(TrafficLogModel *model, QWidget *parent)
     exportButton->setText(tr("Export"));
     exportButton->setPopupMode(QToolButton::InstantPopup);
     auto *exportMenu = new QMenu(exportButton);
-    exportMenu->addAction(tr("Whole log as NDJSON…"), this, [this] {
-        chooseExportFile(ExportFormat::Ndjson, ExportScope::Everything);
-    });
-    exportMenu->addAction(tr("Filtered rows as NDJSON…"), this, [this] {
-        chooseExportFile(ExportFormat::Ndjson, ExportScope::Filtered);
-    });
-    exportMenu->addAction(tr("Whole log as HAR…"), this,
-                          [this] { chooseExportFile(ExportFormat::Har, ExportScope::Everything); });
-    exportMenu->addAction(tr("Filtered rows as HAR…"), this,
-                          [this] { chooseExportFile(ExportFormat::Har, ExportScope::Filtered); });
+    addExportActions(exportMenu);
     exportButton->setMenu(exportMenu);
 
+    // Filters above the rows, what to do with them below: each row fits a narrow dock.
     auto *bar = new QHBoxLayout;
-    bar->addWidget(new QLabel(tr("<b>Traffic</b>"), this));
-    bar->addWidget(m_text, 2);
-    bar->addWidget(m_eventType, 1);
-    bar->addWidget(m_client);
+    bar->addWidget(m_text, 3);
+    bar->addWidget(m_eventType, 2);
+    bar->addWidget(m_client, 1);
     bar->addWidget(m_direction);
-    bar->addWidget(m_follow);
-    bar->addWidget(m_pause);
-    bar->addWidget(m_maxRows);
-    bar->addWidget(clear);
-    bar->addWidget(exportButton);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(bar);
     layout->addWidget(m_splitter, 1);
-    layout->addWidget(m_count);
+    auto *footer = new QHBoxLayout;
+    footer->addWidget(m_count, 1);
+    footer->addWidget(m_follow);
+    footer->addWidget(m_pause);
+    footer->addWidget(m_maxRows);
+    footer->addWidget(clear);
+    footer->addWidget(exportButton);
+    footer->addWidget(m_hex);
+    layout->addLayout(footer);
 
     connect(m_text, &QLineEdit::textChanged, this, &TrafficLogView::applyFilters);
     connect(m_eventType, &QComboBox::currentTextChanged, this, &TrafficLogView::applyFilters);
@@ -161,6 +194,15 @@ TrafficLogView::TrafficLogView(TrafficLogModel *model, QWidget *parent)
             });
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &TrafficLogView::showDetails);
+    connect(m_hex, &QCheckBox::toggled, this, &TrafficLogView::showDetails);
+    connect(m_table, &QWidget::customContextMenuRequested, this, [this](const QPoint &position) {
+        const QModelIndex index = m_table->indexAt(position);
+        if (!index.isValid())
+            return;
+        QMenu *menu = contextMenuForRow(index.row());
+        menu->setAttribute(Qt::WA_DeleteOnClose);
+        menu->popup(m_table->viewport()->mapToGlobal(position));
+    });
     const auto updateCount = [this] {
         m_count->setText(
             tr("%1 of %2 rows shown").arg(m_filter->rowCount()).arg(m_model->rowCount()));
@@ -196,19 +238,119 @@ void TrafficLogView::learnEventTypes(int first, int last)
 
 void TrafficLogView::showDetails()
 {
+    m_details->setPlainText(detailsText());
+}
+
+QString TrafficLogView::detailsText() const
+{
     const QModelIndex current = m_filter->mapToSource(m_table->currentIndex());
-    if (!current.isValid()) {
-        m_details->clear();
-        return;
-    }
+    if (!current.isValid())
+        return {};
     const TrafficRecord &record = m_model->record(current.row());
     QString text = record.time.toString(Qt::ISODateWithMs) + QLatin1Char(' ') +
                    directionName(record.direction) + QStringLiteral(" — ") + record.summary +
                    QStringLiteral("\n") + tr("%1 bytes on the wire").arg(record.size);
     if (record.raw.size() < record.size)
         text += tr(" (first %1 shown)").arg(record.raw.size());
-    text += QStringLiteral("\n\n") + QString::fromUtf8(record.raw);
-    m_details->setPlainText(text);
+    // A request shows what the client sent; a stream's connect shows its request, then the
+    // bytes that opened the stream.
+    QByteArray bytes;
+    if (!record.method.isEmpty())
+        bytes = requestBytes(record);
+    bytes += record.raw;
+    text += QStringLiteral("\n\n") + (m_hex->isChecked() ? hexDump(bytes) : QString::fromUtf8(bytes));
+    return text;
+}
+
+void TrafficLogView::setHexView(bool hex)
+{
+    m_hex->setChecked(hex);
+}
+
+const TrafficRecord *TrafficLogView::recordAtRow(int row) const
+{
+    const QModelIndex source = m_filter->mapToSource(m_filter->index(row, 0));
+    return source.isValid() ? &m_model->record(source.row()) : nullptr;
+}
+
+QMenu *TrafficLogView::contextMenuForRow(int row)
+{
+    auto *menu = new QMenu(this);
+    const TrafficRecord *record = recordAtRow(row);
+    if (!record)
+        return menu;
+    const TrafficRecord copy = *record; // the model may drop the row while the menu is open
+    menu->addAction(tr("Copy row"), this, [this, row] {
+        m_table->selectRow(row);
+        copySelectedRows();
+    });
+    menu->addAction(tr("Copy raw bytes"), this, [copy] {
+        QByteArray bytes = copy.method.isEmpty() ? QByteArray() : requestBytes(copy);
+        QApplication::clipboard()->setText(QString::fromUtf8(bytes + copy.raw));
+    });
+    if (!copy.method.isEmpty()) {
+        menu->addAction(tr("Copy as curl"), this, [this, copy] {
+            QApplication::clipboard()->setText(curlForRequest(copy, m_serverUrl));
+        });
+    }
+    menu->addSeparator();
+    if (copy.clientId != 0) {
+        menu->addAction(tr("Show only client %1").arg(copy.clientId), this,
+                        [this, copy] { filterByClient(copy.clientId); });
+    }
+    if (!copy.eventType.isEmpty()) {
+        menu->addAction(tr("Show only type \"%1\"").arg(copy.eventType), this,
+                        [this, copy] { filterByEventType(copy.eventType); });
+    }
+    return menu;
+}
+
+void TrafficLogView::filterByClient(quint64 clientId)
+{
+    m_client->setText(QString::number(clientId));
+}
+
+void TrafficLogView::filterByEventType(const QString &eventType)
+{
+    m_eventType->setCurrentText(eventType);
+}
+
+void TrafficLogView::focusSearch()
+{
+    m_text->setFocus(Qt::ShortcutFocusReason);
+    m_text->selectAll();
+}
+
+void TrafficLogView::copySelectedRows()
+{
+    QList<int> rows;
+    for (const QModelIndex &index : m_table->selectionModel()->selectedRows())
+        rows.append(index.row());
+    if (rows.isEmpty() && m_table->currentIndex().isValid())
+        rows.append(m_table->currentIndex().row());
+    std::sort(rows.begin(), rows.end());
+    QStringList lines;
+    for (const int row : std::as_const(rows)) {
+        QStringList cells;
+        for (int column = 0; column < m_filter->columnCount(); ++column)
+            cells.append(m_filter->index(row, column).data().toString());
+        lines.append(cells.join(QLatin1Char('\t')));
+    }
+    if (!lines.isEmpty())
+        QApplication::clipboard()->setText(lines.join(QLatin1Char('\n')));
+}
+
+void TrafficLogView::addExportActions(QMenu *menu)
+{
+    menu->addAction(tr("Whole log as NDJSON…"), this, [this] {
+        chooseExportFile(ExportFormat::Ndjson, ExportScope::Everything);
+    });
+    menu->addAction(tr("Filtered rows as NDJSON…"), this,
+                    [this] { chooseExportFile(ExportFormat::Ndjson, ExportScope::Filtered); });
+    menu->addAction(tr("Whole log as HAR…"), this,
+                    [this] { chooseExportFile(ExportFormat::Har, ExportScope::Everything); });
+    menu->addAction(tr("Filtered rows as HAR…"), this,
+                    [this] { chooseExportFile(ExportFormat::Har, ExportScope::Filtered); });
 }
 
 QList<TrafficRecord> TrafficLogView::records(ExportScope scope) const
@@ -238,13 +380,16 @@ void TrafficLogView::chooseExportFile(ExportFormat format, ExportScope scope)
     const bool ndjson = format == ExportFormat::Ndjson;
     const QString path = QFileDialog::getSaveFileName(
         this, tr("Export the traffic log"),
-        ndjson ? QStringLiteral("traffic.ndjson") : QStringLiteral("traffic.har"),
+        QDir::home().filePath(ndjson ? QStringLiteral("traffic.ndjson")
+                                     : QStringLiteral("traffic.har")),
         ndjson ? tr("NDJSON (*.ndjson *.jsonl)") : tr("HTTP Archive (*.har)"));
     if (path.isEmpty())
         return;
     const QString error = exportTo(path, format, scope);
     if (!error.isEmpty())
         QMessageBox::warning(this, tr("Export failed"), error);
+    else
+        emit exported(path);
 }
 
 } // namespace sse::ui

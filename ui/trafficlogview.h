@@ -9,6 +9,7 @@ class QCheckBox;
 class QComboBox;
 class QLabel;
 class QLineEdit;
+class QMenu;
 class QPlainTextEdit;
 class QSpinBox;
 class QSplitter;
@@ -39,18 +40,36 @@ public:
     // Writes the log; returns an empty string or a sentence saying why it failed.
     QString exportTo(const QString &path, ExportFormat format, ExportScope scope) const;
     QList<sse::TrafficRecord> records(ExportScope scope) const;
+    // The four export choices (whole or filtered, NDJSON or HAR), for a menu of the window's.
+    void addExportActions(QMenu *menu);
+
+    void focusSearch();
+    // The selected rows as tab-separated text, as in the table, on the clipboard.
+    void copySelectedRows();
+    // The raw pane shows the bytes as text or as a hex dump.
+    void setHexView(bool hex);
+    QString detailsText() const;
+    // What the row context menu offers for a row of the filtered view.
+    QMenu *contextMenuForRow(int row);
+    void filterByClient(quint64 clientId);
+    void filterByEventType(const QString &eventType);
+
+signals:
+    void exported(const QString &path);
 
 private:
     void applyFilters();
     void learnEventTypes(int first, int last);
     void showDetails();
     void chooseExportFile(ExportFormat format, ExportScope scope);
+    const sse::TrafficRecord *recordAtRow(int row) const;
 
     TrafficLogModel *m_model;
     TrafficFilterModel *m_filter;
     QSplitter *m_splitter;
     QTableView *m_table;
     QPlainTextEdit *m_details;
+    QCheckBox *m_hex;
     QLineEdit *m_text;
     QComboBox *m_eventType;
     QLineEdit *m_client;

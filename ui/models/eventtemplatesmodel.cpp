@@ -1,5 +1,9 @@
 #include "eventtemplatesmodel.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
 #include <QVariantMap>
 
 #include <algorithm>
@@ -105,6 +109,58 @@ void EventTemplatesModel::fromVariant(const QVariantList &list)
         return a.name.localeAwareCompare(b.name) < 0;
     });
     endResetModel();
+}
+
+QByteArray EventTemplatesModel::toJson() const
+{
+    QJsonArray templates;
+    for (const QVariant &entry : toVariant())
+        templates.append(QJsonObject::fromVariantMap(entry.toMap()));
+    return QJsonDocument(QJsonObject{{QStringLiteral("templates"), templates}})
+        .toJson(QJsonDocument::Indented);
+}
+
+QString EventTemplatesModel::importJson(const QByteArray &json, int *imported)
+{
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(json, &parseError);
+    if (parseError.error != QJsonParseError::NoError) {
+        return tr("not valid JSON: %1 at offset %2")
+            .arg(parseError.errorString())
+            .arg(parseError.offset);
+    }
+    const QJsonValue list = document.object().value(QStringLiteral("templates"));
+    if (!list.isArray())
+        return tr("no \"templates\" array at the top level");
+    QList<Template> incoming;
+    const QJsonArray array = list.toArray();
+    for (qsizetype index = 0; index < array.size(); ++index) {
+        const QJsonObject object = array.at(index).toObject();
+        const auto text = [&object](const char *key) {
+            return object.value(QLatin1String(key)).toString();
+        };
+        const QString name = text("name").trimmed();
+        if (name.isEmpty())
+            return tr("template %1: field 'name' is missing or empty").arg(index + 1);
+        for (const char *key : {"name", "event", "id", "data", "retry", "channel"}) {
+            const QJsonValue value = object.value(QLatin1String(key));
+            if (!value.isUndefined() && !value.isString())
+                return tr("template %1 (\"%2\"): field '%3' must be a string")
+                    .arg(index + 1)
+                    .arg(name, QLatin1String(key));
+        }
+        const SseEvent event{text("event"), text("id"), text("data"), text("retry"),
+                             text("channel")};
+        if (const auto error = validateEvent(event)) {
+            return tr("template %1 (\"%2\"): %3").arg(index + 1).arg(name, error->message());
+        }
+        incoming.append(Template{name, event});
+    }
+    for (const Template &entry : std::as_const(incoming))
+        saveTemplate(entry.name, entry.event);
+    if (imported)
+        *imported = int(incoming.size());
+    return {};
 }
 
 } // namespace sse::ui

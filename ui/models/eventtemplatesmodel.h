@@ -36,6 +36,13 @@ public:
     QVariantList toVariant() const;
     void fromVariant(const QVariantList &list);
 
+    // A templates file: {"templates": [{"name", "event", "id", "data", "retry", "channel"}]}.
+    QByteArray toJson() const;
+    // Adds the file's templates (a name already here is replaced). Every template is checked
+    // first: on any error nothing changes and the sentence says which template and field.
+    // Returns the error, empty on success; *imported counts the templates taken.
+    QString importJson(const QByteArray &json, int *imported = nullptr);
+
 private:
     QList<Template> m_templates;
 };

@@ -7,6 +7,7 @@
 #include <QJsonObject>
 #include <QStringDecoder>
 #include <QUrl>
+#include <QUrlQuery>
 
 namespace sse::ui {
 
@@ -44,9 +45,10 @@ QByteArray takeRaw(const QJsonObject &object, const QString &textKey)
     return text.toUtf8();
 }
 
+// With the zone, so a log read elsewhere (or in a HAR viewer) shows the right time.
 QString isoTime(const QDateTime &time)
 {
-    return time.toString(Qt::ISODateWithMs);
+    return time.toOffsetFromUtc(time.offsetFromUtc()).toString(Qt::ISODateWithMs);
 }
 
 QJsonObject recordJson(const TrafficRecord &record)
@@ -60,11 +62,19 @@ QJsonObject recordJson(const TrafficRecord &record)
         {QStringLiteral("size"), double(record.size)},
         {QStringLiteral("summary"), record.summary},
     };
-    if (record.direction == TrafficDirection::In) {
+    if (!record.method.isEmpty()) {
         object.insert(QStringLiteral("method"), record.method);
         object.insert(QStringLiteral("path"), record.path);
         object.insert(QStringLiteral("status"), record.status);
+        QJsonArray headers;
+        for (const auto &[name, value] : record.requestHeaders)
+            headers.append(QJsonArray{QString::fromLatin1(name), QString::fromUtf8(value)});
+        object.insert(QStringLiteral("requestHeaders"), headers);
     }
+    if (!record.scope.isEmpty())
+        object.insert(QStringLiteral("scope"), record.scope);
+    if (!record.channels.isEmpty())
+        object.insert(QStringLiteral("channels"), QJsonArray::fromStringList(record.channels));
     putRaw(object, QStringLiteral("raw"), record.raw);
     return object;
 }
@@ -86,7 +96,25 @@ bool readRecordFields(const QJsonObject &object, TrafficRecord *record, QString 
     record->method = object.value(QStringLiteral("method")).toString();
     record->path = object.value(QStringLiteral("path")).toString();
     record->status = object.value(QStringLiteral("status")).toInt();
+    for (const QJsonValue &header : object.value(QStringLiteral("requestHeaders")).toArray()) {
+        const QJsonArray pair = header.toArray();
+        record->requestHeaders.append(qMakePair(pair.at(0).toString().toLatin1(),
+                                                pair.at(1).toString().toUtf8()));
+    }
+    record->scope = object.value(QStringLiteral("scope")).toString();
+    for (const QJsonValue &channel : object.value(QStringLiteral("channels")).toArray())
+        record->channels.append(channel.toString());
     return true;
+}
+
+TrafficRecord readRecord(const QJsonObject &object, QString *error)
+{
+    TrafficRecord record;
+    record.time =
+        QDateTime::fromString(object.value(QStringLiteral("time")).toString(), Qt::ISODateWithMs);
+    record.raw = takeRaw(object, QStringLiteral("raw"));
+    readRecordFields(object, &record, error);
+    return record;
 }
 
 void setError(QString *error, const QString &message)
@@ -119,15 +147,10 @@ QList<TrafficRecord> importNdjson(const QByteArray &ndjson, QString *error)
         const QJsonDocument document = QJsonDocument::fromJson(line, &parseError);
         QString message;
         TrafficRecord record;
-        if (!document.isObject()) {
+        if (!document.isObject())
             message = parseError.errorString();
-        } else {
-            const QJsonObject object = document.object();
-            record.time = QDateTime::fromString(object.value(QStringLiteral("time")).toString(),
-                                                Qt::ISODateWithMs);
-            record.raw = takeRaw(object, QStringLiteral("raw"));
-            readRecordFields(object, &record, &message);
-        }
+        else
+            record = readRecord(document.object(), &message);
         if (!message.isEmpty()) {
             setError(error, QStringLiteral("line %1: %2").arg(lineNumber).arg(message));
             return {};
@@ -137,70 +160,151 @@ QList<TrafficRecord> importNdjson(const QByteArray &ndjson, QString *error)
     return records;
 }
 
+namespace {
+
+QJsonArray nameValues(const QList<QPair<QByteArray, QByteArray>> &pairs)
+{
+    QJsonArray array;
+    for (const auto &[name, value] : pairs) {
+        array.append(QJsonObject{{QStringLiteral("name"), QString::fromLatin1(name)},
+                                 {QStringLiteral("value"), QString::fromUtf8(value)}});
+    }
+    return array;
+}
+
+QJsonArray queryString(const QUrl &url)
+{
+    QJsonArray array;
+    const QUrlQuery query(url);
+    for (const auto &[name, value] : query.queryItems(QUrl::FullyDecoded)) {
+        array.append(QJsonObject{{QStringLiteral("name"), name}, {QStringLiteral("value"), value}});
+    }
+    return array;
+}
+
+QByteArray headerValue(const TrafficRecord &record, const QByteArray &name)
+{
+    for (const auto &[key, value] : record.requestHeaders) {
+        if (key.compare(name, Qt::CaseInsensitive) == 0)
+            return value;
+    }
+    return {};
+}
+
+bool isStreamConnect(const TrafficRecord &record)
+{
+    return record.direction == TrafficDirection::System && record.clientId != 0 &&
+           !record.channels.isEmpty();
+}
+
+// The events a stream received while it was open: everything addressed to one of its channels,
+// to all channels, or to its client alone. Returns the bytes and the time the stream ended.
+QByteArray streamContent(const QList<TrafficRecord> &records, qsizetype connectIndex,
+                         QDateTime *end)
+{
+    const TrafficRecord &connected = records.at(connectIndex);
+    QByteArray content = connected.raw;
+    *end = records.constLast().time;
+    for (qsizetype index = connectIndex + 1; index < records.size(); ++index) {
+        const TrafficRecord &record = records.at(index);
+        if (record.direction == TrafficDirection::System && record.clientId == connected.clientId) {
+            *end = record.time;
+            break;
+        }
+        if (record.direction != TrafficDirection::Out)
+            continue;
+        const bool forStream = record.scope == TrafficRecord::AllScope ||
+                               (!record.scope.isEmpty() && connected.channels.contains(record.scope)) ||
+                               (record.scope.isEmpty() && record.clientId == connected.clientId);
+        if (forStream)
+            content += record.raw;
+    }
+    return content;
+}
+
+QJsonObject harEntry(const TrafficRecord &record, const QUrl &base, const QByteArray &responseBody,
+                     const QDateTime &end)
+{
+    const QUrl url = base.resolved(QUrl(record.path));
+    const bool stream = isStreamConnect(record);
+    QJsonObject request{
+        {QStringLiteral("method"), record.method},
+        {QStringLiteral("url"), url.toString(QUrl::FullyEncoded)},
+        {QStringLiteral("httpVersion"), QStringLiteral("HTTP/1.1")},
+        {QStringLiteral("cookies"), QJsonArray()},
+        {QStringLiteral("headers"), nameValues(record.requestHeaders)},
+        {QStringLiteral("queryString"), queryString(url)},
+        {QStringLiteral("headersSize"), -1},
+        {QStringLiteral("bodySize"), stream ? 0.0 : double(record.size)},
+    };
+    if (!stream && !record.raw.isEmpty()) {
+        QJsonObject postData{{QStringLiteral("mimeType"),
+                              QString::fromLatin1(headerValue(record, "content-type"))}};
+        putRaw(postData, QStringLiteral("text"), record.raw);
+        request.insert(QStringLiteral("postData"), postData);
+    }
+    QJsonObject content{
+        {QStringLiteral("size"), double(responseBody.size())},
+        {QStringLiteral("mimeType"),
+         stream ? QStringLiteral("text/event-stream") : QStringLiteral("x-unknown")},
+    };
+    if (stream)
+        putRaw(content, QStringLiteral("text"), responseBody);
+    const QJsonObject response{
+        {QStringLiteral("status"), record.status},
+        {QStringLiteral("statusText"), QString::fromLatin1(http::reasonPhrase(record.status))},
+        {QStringLiteral("httpVersion"), QStringLiteral("HTTP/1.1")},
+        {QStringLiteral("cookies"), QJsonArray()},
+        {QStringLiteral("headers"), QJsonArray()},
+        {QStringLiteral("content"), content},
+        {QStringLiteral("redirectURL"), QString()},
+        {QStringLiteral("headersSize"), -1},
+        {QStringLiteral("bodySize"), stream ? double(responseBody.size()) : -1.0},
+    };
+    // A stream's time is how long it stayed open; a request's is not measured (0).
+    const double elapsed = stream ? double(std::max<qint64>(0, record.time.msecsTo(end))) : 0.0;
+    return QJsonObject{
+        {QStringLiteral("startedDateTime"), isoTime(record.time)},
+        {QStringLiteral("time"), elapsed},
+        {QStringLiteral("request"), request},
+        {QStringLiteral("response"), response},
+        {QStringLiteral("cache"), QJsonObject()},
+        {QStringLiteral("timings"), QJsonObject{{QStringLiteral("send"), 0},
+                                                {QStringLiteral("wait"), 0},
+                                                {QStringLiteral("receive"), elapsed}}},
+    };
+}
+
+} // namespace
+
 QByteArray exportHar(const QList<TrafficRecord> &records, const QString &serverUrl)
 {
     const QUrl base(serverUrl.isEmpty() ? QStringLiteral("http://127.0.0.1/") : serverUrl);
-    const QJsonArray noPairs;
     QJsonArray entries;
-    for (const TrafficRecord &record : records) {
-        // Requests carry their own method, path and status; events go out on the stream, and
-        // system notices have no HTTP exchange of their own and are filed under the stream.
-        const bool incoming = record.direction == TrafficDirection::In;
-        const QString path = incoming && !record.path.isEmpty() ? record.path
-                             : incoming                         ? QStringLiteral("/publish")
-                                                                : QStringLiteral("/events");
-        const QString method = incoming && !record.method.isEmpty() ? record.method
-                               : incoming                           ? QStringLiteral("POST")
-                                                                    : QStringLiteral("GET");
-        const int status = incoming && record.status > 0 ? record.status : incoming ? 202 : 200;
-        QJsonObject request{
-            {QStringLiteral("method"), method},
-            {QStringLiteral("url"), base.resolved(QUrl(path)).toString()},
-            {QStringLiteral("httpVersion"), QStringLiteral("HTTP/1.1")},
-            {QStringLiteral("cookies"), noPairs},
-            {QStringLiteral("headers"), noPairs},
-            {QStringLiteral("queryString"), noPairs},
-            {QStringLiteral("headersSize"), -1},
-            {QStringLiteral("bodySize"), incoming ? double(record.size) : 0.0},
-        };
-        QJsonObject content{
-            {QStringLiteral("size"), double(record.raw.size())},
-            {QStringLiteral("mimeType"), incoming ? QStringLiteral("application/octet-stream")
-                                                  : QStringLiteral("text/event-stream")},
-        };
-        putRaw(content, QStringLiteral("text"), record.raw);
-        const QJsonObject response{
-            {QStringLiteral("status"), status},
-            {QStringLiteral("statusText"), QString::fromLatin1(http::reasonPhrase(status))},
-            {QStringLiteral("httpVersion"), QStringLiteral("HTTP/1.1")},
-            {QStringLiteral("cookies"), noPairs},
-            {QStringLiteral("headers"), noPairs},
-            {QStringLiteral("content"), content},
-            {QStringLiteral("redirectURL"), QString()},
-            {QStringLiteral("headersSize"), -1},
-            {QStringLiteral("bodySize"), incoming ? 0.0 : double(record.size)},
-        };
-        QJsonObject sseFields = recordJson(record);
-        sseFields.remove(QStringLiteral("raw"));
-        sseFields.remove(QStringLiteral("time"));
-        entries.append(QJsonObject{
-            {QStringLiteral("startedDateTime"), isoTime(record.time)},
-            {QStringLiteral("time"), 0},
-            {QStringLiteral("request"), request},
-            {QStringLiteral("response"), response},
-            {QStringLiteral("cache"), QJsonObject()},
-            {QStringLiteral("timings"), QJsonObject{{QStringLiteral("send"), 0},
-                                                    {QStringLiteral("wait"), 0},
-                                                    {QStringLiteral("receive"), 0}}},
-            {QStringLiteral("_sse"), sseFields},
-        });
+    QJsonArray allRecords;
+    // One entry per HTTP request: each request in, and each stream (its GET and every event it
+    // received). Events and notices are all kept, exactly, in the custom "_sseRecords" field.
+    for (qsizetype index = 0; index < records.size(); ++index) {
+        const TrafficRecord &record = records.at(index);
+        allRecords.append(recordJson(record));
+        if (record.method.isEmpty())
+            continue;
+        if (record.direction == TrafficDirection::In) {
+            entries.append(harEntry(record, base, {}, record.time));
+        } else if (isStreamConnect(record)) {
+            QDateTime end;
+            const QByteArray content = streamContent(records, index, &end);
+            entries.append(harEntry(record, base, content, end));
+        }
     }
     const QJsonObject log{
         {QStringLiteral("version"), QStringLiteral("1.2")},
         {QStringLiteral("creator"),
          QJsonObject{{QStringLiteral("name"), QStringLiteral("SSE Dashboard")},
                      {QStringLiteral("version"), QStringLiteral(SSE_DASHBOARD_VERSION)}}},
+        {QStringLiteral("pages"), QJsonArray()},
         {QStringLiteral("entries"), entries},
+        {QStringLiteral("_sseRecords"), allRecords},
     };
     return QJsonDocument(QJsonObject{{QStringLiteral("log"), log}}).toJson(QJsonDocument::Indented);
 }
@@ -213,26 +317,18 @@ QList<TrafficRecord> importHar(const QByteArray &har, QString *error)
         setError(error, parseError.errorString());
         return {};
     }
-    const QJsonValue entries =
-        document.object().value(QStringLiteral("log")).toObject().value(QStringLiteral("entries"));
-    if (!entries.isArray()) {
-        setError(error, QStringLiteral("no log.entries array"));
+    const QJsonValue all =
+        document.object().value(QStringLiteral("log")).toObject().value(QStringLiteral("_sseRecords"));
+    if (!all.isArray()) {
+        setError(error, QStringLiteral("no log._sseRecords array: not an SSE Dashboard export"));
         return {};
     }
     QList<TrafficRecord> records;
-    for (const QJsonValue &value : entries.toArray()) {
-        const QJsonObject entry = value.toObject();
-        TrafficRecord record;
-        record.time = QDateTime::fromString(
-            entry.value(QStringLiteral("startedDateTime")).toString(), Qt::ISODateWithMs);
-        record.raw = takeRaw(entry.value(QStringLiteral("response"))
-                                 .toObject()
-                                 .value(QStringLiteral("content"))
-                                 .toObject(),
-                             QStringLiteral("text"));
+    for (const QJsonValue &value : all.toArray()) {
         QString message;
-        if (!readRecordFields(entry.value(QStringLiteral("_sse")).toObject(), &record, &message)) {
-            setError(error, QStringLiteral("entry %1: %2").arg(records.size() + 1).arg(message));
+        TrafficRecord record = readRecord(value.toObject(), &message);
+        if (!message.isEmpty()) {
+            setError(error, QStringLiteral("record %1: %2").arg(records.size() + 1).arg(message));
             return {};
         }
         records.append(record);

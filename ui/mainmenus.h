@@ -1,0 +1,54 @@
+#pragma once
+
+#include "appearance.h"
+
+#include <QObject>
+
+class QAction;
+class QActionGroup;
+class QDockWidget;
+class QMainWindow;
+class QMenu;
+
+namespace sse::ui {
+
+// The menu bar and its actions, with the platform's shortcuts. It only creates and lays out
+// the actions; MainWindow connects them to what they do.
+class MainMenus : public QObject
+{
+    Q_OBJECT
+
+public:
+    MainMenus(QMainWindow *window, const QList<QDockWidget *> &panels);
+
+    // File
+    QMenu *exportLogMenu = nullptr;
+    QAction *importTemplates = nullptr;
+    QAction *exportTemplates = nullptr;
+    QAction *quit = nullptr;
+    // Server
+    QAction *startStop = nullptr;
+    QAction *settings = nullptr;
+    // Edit
+    QAction *findInLog = nullptr;
+    QAction *copy = nullptr;
+    // View
+    QActionGroup *themes = nullptr;
+    QActionGroup *languages = nullptr;
+    QAction *clearLog = nullptr;
+    QAction *resetLayout = nullptr;
+    // Help
+    QAction *documentation = nullptr;
+    QAction *about = nullptr;
+    QAction *aboutQt = nullptr;
+
+    void setServerRunning(bool running);
+    void checkTheme(sse::ui::Theme theme);
+    void checkLanguage(const QString &language);
+
+signals:
+    void themeChosen(sse::ui::Theme theme);
+    void languageChosen(const QString &language);
+};
+
+} // namespace sse::ui
