@@ -3,6 +3,7 @@
 
 #include <QNetworkInterface>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTcpServer>
 #include <QTest>
 #include <QUrl>
@@ -157,11 +158,81 @@ private slots:
         const QByteArray text = help.readAllStandardOutput();
         QVERIFY(text.contains("--headless"));
         QVERIFY(text.contains("--max-queue"));
+        // The program's name, not the path it was started from; and the defaults.
+        QVERIFY2(text.startsWith("Usage: sse-dashboard [options]"), text.left(80).constData());
+        QVERIFY(text.contains("Default: 127.0.0.1."));
         QProcess version;
         version.start(Binary, {QStringLiteral("--version")});
         QVERIFY(version.waitForFinished(10000));
         QCOMPARE(version.exitCode(), 0);
         QVERIFY(version.readAllStandardOutput().contains(SSE_DASHBOARD_VERSION));
+    }
+
+    void unknownOptionExitsTwoWithoutADisplay()
+    {
+        // GUI mode (no --headless) and no display at all: the bad option is still what is
+        // reported, with the usage exit code.
+        QProcess process;
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        for (const char *name : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"})
+            environment.remove(QString::fromLatin1(name));
+        process.setProcessEnvironment(environment);
+        process.start(Binary, {QStringLiteral("--no-such-option")});
+        QVERIFY(process.waitForFinished(10000));
+        QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(process.exitCode(), 2);
+        const QString error = QString::fromUtf8(process.readAllStandardError());
+        QVERIFY2(error.contains(QStringLiteral("no-such-option")), qPrintable(error));
+        QVERIFY(error.contains(QStringLiteral("--help")));
+    }
+
+    void guiWithoutADisplaySuggestsHeadless()
+    {
+        QProcess process;
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        for (const char *name : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"})
+            environment.remove(QString::fromLatin1(name));
+        process.setProcessEnvironment(environment);
+        process.start(Binary, {QStringLiteral("--port"), QStringLiteral("0")});
+        QVERIFY(process.waitForFinished(10000));
+        // A message and an exit, not Qt's abort (which would be a crash exit).
+        QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(process.exitCode(), 1);
+        const QString error = QString::fromUtf8(process.readAllStandardError());
+        QVERIFY2(error.contains(QStringLiteral("--headless")), qPrintable(error));
+        QVERIFY(error.contains(QStringLiteral("no display")));
+    }
+
+    void accessLogPrintsOneCommonLogLinePerRequest()
+    {
+        QProcess process;
+        const quint16 port = launch(process, {QStringLiteral("--access-log")});
+        QVERIFY(port != 0);
+        QTRY_VERIFY(process.canReadLine());
+        QVERIFY(process.readLine().startsWith("Publish token: "));
+        QCOMPARE(request(port, "GET", "/healthz").status, 200);
+        QCOMPARE(postJson(port, R"({"data": "logged"})").status, 202);
+        QCOMPARE(request(port, "GET", "/nowhere?x=1").status, 404);
+        QByteArray lines;
+        QTRY_VERIFY((lines += process.readAllStandardOutput()).count('\n') >= 3);
+        const QList<QByteArray> entries = lines.trimmed().split('\n');
+        QCOMPARE(entries.size(), 3);
+        // host ident user [day/Mon/year:HH:MM:SS zone] "request line" status bytes
+        const QRegularExpression common(QStringLiteral(
+            R"(^127\.0\.0\.1 - - \[\d\d/[A-Z][a-z]{2}/\d{4}:\d\d:\d\d:\d\d [+-]\d{4}\] "(\S+) (\S+) HTTP/1\.1" (\d{3}) (\d+|-)$)"));
+        const auto match = [&common](const QByteArray &line) {
+            return common.match(QString::fromLatin1(line));
+        };
+        QVERIFY2(match(entries.at(0)).hasMatch(), entries.at(0).constData());
+        QCOMPARE(match(entries.at(0)).captured(2), QStringLiteral("/healthz"));
+        QCOMPARE(match(entries.at(0)).captured(3), QStringLiteral("200"));
+        QCOMPARE(match(entries.at(0)).captured(4), QStringLiteral("2")); // "ok"
+        QCOMPARE(match(entries.at(1)).captured(1), QStringLiteral("POST"));
+        QCOMPARE(match(entries.at(1)).captured(3), QStringLiteral("202"));
+        QCOMPARE(match(entries.at(2)).captured(2), QStringLiteral("/nowhere?x=1"));
+        QCOMPARE(match(entries.at(2)).captured(3), QStringLiteral("404"));
+        process.terminate();
+        QVERIFY(process.waitForFinished(5000));
     }
 };
 

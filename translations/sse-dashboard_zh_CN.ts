@@ -1,4 +1,991 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
+<context>
+    <name>QObject</name>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+</context>
+<context>
+    <name>sse::ui::ChartsView</name>
+    <message>
+        <source>Events per second</source>
+        <translation>每秒事件数</translation>
+    </message>
+    <message>
+        <source>Connected clients</source>
+        <translation>已连接客户端</translation>
+    </message>
+</context>
+<context>
+    <name>sse::ui::ClientsModel</name>
+    <message>
+        <source>%1 of %2 bytes queued before the client is dropped as slow</source>
+        <translation>已排队 %1 字节；达到 %2 字节时，该客户端将作为慢速客户端被断开</translation>
+    </message>
+    <message>
+        <source>Id</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <source>Remote address</source>
+        <translation>远程地址</translation>
+    </message>
+    <message>
+        <source>Browser</source>
+        <translation>浏览器</translation>
+    </message>
+    <message>
+        <source>OS</source>
+        <translation>操作系统</translation>
+    </message>
+    <message>
+        <source>Channels</source>
+        <translation>频道</translation>
+    </message>
+    <message>
+        <source>Connected for</source>
+        <translation>连接时长</translation>
+    </message>
+    <message>
+        <source>Events</source>
+        <translation>事件数</translation>
+    </message>
+    <message>
+        <source>Bytes sent</source>
+        <translation>已发送字节</translation>
+    </message>
+    <message>
+        <source>Queued</source>
+        <translation>排队字节</translation>
+    </message>
+    <message>
+        <source>Last event id</source>
+        <translation>最后事件 ID</translation>
+    </message>
+    <message>
+        <source>Client %1</source>
+        <translation>客户端 %1</translation>
+    </message>
+    <message>
+        <source>Remote address: %1</source>
+        <translation>远程地址：%1</translation>
+    </message>
+    <message>
+        <source>User agent: %1</source>
+        <translation>User-Agent：%1</translation>
+    </message>
+    <message>
+        <source>Browser: %1, OS: %2</source>
+        <translation>浏览器：%1，操作系统：%2</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <source>Channels: %1</source>
+        <translation>频道：%1</translation>
+    </message>
+    <message>
+        <source>Connected since: %1</source>
+        <translation>连接时间：%1</translation>
+    </message>
+    <message>
+        <source>Events sent: %1, bytes sent: %2, queued bytes: %3</source>
+        <translation>已发送事件：%1，已发送字节：%2，排队字节：%3</translation>
+    </message>
+    <message>
+        <source>Last event id: %1</source>
+        <translation>最后事件 ID：%1</translation>
+    </message>
+</context>
+<context>
+    <name>sse::ui::ClientsView</name>
+    <message>
+        <source>Disconnect</source>
+        <translation>断开连接</translation>
+    </message>
+    <message>
+        <source>Send to this client…</source>
+        <translation>发送给此客户端…</translation>
+    </message>
+    <message>
+        <source>Copy details</source>
+        <translation>复制详细信息</translation>
+    </message>
+    <message>
+        <source>Filter by address, browser, OS, channel…</source>
+        <translation>按地址、浏览器、操作系统、频道筛选…</translation>
+    </message>
+    <message>
+        <source>Send to these clients…</source>
+        <translation>发送给这些客户端…</translation>
+    </message>
+</context>
+<context>
+    <name>sse::ui::ComposerLibrary</name>
+    <message>
+        <source>template name</source>
+        <translation>模板名称</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Load</source>
+        <translation>加载</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Resend</source>
+        <translation>重新发送</translation>
+    </message>
+    <message>
+        <source>Templates:</source>
+        <translation>模板：</translation>
+    </message>
+    <message>
+        <source>Recent sends:</source>
+        <translation>最近发送：</translation>
+    </message>
+    <message>
+        <source>Choose a template to load.</source>
+        <translation>请选择要加载的模板。</translation>
+    </message>
+    <message>
+        <source>No template is named &quot;%1&quot;.</source>
+        <translation>没有名为“%1”的模板。</translation>
+    </message>
+    <message>
+        <source>Type a name for the template first.</source>
+        <translation>请先输入模板名称。</translation>
+    </message>
+    <message>
+        <source>Saved &quot;%1&quot;.</source>
+        <translation>已保存“%1”。</translation>
+    </message>
+    <message>
+        <source>Could not read %1: %2</source>
+        <translation>无法读取 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message numerus="yes">
+        <source>Imported %n template(s).</source>
+        <translation>
+            <numerusform>已导入 %n 个模板。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Could not write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message numerus="yes">
+        <source>Saved %n template(s) to %1.</source>
+        <translation>
+            <numerusform>已将 %n 个模板保存到 %1。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Import templates</source>
+        <translation>导入模板</translation>
+    </message>
+    <message>
+        <source>Templates (*.json)</source>
+        <translation>模板 (*.json)</translation>
+    </message>
+    <message>
+        <source>Export templates</source>
+        <translation>导出模板</translation>
+    </message>
+</context>
+<context>
+    <name>sse::ui::ComposerWidget</name>
+    <message>
+        <source>The event type; EventSource&apos;s onmessage sees only &quot;message&quot;</source>
+        <translation>事件类型；EventSource 的 onmessage 只会收到类型为 &quot;message&quot; 的事件</translation>
+    </message>
+    <message>
+        <source>Auto</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <source>Let the server assign the next integer id</source>
+        <translation>由服务器分配下一个整数 ID</translation>
+    </message>
+    <message>
+        <source>assigned by the server</source>
+        <translation>由服务器分配</translation>
+    </message>
+    <message>
+        <source>Data; each line becomes a data: line</source>
+        <translation>事件数据；每一行生成一个 data: 行</translation>
+    </message>
+    <message>
+        <source>JSON</source>
+        <translation>JSON</translation>
+    </message>
+    <message>
+        <source>Pretty</source>
+        <translation>美化</translation>
+    </message>
+    <message>
+        <source>Compact</source>
+        <translation>压缩</translation>
+    </message>
+    <message>
+        <source>none (ms)</source>
+        <translation>无（ms）</translation>
+    </message>
+    <message>
+        <source>All subscribers</source>
+        <translation>所有订阅者</translation>
+    </message>
+    <message>
+        <source>Subscribers of the channel</source>
+        <translation>该频道的订阅者</translation>
+    </message>
+    <message>
+        <source>Selected clients (none)</source>
+        <translation>所选客户端（无）</translation>
+    </message>
+    <message>
+        <source>Send (Ctrl+Enter)</source>
+        <translation>发送（Ctrl+Enter）</translation>
+    </message>
+    <message>
+        <source>Copy as curl</source>
+        <translation>复制为 curl 命令</translation>
+    </message>
+    <message>
+        <source>Copy a curl command that publishes this event over HTTP</source>
+        <translation>复制一条通过 HTTP 发布此事件的 curl 命令</translation>
+    </message>
+    <message>
+        <source>Repeat every</source>
+        <translation>重复发送，间隔</translation>
+    </message>
+    <message>
+        <source> ms</source>
+        <translation> ms</translation>
+    </message>
+    <message>
+        <source>comment text</source>
+        <translation>注释文本</translation>
+    </message>
+    <message>
+        <source>Send comment now</source>
+        <translation>立即发送注释</translation>
+    </message>
+    <message>
+        <source>Event type:</source>
+        <translation>事件类型：</translation>
+    </message>
+    <message>
+        <source>Id:</source>
+        <translation>ID：</translation>
+    </message>
+    <message>
+        <source>Data:</source>
+        <translation>数据：</translation>
+    </message>
+    <message>
+        <source>Retry:</source>
+        <translation>重连间隔：</translation>
+    </message>
+    <message>
+        <source>Channel:</source>
+        <translation>频道：</translation>
+    </message>
+    <message>
+        <source>Send to:</source>
+        <translation>发送给：</translation>
+    </message>
+    <message>
+        <source>On the wire:</source>
+        <translation>实际报文：</translation>
+    </message>
+    <message>
+        <source>Comment:</source>
+        <translation>注释：</translation>
+    </message>
+    <message>
+        <source>field &apos;data&apos;: not valid JSON</source>
+        <translation>字段 &apos;data&apos;：不是有效的 JSON</translation>
+    </message>
+    <message>
+        <source>No client is selected in the clients table</source>
+        <translation>客户端表格中未选中任何客户端</translation>
+    </message>
+    <message>
+        <source>field &apos;data&apos;: not valid JSON: %1 at offset %2</source>
+        <translation>字段 &apos;data&apos;：不是有效的 JSON：%1（偏移量 %2）</translation>
+    </message>
+    <message>
+        <source>Selected clients (%1)</source>
+        <translation>所选客户端（%1）</translation>
+    </message>
+    <message>
+        <source>Send the event (Ctrl+Enter)</source>
+        <translation>发送事件（Ctrl+Enter）</translation>
+    </message>
+    <message>
+        <source>Empty data: browsers dispatch nothing for this event.</source>
+        <translation>数据为空：浏览器不会派发此事件。</translation>
+    </message>
+    <message>
+        <source>The server assigns the id when it sends the event.</source>
+        <translation>服务器会在发送事件时分配 ID。</translation>
+    </message>
+    <message>
+        <source>The server assigns the id; %1 is the next one.</source>
+        <translation>由服务器分配 ID；下一个 ID 为 %1。</translation>
+    </message>
+    <message>
+        <source>(fix the fields marked in red)</source>
+        <translation>（请修正标红的字段）</translation>
+    </message>
+    <message>
+        <source>Not sent: %1</source>
+        <translation>未发送：%1</translation>
+    </message>
+    <message>
+        <source>Not sent: the server is stopped. Start it with Server → Start.</source>
+        <translation>未发送：服务器已停止。请通过“服务器 → 启动”启动服务器。</translation>
+    </message>
+    <message>
+        <source>Comment not sent: the server is stopped.</source>
+        <translation>注释未发送：服务器已停止。</translation>
+    </message>
+    <message>
+        <source>The server refused the event: %1</source>
+        <translation>服务器拒绝了该事件：%1</translation>
+    </message>
+</context>
+<context>
+    <name>sse::ui::EventTemplatesModel</name>
+    <message>
+        <source>not valid JSON: %1 at offset %2</source>
+        <translation>不是有效的 JSON：%1（偏移量 %2）</translation>
+    </message>
+    <message>
+        <source>no &quot;templates&quot; array at the top level</source>
+        <translation>顶层没有 &quot;templates&quot; 数组</translation>
+    </message>
+    <message>
+        <source>template %1: field &apos;name&apos; is missing or empty</source>
+        <translation>模板 %1：字段 &apos;name&apos; 缺失或为空</translation>
+    </message>
+    <message>
+        <source>template %1 (&quot;%2&quot;): field &apos;%3&apos; must be a string</source>
+        <translation>模板 %1（“%2”）：字段 &apos;%3&apos; 必须是字符串</translation>
+    </message>
+    <message>
+        <source>template %1 (&quot;%2&quot;): %3</source>
+        <translation>模板 %1（“%2”）：%3</translation>
+    </message>
+</context>
+<context>
+    <name>sse::ui::MainMenus</name>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Export log</source>
+        <translation>导出日志(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Import templates…</source>
+        <translation>导入模板(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>E&amp;xport templates…</source>
+        <translation>导出模板(&amp;X)…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Server</source>
+        <translation>服务器(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Start</source>
+        <translation>启动(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Se&amp;ttings…</source>
+        <translation>设置(&amp;T)…</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Find in log</source>
+        <translation>在日志中查找(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Copy</source>
+        <translation>复制(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Theme</source>
+        <translation>主题(&amp;T)</translation>
+    </message>
+    <message>
+        <source>&amp;System</source>
+        <translation>跟随系统(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Light</source>
+        <translation>浅色(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Dark</source>
+        <translation>深色(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+        <source>System language</source>
+        <translation>系统语言</translation>
+    </message>
+    <message>
+        <source>&amp;Clear log</source>
+        <translation>清空日志(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Reset layout</source>
+        <translation>重置布局(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;Documentation</source>
+        <translation>文档(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;About SSE Dashboard</source>
+        <translation>关于 SSE Dashboard(&amp;A)</translation>
+    </message>
+    <message>
+        <source>About &amp;Qt</source>
+        <translation>关于 Qt(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Stop</source>
+        <translation>停止(&amp;S)</translation>
+    </message>
+</context>
+<context>
+    <name>sse::ui::MainWindow</name>
+    <message>
+        <source>SSE Dashboard</source>
+        <translation>SSE Dashboard</translation>
+    </message>
+    <message>
+        <source>Server</source>
+        <translation>服务器</translation>
+    </message>
+    <message>
+        <source>Clients</source>
+        <translation>客户端</translation>
+    </message>
+    <message>
+        <source>Traffic log</source>
+        <translation>流量日志</translation>
+    </message>
+    <message>
+        <source>Composer</source>
+        <translation>事件编辑器</translation>
+    </message>
+    <message>
+        <source>Charts</source>
+        <translation>图表</translation>
+    </message>
+    <message>
+        <source>Connect</source>
+        <translation>连接</translation>
+    </message>
+    <message>
+        <source>Saved the log to %1</source>
+        <translation>已将日志保存到 %1</translation>
+    </message>
+    <message>
+        <source>Listening on %1</source>
+        <translation>正在监听 %1</translation>
+    </message>
+    <message>
+        <source>The server could not start</source>
+        <translation>服务器无法启动</translation>
+    </message>
+    <message>
+        <source>Restart the server?</source>
+        <translation>重启服务器？</translation>
+    </message>
+    <message numerus="yes">
+        <source>The new settings take effect after a restart, which disconnects %n client(s). Browsers reconnect on their own.</source>
+        <translation>
+            <numerusform>新设置将在重启后生效，重启会断开 %n 个客户端的连接。浏览器会自动重新连接。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>The new language is used the next time SSE Dashboard starts.</source>
+        <translation>新语言将在下次启动 SSE Dashboard 时生效。</translation>
+    </message>
+    <message>
+        <source>About SSE Dashboard</source>
+        <translation>关于 SSE Dashboard</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;SSE Dashboard %1&lt;/h3&gt;&lt;p&gt;A desktop dashboard with a built-in Server-Sent Events server.&lt;/p&gt;&lt;p&gt;Built with Qt %2, running on Qt %3.&lt;/p&gt;&lt;p&gt;Licensed under the GNU General Public License, version 3 or later (GPL-3.0-or-later).&lt;/p&gt;&lt;p&gt;&lt;a href=&quot;%4&quot;&gt;%4&lt;/a&gt;&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;SSE Dashboard %1&lt;/h3&gt;&lt;p&gt;一款内置 Server-Sent Events（SSE）服务器的桌面仪表板。&lt;/p&gt;&lt;p&gt;基于 Qt %2 构建，运行于 Qt %3。&lt;/p&gt;&lt;p&gt;依据 GNU 通用公共许可证第 3 版或（由您选择）任何更高版本（GPL-3.0-or-later）授权。&lt;/p&gt;&lt;p&gt;&lt;a href=&quot;%4&quot;&gt;%4&lt;/a&gt;&lt;/p&gt;</translation>
+    </message>
+</context>
+<context>
+    <name>sse::ui::QrCodeWidget</name>
+    <message>
+        <source>No URL to show</source>
+        <translation>没有可显示的 URL</translation>
+    </message>
+</context>
+<context>
+    <name>sse::ui::SendHistoryModel</name>
+    <message>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>#%1 → %2</source>
+        <translation>#%1 → %2</translation>
+    </message>
+    <message>
+        <source>sending…</source>
+        <translation>发送中…</translation>
+    </message>
+</context>
+<context>
+    <name>sse::ui::ServerBar</name>
+    <message>
+        <source>Start</source>
+        <translation>启动</translation>
+    </message>
+    <message>
+        <source>TCP port; 0 picks a free one</source>
+        <translation>TCP 端口；设为 0 时自动选择空闲端口</translation>
+    </message>
+    <message>
+        <source>Which network the server can be reached from</source>
+        <translation>可从哪个网络访问服务器</translation>
+    </message>
+    <message>
+        <source>Settings…</source>
+        <translation>设置…</translation>
+    </message>
+    <message>
+        <source>Listen on:</source>
+        <translation>监听：</translation>
+    </message>
+    <message>
+        <source>Port:</source>
+        <translation>端口：</translation>
+    </message>
+    <message>
+        <source>This computer only</source>
+        <translation>仅本机</translation>
+    </message>
+    <message>
+        <source>All interfaces</source>
+        <translation>所有网络接口</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
+    <message>
+        <source>%1 (not connected)</source>
+        <translation>%1（未连接）</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>正在启动…</translation>
+    </message>
+    <message>
+        <source>Running at %1</source>
+        <translation>运行于 %1</translation>
+    </message>
+    <message>
+        <source>The server could not start: %1</source>
+        <translation>服务器无法启动：%1</translation>
+    </message>
+    <message>
+        <source>Running at %1 — up %2</source>
+        <translation>运行于 %1 — 已运行 %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n client(s)</source>
+        <translation>
+            <numerusform>%n 个客户端</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 events/s</source>
+        <translation>%1 事件/秒</translation>
+    </message>
+</context>
+<context>
+    <name>sse::ui::SettingsDialog</name>
+    <message>
+        <source>Server settings</source>
+        <translation>服务器设置</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <source> events</source>
+        <translation> 个事件</translation>
+    </message>
+    <message>
+        <source> KiB</source>
+        <translation> KiB</translation>
+    </message>
+    <message>
+        <source>none: anyone may subscribe</source>
+        <translation>无：任何人都可以订阅</translation>
+    </message>
+    <message>
+        <source> rows</source>
+        <translation> 行</translation>
+    </message>
+    <message>
+        <source> sends</source>
+        <translation> 条</translation>
+    </message>
+    <message>
+        <source>New</source>
+        <translation>重新生成</translation>
+    </message>
+    <message>
+        <source>Heartbeat every:</source>
+        <translation>心跳间隔：</translation>
+    </message>
+    <message>
+        <source>History for replay:</source>
+        <translation>用于重放的历史：</translation>
+    </message>
+    <message>
+        <source>Slow-consumer limit:</source>
+        <translation>慢速客户端队列上限：</translation>
+    </message>
+    <message>
+        <source>Most clients:</source>
+        <translation>最大客户端数：</translation>
+    </message>
+    <message>
+        <source>Request timeout:</source>
+        <translation>请求超时：</translation>
+    </message>
+    <message>
+        <source>Largest publish body:</source>
+        <translation>发布请求体上限：</translation>
+    </message>
+    <message>
+        <source>Publish token:</source>
+        <translation>发布令牌：</translation>
+    </message>
+    <message>
+        <source>Subscriber token:</source>
+        <translation>订阅者令牌：</translation>
+    </message>
+    <message>
+        <source>Traffic log keeps:</source>
+        <translation>流量日志保留：</translation>
+    </message>
+    <message>
+        <source>Recent sends kept:</source>
+        <translation>最近发送记录保留：</translation>
+    </message>
+</context>
+<context>
+    <name>sse::ui::SharePanel</name>
+    <message>
+        <source>Listen on all interfaces</source>
+        <translation>监听所有网络接口</translation>
+    </message>
+    <message>
+        <source>Open in browser</source>
+        <translation>在浏览器中打开</translation>
+    </message>
+    <message>
+        <source>Restart the server so phones and other computers on the LAN can connect</source>
+        <translation>重启服务器，使局域网中的手机和其他计算机能够连接</translation>
+    </message>
+    <message>
+        <source>Open in a browser</source>
+        <translation>在浏览器中打开</translation>
+    </message>
+    <message>
+        <source>Publish token</source>
+        <translation>发布令牌</translation>
+    </message>
+    <message>
+        <source>Copy the publish token</source>
+        <translation>复制发布令牌</translation>
+    </message>
+    <message>
+        <source>Publishing from another computer needs &apos;Authorization: Bearer TOKEN&apos;</source>
+        <translation>从其他计算机发布时需要携带 &apos;Authorization: Bearer TOKEN&apos; 请求头</translation>
+    </message>
+    <message>
+        <source>Show this URL as a QR code</source>
+        <translation>以二维码显示此 URL</translation>
+    </message>
+    <message>
+        <source>Copy %1</source>
+        <translation>复制 %1</translation>
+    </message>
+    <message>
+        <source>The server is not running.</source>
+        <translation>服务器未运行。</translation>
+    </message>
+    <message>
+        <source>The server listens on this computer only: phones and other computers can&apos;t reach it, so there is no QR code to scan.</source>
+        <translation>服务器仅监听本机：手机和其他计算机无法访问，因此没有可扫描的二维码。</translation>
+    </message>
+    <message>
+        <source>Scan the code with a phone on the same network.</source>
+        <translation>请使用同一网络中的手机扫描二维码。</translation>
+    </message>
+</context>
+<context>
+    <name>sse::ui::StatsHistoryModel</name>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Events/s</source>
+        <translation>事件/秒</translation>
+    </message>
+    <message>
+        <source>Deliveries/s</source>
+        <translation>投递/秒</translation>
+    </message>
+    <message>
+        <source>Clients</source>
+        <translation>客户端</translation>
+    </message>
+</context>
+<context>
+    <name>sse::ui::TrafficLogModel</name>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Direction</source>
+        <translation>方向</translation>
+    </message>
+    <message>
+        <source>Client</source>
+        <translation>客户端</translation>
+    </message>
+    <message>
+        <source>Event type</source>
+        <translation>事件类型</translation>
+    </message>
+    <message>
+        <source>Id</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <source>Summary</source>
+        <translation>摘要</translation>
+    </message>
+    <message>
+        <source>%1 log records left out: the server produced them faster than the log shows them</source>
+        <translation>已省略 %1 条日志记录：服务器产生记录的速度超过了日志的显示速度</translation>
+    </message>
+</context>
+<context>
+    <name>sse::ui::TrafficLogView</name>
+    <message>
+        <source>Hex</source>
+        <translation>十六进制</translation>
+    </message>
+    <message>
+        <source>Follow</source>
+        <translation>跟随最新</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>Show the raw bytes as a hex dump</source>
+        <translation>以十六进制转储形式显示原始字节</translation>
+    </message>
+    <message>
+        <source>The raw bytes of the selected row</source>
+        <translation>所选行的原始字节</translation>
+    </message>
+    <message>
+        <source>Search…</source>
+        <translation>搜索…</translation>
+    </message>
+    <message>
+        <source>any type</source>
+        <translation>任意类型</translation>
+    </message>
+    <message>
+        <source>any client</source>
+        <translation>任意客户端</translation>
+    </message>
+    <message>
+        <source>Any direction</source>
+        <translation>任意方向</translation>
+    </message>
+    <message>
+        <source>In</source>
+        <translation>入站</translation>
+    </message>
+    <message>
+        <source>Out</source>
+        <translation>出站</translation>
+    </message>
+    <message>
+        <source>System</source>
+        <translation>系统</translation>
+    </message>
+    <message>
+        <source>Keep the newest row in view</source>
+        <translation>始终显示最新一行</translation>
+    </message>
+    <message>
+        <source>Hold new rows so the log stands still; they arrive on resume</source>
+        <translation>暂缓显示新行，使日志保持静止；恢复后新行会补上</translation>
+    </message>
+    <message>
+        <source>keep </source>
+        <translation>保留 </translation>
+    </message>
+    <message>
+        <source> rows</source>
+        <translation> 行</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>清空</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>%1 of %2 rows shown</source>
+        <translation>已显示 %1 行，共 %2 行</translation>
+    </message>
+    <message>
+        <source>%1 bytes on the wire</source>
+        <translation>实际传输 %1 字节</translation>
+    </message>
+    <message>
+        <source> (first %1 shown)</source>
+        <translation>（仅显示前 %1 字节）</translation>
+    </message>
+    <message>
+        <source>Copy row</source>
+        <translation>复制行</translation>
+    </message>
+    <message>
+        <source>Copy raw bytes</source>
+        <translation>复制原始字节</translation>
+    </message>
+    <message>
+        <source>Copy as curl</source>
+        <translation>复制为 curl 命令</translation>
+    </message>
+    <message>
+        <source>Show only client %1</source>
+        <translation>仅显示客户端 %1</translation>
+    </message>
+    <message>
+        <source>Show only type &quot;%1&quot;</source>
+        <translation>仅显示类型“%1”</translation>
+    </message>
+    <message>
+        <source>Whole log as NDJSON…</source>
+        <translation>整个日志导出为 NDJSON…</translation>
+    </message>
+    <message>
+        <source>Filtered rows as NDJSON…</source>
+        <translation>筛选后的行导出为 NDJSON…</translation>
+    </message>
+    <message>
+        <source>Whole log as HAR…</source>
+        <translation>整个日志导出为 HAR…</translation>
+    </message>
+    <message>
+        <source>Filtered rows as HAR…</source>
+        <translation>筛选后的行导出为 HAR…</translation>
+    </message>
+    <message>
+        <source>Could not write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>Export the traffic log</source>
+        <translation>导出流量日志</translation>
+    </message>
+    <message>
+        <source>NDJSON (*.ndjson *.jsonl)</source>
+        <translation>NDJSON (*.ndjson *.jsonl)</translation>
+    </message>
+    <message>
+        <source>HTTP Archive (*.har)</source>
+        <translation>HTTP 存档 (*.har)</translation>
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation>导出失败</translation>
+    </message>
+</context>
 </TS>

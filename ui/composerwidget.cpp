@@ -328,10 +328,10 @@ void ComposerWidget::updateValidationAndPreview()
     if (event.data.isEmpty())
         m_previewNote->setFullText(tr("Empty data: browsers dispatch nothing for this event."));
     else if (m_autoId->isChecked())
-        m_previewNote->setFullText(m_predictedNextId.isEmpty()
-                                       ? tr("The server assigns the id when it sends the event.")
-                                       : tr("The server assigns the id; %1 is the next one.")
-                                             .arg(m_predictedNextId));
+        m_previewNote->setFullText(
+            m_predictedNextId.isEmpty()
+                ? tr("The server assigns the id when it sends the event.")
+                : tr("The server assigns the id; %1 is the next one.").arg(m_predictedNextId));
     else
         m_previewNote->setFullText({});
     if (!typeError.isEmpty() || !idError.isEmpty() || !retryError.isEmpty() ||
@@ -362,7 +362,8 @@ bool ComposerWidget::send()
 {
     updateValidationAndPreview();
     if (const QString error = validationError(); !error.isEmpty()) {
-        showSendFailure(tr("Not sent: %1").arg(error));
+        // The message line shows the field's problem already, and goes with it.
+        emit sendFailed(tr("Not sent: %1").arg(error));
         return false;
     }
     if (!m_serverRunning) {
@@ -532,11 +533,11 @@ void ComposerWidget::loadSettings(QSettings &settings)
     // The draft: what was being written when the window closed.
     m_data->setPlainText(settings.value(QStringLiteral("draftData")).toString());
     m_channel->setText(settings.value(QStringLiteral("channel")).toString());
-    const int target = m_target->findData(
-        settings.value(QStringLiteral("target"), int(TargetKind::All)).toInt());
+    const int target =
+        m_target->findData(settings.value(QStringLiteral("target"), int(TargetKind::All)).toInt());
     // Chosen clients don't outlive the run; fall back to everyone.
     m_target->setCurrentIndex(target < 0 || TargetKind(m_target->itemData(target).toInt()) ==
-                                                    TargetKind::SelectedClients
+                                                TargetKind::SelectedClients
                                   ? m_target->findData(int(TargetKind::All))
                                   : target);
     settings.endGroup();

@@ -61,6 +61,58 @@ private slots:
         QCOMPARE(back.channel, event.channel);
     }
 
+    void templatesFileRoundTripsAndBadFilesChangeNothing()
+    {
+        EventTemplatesModel source;
+        source.saveTemplate(QStringLiteral("tick"),
+                            SseEvent{QStringLiteral("price"), QStringLiteral("7"),
+                                     QStringLiteral("{\"p\": 1}\nsecond line"),
+                                     QStringLiteral("500"), QStringLiteral("prices")});
+        source.saveTemplate(QStringLiteral("hello"),
+                            SseEvent{{}, {}, QStringLiteral("hi"), {}, {}});
+        const QByteArray file = source.toJson();
+
+        EventTemplatesModel target;
+        QAbstractItemModelTester tester(&target,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        target.saveTemplate(QStringLiteral("hello"),
+                            SseEvent{{}, {}, QStringLiteral("old"), {}, {}});
+        int imported = 0;
+        QCOMPARE(target.importJson(file, &imported), QString());
+        QCOMPARE(imported, 2);
+        QCOMPARE(target.rowCount(), 2);
+        // The file's template replaces the one of the same name.
+        QCOMPARE(target.templateAt(target.rowOfName(QStringLiteral("hello"))).event.data,
+                 QStringLiteral("hi"));
+        const SseEvent tick = target.templateAt(target.rowOfName(QStringLiteral("tick"))).event;
+        QCOMPARE(tick.event, QStringLiteral("price"));
+        QCOMPARE(tick.data, QStringLiteral("{\"p\": 1}\nsecond line"));
+        QCOMPARE(tick.retry, QStringLiteral("500"));
+        QCOMPARE(tick.channel, QStringLiteral("prices"));
+
+        // Each bad file says which template and field, and leaves the list as it was.
+        const struct
+        {
+            QByteArray json;
+            QString expected;
+        } bad[] = {
+            {"{\"templates\": [", QStringLiteral("not valid JSON")},
+            {"[]", QStringLiteral("\"templates\"")},
+            {"{\"templates\": [{\"name\": \"a\", \"data\": \"x\"}, {\"data\": \"y\"}]}",
+             QStringLiteral("template 2: field 'name'")},
+            {"{\"templates\": [{\"name\": \"a\", \"retry\": 5}]}",
+             QStringLiteral("template 1 (\"a\"): field 'retry' must be a string")},
+            {"{\"templates\": [{\"name\": \"b\", \"id\": \"a\\nb\"}]}",
+             QStringLiteral("template 1 (\"b\"): field 'id'")},
+        };
+        for (const auto &[json, expected] : bad) {
+            const QString error = target.importJson(json);
+            QVERIFY2(error.contains(expected),
+                     qPrintable(error + QStringLiteral(" / ") + expected));
+            QCOMPARE(target.rowCount(), 2);
+        }
+    }
+
     void sendHistoryIsCappedNewestFirst()
     {
         SendHistoryModel model;

@@ -1,8 +1,11 @@
 // The dashboard window against a real server on a loopback port: what the operator clicks
 // reaches real subscribers, and what the server does shows up in the window.
+#include "bindchoice.h"
 #include "clientsview.h"
+#include "composerlibrary.h"
 #include "composerwidget.h"
 #include "dashboardsettings.h"
+#include "mainmenus.h"
 #include "mainwindow.h"
 #include "models/clientsmodel.h"
 #include "models/eventtemplatesmodel.h"
@@ -17,16 +20,27 @@
 #include "sseevent.h"
 #include "trafficlogview.h"
 
+#include <QAction>
+#include <QActionGroup>
+#include <QApplication>
+#include <QCheckBox>
+#include <QClipboard>
 #include <QComboBox>
+#include <QDockWidget>
 #include <QFile>
 #include <QLabel>
+#include <QLayout>
 #include <QLineEdit>
+#include <QMenu>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QStandardPaths>
+#include <QStatusBar>
 #include <QStringListModel>
+#include <QStyle>
 #include <QTableView>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -192,26 +206,42 @@ private slots:
     {
         openWindow();
         QVERIFY(waitUntilRunning());
-        auto *error = child<QLabel>("eventTypeError");
+        ComposerWidget *composer = m_window->composer();
         auto *send = child<QPushButton>("sendButton");
-        QVERIFY(!error->isVisibleTo(m_window.get()));
+        auto *type = child<QComboBox>("eventType");
+        QCOMPARE(composer->message(), QString());
         QVERIFY(send->isEnabled());
 
         const QString reserved = QStringLiteral("dashboard.mine");
         compose(reserved, QStringLiteral("x"));
-        QVERIFY(error->isVisibleTo(m_window.get()));
-        // Word for word what POST /publish would answer.
-        QCOMPARE(error->text(), validateEventName(reserved)->message());
+        // Word for word what POST /publish would answer, on the field and under the fields.
+        QCOMPARE(composer->message(), validateEventName(reserved)->message());
+        QCOMPARE(type->toolTip(), validateEventName(reserved)->message());
         QVERIFY(!send->isEnabled());
-        QVERIFY(!m_window->composer()->send());
-        QCOMPARE(m_window->composer()->historyModel()->rowCount(), 0);
+        QVERIFY(!composer->send());
+        QCOMPARE(composer->historyModel()->rowCount(), 0);
 
-        child<QLineEdit>("eventRetry")->setText(QStringLiteral("12a"));
-        QVERIFY(child<QLabel>("retryError")->isVisibleTo(m_window.get()));
-        child<QLineEdit>("eventRetry")->clear();
         compose(QStringLiteral("fine"), QStringLiteral("x"));
-        QVERIFY(!error->isVisibleTo(m_window.get()));
+        child<QLineEdit>("eventRetry")->setText(QStringLiteral("12a"));
+        QVERIFY(composer->message().contains(QStringLiteral("retry")));
+        child<QLineEdit>("eventRetry")->clear();
+        QCOMPARE(composer->message(), QString());
         QVERIFY(send->isEnabled());
+    }
+
+    void messageLinesKeepTheirSpace()
+    {
+        openWindow();
+        QVERIFY(waitUntilRunning());
+        auto *send = child<QPushButton>("sendButton");
+        QTRY_VERIFY(send->isVisible());
+        const QPoint before = send->mapTo(m_window.get(), QPoint());
+        compose(QStringLiteral("dashboard.bad"), QStringLiteral("x"));
+        QVERIFY(!m_window->composer()->message().isEmpty());
+        QCoreApplication::sendPostedEvents();
+        m_window->composer()->layout()->activate();
+        // The error takes the line kept for it: the Send button does not move.
+        QCOMPARE(send->mapTo(m_window.get(), QPoint()), before);
     }
 
     void jsonModeValidatesAndFormats()
@@ -220,18 +250,22 @@ private slots:
         ComposerWidget *composer = m_window->composer();
         composer->setJsonMode(true);
         compose(QStringLiteral("json"), QStringLiteral("{\"a\": [1, 2"));
-        QVERIFY(child<QLabel>("dataError")->isVisibleTo(m_window.get()));
+        QVERIFY(composer->message().contains(QStringLiteral("not valid JSON")));
         QVERIFY(!composer->validationError().isEmpty());
-        compose(QStringLiteral("json"), QStringLiteral("{\"a\": [1, 2]}"));
+        // Keys out of alphabetical order stay where they were.
+        compose(QStringLiteral("json"), QStringLiteral("{\"b\": [1, 2], \"a\": true}"));
         QVERIFY(composer->validationError().isEmpty());
         QTest::mouseClick(child<QPushButton>("prettyJson"), Qt::LeftButton);
-        QVERIFY(child<QPlainTextEdit>("eventData")->toPlainText().contains(QLatin1Char('\n')));
+        QCOMPARE(
+            child<QPlainTextEdit>("eventData")->toPlainText(),
+            QStringLiteral("{\n    \"b\": [\n        1,\n        2\n    ],\n    \"a\": true\n}"));
         QTest::mouseClick(child<QPushButton>("compactJson"), Qt::LeftButton);
         QCOMPARE(child<QPlainTextEdit>("eventData")->toPlainText(),
-                 QStringLiteral("{\"a\":[1,2]}"));
-        QCOMPARE(composer->previewBytes(),
-                 encodeEvent(SseEvent{
-                     QStringLiteral("json"), {}, QStringLiteral("{\"a\":[1,2]}"), {}, {}}));
+                 QStringLiteral("{\"b\":[1,2],\"a\":true}"));
+        QCOMPARE(
+            composer->previewBytes(),
+            encodeEvent(SseEvent{
+                QStringLiteral("json"), {}, QStringLiteral("{\"b\":[1,2],\"a\":true}"), {}, {}}));
     }
 
     void disconnectClientFromTheTable()
@@ -414,7 +448,7 @@ private slots:
             QSettings settings;
             QCOMPARE(settings.value(QStringLiteral("server/port")).toInt(), 0);
             QVERIFY(settings.contains(QStringLiteral("window/geometry")));
-            QVERIFY(settings.contains(QStringLiteral("window/mainSplitter")));
+            QVERIFY(settings.contains(QStringLiteral("window/state")));
         }
         // Nothing given this time: everything comes from the settings just saved.
         m_controller = std::make_unique<ServerController>();
@@ -422,6 +456,310 @@ private slots:
         QCOMPARE(m_window->settings().server.heartbeatSeconds, 15);
         QCOMPARE(m_window->settings().server.port, quint16(0));
         QCOMPARE(m_window->composer()->templatesModel()->rowOfName(QStringLiteral("kept")), 0);
+    }
+
+    void panelsAreDocksWhoseLayoutIsSavedAndReset()
+    {
+        openWindow();
+        QVERIFY(m_window->minimumSize().width() <= 1024);
+        QVERIFY(m_window->minimumSize().height() <= 640);
+        const QList<QDockWidget *> docks = m_window->docks();
+        QCOMPARE(docks.size(), 5);
+        for (QDockWidget *dock : docks) {
+            QVERIFY(dock->isVisibleTo(m_window.get()) || dock->isHidden() == false);
+            // Each can be closed and brought back from the View menu.
+            QVERIFY(dock->features().testFlag(QDockWidget::DockWidgetClosable));
+            QVERIFY(dock->features().testFlag(QDockWidget::DockWidgetMovable));
+        }
+        auto *charts = m_window->findChild<QDockWidget *>(QStringLiteral("chartsDock"));
+        auto *clients = m_window->findChild<QDockWidget *>(QStringLiteral("clientsDock"));
+        clients->toggleViewAction()->trigger();
+        QVERIFY(clients->isHidden());
+        m_window->addDockWidget(Qt::BottomDockWidgetArea, charts);
+        QCOMPARE(m_window->dockWidgetArea(charts), Qt::BottomDockWidgetArea);
+        m_window->close();
+        cleanup();
+
+        // The next window opens as this one was left.
+        openWindow();
+        clients = m_window->findChild<QDockWidget *>(QStringLiteral("clientsDock"));
+        charts = m_window->findChild<QDockWidget *>(QStringLiteral("chartsDock"));
+        QVERIFY(clients->isHidden());
+        QCOMPARE(m_window->dockWidgetArea(charts), Qt::BottomDockWidgetArea);
+
+        m_window->menus()->resetLayout->trigger();
+        QVERIFY(!clients->isHidden());
+        QCOMPARE(m_window->dockWidgetArea(clients), Qt::LeftDockWidgetArea);
+        QCOMPARE(m_window->dockWidgetArea(charts), Qt::RightDockWidgetArea);
+        QCOMPARE(m_window->tabifiedDockWidgets(charts),
+                 QList<QDockWidget *>{
+                     m_window->findChild<QDockWidget *>(QStringLiteral("connectDock"))});
+    }
+
+    void shortcutsFollowPlatformConventions()
+    {
+        openWindow();
+        QVERIFY(waitUntilRunning());
+        QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
+        MainMenus *menus = m_window->menus();
+        QCOMPARE(menus->quit->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_Q));
+        QCOMPARE(menus->settings->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_Comma));
+        QCOMPARE(menus->findInLog->shortcut(), QKeySequence(QKeySequence::Find));
+        QCOMPARE(menus->clearLog->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_L));
+        QCOMPARE(menus->documentation->shortcut(), QKeySequence(QKeySequence::HelpContents));
+
+        // Ctrl+F: the log's search field, from anywhere in the window.
+        child<QPlainTextEdit>("eventData")->setFocus();
+        QTest::keyClick(m_window.get(), Qt::Key_F, Qt::ControlModifier);
+        QTRY_VERIFY(child<QLineEdit>("logTextFilter")->hasFocus());
+
+        // Ctrl+L: the log is cleared.
+        Subscriber subscriber(m_controller->port());
+        QTRY_VERIFY(m_window->trafficModel()->rowCount() > 0);
+        QTest::keyClick(m_window.get(), Qt::Key_L, Qt::ControlModifier);
+        QCOMPARE(m_window->trafficModel()->rowCount(), 0);
+
+        // Ctrl+Q: the window closes, saving its settings.
+        QTest::keyClick(m_window.get(), Qt::Key_Q, Qt::ControlModifier);
+        QTRY_VERIFY(!m_window->isVisible());
+        QVERIFY(QSettings().contains(QStringLiteral("window/state")));
+    }
+
+    void themeAndLanguageAreRemembered()
+    {
+        openWindow();
+        MainMenus *menus = m_window->menus();
+        QAction *dark = nullptr;
+        for (QAction *action : menus->themes->actions()) {
+            if (action->data().toString() == QLatin1String("dark"))
+                dark = action;
+        }
+        QVERIFY(dark);
+        dark->trigger();
+        QCOMPARE(QApplication::style()->name().toLower(), QStringLiteral("fusion"));
+        QVERIFY(QApplication::palette().color(QPalette::Window).lightness() < 80);
+        QCOMPARE(QSettings().value(QStringLiteral("ui/theme")).toString(), QStringLiteral("dark"));
+        for (QAction *action : menus->themes->actions()) {
+            if (action->data().toString() == QLatin1String("system"))
+                action->trigger();
+        }
+        QVERIFY(QApplication::palette().color(QPalette::Window).lightness() > 128);
+    }
+
+    void stoppedServerSaysWhyNothingIsSent()
+    {
+        openWindow();
+        QVERIFY(waitUntilRunning());
+        ComposerWidget *composer = m_window->composer();
+        auto *repeat = child<QCheckBox>("repeat");
+        child<QSpinBox>("repeatInterval")->setValue(3600000); // no tick during the test
+        repeat->setChecked(true);
+        m_controller->stop();
+        QTRY_COMPARE(m_window->serverBar()->state(), ServerBar::State::Stopped);
+        // Repeating stops with the server: a restart must not resume sending by surprise.
+        QVERIFY(!repeat->isChecked());
+
+        QSignalSpy failed(composer, &ComposerWidget::sendFailed);
+        compose(QStringLiteral("late"), QStringLiteral("x"));
+        QVERIFY(!composer->send());
+        QCOMPARE(failed.size(), 1);
+        QVERIFY(composer->message().contains(QStringLiteral("stopped")));
+        QVERIFY(m_window->statusBar()->currentMessage().contains(QStringLiteral("stopped")));
+        QCOMPARE(composer->historyModel()->rowCount(), 0);
+
+        // Running again, the reason goes away with the next send.
+        m_window->startServer();
+        QVERIFY(waitUntilRunning());
+        QCOMPARE(composer->message(), QString());
+        QVERIFY(composer->send());
+    }
+
+    void nextIdComesFromTheServerAfterARestart()
+    {
+        openWindow();
+        QVERIFY(waitUntilRunning());
+        ComposerWidget *composer = m_window->composer();
+        compose(QStringLiteral("numbered"), QStringLiteral("x"));
+        QVERIFY(composer->send());
+        QVERIFY(composer->send());
+        QTRY_VERIFY(composer->previewBytes().startsWith("id: 3\n"));
+        // The in-memory log starts over with the server: so does the id the window shows.
+        m_controller->stop();
+        QTRY_COMPARE(m_window->serverBar()->state(), ServerBar::State::Stopped);
+        m_window->startServer();
+        QVERIFY(waitUntilRunning());
+        QTRY_VERIFY(composer->previewBytes().startsWith("id: 1\n"));
+    }
+
+    void settingsAskBeforeDisconnectingClients()
+    {
+        openWindow();
+        QVERIFY(waitUntilRunning());
+        Subscriber subscriber(m_controller->port());
+        QTRY_COMPARE(m_window->clientsModel()->rowCount(), 1);
+        QTRY_COMPARE(m_window->serverBar()->statusText().isEmpty(), false);
+        const quint16 port = m_controller->port();
+
+        DashboardSettings changed = m_window->settings();
+        changed.server.heartbeatSeconds = 7;
+        int askedAbout = -1;
+        m_window->applySettings(changed, [&askedAbout](int clients) {
+            askedAbout = clients;
+            return false; // Cancel
+        });
+        QCOMPARE(askedAbout, 1);
+        QCOMPARE(m_window->settings().server.heartbeatSeconds, 15); // nothing changed
+        QCOMPARE(m_window->serverBar()->state(), ServerBar::State::Running);
+
+        // Only what needs no restart: nobody is asked.
+        DashboardSettings logOnly = m_window->settings();
+        logOnly.logMaxRows = 500;
+        askedAbout = -1;
+        m_window->applySettings(logOnly, [&askedAbout](int clients) {
+            askedAbout = clients;
+            return true;
+        });
+        QCOMPARE(askedAbout, -1);
+        QCOMPARE(m_window->trafficModel()->maxRows(), 500);
+        QCOMPARE(subscriber.state(), QAbstractSocket::ConnectedState);
+
+        m_window->applySettings(changed, [](int) { return true; });
+        QCOMPARE(m_window->settings().server.heartbeatSeconds, 7);
+        QTRY_COMPARE(subscriber.state(), QAbstractSocket::UnconnectedState);
+        QVERIFY(waitUntilRunning());
+        QVERIFY(port != 0);
+    }
+
+    void composerDefaultsAndDraftAreRemembered()
+    {
+        openWindow();
+        QVERIFY(waitUntilRunning());
+        ComposerWidget *composer = m_window->composer();
+        QCOMPARE(composer->currentTarget().kind, PublishTarget::Kind::All);
+        compose(QStringLiteral("draft"), QStringLiteral("half written"));
+        child<QLineEdit>("eventChannel")->setText(QStringLiteral("news"));
+        composer->setTargetKind(ComposerWidget::TargetKind::Channel);
+        const QString curl = composer->curlCommand();
+        QVERIFY2(curl.contains(QStringLiteral("/publish'")), qPrintable(curl));
+        QVERIFY(curl.contains(QStringLiteral("\"data\":\"half written\"")));
+        QVERIFY(curl.contains(QStringLiteral("\"channel\":\"news\"")));
+        m_window->close();
+        cleanup();
+
+        openWindow();
+        composer = m_window->composer();
+        QCOMPARE(child<QPlainTextEdit>("eventData")->toPlainText(), QStringLiteral("half written"));
+        QCOMPARE(child<QLineEdit>("eventChannel")->text(), QStringLiteral("news"));
+        QCOMPARE(composer->currentTarget().kind, PublishTarget::Kind::Channel);
+    }
+
+    void sendToThisClientPutsTheCursorInData()
+    {
+        openWindow();
+        QVERIFY(waitUntilRunning());
+        QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
+        Subscriber subscriber(m_controller->port());
+        QTRY_COMPARE(m_window->clientsModel()->rowCount(), 1);
+        const quint64 id = m_window->clientsModel()->client(0).id;
+        emit m_window->clientsView()->sendToClientsRequested({id});
+        QTRY_VERIFY(child<QPlainTextEdit>("eventData")->hasFocus());
+        QCOMPARE(m_window->composer()->currentTarget().kind, PublishTarget::Kind::Clients);
+        QCOMPARE(m_window->composer()->currentTarget().clientIds, QList<quint64>{id});
+    }
+
+    void savingATemplateWithoutANameSaysSo()
+    {
+        openWindow();
+        ComposerLibrary *library = m_window->composer()->library();
+        child<QComboBox>("templateName")->setCurrentText(QString());
+        QTest::mouseClick(child<QPushButton>("saveTemplate"), Qt::LeftButton);
+        QVERIFY(library->templateMessage().contains(QStringLiteral("name")));
+        QCOMPARE(library->templates()->rowCount(), 0);
+        child<QComboBox>("templateName")->setCurrentText(QStringLiteral("named"));
+        QTest::mouseClick(child<QPushButton>("saveTemplate"), Qt::LeftButton);
+        QCOMPARE(library->templates()->rowCount(), 1);
+
+        // A templates file out and back in.
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("templates.json"));
+        QCOMPARE(library->exportTemplates(path), QString());
+        library->templates()->removeTemplate(0);
+        QCOMPARE(library->importTemplates(path), QString());
+        QCOMPARE(library->templates()->rowOfName(QStringLiteral("named")), 0);
+        QVERIFY(!library->importTemplates(dir.filePath(QStringLiteral("missing.json"))).isEmpty());
+    }
+
+    void requestHeadersAreCapturedAndShownRawOrHex()
+    {
+        openWindow();
+        QVERIFY(waitUntilRunning());
+        QTcpSocket client;
+        client.connectToHost(QHostAddress(QHostAddress::LocalHost), m_controller->port());
+        const QByteArray body = "{\"data\":\"with headers\"}";
+        client.write("POST /publish?channel=x HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Probe: 42\r\n"
+                     "Content-Type: application/json\r\nContent-Length: " +
+                     QByteArray::number(body.size()) + "\r\n\r\n" + body);
+        TrafficLogModel *log = m_window->trafficModel();
+        const auto findPublish = [log]() -> int {
+            for (int row = 0; row < log->rowCount(); ++row) {
+                if (log->record(row).method == QLatin1String("POST"))
+                    return row;
+            }
+            return -1;
+        };
+        QTRY_VERIFY(findPublish() >= 0);
+        const TrafficRecord &record = log->record(findPublish());
+        QCOMPARE(record.path, QStringLiteral("/publish?channel=x"));
+        QVERIFY(record.requestHeaders.contains(qMakePair(QByteArray("X-Probe"), QByteArray("42"))));
+
+        TrafficLogView *view = m_window->trafficView();
+        view->table()->setCurrentIndex(
+            view->filterModel()->mapFromSource(log->index(findPublish(), 0)));
+        QVERIFY(view->detailsText().contains(QStringLiteral("POST /publish?channel=x HTTP/1.1")));
+        QVERIFY(view->detailsText().contains(QStringLiteral("X-Probe: 42")));
+        QVERIFY(view->detailsText().contains(QStringLiteral("with headers")));
+        view->setHexView(true);
+        // "POST" is 50 4f 53 54.
+        QVERIFY(view->detailsText().contains(QStringLiteral("00000000  50 4f 53 54")));
+        QVERIFY(child<QPlainTextEdit>("trafficDetails")
+                    ->toPlainText()
+                    .contains(QStringLiteral("|POST /publish")));
+
+        // The row's context menu: copy as curl repeats the request.
+        QMenu *menu = view->contextMenuForRow(view->table()->currentIndex().row());
+        QAction *curl = nullptr;
+        for (QAction *action : menu->actions()) {
+            if (action->text() == QLatin1String("Copy as curl"))
+                curl = action;
+        }
+        QVERIFY(curl);
+        curl->trigger();
+        const QString copied = QGuiApplication::clipboard()->text();
+        QVERIFY2(copied.contains(QStringLiteral("-H 'X-Probe: 42'")), qPrintable(copied));
+        delete menu;
+    }
+
+    void loopbackOnlyOffersToListenOnTheLan()
+    {
+        openWindow();
+        QVERIFY(waitUntilRunning());
+        SharePanel *share = m_window->sharePanel();
+        QVERIFY(share->isLoopbackOnly());
+        QVERIFY(!share->qrCode()->isVisibleTo(m_window.get()));
+        QVERIFY(child<QLabel>("shareHint")->text().contains(QStringLiteral("this computer only")));
+        auto *listenAll = child<QPushButton>("listenAllButton");
+        QVERIFY(listenAll->isVisibleTo(m_window.get()));
+        QTest::mouseClick(listenAll, Qt::LeftButton);
+        QTRY_COMPARE(m_window->serverBar()->bindChoice().mode, BindChoice::Mode::AllInterfaces);
+        QVERIFY(waitUntilRunning());
+        QTRY_VERIFY(!listenAll->isVisibleTo(m_window.get()));
+        QVERIFY(share->qrCode()->isVisibleTo(m_window.get()));
+        QVERIFY(share->qrCode()->minimumSizeHint().width() >= 200);
+        // The bar shows the address others use when the machine has one.
+        const QStringList lan =
+            shareUrls(QHostAddress(QHostAddress::AnyIPv4), m_controller->port());
+        if (lan.size() > 1)
+            QVERIFY(m_window->serverBar()->statusText().contains(lan.at(1)));
     }
 };
 

@@ -22,8 +22,7 @@ QString shellQuote(const QString &word)
     return QLatin1Char('\'') + quoted + QLatin1Char('\'');
 }
 
-QString curlForPublish(const SseEvent &event, const PublishTarget &target,
-                       const QString &serverUrl)
+QString curlForPublish(const SseEvent &event, const PublishTarget &target, const QString &serverUrl)
 {
     QJsonObject fields{{QStringLiteral("data"), event.data}};
     if (!event.event.isEmpty())
@@ -34,17 +33,18 @@ QString curlForPublish(const SseEvent &event, const PublishTarget &target,
         fields.insert(QStringLiteral("retry"), event.retry);
     if (!event.channel.isEmpty())
         fields.insert(QStringLiteral("channel"), event.channel);
-    const QString body =
-        QString::fromUtf8(QJsonDocument(fields).toJson(QJsonDocument::Compact));
+    const QString body = QString::fromUtf8(QJsonDocument(fields).toJson(QJsonDocument::Compact));
     QString command;
     if (target.kind != PublishTarget::Kind::Channel) {
         command = QStringLiteral("# /publish sends to the subscribers of one channel (%1); "
                                  "only the dashboard sends to all clients or chosen ones.\n")
                       .arg(event.channel.isEmpty() ? DefaultChannel : event.channel);
     }
-    command += QStringLiteral("curl -X POST %1 -H 'Content-Type: application/json' --data-binary %2")
-                   .arg(shellQuote(baseUrl(serverUrl).resolved(QUrl(QStringLiteral("/publish"))).toString()),
-                        shellQuote(body));
+    command +=
+        QStringLiteral("curl -X POST %1 -H 'Content-Type: application/json' --data-binary %2")
+            .arg(shellQuote(
+                     baseUrl(serverUrl).resolved(QUrl(QStringLiteral("/publish"))).toString()),
+                 shellQuote(body));
     return command;
 }
 
@@ -55,15 +55,17 @@ QString curlForRequest(const TrafficRecord &record, const QString &serverUrl)
     const QString method = record.method.isEmpty() ? QStringLiteral("GET") : record.method;
     if (method == QLatin1String("HEAD"))
         command += QStringLiteral(" --head");
-    else if (method != QLatin1String("GET") || !record.raw.isEmpty())
+    else if (method != QLatin1String("GET") ||
+             (record.direction == TrafficDirection::In && !record.raw.isEmpty()))
         command += QStringLiteral(" -X ") + method;
     command += QLatin1Char(' ') + shellQuote(url.toString(QUrl::FullyEncoded));
     for (const auto &[name, value] : record.requestHeaders) {
         const QByteArray lower = name.toLower();
         if (lower == "host" || lower == "content-length")
             continue;
-        command += QStringLiteral(" -H ") +
-                   shellQuote(QString::fromLatin1(name) + QStringLiteral(": ") + QString::fromUtf8(value));
+        command +=
+            QStringLiteral(" -H ") +
+            shellQuote(QString::fromLatin1(name) + QStringLiteral(": ") + QString::fromUtf8(value));
     }
     // A stream's raw bytes are what it received, not a body it sent.
     if (record.direction == TrafficDirection::In && !record.raw.isEmpty())
