@@ -7,7 +7,8 @@
 #include <QDateTime>
 #include <QDateTimeAxis>
 #include <QLineSeries>
-#include <QVBoxLayout>
+#include <QBoxLayout>
+#include <QResizeEvent>
 #include <QVXYModelMapper>
 #include <QValueAxis>
 
@@ -19,7 +20,7 @@ ChartsView::ChartsView(StatsHistoryModel *model, QWidget *parent)
     : QWidget(parent)
     , m_model(model)
 {
-    auto *layout = new QVBoxLayout(this);
+    auto *layout = new QBoxLayout(QBoxLayout::TopToBottom, this);
     layout->setContentsMargins(0, 0, 0, 0);
     m_charts.append(addChart(tr("Events per second"), StatsHistoryModel::EventsPerSecondColumn,
                              QStringLiteral("%.0f")));
@@ -62,6 +63,21 @@ ChartsView::Chart ChartsView::addChart(const QString &title, int column, const Q
     view->setMinimumHeight(100);
     layout()->addWidget(view);
     return result;
+}
+
+void ChartsView::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    // Side by side in a wide, short panel; stacked in a tall one: each chart keeps room for
+    // its labels.
+    auto *box = static_cast<QBoxLayout *>(layout());
+    const bool sideBySide = width() > 2 * height();
+    box->setDirection(sideBySide ? QBoxLayout::LeftToRight : QBoxLayout::TopToBottom);
+    // As many time labels as fit whole ("HH:mm:ss" is about 60 px wide).
+    const int chartWidth = sideBySide ? width() / int(m_charts.size()) : width();
+    const int labelWidth = fontMetrics().horizontalAdvance(QStringLiteral("00:00:00")) * 2;
+    for (const Chart &chart : std::as_const(m_charts))
+        chart.timeAxis->setTickCount(std::clamp(chartWidth / std::max(labelWidth, 1), 2, 5));
 }
 
 void ChartsView::updateAxes()

@@ -21,6 +21,9 @@ public:
 
     static constexpr int VisibleMinutes = 5;
 
+protected:
+    void resizeEvent(QResizeEvent *event) override;
+
 private:
     struct Chart
     {

@@ -156,8 +156,8 @@ QString ComposerLibrary::exportTemplates(const QString &path)
 
 void ComposerLibrary::chooseTemplatesToImport()
 {
-    const QString path = QFileDialog::getOpenFileName(
-        this, tr("Import templates"), QDir::homePath(), tr("Templates (*.json)"));
+    const QString path = QFileDialog::getOpenFileName(this, tr("Import templates"),
+                                                      QDir::homePath(), tr("Templates (*.json)"));
     if (!path.isEmpty())
         importTemplates(path);
 }

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "sseevent.h"
 #include "servertypes.h"
+#include "sseevent.h"
 
 #include <QWidget>
 

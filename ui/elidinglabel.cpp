@@ -21,7 +21,8 @@ void ElidingLabel::setFullText(const QString &text)
 
 QSize ElidingLabel::minimumSizeHint() const
 {
-    return {fontMetrics().horizontalAdvance(QStringLiteral("…")) * 4, QLabel::minimumSizeHint().height()};
+    return {fontMetrics().horizontalAdvance(QStringLiteral("…")) * 4,
+            QLabel::minimumSizeHint().height()};
 }
 
 QSize ElidingLabel::sizeHint() const

@@ -60,7 +60,8 @@ MainMenus::MainMenus(QMainWindow *window, const QList<QDockWidget *> &panels)
         action->setCheckable(true);
         action->setData(themeSetting(theme));
         themes->addAction(action);
-        connect(action, &QAction::triggered, this, [this, theme = theme] { emit themeChosen(theme); });
+        connect(action, &QAction::triggered, this,
+                [this, theme = theme] { emit themeChosen(theme); });
     }
     QMenu *languageMenu = view->addMenu(tr("&Language"));
     languages = new QActionGroup(this);

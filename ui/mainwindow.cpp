@@ -156,8 +156,8 @@ void MainWindow::buildPanels()
 QList<QDockWidget *> MainWindow::docks() const
 {
     QList<QDockWidget *> result;
-    for (const char *name : {"clientsDock", "composerDock", "trafficDock", "chartsDock",
-                             "connectDock"}) {
+    for (const char *name :
+         {"clientsDock", "composerDock", "trafficDock", "chartsDock", "connectDock"}) {
         if (auto *dock = findChild<QDockWidget *>(QLatin1String(name)))
             result.append(dock);
     }
@@ -399,16 +399,16 @@ void MainWindow::chooseLanguage(const QString &language)
 
 void MainWindow::showAbout()
 {
-    QMessageBox::about(
-        this, tr("About SSE Dashboard"),
-        tr("<h3>SSE Dashboard %1</h3>"
-           "<p>A desktop dashboard with a built-in Server-Sent Events server.</p>"
-           "<p>Built with Qt %2, running on Qt %3.</p>"
-           "<p>Licensed under the GNU General Public License, version 3 or later "
-           "(GPL-3.0-or-later).</p>"
-           "<p><a href=\"%4\">%4</a></p>")
-            .arg(QStringLiteral(SSE_DASHBOARD_VERSION), QStringLiteral(QT_VERSION_STR),
-                 QString::fromLatin1(qVersion()), QStringLiteral(SSE_DASHBOARD_HOMEPAGE)));
+    QMessageBox::about(this, tr("About SSE Dashboard"),
+                       tr("<h3>SSE Dashboard %1</h3>"
+                          "<p>A desktop dashboard with a built-in Server-Sent Events server.</p>"
+                          "<p>Built with Qt %2, running on Qt %3.</p>"
+                          "<p>Licensed under the GNU General Public License, version 3 or later "
+                          "(GPL-3.0-or-later).</p>"
+                          "<p><a href=\"%4\">%4</a></p>")
+                           .arg(QStringLiteral(SSE_DASHBOARD_VERSION),
+                                QStringLiteral(QT_VERSION_STR), QString::fromLatin1(qVersion()),
+                                QStringLiteral(SSE_DASHBOARD_HOMEPAGE)));
 }
 
 void MainWindow::restoreLayout()

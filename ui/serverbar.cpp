@@ -137,7 +137,8 @@ void ServerBar::setState(State state, const QString &url, const QStringList &url
         m_url = url;
         // Listening beyond this computer: the address to give others is the useful one.
         for (const QString &shared : urls) {
-            if (!shared.contains(QLatin1String("127.0.0.1")) && !shared.contains(QLatin1String("[::1]"))) {
+            if (!shared.contains(QLatin1String("127.0.0.1")) &&
+                !shared.contains(QLatin1String("[::1]"))) {
                 m_url = shared;
                 break;
             }

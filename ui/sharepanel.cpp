@@ -6,15 +6,15 @@
 #include <QButtonGroup>
 #include <QClipboard>
 #include <QDesktopServices>
-#include <QPushButton>
-#include <QUrl>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPushButton>
 #include <QRadioButton>
 #include <QToolButton>
+#include <QUrl>
 #include <QVBoxLayout>
 
 namespace sse::ui {

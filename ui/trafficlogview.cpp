@@ -8,8 +8,8 @@
 #include <QApplication>
 #include <QCheckBox>
 #include <QClipboard>
-#include <QDir>
 #include <QComboBox>
+#include <QDir>
 #include <QFile>
 #include <QFileDialog>
 #include <QFontDatabase>
@@ -44,9 +44,9 @@ QString hexDump(const QByteArray &bytes)
         const QByteArray line = bytes.mid(offset, 16);
         out += QStringLiteral("%1  ").arg(offset, 8, 16, QLatin1Char('0'));
         for (qsizetype i = 0; i < 16; ++i) {
-            out += i < line.size() ? QStringLiteral("%1 ").arg(quint8(line.at(i)), 2, 16,
-                                                              QLatin1Char('0'))
-                                   : QStringLiteral("   ");
+            out += i < line.size()
+                       ? QStringLiteral("%1 ").arg(quint8(line.at(i)), 2, 16, QLatin1Char('0'))
+                       : QStringLiteral("   ");
             if (i == 7)
                 out += QLatin1Char(' ');
         }
@@ -258,7 +258,8 @@ QString TrafficLogView::detailsText() const
     if (!record.method.isEmpty())
         bytes = requestBytes(record);
     bytes += record.raw;
-    text += QStringLiteral("\n\n") + (m_hex->isChecked() ? hexDump(bytes) : QString::fromUtf8(bytes));
+    text +=
+        QStringLiteral("\n\n") + (m_hex->isChecked() ? hexDump(bytes) : QString::fromUtf8(bytes));
     return text;
 }
 
@@ -342,9 +343,8 @@ void TrafficLogView::copySelectedRows()
 
 void TrafficLogView::addExportActions(QMenu *menu)
 {
-    menu->addAction(tr("Whole log as NDJSON…"), this, [this] {
-        chooseExportFile(ExportFormat::Ndjson, ExportScope::Everything);
-    });
+    menu->addAction(tr("Whole log as NDJSON…"), this,
+                    [this] { chooseExportFile(ExportFormat::Ndjson, ExportScope::Everything); });
     menu->addAction(tr("Filtered rows as NDJSON…"), this,
                     [this] { chooseExportFile(ExportFormat::Ndjson, ExportScope::Filtered); });
     menu->addAction(tr("Whole log as HAR…"), this,

@@ -65,8 +65,10 @@ int main(int argc, char **argv)
         auto socket = std::make_unique<QTcpSocket>();
         socket->connectToHost(QHostAddress(QHostAddress::LocalHost), controller.port());
         const QByteArray channel = index++ % 2 ? "prices" : "news";
-        socket->write("GET /events?channel=" + channel + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                      "User-Agent: " + QByteArray(agent) + "\r\nAccept: text/event-stream\r\n\r\n");
+        socket->write("GET /events?channel=" + channel +
+                      " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                      "User-Agent: " +
+                      QByteArray(agent) + "\r\nAccept: text/event-stream\r\n\r\n");
         QObject::connect(socket.get(), &QTcpSocket::readyRead, socket.get(),
                          [s = socket.get()] { s->readAll(); });
         subscribers.push_back(std::move(socket));
@@ -80,15 +82,17 @@ int main(int argc, char **argv)
         event.data = QStringLiteral("{\"symbol\":\"ACME\",\"price\":%1}").arg(101.25 + i * 0.5);
         controller.publish(event, {});
     }
-    window.composer()->setEvent(SseEvent{QStringLiteral("price"), {},
+    window.composer()->setEvent(SseEvent{QStringLiteral("price"),
+                                         {},
                                          QStringLiteral("{\"symbol\":\"ACME\",\"price\":105.25}"),
-                                         {}, QStringLiteral("prices")});
+                                         {},
+                                         QStringLiteral("prices")});
     QTest::qWait(1500); // a few snapshots, so the charts have points
     QTableView *log = window.trafficView()->table();
     log->selectRow(log->model()->rowCount() - 1);
 
     const QString suffix = locale == QLatin1String("en") ? QString() : QLatin1Char('-') + locale;
-    for (const QSize size : {QSize(1280, 720), QSize(1920, 1080)}) {
+    for (const QSize size : {QSize(1280, 720), QSize(1366, 768), QSize(1920, 1080)}) {
         window.resize(size);
         QTest::qWait(300);
         const QString name = QStringLiteral("screenshot-%1x%2%3.png")

@@ -98,8 +98,8 @@ bool readRecordFields(const QJsonObject &object, TrafficRecord *record, QString 
     record->status = object.value(QStringLiteral("status")).toInt();
     for (const QJsonValue &header : object.value(QStringLiteral("requestHeaders")).toArray()) {
         const QJsonArray pair = header.toArray();
-        record->requestHeaders.append(qMakePair(pair.at(0).toString().toLatin1(),
-                                                pair.at(1).toString().toUtf8()));
+        record->requestHeaders.append(
+            qMakePair(pair.at(0).toString().toLatin1(), pair.at(1).toString().toUtf8()));
     }
     record->scope = object.value(QStringLiteral("scope")).toString();
     for (const QJsonValue &channel : object.value(QStringLiteral("channels")).toArray())
@@ -213,9 +213,10 @@ QByteArray streamContent(const QList<TrafficRecord> &records, qsizetype connectI
         }
         if (record.direction != TrafficDirection::Out)
             continue;
-        const bool forStream = record.scope == TrafficRecord::AllScope ||
-                               (!record.scope.isEmpty() && connected.channels.contains(record.scope)) ||
-                               (record.scope.isEmpty() && record.clientId == connected.clientId);
+        const bool forStream =
+            record.scope == TrafficRecord::AllScope ||
+            (!record.scope.isEmpty() && connected.channels.contains(record.scope)) ||
+            (record.scope.isEmpty() && record.clientId == connected.clientId);
         if (forStream)
             content += record.raw;
     }
@@ -238,8 +239,8 @@ QJsonObject harEntry(const TrafficRecord &record, const QUrl &base, const QByteA
         {QStringLiteral("bodySize"), stream ? 0.0 : double(record.size)},
     };
     if (!stream && !record.raw.isEmpty()) {
-        QJsonObject postData{{QStringLiteral("mimeType"),
-                              QString::fromLatin1(headerValue(record, "content-type"))}};
+        QJsonObject postData{
+            {QStringLiteral("mimeType"), QString::fromLatin1(headerValue(record, "content-type"))}};
         putRaw(postData, QStringLiteral("text"), record.raw);
         request.insert(QStringLiteral("postData"), postData);
     }
@@ -317,8 +318,10 @@ QList<TrafficRecord> importHar(const QByteArray &har, QString *error)
         setError(error, parseError.errorString());
         return {};
     }
-    const QJsonValue all =
-        document.object().value(QStringLiteral("log")).toObject().value(QStringLiteral("_sseRecords"));
+    const QJsonValue all = document.object()
+                               .value(QStringLiteral("log"))
+                               .toObject()
+                               .value(QStringLiteral("_sseRecords"));
     if (!all.isArray()) {
         setError(error, QStringLiteral("no log._sseRecords array: not an SSE Dashboard export"));
         return {};

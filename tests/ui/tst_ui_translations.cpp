@@ -1,0 +1,61 @@
+// The zh_CN translation, compiled into the program: loaded by locale, and the window is in
+// Chinese with it.
+#include "appearance.h"
+#include "mainwindow.h"
+#include "servercontroller.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QDockWidget>
+#include <QMenuBar>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace sse;
+using namespace sse::ui;
+
+class TestTranslations : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QVERIFY(m_settingsDir.isValid());
+        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_settingsDir.path());
+        QCoreApplication::setOrganizationName(QStringLiteral("SSE Dashboard Tests"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_ui_translations"));
+    }
+
+    void chineseIsLoadedForTheZhCnLocale()
+    {
+        auto *app = qobject_cast<QApplication *>(QCoreApplication::instance());
+        QCOMPARE(installTranslations(app, QStringLiteral("zh_CN")), QStringLiteral("zh_CN"));
+        QCOMPARE(QCoreApplication::translate("sse::ui::MainMenus", "&Quit"),
+                 QStringLiteral("退出(&Q)"));
+        // Plurals too: Chinese has one form.
+        QCOMPARE(QCoreApplication::translate("sse::ui::ServerBar", "%n client(s)", nullptr, 3),
+                 QStringLiteral("3 个客户端"));
+
+        ServerController controller;
+        ServerConfig config;
+        config.port = 0;
+        config.bindAddress = QHostAddress(QHostAddress::LocalHost);
+        MainWindow window(&controller, config, {QStringLiteral("port"), QStringLiteral("bind")});
+        QStringList menus;
+        for (QAction *action : window.menuBar()->actions())
+            menus.append(action->text());
+        QCOMPARE(menus.constFirst(), QStringLiteral("文件(&F)"));
+        auto *composer = window.findChild<QDockWidget *>(QStringLiteral("composerDock"));
+        QCOMPARE(composer->windowTitle(), QStringLiteral("事件编辑器"));
+    }
+
+private:
+    QTemporaryDir m_settingsDir;
+};
+
+QTEST_MAIN(TestTranslations)
+#include "tst_ui_translations.moc"
