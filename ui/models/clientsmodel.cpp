@@ -48,6 +48,11 @@ QVariant ClientsModel::data(const QModelIndex &index, int role) const
             return info.queuedBytes >= m_maxQueueBytes * 8 / 10 ? QColor(255, 160, 160)
                                                                 : QColor(255, 230, 150);
         return {};
+    case Qt::ForegroundRole:
+        // Dark text on the light warning colours, whatever the theme's text colour is.
+        if (index.column() == QueuedColumn && isNearLimit(info))
+            return QColor(Qt::black);
+        return {};
     case Qt::ToolTipRole:
         if (index.column() == BrowserColumn || index.column() == OsColumn)
             return info.userAgent;

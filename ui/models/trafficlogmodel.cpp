@@ -42,10 +42,11 @@ QVariant TrafficLogModel::data(const QModelIndex &index, int role) const
                        QString::number(record.clientId) + QLatin1Char(' ') + record.eventType +
                        QLatin1Char(' ') + record.id + QLatin1Char(' ') + record.summary);
     case Qt::ForegroundRole:
+        // Mid tones that read on the light and the dark theme alike.
         if (record.direction == TrafficDirection::System)
-            return QColor(Qt::darkGray);
+            return QColor(0x88, 0x88, 0x88);
         if (record.direction == TrafficDirection::In)
-            return QColor(Qt::darkBlue);
+            return QColor(0x3b, 0x82, 0xf6);
         return {};
     case Qt::ToolTipRole:
         return index.column() == SummaryColumn ? QVariant(record.summary) : QVariant();
