@@ -11,6 +11,7 @@ packages=(
   xvfb xauth
   chromium
   nginx libnginx-mod-nchan curl
+  help2man lintian appstream desktop-file-utils devscripts
 )
 
 missing=()
