@@ -65,7 +65,7 @@ struct ParsedCommandLine
     bool headless = false;
     bool help = false;
     bool version = false;
-    QString language; // --lang, for the window
+    QString language;            // --lang, for the window
     QStringList explicitOptions; // given on the command line: they win over saved settings
     QString error;               // a usage error: exit 2
     QString helpText;

@@ -286,12 +286,13 @@ bool EventBroker::subscribe(int stream, const QByteArray &responseHead,
         connected.direction = TrafficDirection::System;
         connected.clientId = added.id;
         connected.size = opening.size();
-        connected.summary = QStringLiteral("client %1 connected from %2 to %3%4")
-                                .arg(added.id)
-                                .arg(added.remoteAddress, added.channels.join(QStringLiteral(", ")),
-                                     added.lastEventId.isEmpty()
-                                         ? QString()
-                                         : QStringLiteral(" (Last-Event-ID %1)").arg(added.lastEventId));
+        connected.summary =
+            QStringLiteral("client %1 connected from %2 to %3%4")
+                .arg(added.id)
+                .arg(added.remoteAddress, added.channels.join(QStringLiteral(", ")),
+                     added.lastEventId.isEmpty()
+                         ? QString()
+                         : QStringLiteral(" (Last-Event-ID %1)").arg(added.lastEventId));
         connected.raw = opening.left(TrafficRecord::MaxRawBytes);
         connected.channels = added.channels;
         m_recorder.append(std::move(connected));

@@ -234,8 +234,10 @@ void HttpApi::dispatch(HttpExchange &exchange, Handler handler)
     m_recorder.finishRequest(ticket, exchange.status(), exchange.streamOpened());
     if (m_config.accessLog) {
         const QByteArray line = http::commonLogLine(
-            exchange.peer().toString(), QDateTime::currentDateTime(), methodName(request).toLatin1(),
-            request.url().toString(QUrl::RemoveScheme | QUrl::RemoveAuthority | QUrl::FullyEncoded)
+            exchange.peer().toString(), QDateTime::currentDateTime(),
+            methodName(request).toLatin1(),
+            request.url()
+                .toString(QUrl::RemoveScheme | QUrl::RemoveAuthority | QUrl::FullyEncoded)
                 .toLatin1(),
             exchange.status(), exchange.bodyBytes());
         // Whole lines, flushed each time, so a pipe or journald sees each request at once.

@@ -96,15 +96,14 @@ QByteArray commonLogLine(const QString &peer, const QDateTime &time, const QByte
                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
     const QDate date = time.date();
     const int offsetMinutes = time.offsetFromUtc() / 60;
-    const QByteArray stamp =
-        QByteArray::number(date.day()).rightJustified(2, '0') + '/' + months[date.month() - 1] +
-        '/' + QByteArray::number(date.year()) + ':' +
-        time.time().toString(QStringLiteral("HH:mm:ss")).toLatin1() + ' ' +
-        (offsetMinutes < 0 ? '-' : '+') +
-        QByteArray::number(qAbs(offsetMinutes) / 60).rightJustified(2, '0') +
-        QByteArray::number(qAbs(offsetMinutes) % 60).rightJustified(2, '0');
-    return peer.toLatin1() + " - - [" + stamp + "] \"" + method + ' ' + target +
-           " HTTP/1.1\" " + QByteArray::number(status) + ' ' +
+    const QByteArray stamp = QByteArray::number(date.day()).rightJustified(2, '0') + '/' +
+                             months[date.month() - 1] + '/' + QByteArray::number(date.year()) +
+                             ':' + time.time().toString(QStringLiteral("HH:mm:ss")).toLatin1() +
+                             ' ' + (offsetMinutes < 0 ? '-' : '+') +
+                             QByteArray::number(qAbs(offsetMinutes) / 60).rightJustified(2, '0') +
+                             QByteArray::number(qAbs(offsetMinutes) % 60).rightJustified(2, '0');
+    return peer.toLatin1() + " - - [" + stamp + "] \"" + method + ' ' + target + " HTTP/1.1\" " +
+           QByteArray::number(status) + ' ' +
            (bodyBytes < 0 ? QByteArray("-") : QByteArray::number(bodyBytes)) + '\n';
 }
 
