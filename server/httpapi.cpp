@@ -230,12 +230,15 @@ void HttpApi::dispatch(HttpExchange &exchange, Handler handler)
                                                              QUrl::FullyEncoded),
                                       exchange.peer().toString(), request.headers(), request.body())
             : -1;
+    // Taken before the handler: a stream's socket leaves the exchange for the stream hub, and the
+    // log's time is when the request came in.
+    const QHostAddress peer = m_config.accessLog ? exchange.peer() : QHostAddress();
+    const QDateTime received = m_config.accessLog ? QDateTime::currentDateTime() : QDateTime();
     (this->*handler)(exchange);
     m_recorder.finishRequest(ticket, exchange.status(), exchange.streamOpened());
     if (m_config.accessLog) {
         const QByteArray line = http::commonLogLine(
-            exchange.peer().toString(), QDateTime::currentDateTime(),
-            methodName(request).toLatin1(),
+            peer.toString(), received, methodName(request).toLatin1(),
             request.url()
                 .toString(QUrl::RemoveScheme | QUrl::RemoveAuthority | QUrl::FullyEncoded)
                 .toLatin1(),

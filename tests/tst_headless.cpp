@@ -215,8 +215,11 @@ private slots:
         QCOMPARE(request(port, "GET", "/nowhere?x=1").status, 404);
         QByteArray lines;
         QTRY_VERIFY((lines += process.readAllStandardOutput()).count('\n') >= 3);
+        SseReader reader(port);
+        QTRY_VERIFY(reader.isStreaming());
+        QTRY_VERIFY((lines += process.readAllStandardOutput()).count('\n') >= 4);
         const QList<QByteArray> entries = lines.trimmed().split('\n');
-        QCOMPARE(entries.size(), 3);
+        QCOMPARE(entries.size(), 4);
         // host ident user [day/Mon/year:HH:MM:SS zone] "request line" status bytes
         const QRegularExpression common(QStringLiteral(
             R"(^127\.0\.0\.1 - - \[\d\d/[A-Z][a-z]{2}/\d{4}:\d\d:\d\d:\d\d [+-]\d{4}\] "(\S+) (\S+) HTTP/1\.1" (\d{3}) (\d+|-)$)"));
@@ -231,6 +234,10 @@ private slots:
         QCOMPARE(match(entries.at(1)).captured(3), QStringLiteral("202"));
         QCOMPARE(match(entries.at(2)).captured(2), QStringLiteral("/nowhere?x=1"));
         QCOMPARE(match(entries.at(2)).captured(3), QStringLiteral("404"));
+        // A stream: from its client's address, its length unknown.
+        QVERIFY2(match(entries.at(3)).hasMatch(), entries.at(3).constData());
+        QCOMPARE(match(entries.at(3)).captured(2), QStringLiteral("/events"));
+        QCOMPARE(match(entries.at(3)).captured(4), QStringLiteral("-"));
         process.terminate();
         QVERIFY(process.waitForFinished(5000));
     }
