@@ -2,12 +2,12 @@
 
 #include "models/statshistorymodel.h"
 
+#include <QBoxLayout>
 #include <QChart>
 #include <QChartView>
 #include <QDateTime>
 #include <QDateTimeAxis>
 #include <QLineSeries>
-#include <QBoxLayout>
 #include <QResizeEvent>
 #include <QVXYModelMapper>
 #include <QValueAxis>

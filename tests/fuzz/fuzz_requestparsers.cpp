@@ -71,8 +71,8 @@ FramingOutcome frame(const QByteArray &input, const QList<int> &pieceSizes)
     qsizetype framedUpTo = 0; // in input
     qsizetype at = 0;
     for (qsizetype piece = 0; at < input.size(); ++piece) {
-        const qsizetype length = std::min<qsizetype>(pieceSizes[piece % pieceSizes.size()],
-                                                     input.size() - at);
+        const qsizetype length =
+            std::min<qsizetype>(pieceSizes[piece % pieceSizes.size()], input.size() - at);
         framer.feed(QByteArrayView(input).sliced(at, length));
         at += length;
         while (framer.hasRequest()) {
