@@ -222,13 +222,15 @@ void HttpApi::dispatch(HttpExchange &exchange, Handler handler)
         exchange.respond(204, {}, {}, grant);
         return;
     }
+    // The target as the client sent it (path and query), for the dashboard and the access log.
+    const QString target = m_recorder.enabled() || m_config.accessLog
+                               ? request.url().toString(QUrl::RemoveScheme | QUrl::RemoveAuthority |
+                                                        QUrl::FullyEncoded)
+                               : QString();
     const qsizetype ticket =
         m_recorder.enabled()
-            ? m_recorder.beginRequest(methodName(request),
-                                      request.url().toString(QUrl::RemoveScheme |
-                                                             QUrl::RemoveAuthority |
-                                                             QUrl::FullyEncoded),
-                                      exchange.peer().toString(), request.headers(), request.body())
+            ? m_recorder.beginRequest(methodName(request), target, exchange.peer().toString(),
+                                      request.headers(), request.body())
             : -1;
     // Taken before the handler: a stream's socket leaves the exchange for the stream hub, and the
     // log's time is when the request came in.
@@ -237,12 +239,9 @@ void HttpApi::dispatch(HttpExchange &exchange, Handler handler)
     (this->*handler)(exchange);
     m_recorder.finishRequest(ticket, exchange.status(), exchange.streamOpened());
     if (m_config.accessLog) {
-        const QByteArray line = http::commonLogLine(
-            peer.toString(), received, methodName(request).toLatin1(),
-            request.url()
-                .toString(QUrl::RemoveScheme | QUrl::RemoveAuthority | QUrl::FullyEncoded)
-                .toLatin1(),
-            exchange.status(), exchange.bodyBytes());
+        const QByteArray line =
+            http::commonLogLine(peer.toString(), received, methodName(request).toLatin1(),
+                                target.toLatin1(), exchange.status(), exchange.bodyBytes());
         // Whole lines, flushed each time, so a pipe or journald sees each request at once.
         std::fwrite(line.constData(), 1, size_t(line.size()), stdout);
         std::fflush(stdout);

@@ -1,5 +1,7 @@
 #include "bindchoice.h"
 
+#include <QUrl>
+
 #include <QNetworkInterface>
 
 namespace sse::ui {
@@ -117,6 +119,11 @@ QStringList shareUrls(const QHostAddress &boundAddress, quint16 port, const QLis
     }
     urls.removeDuplicates();
     return urls;
+}
+
+bool isLoopbackUrl(const QString &url)
+{
+    return QHostAddress(QUrl(url).host()).isLoopback();
 }
 
 } // namespace sse::ui

@@ -42,5 +42,7 @@ QHostAddress bindAddress(const BindChoice &choice, const QList<LanAddress> &lan 
 // (what other devices need), the loopback one last.
 QStringList shareUrls(const QHostAddress &boundAddress, quint16 port,
                       const QList<LanAddress> &lan = lanAddresses());
+// Whether a URL shareUrls gave reaches this computer only (127.0.0.1, [::1]).
+bool isLoopbackUrl(const QString &url);
 
 } // namespace sse::ui

@@ -256,20 +256,52 @@ PublishTarget ComposerWidget::currentTarget() const
     return target;
 }
 
-QString ComposerWidget::validationError() const
+ComposerWidget::FieldErrors ComposerWidget::fieldErrors() const
 {
     const SseEvent event = currentEvent();
-    for (const auto &error : {validateEventName(m_eventType->currentText()), validateId(event.id),
-                              validateRetry(event.retry), validateChannel(event.channel)}) {
-        if (error)
-            return error->message();
+    const auto message = [](const std::optional<ValidationError> &error) {
+        return error ? error->message() : QString();
+    };
+    // The very checks /publish applies, so the window and the HTTP API never disagree.
+    FieldErrors errors;
+    errors.type = message(validateEventName(m_eventType->currentText()));
+    errors.id = message(validateId(event.id));
+    errors.retry = message(validateRetry(event.retry));
+    errors.channel = message(validateChannel(event.channel));
+    if (m_jsonMode->isChecked()) {
+        QJsonParseError parseError;
+        QJsonDocument::fromJson(event.data.toUtf8(), &parseError);
+        if (parseError.error != QJsonParseError::NoError) {
+            errors.data = tr("field 'data': not valid JSON: %1 at offset %2")
+                              .arg(parseError.errorString())
+                              .arg(parseError.offset);
+        }
     }
-    if (m_jsonMode->isChecked() && !reformatJson(event.data, false))
-        return tr("field 'data': not valid JSON");
+    return errors;
+}
+
+QString ComposerWidget::FieldErrors::first() const
+{
+    // In the order of the form.
+    for (const QString *error : {&type, &id, &data, &retry, &channel}) {
+        if (!error->isEmpty())
+            return *error;
+    }
+    return {};
+}
+
+QString ComposerWidget::targetError() const
+{
     if (TargetKind(m_target->currentData().toInt()) == TargetKind::SelectedClients &&
         m_selectedClients.isEmpty())
         return tr("No client is selected in the clients table");
     return {};
+}
+
+QString ComposerWidget::validationError() const
+{
+    const QString error = fieldErrors().first();
+    return error.isEmpty() ? targetError() : error;
 }
 
 QString ComposerWidget::message() const
@@ -280,46 +312,24 @@ QString ComposerWidget::message() const
 void ComposerWidget::updateValidationAndPreview()
 {
     const SseEvent event = currentEvent();
-    const auto message = [](const std::optional<ValidationError> &error) {
-        return error ? error->message() : QString();
-    };
-    // The very checks /publish applies, so the window and the HTTP API never disagree.
-    const QString typeError = message(validateEventName(m_eventType->currentText()));
-    const QString idError = message(validateId(event.id));
-    const QString retryError = message(validateRetry(event.retry));
-    const QString channelError = message(validateChannel(event.channel));
-    markField(m_eventType, typeError);
-    markField(m_id, idError);
-    markField(m_retry, retryError);
-    markField(m_channel, channelError);
-
-    QString dataError;
+    const FieldErrors errors = fieldErrors();
+    markField(m_eventType, errors.type);
+    markField(m_id, errors.id);
+    markField(m_data, errors.data);
+    markField(m_retry, errors.retry);
+    markField(m_channel, errors.channel);
     const bool jsonMode = m_jsonMode->isChecked();
     m_prettyJson->setEnabled(jsonMode);
     m_compactJson->setEnabled(jsonMode);
-    if (jsonMode) {
-        QJsonParseError parseError;
-        QJsonDocument::fromJson(event.data.toUtf8(), &parseError);
-        if (parseError.error != QJsonParseError::NoError) {
-            dataError = tr("field 'data': not valid JSON: %1 at offset %2")
-                            .arg(parseError.errorString())
-                            .arg(parseError.offset);
-        }
-    }
-    markField(m_data, dataError);
 
     m_target->setItemText(m_target->findData(int(TargetKind::SelectedClients)),
                           m_selectedClients.isEmpty()
                               ? tr("Selected clients (none)")
                               : tr("Selected clients (%1)").arg(m_selectedClients.size()));
 
-    QString error;
-    for (const QString &fieldError : {typeError, idError, dataError, retryError, channelError}) {
-        if (error.isEmpty())
-            error = fieldError;
-    }
+    QString error = errors.first();
     if (error.isEmpty())
-        error = validationError();
+        error = targetError();
     m_send->setEnabled(error.isEmpty());
     m_send->setToolTip(error.isEmpty() ? tr("Send the event (Ctrl+Enter)") : error);
     // A field's problem first; else why the last send failed (until the next one works).
@@ -334,8 +344,9 @@ void ComposerWidget::updateValidationAndPreview()
                 : tr("The server assigns the id; %1 is the next one.").arg(m_predictedNextId));
     else
         m_previewNote->setFullText({});
-    if (!typeError.isEmpty() || !idError.isEmpty() || !retryError.isEmpty() ||
-        !channelError.isEmpty()) {
+    // Invalid data still encodes (it is only not JSON); the other fields would not.
+    if (!errors.type.isEmpty() || !errors.id.isEmpty() || !errors.retry.isEmpty() ||
+        !errors.channel.isEmpty()) {
         m_preview->setPlainText(tr("(fix the fields marked in red)"));
     } else {
         m_preview->setPlainText(visibleBytes(previewBytes()));
@@ -360,29 +371,27 @@ void ComposerWidget::formatJson(bool pretty)
 
 bool ComposerWidget::send()
 {
-    updateValidationAndPreview();
+    // Every field change already re-validated and showed its message.
     if (const QString error = validationError(); !error.isEmpty()) {
         // The message line shows the field's problem already, and goes with it.
         emit sendFailed(tr("Not sent: %1").arg(error));
         return false;
     }
-    if (!m_serverRunning) {
-        showSendFailure(tr("Not sent: the server is stopped. Start it with Server → Start."));
+    if (!publish(currentEvent(), currentTarget()))
         return false;
-    }
-    publish(currentEvent(), currentTarget());
     rememberType(m_eventType->currentText());
     return true;
 }
 
-void ComposerWidget::publish(const SseEvent &event, const PublishTarget &target)
+bool ComposerWidget::publish(const SseEvent &event, const PublishTarget &target)
 {
     if (!m_serverRunning) {
         showSendFailure(tr("Not sent: the server is stopped. Start it with Server → Start."));
-        return;
+        return false;
     }
     m_controller->publish(event, target);
     m_library->history()->addSend(QDateTime::currentDateTime(), event, target);
+    return true;
 }
 
 void ComposerWidget::sendComment()

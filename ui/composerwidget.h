@@ -84,11 +84,21 @@ signals:
     void sendFailed(const QString &reason);
 
 private:
+    // Each field's problem, as the HTTP API words it; empty when the field is fine.
+    struct FieldErrors
+    {
+        QString type, id, data, retry, channel;
+        QString first() const;
+    };
+
+    FieldErrors fieldErrors() const;
+    QString targetError() const;
     QWidget *buildFields();
     void updateValidationAndPreview();
     void rememberType(const QString &eventType);
     void onPublishFinished(const sse::PublishResult &result);
-    void publish(const sse::SseEvent &event, const sse::PublishTarget &target);
+    // Publishes and records the send; false (and says why) when the server is stopped.
+    bool publish(const sse::SseEvent &event, const sse::PublishTarget &target);
     void showSendFailure(const QString &reason);
 
     ServerController *m_controller;

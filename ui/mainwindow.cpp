@@ -153,13 +153,18 @@ void MainWindow::buildPanels()
     placeDocksByDefault();
 }
 
+QDockWidget *MainWindow::dock(const char *objectName) const
+{
+    return findChild<QDockWidget *>(QLatin1String(objectName), Qt::FindDirectChildrenOnly);
+}
+
 QList<QDockWidget *> MainWindow::docks() const
 {
     QList<QDockWidget *> result;
     for (const char *name :
          {"clientsDock", "composerDock", "trafficDock", "chartsDock", "connectDock"}) {
-        if (auto *dock = findChild<QDockWidget *>(QLatin1String(name)))
-            result.append(dock);
+        if (QDockWidget *panel = dock(name))
+            result.append(panel);
     }
     return result;
 }
@@ -168,20 +173,19 @@ void MainWindow::placeDocksByDefault()
 {
     // Clients above the traffic log on the left; the composer above Charts and Connect
     // (tabbed) on the right. This is what View → Reset layout goes back to.
-    auto *clients = findChild<QDockWidget *>(QStringLiteral("clientsDock"));
-    auto *traffic = findChild<QDockWidget *>(QStringLiteral("trafficDock"));
-    auto *composer = findChild<QDockWidget *>(QStringLiteral("composerDock"));
-    auto *charts = findChild<QDockWidget *>(QStringLiteral("chartsDock"));
-    auto *connectDock = findChild<QDockWidget *>(QStringLiteral("connectDock"));
-    for (QDockWidget *dock : docks()) {
-        dock->setFloating(false);
-        dock->show();
+    QDockWidget *clients = dock("clientsDock");
+    QDockWidget *traffic = dock("trafficDock");
+    QDockWidget *composer = dock("composerDock");
+    QDockWidget *charts = dock("chartsDock");
+    for (QDockWidget *panel : docks()) {
+        panel->setFloating(false);
+        panel->show();
     }
     addDockWidget(Qt::LeftDockWidgetArea, clients);
     splitDockWidget(clients, traffic, Qt::Vertical);
     addDockWidget(Qt::RightDockWidgetArea, composer);
     splitDockWidget(composer, charts, Qt::Vertical);
-    tabifyDockWidget(charts, connectDock);
+    tabifyDockWidget(charts, dock("connectDock"));
     charts->raise();
     if (isVisible())
         applyDefaultDockSizes();
@@ -192,9 +196,6 @@ void MainWindow::placeDocksByDefault()
 void MainWindow::applyDefaultDockSizes()
 {
     m_defaultSizesPending = false;
-    const auto dock = [this](const char *name) {
-        return findChild<QDockWidget *>(QLatin1String(name));
-    };
     resizeDocks({dock("clientsDock"), dock("composerDock")}, {width() * 11 / 20, width() * 9 / 20},
                 Qt::Horizontal);
     resizeDocks({dock("clientsDock"), dock("trafficDock")}, {height() * 2 / 5, height() * 3 / 5},
@@ -212,8 +213,8 @@ void MainWindow::showEvent(QShowEvent *event)
 
 void MainWindow::resetLayout()
 {
-    for (QDockWidget *dock : docks())
-        removeDockWidget(dock); // undoes tabs and nesting; placeDocksByDefault shows them again
+    for (QDockWidget *panel : docks())
+        removeDockWidget(panel); // undoes tabs and nesting; placeDocksByDefault shows them again
     placeDocksByDefault();
 }
 
@@ -231,7 +232,7 @@ void MainWindow::connectPanels()
             });
     connect(m_clientsView, &ClientsView::sendToClientsRequested, this,
             [this](const QList<quint64> &clientIds) {
-                findChild<QDockWidget *>(QStringLiteral("composerDock"))->show();
+                dock("composerDock")->show();
                 m_composer->setSelectedClients(clientIds);
                 m_composer->setTargetKind(ComposerWidget::TargetKind::SelectedClients);
                 m_composer->focusData();
@@ -261,7 +262,7 @@ void MainWindow::connectMenus()
     });
     connect(m_menus->settings, &QAction::triggered, this, &MainWindow::editSettings);
     connect(m_menus->findInLog, &QAction::triggered, this, [this] {
-        findChild<QDockWidget *>(QStringLiteral("trafficDock"))->show();
+        dock("trafficDock")->show();
         m_trafficView->focusSearch();
     });
     connect(m_menus->copy, &QAction::triggered, this, &MainWindow::copyFromFocusedView);

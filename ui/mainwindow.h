@@ -57,6 +57,7 @@ public:
     MainMenus *menus() const { return m_menus; }
     const DashboardSettings &settings() const { return m_settings; }
     QList<QDockWidget *> docks() const;
+    QDockWidget *dock(const char *objectName) const;
 
     void startServer();
     void saveSettings() const;

@@ -135,14 +135,10 @@ void ServerBar::setState(State state, const QString &url, const QStringList &url
     case State::Running:
         m_error->hide();
         m_url = url;
-        // Listening beyond this computer: the address to give others is the useful one.
-        for (const QString &shared : urls) {
-            if (!shared.contains(QLatin1String("127.0.0.1")) &&
-                !shared.contains(QLatin1String("[::1]"))) {
-                m_url = shared;
-                break;
-            }
-        }
+        // Listening beyond this computer: the address to give others is the useful one
+        // (shareUrls lists LAN addresses first).
+        if (!urls.isEmpty() && !isLoopbackUrl(urls.constFirst()))
+            m_url = urls.constFirst();
         m_status->setFullText(tr("Running at %1").arg(url));
         break;
     }

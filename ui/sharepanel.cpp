@@ -1,5 +1,6 @@
 #include "sharepanel.h"
 
+#include "bindchoice.h"
 #include "qrcodewidget.h"
 
 #include <QApplication>
@@ -16,6 +17,8 @@
 #include <QToolButton>
 #include <QUrl>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace sse::ui {
 
@@ -135,13 +138,7 @@ void SharePanel::setUrls(const QStringList &urls)
 
 bool SharePanel::isLoopbackOnly() const
 {
-    for (const QString &url : m_urls) {
-        const QString host = QUrl(url).host();
-        if (host != QLatin1String("127.0.0.1") && host != QLatin1String("::1") &&
-            host != QLatin1String("localhost"))
-            return false;
-    }
-    return !m_urls.isEmpty();
+    return !m_urls.isEmpty() && std::all_of(m_urls.cbegin(), m_urls.cend(), isLoopbackUrl);
 }
 
 void SharePanel::chooseUrl(int index)

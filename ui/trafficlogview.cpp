@@ -58,13 +58,16 @@ QString hexDump(const QByteArray &bytes)
     return out;
 }
 
-// What came in as it was on the wire: the request line, the headers, a blank line, the body.
-QByteArray requestBytes(const TrafficRecord &record)
+// The row's bytes as they were on the wire. A request: its line, headers, a blank line, its
+// body. A stream's connect: the request that opened it, then the bytes that opened the stream.
+QByteArray wireBytes(const TrafficRecord &record)
 {
+    if (record.method.isEmpty())
+        return record.raw;
     QByteArray bytes = record.method.toLatin1() + ' ' + record.path.toUtf8() + " HTTP/1.1\r\n";
     for (const auto &[name, value] : record.requestHeaders)
         bytes += name + ": " + value + "\r\n";
-    return bytes + "\r\n";
+    return bytes + "\r\n" + record.raw;
 }
 
 } // namespace
@@ -243,21 +246,16 @@ void TrafficLogView::showDetails()
 
 QString TrafficLogView::detailsText() const
 {
-    const QModelIndex current = m_filter->mapToSource(m_table->currentIndex());
-    if (!current.isValid())
+    const TrafficRecord *current = recordAtRow(m_table->currentIndex().row());
+    if (!current)
         return {};
-    const TrafficRecord &record = m_model->record(current.row());
+    const TrafficRecord &record = *current;
     QString text = record.time.toString(Qt::ISODateWithMs) + QLatin1Char(' ') +
                    directionName(record.direction) + QStringLiteral(" — ") + record.summary +
                    QStringLiteral("\n") + tr("%1 bytes on the wire").arg(record.size);
     if (record.raw.size() < record.size)
         text += tr(" (first %1 shown)").arg(record.raw.size());
-    // A request shows what the client sent; a stream's connect shows its request, then the
-    // bytes that opened the stream.
-    QByteArray bytes;
-    if (!record.method.isEmpty())
-        bytes = requestBytes(record);
-    bytes += record.raw;
+    const QByteArray bytes = wireBytes(record);
     text +=
         QStringLiteral("\n\n") + (m_hex->isChecked() ? hexDump(bytes) : QString::fromUtf8(bytes));
     return text;
@@ -286,8 +284,7 @@ QMenu *TrafficLogView::contextMenuForRow(int row)
         copySelectedRows();
     });
     menu->addAction(tr("Copy raw bytes"), this, [copy] {
-        QByteArray bytes = copy.method.isEmpty() ? QByteArray() : requestBytes(copy);
-        QApplication::clipboard()->setText(QString::fromUtf8(bytes + copy.raw));
+        QApplication::clipboard()->setText(QString::fromUtf8(wireBytes(copy)));
     });
     if (!copy.method.isEmpty()) {
         menu->addAction(tr("Copy as curl"), this, [this, copy] {
