@@ -1,6 +1,8 @@
 // Parses the command line, picks the dashboard window or --headless, and wires the layers.
 #include "appearance.h"
 #include "bindchoice.h"
+#include "scenario.h"
+#include "scenarioplayer.h"
 #include "mainwindow.h"
 #include "serverconfig.h"
 #include "servercontroller.h"
@@ -9,6 +11,8 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QFile>
+#include <QFileInfo>
 #include <QSettings>
 #include <QSocketNotifier>
 #include <QTextStream>
@@ -16,6 +20,7 @@
 #include <csignal>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -66,6 +71,8 @@ struct ParsedCommandLine
     bool help = false;
     bool version = false;
     QString language;            // --lang, for the window
+    QString playFile;            // --play: a scenario to start once the server listens
+    bool loop = false;           // --loop: play it over and over
     QStringList explicitOptions; // given on the command line: they win over saved settings
     QString error;               // a usage error: exit 2
     QString helpText;
@@ -92,7 +99,14 @@ ParsedCommandLine parseCommandLine(const QStringList &arguments)
         QStringLiteral("The window's language, such as en or zh_CN (default: the saved choice, "
                        "else the system's)."),
         QStringLiteral("LOCALE"));
-    parser.addOptions({help, version, headless, language});
+    const QCommandLineOption play(
+        QStringLiteral("play"),
+        QStringLiteral("Play this scenario file (JSON Lines, docs/scenarios.md) once the server "
+                       "listens; :/scenarios/NAME.jsonl names a built-in one."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption loop(QStringLiteral("loop"),
+                                  QStringLiteral("With --play: start over after the last step."));
+    parser.addOptions({help, version, headless, language, play, loop});
     // Every server option comes from the one table (serveroptions.cpp).
     for (const sse::ConfigOption &option : sse::configOptions())
         parser.addOption(
@@ -120,6 +134,12 @@ ParsedCommandLine parseCommandLine(const QStringList &arguments)
     }
     result.headless = parser.isSet(headless);
     result.language = parser.value(language);
+    result.playFile = parser.value(play);
+    result.loop = parser.isSet(loop);
+    if (result.loop && result.playFile.isEmpty()) {
+        result.error = QStringLiteral("--loop needs --play FILE");
+        return result;
+    }
     result.explicitOptions = parser.optionNames();
     for (const sse::ConfigOption &option : sse::configOptions()) {
         if (!parser.isSet(option.name))
@@ -153,6 +173,24 @@ bool displayAvailable(const QStringList &arguments)
     if (!platform.isEmpty())
         return true; // offscreen, vnc, eglfs...: they need no display server
     return x11 || wayland;
+}
+
+// The --play file, read and checked before the server starts: a bad line stops the launch.
+std::optional<sse::Scenario> loadPlayFile(const QString &path, QString *error)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("--play: cannot read %1: %2").arg(path, file.errorString());
+        return std::nullopt;
+    }
+    auto parsed = sse::parseScenario(file.readAll());
+    if (const auto *failure = std::get_if<sse::ScenarioError>(&parsed)) {
+        *error = QStringLiteral("--play: %1 %2").arg(path, failure->text());
+        return std::nullopt;
+    }
+    sse::Scenario scenario = std::get<sse::Scenario>(std::move(parsed));
+    scenario.name = QFileInfo(path).completeBaseName();
+    return scenario;
 }
 
 } // namespace
@@ -199,6 +237,15 @@ int main(int argc, char **argv)
         out << ProgramName << ' ' << SSE_DASHBOARD_VERSION << Qt::endl;
         return 0;
     }
+    std::optional<sse::Scenario> playScenario;
+    if (!commandLine.playFile.isEmpty()) {
+        QString error;
+        playScenario = loadPlayFile(commandLine.playFile, &error);
+        if (!playScenario) {
+            err << ProgramName << ": " << error << Qt::endl;
+            return 1;
+        }
+    }
     if (!commandLine.headless && !displayAvailable(arguments)) {
         err << ProgramName
             << ": there is no display to open the window on (DISPLAY and WAYLAND_DISPLAY are "
@@ -233,6 +280,25 @@ int main(int argc, char **argv)
                                  out << "Also at: " << lanUrl << Qt::endl;
                          }
                      });
+
+    if (playScenario) {
+        sse::PlaybackOptions options;
+        options.loop = commandLine.loop;
+        if (const QString problem = options.validate(*playScenario); !problem.isEmpty()) {
+            err << ProgramName << ": --play " << commandLine.playFile << ": " << problem
+                << Qt::endl;
+            return 1;
+        }
+        QObject::connect(&controller, &sse::ServerController::started, &controller,
+                         [&controller, &playScenario, options] {
+                             controller.playScenario(0, *playScenario, options);
+                         });
+        QObject::connect(&controller, &sse::ServerController::scenarioStarted, &controller,
+                         [&err, &commandLine](quint64, quint64 playbackId) {
+                             err << "Playing " << commandLine.playFile << " (scenario "
+                                 << playbackId << ")" << Qt::endl;
+                         });
+    }
 
     if (commandLine.headless) {
         QObject::connect(&controller, &sse::ServerController::startFailed, &controller,

@@ -42,6 +42,8 @@ QString audienceName(const Audience &audience)
         return QStringLiteral("channel %1").arg(audience.channel);
     case Audience::Kind::All:
         return QStringLiteral("all channels");
+    case Audience::Kind::Everyone:
+        return QStringLiteral("every stream");
     case Audience::Kind::Clients:
         return QStringLiteral("selected clients");
     case Audience::Kind::ControlListeners:
@@ -104,6 +106,12 @@ void EventBroker::publish(SseEvent event, const PublishTarget &target, PublishDo
     const bool keep = audience.kind != Audience::Kind::Clients;
     const QString eventType = event.event.isEmpty() ? DefaultEventType : event.event;
     const QString summary = m_recorder.enabled() ? summarize(event.data) : QString();
+    if (!target.numbered) {
+        // A route's own stream: not history, so the log neither numbers nor keeps it.
+        accepted(EventLog::Appended{event.id, encodeEvent(event), {}}, audience, eventType,
+                 summary, done);
+        return;
+    }
     m_log.append(std::move(event), scope, keep,
                  [this, audience, eventType, summary,
                   done = std::move(done)](const EventLog::Appended &appended) {
@@ -231,8 +239,8 @@ void EventBroker::announceEventType(const QString &eventType)
                          0});
 }
 
-bool EventBroker::subscribe(int stream, const QByteArray &responseHead,
-                            const Subscription &subscription, const QString &remoteAddress)
+quint64 EventBroker::subscribe(int stream, const QByteArray &responseHead,
+                               const Subscription &subscription, const QString &remoteAddress)
 {
     // Events published before this subscriber arrived reach it only through replay.
     flush();
@@ -246,6 +254,7 @@ bool EventBroker::subscribe(int stream, const QByteArray &responseHead,
     subscriber->connectedSince = QDateTime::currentDateTimeUtc();
     subscriber->wantsControl = subscription.control;
     subscriber->lastEventId = subscription.lastEventId;
+    subscriber->route = subscription.route;
 
     EventLog::Replay replay; // no gap when there is nothing to replay
     if (!subscription.lastEventId.isEmpty())
@@ -275,7 +284,7 @@ bool EventBroker::subscribe(int stream, const QByteArray &responseHead,
 
     if (m_hub.write(stream, opening) != StreamHub::WriteResult::Written) {
         m_hub.close(stream, true);
-        return false;
+        return 0;
     }
     subscriber->bytesSent = quint64(opening.size());
     subscriber->lastWriteBeat = m_writer.currentBeat();
@@ -289,7 +298,9 @@ bool EventBroker::subscribe(int stream, const QByteArray &responseHead,
         connected.summary =
             QStringLiteral("client %1 connected from %2 to %3%4")
                 .arg(added.id)
-                .arg(added.remoteAddress, added.channels.join(QStringLiteral(", ")),
+                .arg(added.remoteAddress,
+                     added.route.isEmpty() ? added.channels.join(QStringLiteral(", "))
+                                           : QStringLiteral("route %1").arg(added.route),
                      added.lastEventId.isEmpty()
                          ? QString()
                          : QStringLiteral(" (Last-Event-ID %1)").arg(added.lastEventId));
@@ -298,8 +309,8 @@ bool EventBroker::subscribe(int stream, const QByteArray &responseHead,
         m_recorder.append(std::move(connected));
         m_recorder.clientConnected(clientInfo(added));
     }
-    qCDebug(lcBroker) << "client" << added.id << "subscribed to" << added.channels;
-    return true;
+    qCDebug(lcBroker) << "client" << added.id << "subscribed to" << added.channels << added.route;
+    return added.id;
 }
 
 QByteArray EventBroker::helloEvent(const Subscriber &subscriber, bool historyGap) const
@@ -339,6 +350,17 @@ bool EventBroker::disconnect(quint64 clientId)
     return true;
 }
 
+bool EventBroker::finishStream(quint64 clientId)
+{
+    flush(); // the scenario's last events go out before the end
+    const Subscriber *subscriber = m_registry.find(clientId);
+    if (!subscriber)
+        return false;
+    m_hub.finish(subscriber->stream);
+    forget(clientId, QStringLiteral("reached the end of its scenario"));
+    return true;
+}
+
 void EventBroker::onStreamClosed(int stream)
 {
     if (const Subscriber *subscriber = m_registry.findByStream(stream))
@@ -348,7 +370,10 @@ void EventBroker::onStreamClosed(int stream)
 void EventBroker::forget(quint64 clientId, const QString &reason)
 {
     const std::unique_ptr<Subscriber> subscriber = m_registry.remove(clientId);
-    if (!subscriber || !m_recorder.enabled())
+    if (!subscriber)
+        return;
+    emit subscriberRemoved(clientId);
+    if (!m_recorder.enabled())
         return;
     m_recorder.record(TrafficDirection::System, clientId, {}, {}, 0,
                       QStringLiteral("client %1 %2 (%3 events, %4 bytes sent)")
@@ -380,7 +405,8 @@ ClientInfo EventBroker::clientInfo(const Subscriber &subscriber) const
                       subscriber.eventsSent,
                       subscriber.bytesSent,
                       m_hub.queuedBytes(subscriber.stream),
-                      subscriber.lastEventId};
+                      subscriber.lastEventId,
+                      subscriber.route};
 }
 
 QList<ClientCounters> EventBroker::takeChangedCounters()

@@ -46,10 +46,14 @@ public:
     // Writes a comment (": text") to the audience now; returns how many got it.
     int sendComment(const QString &text, const QString &channel, const PublishTarget &target);
     // Starts a stream on a hub handle: responseHead, then for control listeners the hello,
-    // then the replay after the Last-Event-ID. False when the stream is already gone.
-    bool subscribe(int stream, const QByteArray &responseHead, const Subscription &subscription,
-                   const QString &remoteAddress);
+    // then the replay after the Last-Event-ID. Returns the subscriber's id, or 0 when the
+    // stream is already gone.
+    quint64 subscribe(int stream, const QByteArray &responseHead,
+                      const Subscription &subscription, const QString &remoteAddress);
     bool disconnect(quint64 clientId);
+    // Ends a stream cleanly once what was published to it has been sent (a route's scenario
+    // is over). False when the client is gone already.
+    bool finishStream(quint64 clientId);
 
     void countRejectedConnection() { ++m_stats.rejectedConnections; }
 
@@ -57,6 +61,9 @@ public:
     // Counters of the subscribers whose counters changed since the last call.
     QList<ClientCounters> takeChangedCounters();
     ServerStats stats() const;
+
+signals:
+    void subscriberRemoved(quint64 clientId);
 
 private:
     struct PendingEvent

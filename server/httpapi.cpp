@@ -5,6 +5,7 @@
 #include "httpexchange.h"
 #include "originpolicy.h"
 #include "requestparsers.h"
+#include "scenarioservice.h"
 #include "serverconfig.h"
 #include "serverlogging.h"
 #include "streamhub.h"
@@ -67,11 +68,13 @@ const http::HeaderList &pageSecurityHeaders()
 
 } // namespace
 
-HttpApi::HttpApi(const ServerConfig &config, EventBroker &broker, SubscriberRegistry &registry,
-                 StreamHub &hub, TrafficRecorder &recorder, QObject *parent)
+HttpApi::HttpApi(const ServerConfig &config, EventBroker &broker, ScenarioService &scenarios,
+                 SubscriberRegistry &registry, StreamHub &hub, TrafficRecorder &recorder,
+                 QObject *parent)
     : QObject(parent)
     , m_config(config)
     , m_broker(broker)
+    , m_scenarios(scenarios)
     , m_registry(registry)
     , m_hub(hub)
     , m_recorder(recorder)
@@ -119,11 +122,18 @@ bool HttpApi::listen(QString *errorMessage)
     addRoute(QStringLiteral("/api/stats"), &HttpApi::handleStats);
     addRoute(QStringLiteral("/metrics"), &HttpApi::handleMetrics);
     addRoute(QStringLiteral("/healthz"), &HttpApi::handleHealth);
+    addRoute(QStringLiteral("/api/scenarios"), &HttpApi::handleScenarios);
     m_http->route(QStringLiteral("/api/clients/<arg>"),
                   [this](const QString &, const QHttpServerRequest &request,
                          QHttpServerResponder &&responder) {
                       HttpExchange exchange(request, responder.socket());
                       dispatch(exchange, &HttpApi::handleClientDelete);
+                  });
+    m_http->route(QStringLiteral("/api/scenarios/<arg>"),
+                  [this](const QString &, const QHttpServerRequest &request,
+                         QHttpServerResponder &&responder) {
+                      HttpExchange exchange(request, responder.socket());
+                      dispatch(exchange, &HttpApi::handleScenarioDelete);
                   });
     m_http->setMissingHandler(
         [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
@@ -194,7 +204,9 @@ void HttpApi::dispatch(HttpExchange &exchange, Handler handler)
     const QByteArray origin = request.value("origin");
     exchange.setFromForeignOrigin(
         m_policy->isForeignOrigin(origin, request.value("sec-fetch-site"), host));
-    const QByteArray allowedOrigin = isOpenToEveryOrigin(request.url().path())
+    const QString path = request.url().path();
+    const bool routed = isScenarioRoutePath(path);
+    const QByteArray allowedOrigin = isOpenToEveryOrigin(path) || routed
                                          ? QByteArrayLiteral("*")
                                          : m_policy->corsOriginFor(origin);
     if (allowedOrigin == "*")
@@ -215,8 +227,13 @@ void HttpApi::dispatch(HttpExchange &exchange, Handler handler)
         // Without an allowed origin the preflight carries no CORS grant and the browser stops.
         http::HeaderList grant;
         if (!allowedOrigin.isEmpty()) {
-            grant = {{"Access-Control-Allow-Methods", "GET, POST, DELETE, OPTIONS"},
-                     {"Access-Control-Allow-Headers", "Last-Event-ID, Content-Type, Authorization"},
+            // SDKs in a page send headers of their own (OpenAI's x-stainless-*) to a route.
+            const QByteArray asked = request.value("access-control-request-headers");
+            grant = {{"Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE, OPTIONS"},
+                     {"Access-Control-Allow-Headers",
+                      routed && !asked.isEmpty() && asked.size() <= 1024
+                          ? asked
+                          : QByteArrayLiteral("Last-Event-ID, Content-Type, Authorization")},
                      {"Access-Control-Max-Age", "86400"}};
         }
         exchange.respond(204, {}, {}, grant);
@@ -330,8 +347,9 @@ std::optional<HttpError> HttpApi::refusalBeforeBody(const RequestHead &head,
                          {},
                          true};
     }
-    // Only /publish takes a body worth refusing early; elsewhere it is read and answered.
-    if (head.method != "POST" || QUrl::fromEncoded(head.target).path() != u"/publish")
+    // Only publishing takes a body worth refusing early; elsewhere it is read and answered.
+    const QString path = QUrl::fromEncoded(head.target).path();
+    if (head.method != "POST" || (path != u"/publish" && path != u"/api/scenarios"))
         return std::nullopt;
     const QByteArray origin = head.value("origin");
     const bool foreign = m_policy->isForeignOrigin(origin, head.value("sec-fetch-site"), host);
@@ -339,7 +357,8 @@ std::optional<HttpError> HttpApi::refusalBeforeBody(const RequestHead &head,
             refusePublisher(head.value("authorization"), origin, foreign, peer)) {
         return refusal;
     }
-    return refusePublishContentType(head.value("content-type"));
+    return path == u"/publish" ? refusePublishContentType(head.value("content-type"))
+                               : std::nullopt;
 }
 
 bool HttpApi::requireSubscriber(HttpExchange &exchange)
@@ -385,15 +404,6 @@ void HttpApi::handleEvents(HttpExchange &exchange)
         exchange.respondRaw(200, StreamHead); // what a stream would start with, and no stream
         return;
     }
-    if (m_registry.size() >= m_config.maxClients) {
-        m_broker.countRejectedConnection();
-        exchange.error(503, QStringLiteral("server full: %1 subscribers are connected (the limit)")
-                                .arg(m_config.maxClients));
-        m_recorder.record(
-            TrafficDirection::System, 0, {}, {}, 0,
-            QStringLiteral("subscriber refused: limit of %1 reached").arg(m_config.maxClients));
-        return;
-    }
     const QHttpServerRequest &request = exchange.request();
     const Parsed<Subscription> parsed = parseSubscribe(
         {request.query(), request.value("last-event-id"), request.value("user-agent")});
@@ -401,18 +411,35 @@ void HttpApi::handleEvents(HttpExchange &exchange)
         exchange.error(*failure);
         return;
     }
+    openStream(exchange, StreamHead, std::get<Subscription>(parsed));
+}
+
+quint64 HttpApi::openStream(HttpExchange &exchange, const QByteArray &responseHead,
+                            const Subscription &subscription)
+{
+    if (m_registry.size() >= m_config.maxClients) {
+        m_broker.countRejectedConnection();
+        exchange.error(503, QStringLiteral("server full: %1 subscribers are connected (the limit)")
+                                .arg(m_config.maxClients));
+        m_recorder.record(
+            TrafficDirection::System, 0, {}, {}, 0,
+            QStringLiteral("subscriber refused: limit of %1 reached").arg(m_config.maxClients));
+        return 0;
+    }
     // From here the hub owns the connection; Qt's socket (and its request) go away.
     QTcpSocket *socket = exchange.socket();
     const int stream = m_hub.adopt(socket->socketDescriptor());
     if (stream < 0) {
         exchange.error(503, QStringLiteral("server full: cannot take another stream (%1)")
                                 .arg(QString::fromLocal8Bit(std::strerror(errno))));
-        return;
+        return 0;
     }
     const QString remoteAddress = exchange.peer().toString();
     socket->abort();
-    if (m_broker.subscribe(stream, StreamHead, std::get<Subscription>(parsed), remoteAddress))
+    const quint64 clientId = m_broker.subscribe(stream, responseHead, subscription, remoteAddress);
+    if (clientId)
         exchange.setStreamOpened();
+    return clientId;
 }
 
 void HttpApi::handlePublish(HttpExchange &exchange)
@@ -534,7 +561,19 @@ void HttpApi::handleHealth(HttpExchange &exchange)
 
 void HttpApi::handleMissing(HttpExchange &exchange)
 {
-    exchange.error(404, QStringLiteral("no route for %1").arg(exchange.request().url().path()));
+    const QString path = exchange.request().url().path();
+    QByteArray method = methodName(exchange.request()).toLatin1();
+    if (method == "HEAD")
+        method = QByteArrayLiteral("GET");
+    if (const ScenarioRoute *route = m_scenarios.route(method, path)) {
+        handleScenarioRoute(exchange, *route);
+        return;
+    }
+    if (const QByteArray methods = m_scenarios.routeMethods(path); !methods.isEmpty()) {
+        requireMethod(exchange, methods); // answers 405 with the route's methods
+        return;
+    }
+    exchange.error(404, QStringLiteral("no route for %1").arg(path));
 }
 
 } // namespace sse

@@ -17,6 +17,8 @@ class EventBroker;
 class GuardedTcpServer;
 class HttpExchange;
 class OriginPolicy;
+class ScenarioService;
+struct ScenarioRoute;
 class StreamHub;
 class SubscriberRegistry;
 class TrafficRecorder;
@@ -32,8 +34,9 @@ class HttpApi : public QObject
     Q_OBJECT
 
 public:
-    HttpApi(const ServerConfig &config, EventBroker &broker, SubscriberRegistry &registry,
-            StreamHub &hub, TrafficRecorder &recorder, QObject *parent = nullptr);
+    HttpApi(const ServerConfig &config, EventBroker &broker, ScenarioService &scenarios,
+            SubscriberRegistry &registry, StreamHub &hub, TrafficRecorder &recorder,
+            QObject *parent = nullptr);
     ~HttpApi() override;
 
     // Binds and listens. On failure returns false and a sentence naming address and port.
@@ -60,6 +63,15 @@ private:
     void handleMetrics(HttpExchange &exchange);
     void handleHealth(HttpExchange &exchange);
     void handleMissing(HttpExchange &exchange);
+    // In httpapiscenarios.cpp: /api/scenarios and the scenario routes.
+    void handleScenarios(HttpExchange &exchange);
+    void handleScenarioDelete(HttpExchange &exchange);
+    void handleScenarioRoute(HttpExchange &exchange, const ScenarioRoute &route);
+    // Hands the exchange's connection to the stream hub as a subscriber; 0 when refused (the
+    // exchange has been answered then).
+    quint64 openStream(HttpExchange &exchange, const QByteArray &responseHead,
+                       const struct Subscription &subscription);
+    bool isScenarioRoutePath(const QString &path) const;
 
     // Answer 405 (or 401) and return false unless the request may go on.
     bool requireMethod(HttpExchange &exchange, const QByteArray &allowed);
@@ -79,6 +91,7 @@ private:
 
     const ServerConfig &m_config;
     EventBroker &m_broker;
+    ScenarioService &m_scenarios;
     SubscriberRegistry &m_registry;
     StreamHub &m_hub;
     TrafficRecorder &m_recorder;

@@ -4,6 +4,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QJsonValue>
+#include <QLocale>
 #include <QStringDecoder>
 #include <QUtf8StringView>
 
@@ -25,19 +26,6 @@ QByteArray mediaType(QByteArray type)
     if (semicolon >= 0)
         type.truncate(semicolon);
     return type.trimmed().toLower();
-}
-
-// Qt's JSON parser decodes each string with QString::fromUtf8, which drops a U+FEFF at the
-// start of a string. Outside strings raw U+FEFF bytes are invalid JSON anyway, so escaping
-// them all keeps strings intact; a byte-order mark before the document is removed first.
-QByteArray escapeByteOrderMarks(QByteArray json)
-{
-    static const QByteArray bom("\xEF\xBB\xBF");
-    if (json.startsWith(bom))
-        json.remove(0, bom.size());
-    if (json.contains(bom))
-        json.replace(bom, QByteArrayLiteral("\\ufeff"));
-    return json;
 }
 
 // A JSON number as the digits of a non-negative integer, or nothing.
@@ -87,21 +75,6 @@ std::optional<HttpError> textOrIntegerField(const QJsonObject &object, const QSt
     return std::nullopt;
 }
 
-// Any JSON value as event data: strings as they are, everything else as compact JSON.
-QString dataText(const QJsonValue &data)
-{
-    if (data.isString())
-        return data.toString();
-    if (data.isObject() || data.isArray()) {
-        const QJsonDocument nested =
-            data.isObject() ? QJsonDocument(data.toObject()) : QJsonDocument(data.toArray());
-        return QString::fromUtf8(nested.toJson(QJsonDocument::Compact));
-    }
-    if (data.isBool())
-        return data.toBool() ? QStringLiteral("true") : QStringLiteral("false");
-    return QString::number(data.toDouble(), 'g', 17);
-}
-
 Parsed<SseEvent> parseJsonEvent(const QByteArray &body)
 {
     QJsonParseError parseError;
@@ -124,25 +97,12 @@ Parsed<SseEvent> parseJsonEvent(const QByteArray &body)
                     .arg(it.key()));
         }
     }
-    SseEvent event;
-    if (auto error = stringField(object, QStringLiteral("event"), &event.event))
-        return *error;
-    if (auto error = stringField(object, QStringLiteral("channel"), &event.channel))
-        return *error;
     const QJsonValue data = object.value(QStringLiteral("data"));
     if (data.isUndefined() || data.isNull())
         return badRequest(QStringLiteral("field 'data': missing"));
-    event.data = dataText(data);
-    if (auto error = textOrIntegerField(
-            object, QStringLiteral("id"), QStringLiteral("a number must be a non-negative integer"),
-            QStringLiteral("must be a string or an integer"), &event.id)) {
+    SseEvent event;
+    if (auto error = readEventFields(object, &event))
         return *error;
-    }
-    if (auto error = textOrIntegerField(
-            object, QStringLiteral("retry"), QStringLiteral("must be a non-negative integer"),
-            QStringLiteral("must be an integer or a string of digits"), &event.retry)) {
-        return *error;
-    }
     return event;
 }
 
@@ -162,6 +122,55 @@ Parsed<SseEvent> parseTextEvent(const QByteArray &body, const QUrlQuery &query)
 }
 
 } // namespace
+
+// Outside strings raw U+FEFF bytes are invalid JSON anyway, so escaping them all keeps
+// strings intact.
+QByteArray escapeByteOrderMarks(QByteArray json)
+{
+    static const QByteArray bom("\xEF\xBB\xBF");
+    if (json.startsWith(bom))
+        json.remove(0, bom.size());
+    if (json.contains(bom))
+        json.replace(bom, QByteArrayLiteral("\\ufeff"));
+    return json;
+}
+
+QString jsonDataText(const QJsonValue &data)
+{
+    if (data.isString())
+        return data.toString();
+    if (data.isObject() || data.isArray()) {
+        const QJsonDocument nested =
+            data.isObject() ? QJsonDocument(data.toObject()) : QJsonDocument(data.toArray());
+        return QString::fromUtf8(nested.toJson(QJsonDocument::Compact));
+    }
+    if (data.isBool())
+        return data.toBool() ? QStringLiteral("true") : QStringLiteral("false");
+    if (data.isNull())
+        return QStringLiteral("null");
+    // The shortest text that reads back as the same number: 0.1, not 0.10000000000000001.
+    return QString::number(data.toDouble(), 'g', QLocale::FloatingPointShortest);
+}
+
+std::optional<HttpError> readEventFields(const QJsonObject &object, SseEvent *event)
+{
+    if (auto error = stringField(object, QStringLiteral("event"), &event->event))
+        return error;
+    if (auto error = stringField(object, QStringLiteral("channel"), &event->channel))
+        return error;
+    const QJsonValue data = object.value(QStringLiteral("data"));
+    if (!data.isUndefined() && !data.isNull())
+        event->data = jsonDataText(data);
+    if (auto error = textOrIntegerField(
+            object, QStringLiteral("id"), QStringLiteral("a number must be a non-negative integer"),
+            QStringLiteral("must be a string or an integer"), &event->id)) {
+        return error;
+    }
+    return textOrIntegerField(object, QStringLiteral("retry"),
+                              QStringLiteral("must be a non-negative integer"),
+                              QStringLiteral("must be an integer or a string of digits"),
+                              &event->retry);
+}
 
 QString queryValue(const QUrlQuery &query, const QString &key)
 {

@@ -5,6 +5,8 @@
 #include "subscriberregistry.h"
 
 #include <QByteArray>
+#include <QJsonObject>
+#include <QJsonValue>
 #include <QString>
 #include <QUrlQuery>
 
@@ -57,6 +59,16 @@ std::optional<HttpError> refusePublishContentType(const QByteArray &contentType)
 Parsed<SseEvent> parseSend(const QUrlQuery &query);
 // GET /events: channels, Last-Event-ID (header or ?lastEventId=), ?control=1.
 Parsed<Subscription> parseSubscribe(const SubscribeRequest &request);
+
+// The event fields of a JSON object as /publish reads them: event, data (any JSON value),
+// id, retry and channel. Absent data stays empty; other fields are the caller's to check.
+std::optional<HttpError> readEventFields(const QJsonObject &object, SseEvent *event);
+// Any JSON value as event data: strings as they are, everything else as compact JSON.
+QString jsonDataText(const QJsonValue &data);
+// Qt's JSON parser decodes each string with QString::fromUtf8, which drops a U+FEFF at the
+// start of a string: this escapes every U+FEFF and removes a byte-order mark before the
+// document, so JSON text parses with its strings intact.
+QByteArray escapeByteOrderMarks(QByteArray json);
 
 // A query item, percent-decoded.
 QString queryValue(const QUrlQuery &query, const QString &key);

@@ -29,6 +29,7 @@ struct ServerConfig
     QStringList allowedHosts; // Host names answered besides the server's own (docs/security.md)
     QStringList corsOrigins;  // web origins given CORS on the API and publishing
     int fanoutThreads = defaultFanoutThreads(); // threads sending one event to many streams
+    QStringList routes; // "METHOD PATH=FILE": scenario routes (docs/scenarios.md)
 
     static int defaultFanoutThreads();
 

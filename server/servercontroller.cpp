@@ -1,5 +1,6 @@
 #include "servercontroller.h"
 
+#include "scenarioservice.h"
 #include "sseserver.h"
 
 namespace sse {
@@ -12,6 +13,8 @@ void registerMetaTypes()
     qRegisterMetaType<sse::ServerSnapshot>();
     qRegisterMetaType<sse::PublishResult>();
     qRegisterMetaType<sse::PublishTarget>();
+    qRegisterMetaType<sse::Scenario>();
+    qRegisterMetaType<sse::PlaybackOptions>();
 }
 
 } // namespace
@@ -114,6 +117,62 @@ void ServerController::disconnectClient(quint64 clientId)
     onServerThread([this, clientId] {
         if (m_server)
             m_server->disconnectClient(clientId);
+    });
+}
+
+void ServerController::playScenario(quint64 tag, const Scenario &scenario,
+                                    const PlaybackOptions &options)
+{
+    onServerThread([this, tag, scenario, options] {
+        QString error = QStringLiteral("the server is not running");
+        const quint64 id = m_server ? m_server->scenarios().play(scenario, options, &error) : 0;
+        QMetaObject::invokeMethod(this, [this, tag, id, error] {
+            if (id)
+                emit scenarioStarted(tag, id);
+            else
+                emit scenarioFailed(tag, error);
+        });
+    });
+}
+
+void ServerController::pauseScenario(quint64 playbackId)
+{
+    onServerThread([this, playbackId] {
+        if (m_server)
+            m_server->scenarios().pause(playbackId);
+    });
+}
+
+void ServerController::resumeScenario(quint64 playbackId)
+{
+    onServerThread([this, playbackId] {
+        if (m_server)
+            m_server->scenarios().resume(playbackId);
+    });
+}
+
+void ServerController::stopScenario(quint64 playbackId)
+{
+    onServerThread([this, playbackId] {
+        if (m_server)
+            m_server->scenarios().stop(playbackId);
+    });
+}
+
+void ServerController::setScenarioSpeed(quint64 playbackId, double speed)
+{
+    onServerThread([this, playbackId, speed] {
+        if (m_server)
+            m_server->scenarios().setSpeed(playbackId, speed);
+    });
+}
+
+void ServerController::setRoutes(const QStringList &specs)
+{
+    onServerThread([this, specs] {
+        const QString error = m_server ? m_server->setRoutes(specs)
+                                       : QStringLiteral("the server is not running");
+        QMetaObject::invokeMethod(this, [this, error] { emit routesApplied(error); });
     });
 }
 

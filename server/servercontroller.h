@@ -1,5 +1,7 @@
 #pragma once
 
+#include "scenario.h"
+#include "scenarioplayer.h"
 #include "serverconfig.h"
 #include "servertypes.h"
 #include "sseevent.h"
@@ -38,12 +40,27 @@ public:
                      const sse::PublishTarget &target = {});
     void disconnectClient(quint64 clientId);
 
+    // Scenario playback. tag is the caller's, handed back with scenarioStarted() or
+    // scenarioFailed(); progress arrives with every snapshot (ServerSnapshot::playbacks).
+    void playScenario(quint64 tag, const sse::Scenario &scenario,
+                      const sse::PlaybackOptions &options);
+    void pauseScenario(quint64 playbackId);
+    void resumeScenario(quint64 playbackId);
+    void stopScenario(quint64 playbackId);
+    void setScenarioSpeed(quint64 playbackId, double speed);
+    // Replaces the scenario routes ("METHOD PATH=FILE"); answers with routesApplied(), whose
+    // error names the first bad spec (then the routes are unchanged).
+    void setRoutes(const QStringList &specs);
+
 signals:
     void started(const QString &url, const QString &token, quint16 port);
     void startFailed(const QString &message);
     void stopped();
     void snapshotReady(const sse::ServerSnapshot &snapshot);
     void publishFinished(const sse::PublishResult &result);
+    void scenarioStarted(quint64 tag, quint64 playbackId);
+    void scenarioFailed(quint64 tag, const QString &message);
+    void routesApplied(const QString &error);
 
 private:
     // Runs function on the server thread, where the server lives.

@@ -205,6 +205,17 @@ QList<ConfigOption> buildTable()
          {},
          SSE_MEMBER(fanoutThreads),
          QStringLiteral("cores - 1, from 1 to 4")},
+        {QStringLiteral("route"),
+         QStringLiteral("\"METHOD PATH=FILE\""),
+         QStringLiteral("Bind a scenario file to a route (repeatable): each request gets its own "
+                        "stream playing it (docs/scenarios.md)."),
+         QStringLiteral("server/routes"),
+         Kind::List,
+         0,
+         0,
+         {},
+         SSE_MEMBER(routes),
+         {}},
     };
 }
 

@@ -19,7 +19,7 @@ QString directionName(TrafficDirection direction)
 
 QJsonObject clientInfoJson(const ClientInfo &info)
 {
-    return QJsonObject{
+    QJsonObject object{
         {QStringLiteral("id"), qint64(info.id)},
         {QStringLiteral("remoteAddress"), info.remoteAddress},
         {QStringLiteral("userAgent"), info.userAgent},
@@ -30,6 +30,43 @@ QJsonObject clientInfoJson(const ClientInfo &info)
         {QStringLiteral("queuedBytes"), info.queuedBytes},
         {QStringLiteral("lastEventId"), info.lastEventId},
     };
+    if (!info.route.isEmpty())
+        object.insert(QStringLiteral("route"), info.route);
+    return object;
+}
+
+QString playbackStateName(PlaybackProgress::State state)
+{
+    switch (state) {
+    case PlaybackProgress::State::Playing:
+        return QStringLiteral("playing");
+    case PlaybackProgress::State::Paused:
+        return QStringLiteral("paused");
+    case PlaybackProgress::State::Finished:
+        return QStringLiteral("finished");
+    }
+    return {};
+}
+
+QJsonObject playbackProgressJson(const PlaybackProgress &progress)
+{
+    QJsonObject object{
+        {QStringLiteral("id"), QString::number(progress.id)},
+        {QStringLiteral("name"), progress.name},
+        {QStringLiteral("state"), playbackStateName(progress.state)},
+        {QStringLiteral("step"), progress.step},
+        {QStringLiteral("steps"), progress.steps},
+        {QStringLiteral("pass"), progress.pass},
+        {QStringLiteral("elapsedMs"), progress.elapsedMs},
+        {QStringLiteral("totalMs"), progress.totalMs},
+        {QStringLiteral("speed"), progress.speed},
+        {QStringLiteral("loop"), progress.loop},
+        {QStringLiteral("target"), progress.target},
+        {QStringLiteral("eventsPublished"), qint64(progress.eventsPublished)},
+    };
+    if (!progress.lastError.isEmpty())
+        object.insert(QStringLiteral("lastError"), progress.lastError);
+    return object;
 }
 
 QJsonObject statsJson(const ServerStats &stats)

@@ -21,6 +21,7 @@ struct ClientInfo
     quint64 bytesSent = 0;
     qint64 queuedBytes = 0;
     QString lastEventId;
+    QString route; // "METHOD PATH" for the stream of a scenario route, else empty
 };
 
 // The counters of a subscriber that change with traffic, sent to the UI in batches.
@@ -77,6 +78,29 @@ struct TrafficRecord
     static inline const QString AllScope = QStringLiteral("*");
 };
 
+// Where a playback is, for GET /api/scenarios and the dashboard.
+struct PlaybackProgress
+{
+    enum class State { Playing, Paused, Finished };
+
+    quint64 id = 0;
+    QString name;
+    State state = State::Playing;
+    int step = 0;  // steps played in the current pass
+    int steps = 0; // steps in one pass
+    int pass = 1;  // 1-based; grows while looping
+    qint64 elapsedMs = 0; // scenario time into the current pass (at speed 1)
+    qint64 totalMs = 0;   // one pass at speed 1
+    double speed = 1.0;
+    bool loop = false;
+    QString target; // "channel news", "all channels", "client 7", "route POST /x"
+    quint64 eventsPublished = 0;
+    QString lastError; // the last publish the broker refused, if any
+};
+
+QString playbackStateName(PlaybackProgress::State state);
+QJsonObject playbackProgressJson(const PlaybackProgress &progress);
+
 // What the server thread hands the UI at a bounded rate.
 struct ServerSnapshot
 {
@@ -86,6 +110,7 @@ struct ServerSnapshot
     QList<TrafficRecord> traffic;
     quint64 trafficDropped = 0; // records left out because the batch was full
     ServerStats stats;
+    QList<PlaybackProgress> playbacks; // every scenario playing or paused now
 };
 
 // Who a publish from the UI goes to.
@@ -94,6 +119,9 @@ struct PublishTarget
     enum class Kind { Channel, All, Clients };
     Kind kind = Kind::Channel; // the channel comes from the event itself
     QList<quint64> clientIds;
+    // False for a scenario route's own stream: its events are not history, so the event log
+    // neither numbers nor keeps them and they carry exactly the ids the scenario gives.
+    bool numbered = true;
 };
 
 struct PublishResult

@@ -2,6 +2,7 @@
 
 #include "httpapi.h"
 #include "memoryeventlog.h"
+#include "scenarioservice.h"
 #include "serverlogging.h"
 #include "streamhub.h"
 #include "subscriberregistry.h"
@@ -27,7 +28,9 @@ SseServer::SseServer(ServerConfig config, QObject *parent)
     m_registry = std::make_unique<SubscriberRegistry>();
     m_hub = std::make_unique<StreamHub>(m_config.maxQueueBytes);
     m_broker = std::make_unique<EventBroker>(m_config, *m_log, *m_registry, *m_hub, *m_recorder);
-    m_http = std::make_unique<HttpApi>(m_config, *m_broker, *m_registry, *m_hub, *m_recorder);
+    m_scenarios = std::make_unique<ScenarioService>(*m_broker);
+    m_http = std::make_unique<HttpApi>(m_config, *m_broker, *m_scenarios, *m_registry, *m_hub,
+                                       *m_recorder);
     connect(&m_snapshotTimer, &QTimer::timeout, this, &SseServer::emitSnapshot);
 }
 
@@ -43,6 +46,8 @@ bool SseServer::start(QString *errorMessage)
     QString error = m_config.validate();
     if (error.isEmpty() && !m_hub->isValid())
         error = QStringLiteral("cannot create the stream hub (epoll)");
+    if (error.isEmpty())
+        error = setRoutes(m_config.routes);
     if (error.isEmpty() && m_http->listen(&error)) {
         m_running = true;
         m_broker->start();
@@ -63,6 +68,7 @@ void SseServer::stop()
         return;
     m_running = false;
     m_http->stopListening();
+    m_scenarios->stopAll();
     m_broker->stop();
     m_http->close();
     qCInfo(lcServer) << "server stopped";
@@ -107,6 +113,25 @@ bool SseServer::disconnectClient(quint64 clientId)
     return m_broker->disconnect(clientId);
 }
 
+QString SseServer::setRoutes(const QStringList &specs)
+{
+    QList<ScenarioRoute> routes;
+    for (const QString &spec : specs) {
+        auto loaded = loadScenarioRoute(spec);
+        if (const auto *failure = std::get_if<QString>(&loaded))
+            return *failure;
+        const ScenarioRoute &route = std::get<ScenarioRoute>(loaded);
+        for (const ScenarioRoute &other : std::as_const(routes)) {
+            if (other.method == route.method && other.path == route.path)
+                return QStringLiteral("route '%1': %2 is bound twice").arg(spec, route.name());
+        }
+        routes.append(route);
+    }
+    m_scenarios->setRoutes(std::move(routes));
+    m_config.routes = specs;
+    return {};
+}
+
 QList<ClientInfo> SseServer::clients() const
 {
     return m_broker->clients();
@@ -140,6 +165,7 @@ void SseServer::emitSnapshot()
     if (++m_snapshotTick % CountersEveryNthSnapshot == 0)
         snapshot.counters = m_broker->takeChangedCounters();
     snapshot.stats = stats();
+    snapshot.playbacks = m_scenarios->progress();
     emit snapshotReady(snapshot);
 }
 

@@ -14,6 +14,7 @@ namespace sse {
 
 class EventLog;
 class HttpApi;
+class ScenarioService;
 class StreamHub;
 class SubscriberRegistry;
 class TrafficRecorder;
@@ -46,6 +47,11 @@ public:
     int sendComment(const QString &text, const QString &channel, const PublishTarget &target = {});
     bool disconnectClient(quint64 clientId);
 
+    ScenarioService &scenarios() { return *m_scenarios; }
+    // Loads the route specs ("METHOD PATH=FILE") and binds them; on error the sentence naming
+    // the spec, and the routes stay as they were.
+    QString setRoutes(const QStringList &specs);
+
     QList<ClientInfo> clients() const;
     ServerStats stats() const;
 
@@ -68,6 +74,7 @@ private:
     std::unique_ptr<SubscriberRegistry> m_registry;
     std::unique_ptr<StreamHub> m_hub;
     std::unique_ptr<EventBroker> m_broker;
+    std::unique_ptr<ScenarioService> m_scenarios;
     std::unique_ptr<HttpApi> m_http;
     QTimer m_snapshotTimer;
     int m_snapshotTick = 0;

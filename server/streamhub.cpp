@@ -200,6 +200,10 @@ void StreamHub::processEvents()
                 gone = true; // EOF, or bytes an SSE client must not send
             if (!gone && (flags & EPOLLOUT))
                 gone = !flushQueue(handle, *s);
+            if (!gone && s->finishing && !s->queue) {
+                close(handle); // its owner let go of it at finish()
+                continue;
+            }
             if (gone) {
                 qCDebug(lcHub) << "stream" << handle << "closed by the peer";
                 release(handle);
@@ -251,6 +255,18 @@ void StreamHub::close(int handle, bool reset)
         ::shutdown(handle, SHUT_WR);
     }
     release(handle);
+}
+
+void StreamHub::finish(int handle)
+{
+    Stream *s = stream(handle);
+    if (!s || s->failed)
+        return;
+    if (!s->queue) {
+        close(handle);
+        return;
+    }
+    s->finishing = true;
 }
 
 void StreamHub::closeAll()

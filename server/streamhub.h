@@ -52,6 +52,10 @@ public:
     // Closes at once. With reset, the peer gets RST and queued data is discarded (slow
     // consumers); otherwise the kernel delivers what it holds, then FIN.
     void close(int handle, bool reset = false);
+    // Ends the stream with FIN once its queue has gone to the kernel: at once when nothing is
+    // queued, else from the event loop. The caller lets go of the handle now: no
+    // streamClosed() follows, and nothing more may be written to it.
+    void finish(int handle);
     // Writes what the kernel takes of every queue, then closes every stream with FIN.
     void closeAll();
     int streamCount() const { return m_streamCount; }
@@ -71,6 +75,7 @@ private:
         qint64 queuedBytes = 0;
         bool wantsWrite = false; // EPOLLOUT registered
         bool failed = false;     // a write saw the peer gone; closing is pending
+        bool finishing = false;  // finish() was called: close once the queue is empty
     };
 
     Stream *stream(int handle) const;

@@ -20,7 +20,8 @@ struct Audience
 {
     enum class Kind {
         Channel,          // subscribers of one channel
-        All,              // every subscriber
+        All,              // every subscriber of a channel (route streams play on their own)
+        Everyone,         // every stream, route streams too: heartbeats, listings
         Clients,          // the listed subscribers
         ControlListeners, // subscribers that asked for dashboard.* events (?control=1)
     };
@@ -29,7 +30,7 @@ struct Audience
     QList<quint64> clientIds; // for Clients
 
     static Audience forPublish(const QString &channel, const PublishTarget &target);
-    static Audience everyone() { return Audience{Kind::All, {}, {}}; }
+    static Audience everyone() { return Audience{Kind::Everyone, {}, {}}; }
     static Audience controlListeners() { return Audience{Kind::ControlListeners, {}, {}}; }
     bool operator==(const Audience &other) const;
 };
@@ -41,6 +42,7 @@ struct Subscription
     QString lastEventId;  // empty: no replay
     QString userAgent;
     bool control = false; // ?control=1: the dashboard.* control events too
+    QString route;        // "POST /v1/chat/completions": a scenario route's own stream
 };
 
 struct Subscriber
@@ -49,7 +51,8 @@ struct Subscriber
     int stream = -1; // handle in the StreamHub
     QString remoteAddress;
     QString userAgent;
-    QStringList channels;
+    QStringList channels; // empty for a route stream
+    QString route;        // "METHOD PATH" of a scenario route; such a stream gets only its own
     std::vector<size_t> channelSlots; // position in each channel's member list
     QDateTime connectedSince;
     bool wantsControl = false; // gets the dashboard.* control events
@@ -104,6 +107,12 @@ void SubscriberRegistry::forEach(const Audience &audience, Visit &&visit) const
         }
         return;
     case Audience::Kind::All:
+        for (const auto &[id, subscriber] : m_subscribers) {
+            if (subscriber->route.isEmpty())
+                visit(*subscriber);
+        }
+        return;
+    case Audience::Kind::Everyone:
         for (const auto &[id, subscriber] : m_subscribers)
             visit(*subscriber);
         return;
