@@ -1,9 +1,9 @@
 // Parses the command line, picks the dashboard window or --headless, and wires the layers.
 #include "appearance.h"
 #include "bindchoice.h"
+#include "mainwindow.h"
 #include "scenario.h"
 #include "scenarioplayer.h"
-#include "mainwindow.h"
 #include "serverconfig.h"
 #include "servercontroller.h"
 #include "serveroptions.h"

@@ -108,8 +108,8 @@ void EventBroker::publish(SseEvent event, const PublishTarget &target, PublishDo
     const QString summary = m_recorder.enabled() ? summarize(event.data) : QString();
     if (!target.numbered) {
         // A route's own stream: not history, so the log neither numbers nor keeps it.
-        accepted(EventLog::Appended{event.id, encodeEvent(event), {}}, audience, eventType,
-                 summary, done);
+        accepted(EventLog::Appended{event.id, encodeEvent(event), {}}, audience, eventType, summary,
+                 done);
         return;
     }
     m_log.append(std::move(event), scope, keep,

@@ -66,9 +66,10 @@ Parsed<PlaybackOptions> parsePlaybackQuery(const QUrlQuery &query)
         bool ok = false;
         const quint64 clientId = client.toULongLong(&ok);
         if (!ok || clientId == 0) {
-            return HttpError{
-                400, QStringLiteral("client: '%1' is not a client id").arg(client.left(40)), {},
-                false};
+            return HttpError{400,
+                             QStringLiteral("client: '%1' is not a client id").arg(client.left(40)),
+                             {},
+                             false};
         }
         options.target.kind = PublishTarget::Kind::Clients;
         options.target.clientIds = {clientId};
@@ -150,7 +151,8 @@ void HttpApi::handleScenarioDelete(HttpExchange &exchange)
         exchange.error(404, QStringLiteral("scenario %1 is not playing").arg(id));
         return;
     }
-    exchange.json(200, QJsonDocument(QJsonObject{{QStringLiteral("stopped"), QString::number(id)}}));
+    exchange.json(200,
+                  QJsonDocument(QJsonObject{{QStringLiteral("stopped"), QString::number(id)}}));
 }
 
 void HttpApi::handleScenarioRoute(HttpExchange &exchange, const ScenarioRoute &route)

@@ -166,10 +166,9 @@ std::optional<HttpError> readEventFields(const QJsonObject &object, SseEvent *ev
             QStringLiteral("must be a string or an integer"), &event->id)) {
         return error;
     }
-    return textOrIntegerField(object, QStringLiteral("retry"),
-                              QStringLiteral("must be a non-negative integer"),
-                              QStringLiteral("must be an integer or a string of digits"),
-                              &event->retry);
+    return textOrIntegerField(
+        object, QStringLiteral("retry"), QStringLiteral("must be a non-negative integer"),
+        QStringLiteral("must be an integer or a string of digits"), &event->retry);
 }
 
 QString queryValue(const QUrlQuery &query, const QString &key)

@@ -45,10 +45,10 @@ std::variant<ScenarioStep, ScenarioError> parseStep(const QByteArray &text, int 
     if (!document.isObject())
         return errorAt(line, QStringLiteral("a step must be a JSON object"));
     const QJsonObject object = document.object();
-    static const QStringList known{
-        QStringLiteral("delay"), QStringLiteral("event"),   QStringLiteral("data"),
-        QStringLiteral("id"),    QStringLiteral("retry"),   QStringLiteral("channel"),
-        QStringLiteral("comment")};
+    static const QStringList known{QStringLiteral("delay"),  QStringLiteral("event"),
+                                   QStringLiteral("data"),   QStringLiteral("id"),
+                                   QStringLiteral("retry"),  QStringLiteral("channel"),
+                                   QStringLiteral("comment")};
     for (auto it = object.begin(); it != object.end(); ++it) {
         if (!known.contains(it.key())) {
             return errorAt(line, QStringLiteral("field '%1': unknown; a step may have delay, "
@@ -87,8 +87,7 @@ bool ScenarioStep::operator==(const ScenarioStep &other) const
     return delayMs == other.delayMs && event.event == other.event.event &&
            event.id == other.event.id && event.data == other.event.data &&
            event.retry == other.event.retry && event.channel == other.event.channel &&
-           hasData == other.hasData && dataIsJson == other.dataIsJson &&
-           comment == other.comment;
+           hasData == other.hasData && dataIsJson == other.dataIsJson && comment == other.comment;
 }
 
 qint64 Scenario::durationMs() const
@@ -126,9 +125,9 @@ std::variant<Scenario, ScenarioError> parseScenario(const QByteArray &jsonLines)
         if (text.isEmpty())
             continue;
         if (scenario.steps.size() >= MaxScenarioSteps) {
-            return errorAt(line,
-                           QStringLiteral("too many steps; a scenario has at most %1")
-                               .arg(MaxScenarioSteps));
+            return errorAt(
+                line,
+                QStringLiteral("too many steps; a scenario has at most %1").arg(MaxScenarioSteps));
         }
         auto step = parseStep(text.toByteArray(), line);
         if (auto *failure = std::get_if<ScenarioError>(&step))

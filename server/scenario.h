@@ -17,8 +17,8 @@ namespace sse {
 struct ScenarioStep
 {
     qint64 delayMs = 0;
-    SseEvent event;       // data as text; channel empty means the playback's channel
-    bool hasData = false; // data was given (an event is sent even when it is "")
+    SseEvent event;          // data as text; channel empty means the playback's channel
+    bool hasData = false;    // data was given (an event is sent even when it is "")
     bool dataIsJson = false; // data was a JSON value other than a string: written back as JSON
     QString comment;         // sent as ": comment" before the event
 

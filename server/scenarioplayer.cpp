@@ -173,9 +173,9 @@ PlaybackProgress ScenarioPlayer::progress() const
     PlaybackProgress progress;
     progress.id = m_id;
     progress.name = m_scenario.name;
-    progress.state = m_finished               ? PlaybackProgress::State::Finished
-                     : m_pausedAtNs >= 0      ? PlaybackProgress::State::Paused
-                                              : PlaybackProgress::State::Playing;
+    progress.state = m_finished          ? PlaybackProgress::State::Finished
+                     : m_pausedAtNs >= 0 ? PlaybackProgress::State::Paused
+                                         : PlaybackProgress::State::Playing;
     progress.step = m_finished ? int(m_scenario.steps.size()) : m_next;
     progress.steps = int(m_scenario.steps.size());
     progress.pass = m_pass;

@@ -16,9 +16,9 @@ class EventBroker;
 // How one playback runs: where its events go and how fast.
 struct PlaybackOptions
 {
-    double speed = 1.0; // MinSpeed..MaxSpeed; delays are divided by it
-    bool loop = false;  // start over after the last step, until stopped
-    QString channel;    // when set, overrides every step's channel
+    double speed = 1.0;   // MinSpeed..MaxSpeed; delays are divided by it
+    bool loop = false;    // start over after the last step, until stopped
+    QString channel;      // when set, overrides every step's channel
     PublishTarget target; // Channel: the step's (or the override) channel; All; chosen clients
 
     static constexpr double MinSpeed = 0.1;

@@ -34,11 +34,12 @@ std::optional<QJsonObject> assembleChatCompletion(const QList<QJsonValue> &chunk
             return std::nullopt;
         }
         for (const QString &key : {QStringLiteral("id"), QStringLiteral("created"),
-                                  QStringLiteral("model"), QStringLiteral("system_fingerprint")}) {
+                                   QStringLiteral("model"), QStringLiteral("system_fingerprint")}) {
             if (!completion.contains(key) && chunk.contains(key))
                 completion.insert(key, chunk.value(key));
         }
-        if (chunk.contains(QStringLiteral("usage")) && !chunk.value(QStringLiteral("usage")).isNull())
+        if (chunk.contains(QStringLiteral("usage")) &&
+            !chunk.value(QStringLiteral("usage")).isNull())
             usage = chunk.value(QStringLiteral("usage"));
         for (const QJsonValue &choiceValue : chunk.value(QStringLiteral("choices")).toArray()) {
             const QJsonObject choice = choiceValue.toObject();
@@ -60,8 +61,9 @@ std::optional<QJsonObject> assembleChatCompletion(const QList<QJsonValue> &chunk
         choices.append(QJsonObject{
             {QStringLiteral("index"), it.key()},
             {QStringLiteral("message"),
-             QJsonObject{{QStringLiteral("role"), roles.value(it.key(), QStringLiteral("assistant"))},
-                         {QStringLiteral("content"), contents.value(it.key())}}},
+             QJsonObject{
+                 {QStringLiteral("role"), roles.value(it.key(), QStringLiteral("assistant"))},
+                 {QStringLiteral("content"), contents.value(it.key())}}},
             {QStringLiteral("finish_reason"), it.value()},
         });
     }
@@ -75,10 +77,10 @@ std::optional<QJsonObject> assembleChatCompletion(const QList<QJsonValue> &chunk
 
 bool isServerPath(const QString &path)
 {
-    static const QStringList own{QStringLiteral("/"),        QStringLiteral("/app.js"),
+    static const QStringList own{QStringLiteral("/"),          QStringLiteral("/app.js"),
                                  QStringLiteral("/style.css"), QStringLiteral("/events"),
-                                 QStringLiteral("/publish"),  QStringLiteral("/send"),
-                                 QStringLiteral("/metrics"),  QStringLiteral("/healthz")};
+                                 QStringLiteral("/publish"),   QStringLiteral("/send"),
+                                 QStringLiteral("/metrics"),   QStringLiteral("/healthz")};
     return own.contains(path) || path == u"/api" || path.startsWith(u"/api/");
 }
 

@@ -170,8 +170,8 @@ void ServerController::setScenarioSpeed(quint64 playbackId, double speed)
 void ServerController::setRoutes(const QStringList &specs)
 {
     onServerThread([this, specs] {
-        const QString error = m_server ? m_server->setRoutes(specs)
-                                       : QStringLiteral("the server is not running");
+        const QString error =
+            m_server ? m_server->setRoutes(specs) : QStringLiteral("the server is not running");
         QMetaObject::invokeMethod(this, [this, error] { emit routesApplied(error); });
     });
 }

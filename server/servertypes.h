@@ -86,9 +86,9 @@ struct PlaybackProgress
     quint64 id = 0;
     QString name;
     State state = State::Playing;
-    int step = 0;  // steps played in the current pass
-    int steps = 0; // steps in one pass
-    int pass = 1;  // 1-based; grows while looping
+    int step = 0;         // steps played in the current pass
+    int steps = 0;        // steps in one pass
+    int pass = 1;         // 1-based; grows while looping
     qint64 elapsedMs = 0; // scenario time into the current pass (at speed 1)
     qint64 totalMs = 0;   // one pass at speed 1
     double speed = 1.0;

@@ -194,16 +194,20 @@ private:
 class SseReader : public QObject
 {
 public:
+    // method and body open a stream the way an SDK does (POST /v1/chat/completions).
     explicit SseReader(quint16 port, const QByteArray &target = "/events",
-                       const QList<QByteArray> &headers = {})
+                       const QList<QByteArray> &headers = {}, const QByteArray &method = "GET",
+                       const QByteArray &body = {})
     {
         connect(&m_socket, &QTcpSocket::readyRead, this, [this] { onReadyRead(); });
         m_socket.connectToHost(QStringLiteral("127.0.0.1"), port);
         QByteArray raw =
-            "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n";
+            method + ' ' + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n";
         for (const QByteArray &header : headers)
             raw += header + "\r\n";
-        m_socket.write(raw + "\r\n");
+        if (!body.isEmpty() || method == "POST")
+            raw += "Content-Length: " + QByteArray::number(body.size()) + "\r\n";
+        m_socket.write(raw + "\r\n" + body);
     }
 
     QTcpSocket &socket() { return m_socket; }
