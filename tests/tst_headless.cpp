@@ -1,10 +1,13 @@
 // The sse-dashboard binary in --headless mode, as scripts and CI use it.
 #include "testsupport.h"
 
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QNetworkInterface>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTcpServer>
+#include <QTemporaryFile>
 #include <QTest>
 #include <QUrl>
 
@@ -238,6 +241,71 @@ private slots:
         QVERIFY2(match(entries.at(3)).hasMatch(), entries.at(3).constData());
         QCOMPARE(match(entries.at(3)).captured(2), QStringLiteral("/events"));
         QCOMPARE(match(entries.at(3)).captured(4), QStringLiteral("-"));
+        process.terminate();
+        QVERIFY(process.waitForFinished(5000));
+    }
+
+    void playStartsAScenarioAtLaunch()
+    {
+        QTemporaryFile file;
+        QVERIFY(file.open());
+        file.write("{\"delay\": 20, \"event\": \"tick\", \"data\": \"a\"}\n"
+                   "{\"delay\": 20, \"data\": \"b\"}\n");
+        file.close();
+        QProcess process;
+        // Looping, so a subscriber that connects after the launch still sees every step.
+        const quint16 port =
+            launch(process, {QStringLiteral("--play"), file.fileName(), QStringLiteral("--loop")});
+        QVERIFY(port != 0);
+        QByteArray errors;
+        QTRY_VERIFY2((errors += process.readAllStandardError()).contains("Playing"),
+                     errors.constData());
+        SseReader reader(port);
+        QTRY_VERIFY(reader.userEvents().size() >= 3);
+        const QList<ReceivedEvent> events = reader.userEvents();
+        for (qsizetype i = 1; i < events.size(); ++i)
+            QVERIFY(events.at(i).data != events.at(i - 1).data); // a, b, a, b...
+        const QJsonArray playing = request(port, "GET", "/api/scenarios").json().array();
+        QCOMPARE(playing.size(), 1);
+        QVERIFY(playing.first().toObject().value(u"loop").toBool());
+        process.terminate();
+        QVERIFY(process.waitForFinished(5000));
+    }
+
+    void playRefusesABadFileNamingTheLine()
+    {
+        QTemporaryFile file;
+        QVERIFY(file.open());
+        file.write("{\"data\": \"ok\"}\n{\"delay\": 10, \"evnt\": \"x\"}\n");
+        file.close();
+        QProcess process;
+        process.start(Binary, {QStringLiteral("--headless"), QStringLiteral("--port"),
+                               QStringLiteral("0"), QStringLiteral("--play"), file.fileName()});
+        QVERIFY(process.waitForFinished(10000));
+        QCOMPARE(process.exitCode(), 1);
+        const QByteArray error = process.readAllStandardError();
+        QVERIFY2(error.contains("line 2: field 'evnt': unknown"), error.constData());
+        QVERIFY2(error.contains(file.fileName().toLocal8Bit()), error.constData());
+        QVERIFY(process.readAllStandardOutput().isEmpty()); // it never listened
+
+        process.start(Binary, {QStringLiteral("--headless"), QStringLiteral("--loop")});
+        QVERIFY(process.waitForFinished(10000));
+        QCOMPARE(process.exitCode(), 2);
+        QVERIFY(process.readAllStandardError().contains("--loop needs --play"));
+    }
+
+    void routeServesAStreamPerRequest()
+    {
+        QProcess process;
+        const quint16 port = launch(
+            process, {QStringLiteral("--route"),
+                      QStringLiteral("POST /v1/chat/completions=:/scenarios/openai-chat.jsonl")});
+        QVERIFY(port != 0);
+        SseReader reader(port, "/v1/chat/completions", {"Content-Type: application/json"}, "POST",
+                         "{\"stream\": true}");
+        QTRY_VERIFY(reader.isStreaming());
+        QTRY_VERIFY(!reader.isConnected());
+        QCOMPARE(reader.events().last().data, QStringLiteral("[DONE]"));
         process.terminate();
         QVERIFY(process.waitForFinished(5000));
     }
