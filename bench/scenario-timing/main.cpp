@@ -90,7 +90,8 @@ std::vector<Clock::time_point> readArrivals(int fd, int count)
 double percentile(std::vector<double> values, double p)
 {
     std::sort(values.begin(), values.end());
-    const size_t index = std::min(values.size() - 1, size_t(std::ceil(p * double(values.size())) - 1));
+    const size_t index =
+        std::min(values.size() - 1, size_t(std::ceil(p * double(values.size())) - 1));
     return values[index];
 }
 
@@ -186,8 +187,8 @@ int main(int argc, char **argv)
             std::chrono::duration<double, std::milli>(arrivals[size_t(i)] - arrivals[size_t(i - 1)])
                 .count());
     }
-    const auto within2 = std::count_if(absolute.begin(), absolute.end(),
-                                       [](double value) { return value <= 2.0; });
+    const auto within2 =
+        std::count_if(absolute.begin(), absolute.end(), [](double value) { return value <= 2.0; });
     std::printf("steps %d, %.0f ms apart (%.0f steps/s), %zu other subscribers\n", count, gapMs,
                 1000.0 / gapMs, others.size());
     std::printf("|arrival - due| ms: p50 %.3f, p99 %.3f, max %.3f; within 2 ms: %.2f %%\n",

@@ -60,6 +60,21 @@ private slots:
         QCOMPARE(model.rowOfClient(3), 2);
     }
 
+    void aRouteStreamShowsItsRouteForChannels()
+    {
+        ClientsModel model;
+        ServerSnapshot snapshot = connecting({1});
+        ClientInfo routed = client(2);
+        routed.channels.clear();
+        routed.route = QStringLiteral("POST /v1/chat/completions");
+        snapshot.connected.append(routed);
+        model.applySnapshot(snapshot);
+        QCOMPARE(model.data(model.index(0, ClientsModel::ChannelsColumn)).toString(),
+                 QStringLiteral("default"));
+        QCOMPARE(model.data(model.index(1, ClientsModel::ChannelsColumn)).toString(),
+                 QStringLiteral("route POST /v1/chat/completions"));
+    }
+
     void removesDepartedClientsInContiguousRuns()
     {
         ClientsModel model;

@@ -97,7 +97,9 @@ QVariant ClientsModel::data(const QModelIndex &index, int role) const
         case OsColumn:
             return row.agent.os;
         case ChannelsColumn:
-            return info.channels.join(QStringLiteral(", "));
+            // A scenario route's stream has no channels: it plays its own scenario.
+            return info.route.isEmpty() ? info.channels.join(QStringLiteral(", "))
+                                        : tr("route %1").arg(info.route);
         case ConnectedForColumn:
             return formatDuration(connectedSeconds);
         case EventsColumn:
@@ -253,7 +255,9 @@ QString ClientsModel::details(int row) const
           << tr("User agent: %1").arg(info.userAgent)
           << tr("Browser: %1, OS: %2")
                  .arg(agent.browser, agent.os.isEmpty() ? tr("unknown") : agent.os)
-          << tr("Channels: %1").arg(info.channels.join(QStringLiteral(", ")))
+          << (info.route.isEmpty()
+                  ? tr("Channels: %1").arg(info.channels.join(QStringLiteral(", ")))
+                  : tr("Scenario route: %1").arg(info.route))
           << tr("Connected since: %1").arg(info.connectedSince.toUTC().toString(Qt::ISODate))
           << tr("Events sent: %1, bytes sent: %2, queued bytes: %3")
                  .arg(info.eventsSent)
