@@ -22,6 +22,7 @@
 #include <QPointer>
 #include <QTcpSocket>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -417,7 +418,9 @@ void HttpApi::handleEvents(HttpExchange &exchange)
 quint64 HttpApi::openStream(HttpExchange &exchange, const QByteArray &responseHead,
                             const Subscription &subscription)
 {
-    if (m_registry.size() >= m_config.maxClients) {
+    // The hub also holds ended route streams still sending their last bytes to a slow reader:
+    // they count too, so no client can hold more descriptors than the limit.
+    if (std::max(m_registry.size(), m_hub.streamCount()) >= m_config.maxClients) {
         m_broker.countRejectedConnection();
         exchange.error(503, QStringLiteral("server full: %1 subscribers are connected (the limit)")
                                 .arg(m_config.maxClients));
