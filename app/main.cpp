@@ -2,6 +2,7 @@
 #include "appearance.h"
 #include "bindchoice.h"
 #include "mainwindow.h"
+#include "recordcommand.h"
 #include "scenario.h"
 #include "scenarioplayer.h"
 #include "serverconfig.h"
@@ -70,11 +71,12 @@ struct ParsedCommandLine
     bool headless = false;
     bool help = false;
     bool version = false;
-    QString language;            // --lang, for the window
-    QString playFile;            // --play: a scenario to start once the server listens
-    bool loop = false;           // --loop: play it over and over
-    QStringList explicitOptions; // given on the command line: they win over saved settings
-    QString error;               // a usage error: exit 2
+    QString language;                    // --lang, for the window
+    QString playFile;                    // --play: a scenario to start once the server listens
+    bool loop = false;                   // --loop: play it over and over
+    std::optional<RecordRequest> record; // --record: record a stream to a file and exit
+    QStringList explicitOptions;         // given on the command line: they win over saved settings
+    QString error;                       // a usage error: exit 2
     QString helpText;
 };
 
@@ -106,7 +108,27 @@ ParsedCommandLine parseCommandLine(const QStringList &arguments)
         QStringLiteral("FILE"));
     const QCommandLineOption loop(QStringLiteral("loop"),
                                   QStringLiteral("With --play: start over after the last step."));
-    parser.addOptions({help, version, headless, language, play, loop});
+    const QCommandLineOption record(
+        QStringLiteral("record"),
+        QStringLiteral("Record the SSE stream at URL as a scenario file (--out) and exit."),
+        QStringLiteral("URL"));
+    const QCommandLineOption out(QStringLiteral("out"),
+                                 QStringLiteral("With --record: the scenario file to write."),
+                                 QStringLiteral("FILE"));
+    const QCommandLineOption count(
+        QStringLiteral("count"),
+        QStringLiteral("With --record: stop after N events (0: no limit)."), QStringLiteral("N"),
+        QStringLiteral("0"));
+    const QCommandLineOption duration(
+        QStringLiteral("duration"),
+        QStringLiteral("With --record: stop after S seconds (0: no limit; Ctrl+C also stops)."),
+        QStringLiteral("S"), QStringLiteral("0"));
+    const QCommandLineOption header(
+        QStringLiteral("header"),
+        QStringLiteral("With --record: send this request header (repeatable)."),
+        QStringLiteral("\"NAME: VALUE\""));
+    parser.addOptions(
+        {help, version, headless, language, play, loop, record, out, count, duration, header});
     // Every server option comes from the one table (serveroptions.cpp).
     for (const sse::ConfigOption &option : sse::configOptions())
         parser.addOption(
@@ -134,6 +156,23 @@ ParsedCommandLine parseCommandLine(const QStringList &arguments)
     }
     result.headless = parser.isSet(headless);
     result.language = parser.value(language);
+    if (parser.isSet(record)) {
+        RecordRequest request;
+        request.url = parser.value(record);
+        request.outFile = parser.value(out);
+        bool countOk = false;
+        bool durationOk = false;
+        request.maxEvents = parser.value(count).toInt(&countOk);
+        request.maxDurationSeconds = parser.value(duration).toInt(&durationOk);
+        if (!countOk)
+            request.maxEvents = -1;
+        if (!durationOk)
+            request.maxDurationSeconds = -1;
+        request.headers = parser.values(header);
+        result.error = validateRecordRequest(request);
+        result.record = request;
+        return result;
+    }
     result.playFile = parser.value(play);
     result.loop = parser.isSet(loop);
     if (result.loop && result.playFile.isEmpty()) {
@@ -236,6 +275,11 @@ int main(int argc, char **argv)
     if (commandLine.version) {
         out << ProgramName << ' ' << SSE_DASHBOARD_VERSION << Qt::endl;
         return 0;
+    }
+    if (commandLine.record) {
+        // Needs no display and no server: a client that writes a file.
+        QCoreApplication app(argc, argv);
+        return runRecord(*commandLine.record, watchTerminationSignals);
     }
     std::optional<sse::Scenario> playScenario;
     if (!commandLine.playFile.isEmpty()) {

@@ -1,4 +1,5 @@
 // The sse-dashboard binary in --headless mode, as scripts and CI use it.
+#include "scenario.h"
 #include "testsupport.h"
 
 #include <QJsonArray>
@@ -7,6 +8,7 @@
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTcpServer>
+#include <QTemporaryDir>
 #include <QTemporaryFile>
 #include <QTest>
 #include <QUrl>
@@ -308,6 +310,66 @@ private slots:
         QCOMPARE(reader.events().last().data, QStringLiteral("[DONE]"));
         process.terminate();
         QVERIFY(process.waitForFinished(5000));
+    }
+
+    void recordWritesAScenarioThatPlaysBack()
+    {
+        QProcess server;
+        const quint16 port =
+            launch(server, {QStringLiteral("--route"),
+                            QStringLiteral("GET /llm=:/scenarios/openai-chat.jsonl")});
+        QVERIFY(port != 0);
+        QTemporaryDir dir;
+        const QString out = dir.filePath(QStringLiteral("recorded.jsonl"));
+        QProcess recorder;
+        recorder.start(Binary, {QStringLiteral("--record"),
+                                QStringLiteral("http://127.0.0.1:%1/llm").arg(port),
+                                QStringLiteral("--out"), out, QStringLiteral("--count"),
+                                QStringLiteral("5")});
+        QVERIFY(recorder.waitForFinished(15000));
+        QCOMPARE(recorder.exitCode(), 0);
+        QVERIFY(recorder.readAllStandardError().contains("Recorded 5 events"));
+        QFile file(out);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const auto parsed = sse::parseScenario(file.readAll());
+        QVERIFY(std::holds_alternative<sse::Scenario>(parsed));
+        const sse::Scenario scenario = std::get<sse::Scenario>(parsed);
+        QCOMPARE(scenario.steps.size(), 5);
+        QVERIFY(scenario.steps.first().event.data.contains(u"chat.completion.chunk"));
+        // The recording plays back at launch.
+        QProcess player;
+        const quint16 playerPort =
+            launch(player, {QStringLiteral("--play"), out, QStringLiteral("--loop")});
+        QVERIFY(playerPort != 0);
+        SseReader reader(playerPort);
+        QTRY_VERIFY(reader.events().size() >= 2);
+        QVERIFY(reader.events().first().data.contains(u"chat.completion.chunk"));
+        player.terminate();
+        QVERIFY(player.waitForFinished(5000));
+        server.terminate();
+        QVERIFY(server.waitForFinished(5000));
+    }
+
+    void recordFailsClearlyAndWritesNothing()
+    {
+        QTcpServer closed;
+        QVERIFY(closed.listen(QHostAddress::LocalHost, 0));
+        const quint16 port = closed.serverPort();
+        closed.close();
+        QTemporaryDir dir;
+        const QString out = dir.filePath(QStringLiteral("never.jsonl"));
+        QProcess recorder;
+        recorder.start(Binary, {QStringLiteral("--record"),
+                                QStringLiteral("http://127.0.0.1:%1/events").arg(port),
+                                QStringLiteral("--out"), out});
+        QVERIFY(recorder.waitForFinished(15000));
+        QCOMPARE(recorder.exitCode(), 1);
+        QVERIFY(recorder.readAllStandardError().contains("cannot reach http://127.0.0.1:"));
+        QVERIFY(!QFile::exists(out));
+        recorder.start(Binary, {QStringLiteral("--record"), QStringLiteral("http://127.0.0.1:1/")});
+        QVERIFY(recorder.waitForFinished(15000));
+        QCOMPARE(recorder.exitCode(), 2);
+        QVERIFY(recorder.readAllStandardError().contains("--out"));
     }
 };
 

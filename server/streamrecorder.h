@@ -1,0 +1,73 @@
+#pragma once
+
+#include "eventstreamparser.h"
+#include "scenario.h"
+
+#include <QElapsedTimer>
+#include <QList>
+#include <QObject>
+#include <QPair>
+#include <QPointer>
+#include <QTimer>
+#include <QUrl>
+
+class QNetworkAccessManager;
+class QNetworkReply;
+
+namespace sse {
+
+// Records a live SSE endpoint as a scenario: it connects as an EventSource would (GET,
+// Accept: text/event-stream), parses the stream with EventStreamParser and turns every event
+// into a step whose delay is the time since the previous one arrived (the first: since the
+// response began). Comments and heartbeats are not recorded. It does not reconnect.
+class StreamRecorder : public QObject
+{
+    Q_OBJECT
+
+public:
+    struct Options
+    {
+        QUrl url;
+        QList<QPair<QByteArray, QByteArray>> headers; // sent as given, after Accept
+        int maxEvents = 0;                            // 0: no limit
+        int maxDurationSeconds = 0;                   // 0: no limit
+    };
+
+    explicit StreamRecorder(QObject *parent = nullptr);
+    ~StreamRecorder() override;
+
+    void start(const Options &options);
+    // Ends the recording now; finished() follows with what was recorded.
+    void stop();
+    int eventCount() const { return int(m_scenario.steps.size()); }
+
+    // "Name: value" → the pair, or an empty name when the text is not a header.
+    static QPair<QByteArray, QByteArray> parseHeader(const QString &text);
+
+signals:
+    void eventRecorded(int count);
+    // Done: the count or the duration was reached, stop() was called, or the server ended
+    // the stream. reason says which.
+    void finished(const sse::Scenario &scenario, const QString &reason);
+    // Nothing to record: unreachable, not 200, or not text/event-stream.
+    void failed(const QString &message);
+
+private:
+    void onReadyRead();
+    void onFinished();
+    bool checkResponse();
+    void finish(const QString &reason);
+    void dropReply();
+
+    Options m_options;
+    QNetworkAccessManager *m_network = nullptr; // child
+    QPointer<QNetworkReply> m_reply;
+    EventStreamParser m_parser;
+    Scenario m_scenario;
+    QElapsedTimer m_sinceLast;
+    QTimer m_deadline;
+    bool m_streaming = false; // the response was checked and is a stream
+    bool m_done = false;
+};
+
+} // namespace sse
