@@ -37,6 +37,21 @@ MainMenus::MainMenus(QMainWindow *window, const QList<QDockWidget *> &panels)
     settings->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Comma));
     settings->setMenuRole(QAction::PreferencesRole);
 
+    scenarioMenu = bar->addMenu(tr("S&cenario"));
+    scenarioMenu->setObjectName(QStringLiteral("scenarioMenu"));
+    newScenario = scenarioMenu->addAction(tr("&New scenario"));
+    newScenario->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_N));
+    openScenario = scenarioMenu->addAction(tr("&Open scenario…"));
+    openScenario->setShortcut(QKeySequence::Open);
+    recordScenario = scenarioMenu->addAction(tr("&Record from URL…"));
+    scenarioMenu->addSeparator();
+    playScenario = scenarioMenu->addAction(tr("&Play"));
+    playScenario->setObjectName(QStringLiteral("playScenarioAction"));
+    playScenario->setShortcut(QKeySequence(Qt::Key_F5));
+    stopScenario = scenarioMenu->addAction(tr("S&top"));
+    stopScenario->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_F5));
+    scenarioMenu->addSeparator(); // the window adds the templates below
+
     QMenu *edit = bar->addMenu(tr("&Edit"));
     findInLog = edit->addAction(tr("&Find in log"));
     findInLog->setObjectName(QStringLiteral("findInLogAction"));

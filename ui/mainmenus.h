@@ -29,6 +29,13 @@ public:
     // Server
     QAction *startStop = nullptr;
     QAction *settings = nullptr;
+    // Scenario
+    QMenu *scenarioMenu = nullptr;
+    QAction *newScenario = nullptr;
+    QAction *openScenario = nullptr;
+    QAction *recordScenario = nullptr;
+    QAction *playScenario = nullptr;
+    QAction *stopScenario = nullptr;
     // Edit
     QAction *findInLog = nullptr;
     QAction *copy = nullptr;

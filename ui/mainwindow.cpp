@@ -9,6 +9,8 @@
 #include "models/clientsmodel.h"
 #include "models/statshistorymodel.h"
 #include "models/trafficlogmodel.h"
+#include "scenariodock.h"
+#include "scenariotab.h"
 #include "serverbar.h"
 #include "servercontroller.h"
 #include "serveroptions.h"
@@ -23,6 +25,7 @@
 #include <QDesktopServices>
 #include <QDockWidget>
 #include <QLibraryInfo>
+#include <QMenu>
 #include <QMessageBox>
 #include <QScrollArea>
 #include <QSettings>
@@ -40,7 +43,7 @@ namespace {
 // enough that a flood costs the UI thread only a few batches a second.
 constexpr int SnapshotIntervalMs = 100;
 // Bumped when the docks change, so an old saved layout is not restored onto new panels.
-constexpr int LayoutVersion = 2;
+constexpr int LayoutVersion = 3;
 
 bool restartNeeded(const ServerConfig &before, const ServerConfig &after)
 {
@@ -138,12 +141,15 @@ void MainWindow::buildPanels()
     m_trafficView = new TrafficLogView(m_trafficModel, this);
     m_chartsView = new ChartsView(m_statsModel, this);
     m_sharePanel = new SharePanel(this);
+    m_scenarioDock = new ScenarioDock(m_controller, this);
+    m_scenarioDock->setRouteSpecs(m_settings.server.routes);
 
     addPanel(m_clientsView, QStringLiteral("clientsDock"), tr("Clients"), false);
     addPanel(m_trafficView, QStringLiteral("trafficDock"), tr("Traffic log"), false);
     addPanel(m_composer, QStringLiteral("composerDock"), tr("Composer"), true);
     addPanel(m_chartsView, QStringLiteral("chartsDock"), tr("Charts"), false);
     addPanel(m_sharePanel, QStringLiteral("connectDock"), tr("Connect"), true);
+    addPanel(m_scenarioDock, QStringLiteral("scenarioDock"), tr("Scenarios"), false);
 
     // Docks fill the window: the central widget is an empty placeholder kept out of sight.
     auto *placeholder = new QWidget(this);
@@ -162,7 +168,8 @@ QList<QDockWidget *> MainWindow::docks() const
 {
     QList<QDockWidget *> result;
     for (const char *name :
-         {"clientsDock", "composerDock", "trafficDock", "chartsDock", "connectDock"}) {
+         {"clientsDock", "composerDock", "trafficDock", "chartsDock", "connectDock",
+          "scenarioDock"}) {
         if (QDockWidget *panel = dock(name))
             result.append(panel);
     }
@@ -187,6 +194,8 @@ void MainWindow::placeDocksByDefault()
     splitDockWidget(composer, charts, Qt::Vertical);
     tabifyDockWidget(charts, dock("connectDock"));
     charts->raise();
+    tabifyDockWidget(composer, dock("scenarioDock"));
+    composer->raise();
     if (isVisible())
         applyDefaultDockSizes();
     else
@@ -244,6 +253,10 @@ void MainWindow::connectPanels()
     });
     connect(m_sharePanel, &SharePanel::listenOnAllInterfacesRequested, this,
             &MainWindow::listenOnAllInterfaces);
+    connect(m_scenarioDock, &ScenarioDock::routesChanged, this, [this](const QStringList &specs) {
+        m_settings.server.routes = specs;
+        saveSettings();
+    });
 }
 
 void MainWindow::connectMenus()
@@ -261,6 +274,32 @@ void MainWindow::connectMenus()
             m_controller->stop();
     });
     connect(m_menus->settings, &QAction::triggered, this, &MainWindow::editSettings);
+    const auto showScenarios = [this] {
+        dock("scenarioDock")->show();
+        dock("scenarioDock")->raise();
+    };
+    connect(m_menus->newScenario, &QAction::triggered, this, [this, showScenarios] {
+        showScenarios();
+        m_scenarioDock->newScenario();
+    });
+    connect(m_menus->openScenario, &QAction::triggered, this, [this, showScenarios] {
+        showScenarios();
+        m_scenarioDock->chooseFileToOpen();
+    });
+    connect(m_menus->recordScenario, &QAction::triggered, this, [this, showScenarios] {
+        showScenarios();
+        m_scenarioDock->recordFromUrl();
+    });
+    connect(m_menus->playScenario, &QAction::triggered, this, [this] {
+        if (ScenarioTab *tab = m_scenarioDock->currentTab())
+            tab->play();
+    });
+    connect(m_menus->stopScenario, &QAction::triggered, this, [this] {
+        if (ScenarioTab *tab = m_scenarioDock->currentTab())
+            tab->stop();
+    });
+    connect(m_scenarioDock->templatesMenu(), &QMenu::triggered, this, showScenarios);
+    m_menus->scenarioMenu->addMenu(m_scenarioDock->templatesMenu());
     connect(m_menus->findInLog, &QAction::triggered, this, [this] {
         dock("trafficDock")->show();
         m_trafficView->focusSearch();
@@ -312,6 +351,7 @@ void MainWindow::connectController()
         m_serverBar->updateStats({}, 0);
         m_composer->setServerRunning(false);
         m_menus->setServerRunning(false);
+        m_scenarioDock->serverStopped();
     });
     connect(m_controller, &ServerController::snapshotReady, this, &MainWindow::applySnapshot);
 }
@@ -321,6 +361,7 @@ void MainWindow::applySnapshot(const ServerSnapshot &snapshot)
     // Each model takes the whole batch at once: a handful of model signals per snapshot.
     m_clientsModel->applySnapshot(snapshot);
     m_trafficModel->applySnapshot(snapshot);
+    m_scenarioDock->applySnapshot(snapshot);
     m_statsModel->addStats(QDateTime::currentDateTime(), snapshot.stats);
     m_connectedClients = snapshot.stats.clients;
     if (m_serverBar->state() == ServerBar::State::Running) {

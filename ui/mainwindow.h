@@ -23,6 +23,7 @@ class ClientsModel;
 class ClientsView;
 class ComposerWidget;
 class MainMenus;
+class ScenarioDock;
 class ServerBar;
 class SharePanel;
 class StatsHistoryModel;
@@ -54,6 +55,7 @@ public:
     ClientsView *clientsView() const { return m_clientsView; }
     ComposerWidget *composer() const { return m_composer; }
     TrafficLogView *trafficView() const { return m_trafficView; }
+    ScenarioDock *scenarioDock() const { return m_scenarioDock; }
     MainMenus *menus() const { return m_menus; }
     const DashboardSettings &settings() const { return m_settings; }
     QList<QDockWidget *> docks() const;
@@ -102,6 +104,7 @@ private:
     ComposerWidget *m_composer = nullptr;
     TrafficLogView *m_trafficView = nullptr;
     ChartsView *m_chartsView = nullptr;
+    ScenarioDock *m_scenarioDock = nullptr;
     MainMenus *m_menus = nullptr;
     QTimer *m_clockTimer;
     int m_connectedClients = 0;

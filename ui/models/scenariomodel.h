@@ -1,0 +1,55 @@
+#pragma once
+
+#include "scenario.h"
+
+#include <QAbstractTableModel>
+
+namespace sse::ui {
+
+// The steps of one scenario as an editable table. Edits are checked with the same rules as
+// the file format (docs/scenarios.md), so what the table holds always saves and plays.
+class ScenarioModel : public QAbstractTableModel
+{
+    Q_OBJECT
+
+public:
+    enum Column { DelayColumn, EventColumn, DataColumn, IdColumn, RetryColumn, ChannelColumn,
+                  CommentColumn, ColumnCount };
+
+    explicit ScenarioModel(QObject *parent = nullptr);
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
+    Qt::ItemFlags flags(const QModelIndex &index) const override;
+    // Refuses a value the format would refuse; lastError() says why.
+    bool setData(const QModelIndex &index, const QVariant &value, int role = Qt::EditRole) override;
+
+    const Scenario &scenario() const { return m_scenario; }
+    void setScenario(const Scenario &scenario);
+    void insertStep(int row, const ScenarioStep &step);
+    void removeStep(int row);
+    // Moves the step at from to the position to (both within the table).
+    void moveStep(int from, int to);
+    bool isModified() const { return m_modified; }
+    void setModified(bool modified);
+    QString lastError() const { return m_lastError; }
+
+    // The step being played, shown in bold; -1 for none.
+    void setPlayingStep(int row);
+    int playingStep() const { return m_playingStep; }
+
+signals:
+    void modifiedChanged(bool modified);
+
+private:
+    std::optional<QString> applyEdit(ScenarioStep &step, int column, const QString &text) const;
+
+    Scenario m_scenario;
+    bool m_modified = false;
+    int m_playingStep = -1;
+    QString m_lastError;
+};
+
+} // namespace sse::ui

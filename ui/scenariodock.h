@@ -1,0 +1,77 @@
+#pragma once
+
+#include "scenario.h"
+#include "servertypes.h"
+
+#include <QWidget>
+
+#include <functional>
+
+class QLabel;
+class QMenu;
+class QPlainTextEdit;
+class QTabWidget;
+
+namespace sse {
+class ServerController;
+}
+
+namespace sse::ui {
+
+class ScenarioTab;
+
+// The Scenarios panel: open scenarios in tabs (new, from a file or a traffic-log export,
+// from a built-in template, or recorded from a URL), and the scenario routes the server binds.
+class ScenarioDock : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit ScenarioDock(ServerController *controller, QWidget *parent = nullptr);
+
+    // The built-in templates: resource path → translated title.
+    static QList<QPair<QString, QString>> templates();
+
+    QTabWidget *tabs() const { return m_tabs; }
+    ScenarioTab *currentTab() const;
+    QMenu *templatesMenu() const { return m_templatesMenu; }
+
+    ScenarioTab *newScenario();
+    // Opens a scenario file or a traffic log exported as NDJSON; false with the error shown
+    // (and no tab opened) when it cannot be read or has a bad line.
+    bool openFile(const QString &path);
+    ScenarioTab *openScenario(const Scenario &scenario, const QString &filePath = {});
+    void chooseFileToOpen();
+    bool saveCurrent();
+    bool saveCurrentAs();
+    void recordFromUrl();
+    // Closes a tab; asks first when it has unsaved changes (ask is there so tests can answer).
+    bool closeTab(int index, const std::function<bool(const QString &title)> &confirmDiscard);
+    QString message() const;
+
+    // Routes, one "METHOD PATH=FILE" per line, applied to the running server and saved.
+    QStringList routeSpecs() const;
+    void setRouteSpecs(const QStringList &specs);
+    void applyRoutes();
+    QString routesMessage() const;
+
+    void applySnapshot(const sse::ServerSnapshot &snapshot);
+    void serverStopped();
+
+signals:
+    // The route list was applied (or saved for the next start).
+    void routesChanged(const QStringList &specs);
+
+private:
+    QWidget *buildRoutesBox();
+    void showMessage(const QString &text);
+
+    ServerController *m_controller;
+    QTabWidget *m_tabs;
+    QMenu *m_templatesMenu;
+    QLabel *m_message;
+    QPlainTextEdit *m_routes = nullptr;
+    QLabel *m_routesMessage = nullptr;
+};
+
+} // namespace sse::ui

@@ -1,0 +1,358 @@
+#include "scenariotab.h"
+
+#include "elidinglabel.h"
+#include "models/scenariomodel.h"
+#include "scenarioplayer.h"
+#include "servercontroller.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLineEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSaveFile>
+#include <QSpinBox>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace sse::ui {
+
+namespace {
+
+quint64 nextTag()
+{
+    static quint64 tag = 0;
+    return ++tag;
+}
+
+QString seconds(qint64 ms)
+{
+    return QString::number(double(ms) / 1000.0, 'f', 1);
+}
+
+} // namespace
+
+ScenarioTab::ScenarioTab(ServerController *controller, const Scenario &scenario,
+                         const QString &filePath, QWidget *parent)
+    : QWidget(parent)
+    , m_controller(controller)
+    , m_model(new ScenarioModel(this))
+    , m_filePath(filePath)
+    , m_tag(nextTag())
+{
+    m_model->setScenario(scenario);
+    buildLayout();
+    connect(m_model, &ScenarioModel::modifiedChanged, this, &ScenarioTab::titleChanged);
+    connect(m_controller, &ServerController::scenarioStarted, this,
+            [this](quint64 tag, quint64 playbackId) {
+                if (tag != m_tag)
+                    return;
+                m_awaitingStart = false;
+                m_playbackId = playbackId;
+                updateButtons();
+            });
+    connect(m_controller, &ServerController::scenarioFailed, this,
+            [this](quint64 tag, const QString &error) {
+                if (tag != m_tag)
+                    return;
+                resetPlayback();
+                showMessage(error, true);
+            });
+    updateButtons();
+}
+
+void ScenarioTab::buildLayout()
+{
+    m_table = new QTableView(this);
+    m_table->setModel(m_model);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->setColumnWidth(ScenarioModel::DataColumn, 260);
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &ScenarioTab::updateButtons);
+
+    m_add = new QPushButton(tr("Add step"), this);
+    m_remove = new QPushButton(tr("Remove"), this);
+    m_up = new QPushButton(tr("Move up"), this);
+    m_down = new QPushButton(tr("Move down"), this);
+    connect(m_add, &QPushButton::clicked, this, &ScenarioTab::addStep);
+    connect(m_remove, &QPushButton::clicked, this, &ScenarioTab::removeStep);
+    connect(m_up, &QPushButton::clicked, this, [this] { moveStep(-1); });
+    connect(m_down, &QPushButton::clicked, this, [this] { moveStep(1); });
+    auto *editRow = new QHBoxLayout;
+    for (QPushButton *button : {m_add, m_remove, m_up, m_down})
+        editRow->addWidget(button);
+    editRow->addStretch();
+
+    m_play = new QPushButton(tr("Play"), this);
+    m_pause = new QPushButton(tr("Pause"), this);
+    m_stop = new QPushButton(tr("Stop"), this);
+    m_play->setObjectName(QStringLiteral("scenarioPlay"));
+    connect(m_play, &QPushButton::clicked, this, &ScenarioTab::play);
+    connect(m_pause, &QPushButton::clicked, this, &ScenarioTab::pauseOrResume);
+    connect(m_stop, &QPushButton::clicked, this, &ScenarioTab::stop);
+    m_speed = new QDoubleSpinBox(this);
+    m_speed->setRange(PlaybackOptions::MinSpeed, PlaybackOptions::MaxSpeed);
+    m_speed->setSingleStep(0.5);
+    m_speed->setValue(1.0);
+    m_speed->setSuffix(QStringLiteral("×"));
+    m_speed->setToolTip(tr("Playback speed: the delays are divided by it"));
+    connect(m_speed, &QDoubleSpinBox::valueChanged, this, [this](double speed) {
+        if (m_playbackId)
+            m_controller->setScenarioSpeed(m_playbackId, speed);
+    });
+    m_loop = new QCheckBox(tr("Loop"), this);
+    m_target = new QComboBox(this);
+    m_target->addItem(tr("Each step's channel"), int(Target::StepChannels));
+    m_target->addItem(tr("Channel"), int(Target::Channel));
+    m_target->addItem(tr("All subscribers"), int(Target::All));
+    m_target->addItem(tr("Client"), int(Target::Client));
+    m_channel = new QLineEdit(this);
+    m_channel->setPlaceholderText(DefaultChannel);
+    m_client = new QSpinBox(this);
+    m_client->setRange(1, std::numeric_limits<int>::max());
+    m_client->setPrefix(tr("client "));
+    connect(m_target, &QComboBox::currentIndexChanged, this, &ScenarioTab::updateButtons);
+    auto *playRow = new QHBoxLayout;
+    for (QWidget *widget : std::initializer_list<QWidget *>{m_play, m_pause, m_stop, m_speed,
+                                                            m_loop, m_target, m_channel, m_client})
+        playRow->addWidget(widget);
+    playRow->addStretch();
+
+    m_progress = new QProgressBar(this);
+    m_progress->setRange(0, 1);
+    m_progress->setValue(0);
+    m_progress->setFormat(tr("stopped"));
+    m_message = new ElidingLabel(this, true);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(editRow);
+    layout->addWidget(m_table, 1);
+    layout->addLayout(playRow);
+    layout->addWidget(m_progress);
+    layout->addWidget(m_message);
+}
+
+QString ScenarioTab::title() const
+{
+    QString name = m_filePath.isEmpty() ? m_model->scenario().name : QFileInfo(m_filePath).fileName();
+    if (name.isEmpty())
+        name = tr("Untitled");
+    return isModified() ? name + u'*' : name;
+}
+
+bool ScenarioTab::isModified() const
+{
+    return m_model->isModified();
+}
+
+bool ScenarioTab::saveTo(const QString &path)
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) ||
+        file.write(scenarioToJsonLines(m_model->scenario())) < 0 || !file.commit()) {
+        showMessage(tr("Cannot save %1: %2").arg(path, file.errorString()), true);
+        return false;
+    }
+    m_filePath = path;
+    m_model->setModified(false);
+    showMessage(tr("Saved %1").arg(path), false);
+    emit titleChanged();
+    return true;
+}
+
+void ScenarioTab::setTarget(Target target, const QString &channel, quint64 clientId)
+{
+    m_target->setCurrentIndex(m_target->findData(int(target)));
+    m_channel->setText(channel);
+    if (clientId)
+        m_client->setValue(int(clientId));
+}
+
+void ScenarioTab::setSpeed(double speed)
+{
+    m_speed->setValue(speed);
+}
+
+void ScenarioTab::setLoop(bool loop)
+{
+    m_loop->setChecked(loop);
+}
+
+void ScenarioTab::addStep()
+{
+    ScenarioStep step;
+    step.delayMs = 1000;
+    step.hasData = true;
+    step.event.data = QStringLiteral("{}");
+    const int row = m_table->currentIndex().isValid() ? m_table->currentIndex().row() + 1
+                                                      : m_model->rowCount();
+    m_model->insertStep(row, step);
+    m_table->setCurrentIndex(m_model->index(row, ScenarioModel::DataColumn));
+}
+
+void ScenarioTab::removeStep()
+{
+    if (m_table->currentIndex().isValid())
+        m_model->removeStep(m_table->currentIndex().row());
+}
+
+void ScenarioTab::moveStep(int by)
+{
+    const QModelIndex current = m_table->currentIndex();
+    if (!current.isValid())
+        return;
+    const int to = current.row() + by;
+    if (to < 0 || to >= m_model->rowCount())
+        return;
+    m_model->moveStep(current.row(), to);
+    m_table->setCurrentIndex(m_model->index(to, current.column()));
+}
+
+void ScenarioTab::play()
+{
+    if (isPlaying())
+        return;
+    if (m_model->rowCount() == 0) {
+        showMessage(tr("The scenario has no steps"), true);
+        return;
+    }
+    if (!m_controller->isRunning()) {
+        showMessage(tr("Start the server to play the scenario"), true);
+        return;
+    }
+    PlaybackOptions options;
+    options.speed = m_speed->value();
+    options.loop = m_loop->isChecked();
+    switch (Target(m_target->currentData().toInt())) {
+    case Target::StepChannels:
+        break;
+    case Target::Channel:
+        options.channel = m_channel->text().trimmed().isEmpty() ? DefaultChannel
+                                                                : m_channel->text().trimmed();
+        break;
+    case Target::All:
+        options.target.kind = PublishTarget::Kind::All;
+        break;
+    case Target::Client:
+        options.target.kind = PublishTarget::Kind::Clients;
+        options.target.clientIds = {quint64(m_client->value())};
+        break;
+    }
+    Scenario scenario = m_model->scenario();
+    scenario.name = title();
+    if (const QString problem = options.validate(scenario); !problem.isEmpty()) {
+        showMessage(problem, true);
+        return;
+    }
+    m_awaitingStart = true;
+    m_paused = false;
+    showMessage({}, false);
+    m_controller->playScenario(m_tag, scenario, options);
+    updateButtons();
+}
+
+void ScenarioTab::pauseOrResume()
+{
+    if (!m_playbackId)
+        return;
+    m_paused = !m_paused;
+    if (m_paused)
+        m_controller->pauseScenario(m_playbackId);
+    else
+        m_controller->resumeScenario(m_playbackId);
+    updateButtons();
+}
+
+void ScenarioTab::stop()
+{
+    if (m_playbackId)
+        m_controller->stopScenario(m_playbackId);
+    resetPlayback();
+}
+
+void ScenarioTab::resetPlayback()
+{
+    m_playbackId = 0;
+    m_awaitingStart = false;
+    m_paused = false;
+    m_model->setPlayingStep(-1);
+    m_progress->setRange(0, 1);
+    m_progress->setValue(0);
+    m_progress->setFormat(tr("stopped"));
+    updateButtons();
+}
+
+void ScenarioTab::applyPlaybacks(const QList<PlaybackProgress> &playbacks)
+{
+    if (!m_playbackId)
+        return;
+    const auto it = std::find_if(playbacks.cbegin(), playbacks.cend(),
+                                 [this](const PlaybackProgress &p) { return p.id == m_playbackId; });
+    if (it == playbacks.cend()) { // finished or stopped on the server
+        resetPlayback();
+        showMessage(tr("Finished"), false);
+        return;
+    }
+    const PlaybackProgress &progress = *it;
+    m_progress->setRange(0, std::max(1, progress.steps));
+    m_progress->setValue(progress.step);
+    QString text = tr("step %1/%2 · %3 s / %4 s")
+                       .arg(progress.step)
+                       .arg(progress.steps)
+                       .arg(seconds(progress.elapsedMs), seconds(progress.totalMs));
+    if (progress.loop)
+        text += tr(" · pass %1").arg(progress.pass);
+    if (progress.state == PlaybackProgress::State::Paused)
+        text += tr(" · paused");
+    m_progress->setFormat(text);
+    m_model->setPlayingStep(progress.step > 0 ? progress.step - 1 : -1);
+    if (!progress.lastError.isEmpty())
+        showMessage(progress.lastError, true);
+}
+
+void ScenarioTab::serverStopped()
+{
+    if (isPlaying())
+        resetPlayback();
+}
+
+QString ScenarioTab::progressText() const
+{
+    return m_progress->format();
+}
+
+QString ScenarioTab::message() const
+{
+    return m_message->fullText();
+}
+
+void ScenarioTab::showMessage(const QString &text, bool error)
+{
+    m_message->setFullText(text);
+    // Errors in the composer's red; notices in the normal text colour.
+    m_message->setStyleSheet(error ? QStringLiteral("QLabel { color: #d33; }") : QString());
+}
+
+void ScenarioTab::updateButtons()
+{
+    const bool playing = isPlaying();
+    const bool hasRow = m_table->currentIndex().isValid();
+    m_remove->setEnabled(hasRow);
+    m_up->setEnabled(hasRow && m_table->currentIndex().row() > 0);
+    m_down->setEnabled(hasRow && m_table->currentIndex().row() + 1 < m_model->rowCount());
+    m_play->setEnabled(!playing);
+    m_pause->setEnabled(m_playbackId != 0);
+    m_pause->setText(m_paused ? tr("Resume") : tr("Pause"));
+    m_stop->setEnabled(playing);
+    const Target target = Target(m_target->currentData().toInt());
+    m_channel->setVisible(target == Target::Channel);
+    m_client->setVisible(target == Target::Client);
+}
+
+} // namespace sse::ui
