@@ -101,6 +101,14 @@
         <source>Last event id: %1</source>
         <translation>最后事件 ID：%1</translation>
     </message>
+    <message>
+        <source>route %1</source>
+        <translation>路由 %1</translation>
+    </message>
+    <message>
+        <source>Scenario route: %1</source>
+        <translation>场景路由：%1</translation>
+    </message>
 </context>
 <context>
     <name>sse::ui::ClientsView</name>
@@ -319,10 +327,6 @@
         <translation>注释：</translation>
     </message>
     <message>
-        <source>field &apos;data&apos;: not valid JSON</source>
-        <translation>字段 &apos;data&apos;：不是有效的 JSON</translation>
-    </message>
-    <message>
         <source>No client is selected in the clients table</source>
         <translation>客户端表格中未选中任何客户端</translation>
     </message>
@@ -496,6 +500,30 @@
         <source>&amp;Stop</source>
         <translation>停止(&amp;S)</translation>
     </message>
+    <message>
+        <source>S&amp;cenario</source>
+        <translation>场景(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;New scenario</source>
+        <translation>新建场景(&amp;N)</translation>
+    </message>
+    <message>
+        <source>&amp;Open scenario…</source>
+        <translation>打开场景(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>&amp;Record from URL…</source>
+        <translation>从 URL 录制(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>&amp;Play</source>
+        <translation>播放(&amp;P)</translation>
+    </message>
+    <message>
+        <source>S&amp;top</source>
+        <translation>停止(&amp;T)</translation>
+    </message>
 </context>
 <context>
     <name>sse::ui::MainWindow</name>
@@ -565,12 +593,333 @@
         <source>&lt;h3&gt;SSE Dashboard %1&lt;/h3&gt;&lt;p&gt;A desktop dashboard with a built-in Server-Sent Events server.&lt;/p&gt;&lt;p&gt;Built with Qt %2, running on Qt %3.&lt;/p&gt;&lt;p&gt;Licensed under the GNU General Public License, version 3 or later (GPL-3.0-or-later).&lt;/p&gt;&lt;p&gt;&lt;a href=&quot;%4&quot;&gt;%4&lt;/a&gt;&lt;/p&gt;</source>
         <translation>&lt;h3&gt;SSE Dashboard %1&lt;/h3&gt;&lt;p&gt;一款内置 Server-Sent Events（SSE）服务器的桌面仪表板。&lt;/p&gt;&lt;p&gt;基于 Qt %2 构建，运行于 Qt %3。&lt;/p&gt;&lt;p&gt;依据 GNU 通用公共许可证第 3 版或（由您选择）任何更高版本（GPL-3.0-or-later）授权。&lt;/p&gt;&lt;p&gt;&lt;a href=&quot;%4&quot;&gt;%4&lt;/a&gt;&lt;/p&gt;</translation>
     </message>
+    <message>
+        <source>Scenarios</source>
+        <translation>场景</translation>
+    </message>
 </context>
 <context>
     <name>sse::ui::QrCodeWidget</name>
     <message>
         <source>No URL to show</source>
         <translation>没有可显示的 URL</translation>
+    </message>
+</context>
+<context>
+    <name>sse::ui::ScenarioDock</name>
+    <message>
+        <source>From template</source>
+        <translation>从模板新建</translation>
+    </message>
+    <message>
+        <source>New</source>
+        <translation>新建</translation>
+    </message>
+    <message>
+        <source>Open…</source>
+        <translation>打开…</translation>
+    </message>
+    <message>
+        <source>Templates</source>
+        <translation>模板</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Save as…</source>
+        <translation>另存为…</translation>
+    </message>
+    <message>
+        <source>Record…</source>
+        <translation>录制…</translation>
+    </message>
+    <message>
+        <source>Close scenario</source>
+        <translation>关闭场景</translation>
+    </message>
+    <message>
+        <source>%1 has unsaved changes. Close it anyway?</source>
+        <translation>%1 有未保存的更改。仍要关闭吗？</translation>
+    </message>
+    <message>
+        <source>LLM token stream (OpenAI-style)</source>
+        <translation>LLM 逐词流（OpenAI 风格）</translation>
+    </message>
+    <message>
+        <source>Stock ticker</source>
+        <translation>股票行情</translation>
+    </message>
+    <message>
+        <source>Progress 0–100 %</source>
+        <translation>进度 0–100 %</translation>
+    </message>
+    <message>
+        <source>Chat messages</source>
+        <translation>聊天消息</translation>
+    </message>
+    <message>
+        <source>Notifications</source>
+        <translation>通知</translation>
+    </message>
+    <message>
+        <source>Routes</source>
+        <translation>路由</translation>
+    </message>
+    <message>
+        <source>One route per line: METHOD PATH=FILE. Each request to the path gets its own stream playing the file.</source>
+        <translation>每行一个路由：METHOD PATH=FILE。对该路径的每个请求都会得到一个独立的流来播放该文件。</translation>
+    </message>
+    <message>
+        <source>Apply routes</source>
+        <translation>应用路由</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n route(s) bound</source>
+        <translation>
+            <numerusform>已绑定 %n 个路由</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Untitled</source>
+        <translation>未命名</translation>
+    </message>
+    <message>
+        <source>Cannot open %1: %2</source>
+        <translation>无法打开 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1 holds no events to play</source>
+        <translation>%1 中没有可播放的事件</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message numerus="yes">
+        <source>Opened the %n event(s) of the traffic log %1</source>
+        <translation>
+            <numerusform>已打开流量日志 %1 中的 %n 个事件</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Open scenario</source>
+        <translation>打开场景</translation>
+    </message>
+    <message>
+        <source>Save scenario</source>
+        <translation>保存场景</translation>
+    </message>
+    <message>
+        <source>Record from URL</source>
+        <translation>从 URL 录制</translation>
+    </message>
+    <message>
+        <source>no limit</source>
+        <translation>不限</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <source>Not recording</source>
+        <translation>未在录制</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>URL</source>
+        <translation>URL</translation>
+    </message>
+    <message>
+        <source>Headers</source>
+        <translation>请求头</translation>
+    </message>
+    <message>
+        <source>Stop after</source>
+        <translation>录制事件数上限</translation>
+    </message>
+    <message>
+        <source>Or after</source>
+        <translation>或录制时长上限</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n event(s) recorded</source>
+        <translation>
+            <numerusform>已录制 %n 个事件</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n event(s) recorded: %1</source>
+        <translation>
+            <numerusform>已录制 %n 个事件：%1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>URL: enter an http:// or https:// address</source>
+        <translation>URL：请输入 http:// 或 https:// 地址</translation>
+    </message>
+    <message>
+        <source>Headers: &apos;%1&apos; is not &quot;Name: value&quot;</source>
+        <translation>请求头：&apos;%1&apos; 不是 &quot;名称: 值&quot; 格式</translation>
+    </message>
+    <message>
+        <source>Recording…</source>
+        <translation>正在录制…</translation>
+    </message>
+    <message>
+        <source>Saved; the routes are bound when the server starts</source>
+        <translation>已保存；服务器启动时将绑定这些路由</translation>
+    </message>
+</context>
+<context>
+    <name>sse::ui::ScenarioModel</name>
+    <message>
+        <source>Delay (ms)</source>
+        <translation>延迟（毫秒）</translation>
+    </message>
+    <message>
+        <source>Event</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <source>Data</source>
+        <translation>数据</translation>
+    </message>
+    <message>
+        <source>Id</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>重连间隔</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>频道</translation>
+    </message>
+    <message>
+        <source>Comment</source>
+        <translation>注释</translation>
+    </message>
+    <message>
+        <source>Delay: a whole number of milliseconds from 0 to %1</source>
+        <translation>延迟：必须是 0 到 %1 之间的整数毫秒</translation>
+    </message>
+    <message>
+        <source>Step %1: %2</source>
+        <translation>第 %1 步：%2</translation>
+    </message>
+</context>
+<context>
+    <name>sse::ui::ScenarioTab</name>
+    <message>
+        <source>Add step</source>
+        <translation>添加步骤</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Move up</source>
+        <translation>上移</translation>
+    </message>
+    <message>
+        <source>Move down</source>
+        <translation>下移</translation>
+    </message>
+    <message>
+        <source>Play</source>
+        <translation>播放</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Playback speed: the delays are divided by it</source>
+        <translation>播放速度：各步延迟将除以该值</translation>
+    </message>
+    <message>
+        <source>Loop</source>
+        <translation>循环</translation>
+    </message>
+    <message>
+        <source>Each step&apos;s channel</source>
+        <translation>各步骤自己的频道</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>频道</translation>
+    </message>
+    <message>
+        <source>All subscribers</source>
+        <translation>所有订阅者</translation>
+    </message>
+    <message>
+        <source>Client</source>
+        <translation>客户端</translation>
+    </message>
+    <message>
+        <source>client </source>
+        <translation>客户端 </translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>Untitled</source>
+        <translation>未命名</translation>
+    </message>
+    <message>
+        <source>Cannot save %1: %2</source>
+        <translation>无法保存 %1：%2</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>已保存 %1</translation>
+    </message>
+    <message>
+        <source>The scenario has no steps</source>
+        <translation>该场景没有任何步骤</translation>
+    </message>
+    <message>
+        <source>Start the server to play the scenario</source>
+        <translation>请先启动服务器再播放场景</translation>
+    </message>
+    <message>
+        <source>Finished</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>step %1/%2 · %3 s / %4 s</source>
+        <translation>第 %1/%2 步 · %3 秒 / %4 秒</translation>
+    </message>
+    <message>
+        <source> · pass %1</source>
+        <translation> · 第 %1 轮</translation>
+    </message>
+    <message>
+        <source> · paused</source>
+        <translation> · 已暂停</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>继续</translation>
     </message>
 </context>
 <context>

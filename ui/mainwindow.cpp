@@ -167,9 +167,8 @@ QDockWidget *MainWindow::dock(const char *objectName) const
 QList<QDockWidget *> MainWindow::docks() const
 {
     QList<QDockWidget *> result;
-    for (const char *name :
-         {"clientsDock", "composerDock", "trafficDock", "chartsDock", "connectDock",
-          "scenarioDock"}) {
+    for (const char *name : {"clientsDock", "composerDock", "trafficDock", "chartsDock",
+                             "connectDock", "scenarioDock"}) {
         if (QDockWidget *panel = dock(name))
             result.append(panel);
     }

@@ -43,7 +43,8 @@ ScenarioDock::ScenarioDock(ServerController *controller, QWidget *parent)
     , m_message(new QLabel(this))
 {
     for (const auto &[resource, title] : templates()) {
-        m_templatesMenu->addAction(title, this, [this, resource = resource] { openFile(resource); });
+        m_templatesMenu->addAction(title, this,
+                                   [this, resource = resource] { openFile(resource); });
     }
     auto *newButton = new QPushButton(tr("New"), this);
     auto *openButton = new QPushButton(tr("Open…"), this);
@@ -60,8 +61,8 @@ ScenarioDock::ScenarioDock(ServerController *controller, QWidget *parent)
     connect(saveAsButton, &QPushButton::clicked, this, &ScenarioDock::saveCurrentAs);
     connect(recordButton, &QPushButton::clicked, this, &ScenarioDock::recordFromUrl);
     auto *fileRow = new QHBoxLayout;
-    for (QWidget *widget : std::initializer_list<QWidget *>{
-             newButton, openButton, templateButton, saveButton, saveAsButton, recordButton})
+    for (QWidget *widget : std::initializer_list<QWidget *>{newButton, openButton, templateButton,
+                                                            saveButton, saveAsButton, recordButton})
         fileRow->addWidget(widget);
     fileRow->addStretch();
 
@@ -69,8 +70,9 @@ ScenarioDock::ScenarioDock(ServerController *controller, QWidget *parent)
     m_tabs->setDocumentMode(true);
     connect(m_tabs, &QTabWidget::tabCloseRequested, this, [this](int index) {
         closeTab(index, [this](const QString &title) {
-            return QMessageBox::question(this, tr("Close scenario"),
-                                         tr("%1 has unsaved changes. Close it anyway?").arg(title)) ==
+            return QMessageBox::question(
+                       this, tr("Close scenario"),
+                       tr("%1 has unsaved changes. Close it anyway?").arg(title)) ==
                    QMessageBox::Yes;
         });
     });
@@ -144,9 +146,8 @@ ScenarioTab *ScenarioDock::openScenario(const Scenario &scenario, const QString 
 {
     auto *tab = new ScenarioTab(m_controller, scenario, filePath, m_tabs);
     const int index = m_tabs->addTab(tab, tab->title());
-    connect(tab, &ScenarioTab::titleChanged, this, [this, tab] {
-        m_tabs->setTabText(m_tabs->indexOf(tab), tab->title());
-    });
+    connect(tab, &ScenarioTab::titleChanged, this,
+            [this, tab] { m_tabs->setTabText(m_tabs->indexOf(tab), tab->title()); });
     m_tabs->setCurrentIndex(index);
     return tab;
 }
@@ -172,9 +173,9 @@ bool ScenarioDock::openFile(const QString &path)
         }
         scenario.name = QFileInfo(path).completeBaseName();
         openScenario(scenario)->model()->setModified(true);
-        showMessage(tr("Opened the %n event(s) of the traffic log %1", nullptr,
-                       int(scenario.steps.size()))
-                        .arg(path));
+        showMessage(
+            tr("Opened the %n event(s) of the traffic log %1", nullptr, int(scenario.steps.size()))
+                .arg(path));
         return true;
     }
     auto parsed = parseScenario(contents);
@@ -197,8 +198,8 @@ bool ScenarioDock::openFile(const QString &path)
 
 void ScenarioDock::chooseFileToOpen()
 {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open scenario"), QString(),
-                                                      FileFilter);
+    const QString path =
+        QFileDialog::getOpenFileName(this, tr("Open scenario"), QString(), FileFilter);
     if (!path.isEmpty())
         openFile(path);
 }
@@ -216,9 +217,9 @@ bool ScenarioDock::saveCurrentAs()
     ScenarioTab *tab = currentTab();
     if (!tab)
         return false;
-    QString path = QFileDialog::getSaveFileName(this, tr("Save scenario"),
-                                                tab->title().remove(u'*') + QStringLiteral(".jsonl"),
-                                                FileFilter);
+    QString path = QFileDialog::getSaveFileName(
+        this, tr("Save scenario"), tab->title().remove(u'*') + QStringLiteral(".jsonl"),
+        FileFilter);
     return !path.isEmpty() && tab->saveTo(path);
 }
 
@@ -280,14 +281,15 @@ void ScenarioDock::recordFromUrl()
         status->setText(message);
         done();
     });
-    connect(recorder, &StreamRecorder::finished, this,
-            [this, status, done](const Scenario &scenario, const QString &reason) {
-                done();
-                status->setText(tr("%n event(s) recorded: %1", nullptr, int(scenario.steps.size()))
-                                    .arg(reason));
-                if (!scenario.steps.isEmpty())
-                    openScenario(scenario)->model()->setModified(true);
-            });
+    connect(
+        recorder, &StreamRecorder::finished, this,
+        [this, status, done](const Scenario &scenario, const QString &reason) {
+            done();
+            status->setText(
+                tr("%n event(s) recorded: %1", nullptr, int(scenario.steps.size())).arg(reason));
+            if (!scenario.steps.isEmpty())
+                openScenario(scenario)->model()->setModified(true);
+        });
     connect(stop, &QPushButton::clicked, recorder, &StreamRecorder::stop);
     connect(start, &QPushButton::clicked, dialog, [=] {
         StreamRecorder::Options options;

@@ -140,7 +140,8 @@ void ScenarioTab::buildLayout()
 
 QString ScenarioTab::title() const
 {
-    QString name = m_filePath.isEmpty() ? m_model->scenario().name : QFileInfo(m_filePath).fileName();
+    QString name =
+        m_filePath.isEmpty() ? m_model->scenario().name : QFileInfo(m_filePath).fileName();
     if (name.isEmpty())
         name = tr("Untitled");
     return isModified() ? name + u'*' : name;
@@ -190,8 +191,8 @@ void ScenarioTab::addStep()
     step.delayMs = 1000;
     step.hasData = true;
     step.event.data = QStringLiteral("{}");
-    const int row = m_table->currentIndex().isValid() ? m_table->currentIndex().row() + 1
-                                                      : m_model->rowCount();
+    const int row =
+        m_table->currentIndex().isValid() ? m_table->currentIndex().row() + 1 : m_model->rowCount();
     m_model->insertStep(row, step);
     m_table->setCurrentIndex(m_model->index(row, ScenarioModel::DataColumn));
 }
@@ -233,8 +234,8 @@ void ScenarioTab::play()
     case Target::StepChannels:
         break;
     case Target::Channel:
-        options.channel = m_channel->text().trimmed().isEmpty() ? DefaultChannel
-                                                                : m_channel->text().trimmed();
+        options.channel =
+            m_channel->text().trimmed().isEmpty() ? DefaultChannel : m_channel->text().trimmed();
         break;
     case Target::All:
         options.target.kind = PublishTarget::Kind::All;
@@ -292,8 +293,9 @@ void ScenarioTab::applyPlaybacks(const QList<PlaybackProgress> &playbacks)
 {
     if (!m_playbackId)
         return;
-    const auto it = std::find_if(playbacks.cbegin(), playbacks.cend(),
-                                 [this](const PlaybackProgress &p) { return p.id == m_playbackId; });
+    const auto it =
+        std::find_if(playbacks.cbegin(), playbacks.cend(),
+                     [this](const PlaybackProgress &p) { return p.id == m_playbackId; });
     if (it == playbacks.cend()) { // finished or stopped on the server
         resetPlayback();
         showMessage(tr("Finished"), false);

@@ -7,8 +7,8 @@
 #include "models/trafficscenario.h"
 #include "scenariodock.h"
 #include "scenariotab.h"
-#include "servercontroller.h"
 #include "serverbar.h"
+#include "servercontroller.h"
 
 #include "../testsupport.h"
 
@@ -28,9 +28,10 @@ namespace {
 
 Scenario threeSteps()
 {
-    return std::get<Scenario>(parseScenario("{\"data\": \"one\"}\n"
-                                            "{\"delay\": 10, \"event\": \"tick\", \"data\": \"two\"}\n"
-                                            "{\"delay\": 10, \"data\": \"three\"}\n"));
+    return std::get<Scenario>(
+        parseScenario("{\"data\": \"one\"}\n"
+                      "{\"delay\": 10, \"event\": \"tick\", \"data\": \"two\"}\n"
+                      "{\"delay\": 10, \"data\": \"three\"}\n"));
 }
 
 } // namespace
@@ -104,7 +105,8 @@ private slots:
         QVERIFY(!model.setData(model.index(0, ScenarioModel::EventColumn),
                                QStringLiteral("dashboard.x")));
         QVERIFY(!model.setData(model.index(0, ScenarioModel::RetryColumn), QStringLiteral("soon")));
-        QVERIFY(!model.setData(model.index(0, ScenarioModel::ChannelColumn), QStringLiteral("a b")));
+        QVERIFY(
+            !model.setData(model.index(0, ScenarioModel::ChannelColumn), QStringLiteral("a b")));
         QCOMPARE(model.scenario().steps.at(0).event.event, QString());
 
         ScenarioStep step;
@@ -173,8 +175,8 @@ private slots:
         openWindow();
         ScenarioDock *dock = m_window->scenarioDock();
         QVERIFY(m_window->dock("scenarioDock"));
-        const QString bad = writeFile(QStringLiteral("bad.jsonl"),
-                                      "{\"data\": \"ok\"}\n{\"delay\": \"soon\"}\n");
+        const QString bad =
+            writeFile(QStringLiteral("bad.jsonl"), "{\"data\": \"ok\"}\n{\"delay\": \"soon\"}\n");
         QVERIFY(!dock->openFile(bad));
         QVERIFY2(dock->message().contains(u"line 2: field 'delay'"), qPrintable(dock->message()));
         QCOMPARE(dock->tabs()->count(), 0);

@@ -34,7 +34,8 @@ QVariant ScenarioModel::data(const QModelIndex &index, int role) const
         return {};
     switch (Column(index.column())) {
     case DelayColumn:
-        return role == Qt::EditRole ? QVariant(step.delayMs) : QVariant(QString::number(step.delayMs));
+        return role == Qt::EditRole ? QVariant(step.delayMs)
+                                    : QVariant(QString::number(step.delayMs));
     case EventColumn:
         return step.event.event;
     case DataColumn:

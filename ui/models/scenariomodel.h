@@ -13,8 +13,16 @@ class ScenarioModel : public QAbstractTableModel
     Q_OBJECT
 
 public:
-    enum Column { DelayColumn, EventColumn, DataColumn, IdColumn, RetryColumn, ChannelColumn,
-                  CommentColumn, ColumnCount };
+    enum Column {
+        DelayColumn,
+        EventColumn,
+        DataColumn,
+        IdColumn,
+        RetryColumn,
+        ChannelColumn,
+        CommentColumn,
+        ColumnCount
+    };
 
     explicit ScenarioModel(QObject *parent = nullptr);
 

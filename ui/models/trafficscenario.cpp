@@ -10,7 +10,8 @@ namespace sse::ui {
 bool looksLikeTrafficLog(const QByteArray &contents)
 {
     const qsizetype end = contents.indexOf('\n');
-    const QJsonObject first = QJsonDocument::fromJson(end < 0 ? contents : contents.left(end)).object();
+    const QJsonObject first =
+        QJsonDocument::fromJson(end < 0 ? contents : contents.left(end)).object();
     return first.contains(QStringLiteral("direction")) && first.contains(QStringLiteral("time"));
 }
 
@@ -26,7 +27,8 @@ Scenario scenarioFromTrafficLog(const QList<TrafficRecord> &records)
         const QList<EventStreamParser::Event> events = parser.takeEvents();
         for (const EventStreamParser::Event &event : events) {
             ScenarioStep step;
-            step.delayMs = previous.isValid() ? std::max<qint64>(0, previous.msecsTo(record.time)) : 0;
+            step.delayMs =
+                previous.isValid() ? std::max<qint64>(0, previous.msecsTo(record.time)) : 0;
             previous = record.time;
             step.hasData = true;
             step.event.data = event.data;
