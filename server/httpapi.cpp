@@ -525,19 +525,28 @@ void HttpApi::handleClientDelete(HttpExchange &exchange)
 {
     if (!requireMethod(exchange, "DELETE") || !requirePublisher(exchange))
         return;
-    const QString idText = exchange.request().url().path().section(u'/', 3, 3);
-    bool ok = false;
-    const quint64 clientId = idText.toULongLong(&ok);
-    if (!ok) {
-        exchange.error(400, QStringLiteral("client id: '%1' is not a number").arg(idText));
+    const std::optional<quint64> id = idInPath(exchange, QStringLiteral("client id"));
+    if (!id)
         return;
-    }
+    const quint64 clientId = *id;
     if (!m_broker.disconnect(clientId)) {
         exchange.error(404, QStringLiteral("client %1 is not connected").arg(clientId));
         return;
     }
     exchange.json(200,
                   QJsonDocument(QJsonObject{{QStringLiteral("disconnected"), qint64(clientId)}}));
+}
+
+std::optional<quint64> HttpApi::idInPath(HttpExchange &exchange, const QString &what)
+{
+    const QString idText = exchange.request().url().path().section(u'/', 3, 3);
+    bool ok = false;
+    const quint64 id = idText.toULongLong(&ok);
+    if (!ok) {
+        exchange.error(400, QStringLiteral("%1: '%2' is not a number").arg(what, idText.left(40)));
+        return std::nullopt;
+    }
+    return id;
 }
 
 void HttpApi::handleStats(HttpExchange &exchange)

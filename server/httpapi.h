@@ -87,6 +87,8 @@ private:
     std::optional<HttpError> refusalBeforeBody(const RequestHead &head,
                                                const QHostAddress &peer) const;
     bool requireSubscriber(HttpExchange &exchange);
+    // The number in /api/NAME/ID, or nullopt after answering 400 naming what.
+    std::optional<quint64> idInPath(HttpExchange &exchange, const QString &what);
     void answerPublish(HttpExchange &exchange, SseEvent event);
 
     const ServerConfig &m_config;

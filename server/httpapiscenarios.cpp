@@ -140,19 +140,15 @@ void HttpApi::handleScenarioDelete(HttpExchange &exchange)
 {
     if (!requireMethod(exchange, "DELETE") || !requirePublisher(exchange))
         return;
-    const QString idText = exchange.request().url().path().section(u'/', 3, 3);
-    bool ok = false;
-    const quint64 id = idText.toULongLong(&ok);
-    if (!ok) {
-        exchange.error(400, QStringLiteral("scenario id: '%1' is not a number").arg(idText));
+    const std::optional<quint64> id = idInPath(exchange, QStringLiteral("scenario id"));
+    if (!id)
         return;
-    }
-    if (!m_scenarios.stop(id)) {
-        exchange.error(404, QStringLiteral("scenario %1 is not playing").arg(id));
+    if (!m_scenarios.stop(*id)) {
+        exchange.error(404, QStringLiteral("scenario %1 is not playing").arg(*id));
         return;
     }
     exchange.json(200,
-                  QJsonDocument(QJsonObject{{QStringLiteral("stopped"), QString::number(id)}}));
+                  QJsonDocument(QJsonObject{{QStringLiteral("stopped"), QString::number(*id)}}));
 }
 
 void HttpApi::handleScenarioRoute(HttpExchange &exchange, const ScenarioRoute &route)
