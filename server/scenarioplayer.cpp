@@ -38,6 +38,8 @@ QString describeTarget(const PlaybackOptions &options)
 
 QString PlaybackOptions::validate(const Scenario &scenario) const
 {
+    if (scenario.steps.isEmpty())
+        return QStringLiteral("the scenario has no steps");
     if (!(speed >= MinSpeed && speed <= MaxSpeed))
         return QStringLiteral("speed: must be from %1 to %2").arg(MinSpeed).arg(MaxSpeed);
     if (loop && scenario.durationMs() == 0) {

@@ -1,6 +1,7 @@
 // The scenario file format (docs/scenarios.md): what parses, what is refused with which line
 // and field, and that writing a parsed scenario back reads the same.
 #include "scenario.h"
+#include "scenarioplayer.h"
 #include "scenarioservice.h"
 
 #include <QJsonArray>
@@ -191,6 +192,11 @@ private slots:
         QVERIFY(!sse::asksForNoStream("application/json", "{}"));
         QVERIFY(!sse::asksForNoStream("application/json", "{\"stream\": 0}"));
         QVERIFY(!sse::asksForNoStream("text/plain", "{\"stream\": false}"));
+    }
+
+    void anEmptyScenarioDoesNotPlay()
+    {
+        QVERIFY(sse::PlaybackOptions().validate(sse::Scenario()).contains(u"no steps"));
     }
 
     void routeSpecs_data()
