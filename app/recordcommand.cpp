@@ -3,6 +3,7 @@
 #include "streamrecorder.h"
 
 #include <QCoreApplication>
+#include <QElapsedTimer>
 #include <QSaveFile>
 #include <QTextStream>
 #include <QUrl>
@@ -39,6 +40,7 @@ int runRecord(const RecordRequest &request,
         options.headers.append(sse::StreamRecorder::parseHeader(header));
 
     sse::StreamRecorder recorder;
+    QElapsedTimer recording; // the time the recording took, for the summary line
     int exitCode = 0;
     QObject::connect(&recorder, &sse::StreamRecorder::failed, &recorder,
                      [&](const QString &message) {
@@ -66,6 +68,7 @@ int runRecord(const RecordRequest &request,
                      });
     err << "Recording " << options.url.toDisplayString() << " to " << request.outFile << Qt::endl;
     watchSignals(&recorder, [&recorder] { recorder.stop(); });
+    recording.start();
     recorder.start(options);
     const int loopCode = QCoreApplication::exec();
     return exitCode ? exitCode : loopCode;

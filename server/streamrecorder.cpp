@@ -116,7 +116,7 @@ void StreamRecorder::onReadyRead()
     const auto addStep = [this](ScenarioStep step) {
         step.delayMs = m_sinceLast.restart();
         m_scenario.steps.append(std::move(step));
-        emit eventRecorded(int(m_scenario.steps.size()));
+        emit eventRecorded(m_scenario.eventCount());
     };
     if (const QString retry = m_parser.takeLoneRetry(); !retry.isEmpty()) {
         ScenarioStep step;

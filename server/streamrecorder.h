@@ -39,7 +39,7 @@ public:
     void start(const Options &options);
     // Ends the recording now; finished() follows with what was recorded.
     void stop();
-    int eventCount() const { return int(m_scenario.steps.size()); }
+    int eventCount() const { return m_scenario.eventCount(); }
 
     // "Name: value" → the pair, or an empty name when the text is not a header.
     static QPair<QByteArray, QByteArray> parseHeader(const QString &text);
