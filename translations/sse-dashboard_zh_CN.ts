@@ -606,11 +606,206 @@
     </message>
 </context>
 <context>
-    <name>sse::ui::ScenarioDock</name>
+    <name>sse::ui::RecordDialog</name>
     <message>
-        <source>From template</source>
-        <translation>从模板新建</translation>
+        <source>Record from URL</source>
+        <translation>从 URL 录制</translation>
     </message>
+    <message>
+        <source>One per line, such as Authorization: Bearer …</source>
+        <translation>每行一个，例如 Authorization: Bearer …</translation>
+    </message>
+    <message>
+        <source>no limit</source>
+        <translation>不限</translation>
+    </message>
+    <message>
+        <source> events</source>
+        <translation> 个事件</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>URL</source>
+        <translation>URL</translation>
+    </message>
+    <message>
+        <source>Headers</source>
+        <translation>请求头</translation>
+    </message>
+    <message>
+        <source>Stop after</source>
+        <translation>录制事件数上限</translation>
+    </message>
+    <message>
+        <source>or after</source>
+        <translation>或录制时长上限</translation>
+    </message>
+    <message>
+        <source>Not recording</source>
+        <translation>未在录制</translation>
+    </message>
+    <message>
+        <source>URL: enter an http:// or https:// address</source>
+        <translation>URL：请输入 http:// 或 https:// 地址</translation>
+    </message>
+    <message>
+        <source>Headers: “%1” is not “Name: value”</source>
+        <translation>请求头：“%1”不是“名称: 值”格式</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n event(s) recorded</source>
+        <translation>
+            <numerusform>已录制 %n 个事件</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Nothing was recorded: %1</source>
+        <translation>未录制到任何内容：%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n event(s) recorded, opened as a new scenario: %1</source>
+        <translation>
+            <numerusform>已录制 %n 个事件，已作为新场景打开：%1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Recording %1…</source>
+        <translation>正在录制 %1…</translation>
+    </message>
+</context>
+<context>
+    <name>sse::ui::RoutesModel</name>
+    <message>
+        <source>The URL shows while the server runs</source>
+        <translation>服务器运行时显示 URL</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>方法</translation>
+    </message>
+    <message>
+        <source>Path</source>
+        <translation>路径</translation>
+    </message>
+    <message>
+        <source>Scenario file</source>
+        <translation>场景文件</translation>
+    </message>
+    <message>
+        <source>URL</source>
+        <translation>URL</translation>
+    </message>
+    <message>
+        <source>Method: one of %1</source>
+        <translation>方法：必须是 %1 之一</translation>
+    </message>
+    <message>
+        <source>Path: starts with / and has no spaces, =, ? or #</source>
+        <translation>路径：必须以 / 开头，且不含空格、=、? 或 #</translation>
+    </message>
+    <message>
+        <source>Path: %1 is the server&apos;s own; choose another</source>
+        <translation>路径：%1 是服务器自身使用的路径，请另选一个</translation>
+    </message>
+    <message>
+        <source>File: choose the scenario the route plays</source>
+        <translation>文件：请选择该路由播放的场景</translation>
+    </message>
+    <message>
+        <source>%1 %2 is bound already; remove it first</source>
+        <translation>%1 %2 已绑定；请先删除它</translation>
+    </message>
+</context>
+<context>
+    <name>sse::ui::RoutesPanel</name>
+    <message>
+        <source>Remove</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Copy URL</source>
+        <translation>复制 URL</translation>
+    </message>
+    <message>
+        <source>Apply routes</source>
+        <translation>应用路由</translation>
+    </message>
+    <message>
+        <source>Bind these routes on the running server and keep them for the next start</source>
+        <translation>在运行中的服务器上绑定这些路由，并保留到下次启动</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n route(s) bound</source>
+        <translation>
+            <numerusform>已绑定 %n 条路由</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The path the route answers on</source>
+        <translation>该路由响应的路径</translation>
+    </message>
+    <message>
+        <source>Scenario file (.jsonl)</source>
+        <translation>场景文件（.jsonl）</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Template</source>
+        <translation>模板</translation>
+    </message>
+    <message>
+        <source>Fill in a route playing a built-in template</source>
+        <translation>填入一条播放内置模板的路由</translation>
+    </message>
+    <message>
+        <source>Add route</source>
+        <translation>添加路由</translation>
+    </message>
+    <message>
+        <source>Added; Apply binds it</source>
+        <translation>已添加；点击“应用路由”后绑定</translation>
+    </message>
+    <message>
+        <source>Removed; Apply unbinds it</source>
+        <translation>已删除；点击“应用路由”后解除绑定</translation>
+    </message>
+    <message>
+        <source>Copied %1</source>
+        <translation>已复制 %1</translation>
+    </message>
+    <message>
+        <source>Saved; the routes are bound when the server starts</source>
+        <translation>已保存；服务器启动时将绑定这些路由</translation>
+    </message>
+    <message>
+        <source>Applying…</source>
+        <translation>正在应用…</translation>
+    </message>
+    <message>
+        <source>Scenario for the route</source>
+        <translation>路由的场景</translation>
+    </message>
+    <message>
+        <source>Scenarios (*.jsonl *.ndjson);;All files (*)</source>
+        <translation>场景 (*.jsonl *.ndjson);;所有文件 (*)</translation>
+    </message>
+</context>
+<context>
+    <name>sse::ui::ScenarioDock</name>
     <message>
         <source>New</source>
         <translation>新建</translation>
@@ -664,24 +859,6 @@
         <translation>通知</translation>
     </message>
     <message>
-        <source>Routes</source>
-        <translation>路由</translation>
-    </message>
-    <message>
-        <source>One route per line: METHOD PATH=FILE. Each request to the path gets its own stream playing the file.</source>
-        <translation>每行一个路由：METHOD PATH=FILE。对该路径的每个请求都会得到一个独立的流来播放该文件。</translation>
-    </message>
-    <message>
-        <source>Apply routes</source>
-        <translation>应用路由</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n route(s) bound</source>
-        <translation>
-            <numerusform>已绑定 %n 个路由</numerusform>
-        </translation>
-    </message>
-    <message>
         <source>Untitled</source>
         <translation>未命名</translation>
     </message>
@@ -712,72 +889,30 @@
         <translation>保存场景</translation>
     </message>
     <message>
-        <source>Record from URL</source>
-        <translation>从 URL 录制</translation>
+        <source>From te&amp;mplate</source>
+        <translation>从模板新建(&amp;M)</translation>
     </message>
     <message>
-        <source>no limit</source>
-        <translation>不限</translation>
+        <source>Scenario routes: each request to a route&apos;s path gets its own stream playing the route&apos;s scenario</source>
+        <translation>场景路由：对路由路径的每个请求都会得到一个独立的流，播放该路由的场景</translation>
     </message>
     <message>
-        <source> s</source>
-        <translation> 秒</translation>
-    </message>
-    <message>
-        <source>Not recording</source>
-        <translation>未在录制</translation>
-    </message>
-    <message>
-        <source>Start</source>
-        <translation>开始</translation>
-    </message>
-    <message>
-        <source>Stop</source>
-        <translation>停止</translation>
-    </message>
-    <message>
-        <source>URL</source>
-        <translation>URL</translation>
-    </message>
-    <message>
-        <source>Headers</source>
-        <translation>请求头</translation>
-    </message>
-    <message>
-        <source>Stop after</source>
-        <translation>录制事件数上限</translation>
-    </message>
-    <message>
-        <source>Or after</source>
-        <translation>或录制时长上限</translation>
+        <source>Routes (%1)</source>
+        <translation>路由 (%1)</translation>
     </message>
     <message numerus="yes">
-        <source>%n event(s) recorded</source>
-        <translation>
-            <numerusform>已录制 %n 个事件</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n event(s) recorded: %1</source>
+        <source>Recorded %n event(s): %1</source>
         <translation>
             <numerusform>已录制 %n 个事件：%1</numerusform>
         </translation>
     </message>
     <message>
-        <source>URL: enter an http:// or https:// address</source>
-        <translation>URL：请输入 http:// 或 https:// 地址</translation>
+        <source>Start a new scenario, open a file or choose a template.</source>
+        <translation>新建场景、打开文件或选择模板。</translation>
     </message>
     <message>
-        <source>Headers: &apos;%1&apos; is not &quot;Name: value&quot;</source>
-        <translation>请求头：&apos;%1&apos; 不是 &quot;名称: 值&quot; 格式</translation>
-    </message>
-    <message>
-        <source>Recording…</source>
-        <translation>正在录制…</translation>
-    </message>
-    <message>
-        <source>Saved; the routes are bound when the server starts</source>
-        <translation>已保存；服务器启动时将绑定这些路由</translation>
+        <source>Scenarios (*.jsonl *.ndjson);;All files (*)</source>
+        <translation>场景 (*.jsonl *.ndjson);;所有文件 (*)</translation>
     </message>
 </context>
 <context>
@@ -817,6 +952,10 @@
     <message>
         <source>Step %1: %2</source>
         <translation>第 %1 步：%2</translation>
+    </message>
+    <message>
+        <source>Step %1, playing</source>
+        <translation>第 %1 步，正在播放</translation>
     </message>
 </context>
 <context>
@@ -920,6 +1059,26 @@
     <message>
         <source>Resume</source>
         <translation>继续</translation>
+    </message>
+    <message>
+        <source>Add a step after the current one</source>
+        <translation>在当前步骤之后添加一步</translation>
+    </message>
+    <message>
+        <source>Remove the selected steps</source>
+        <translation>删除所选步骤</translation>
+    </message>
+    <message>
+        <source>Send to</source>
+        <translation>发送给</translation>
+    </message>
+    <message>
+        <source>step %1/%2 · finished</source>
+        <translation>第 %1/%2 步 · 已完成</translation>
+    </message>
+    <message>
+        <source>Stopped with the server</source>
+        <translation>已随服务器停止</translation>
     </message>
 </context>
 <context>

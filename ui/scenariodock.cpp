@@ -1,29 +1,24 @@
 #include "scenariodock.h"
 
 #include "models/logexport.h"
+#include "models/routesmodel.h"
 #include "models/scenariomodel.h"
 #include "models/trafficscenario.h"
+#include "recorddialog.h"
+#include "scenarioroutes.h"
 #include "scenariotab.h"
 #include "servercontroller.h"
-#include "streamrecorder.h"
 
-#include <QDialog>
-#include <QDialogButtonBox>
-#include <QDir>
+#include <QAction>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QFormLayout>
-#include <QGroupBox>
-#include <QHBoxLayout>
 #include <QLabel>
-#include <QLineEdit>
 #include <QMenu>
 #include <QMessageBox>
-#include <QPlainTextEdit>
-#include <QPushButton>
-#include <QSpinBox>
+#include <QTabBar>
 #include <QTabWidget>
+#include <QToolBar>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -31,7 +26,11 @@ namespace sse::ui {
 
 namespace {
 
-const QString FileFilter = QStringLiteral("Scenarios (*.jsonl *.ndjson);;All files (*)");
+// The filter of the open and save dialogs, translated (its context is ScenarioDock's).
+QString fileFilter()
+{
+    return ScenarioDock::tr("Scenarios (*.jsonl *.ndjson);;All files (*)");
+}
 
 } // namespace
 
@@ -39,35 +38,31 @@ ScenarioDock::ScenarioDock(ServerController *controller, QWidget *parent)
     : QWidget(parent)
     , m_controller(controller)
     , m_tabs(new QTabWidget(this))
-    , m_templatesMenu(new QMenu(tr("From template"), this))
+    , m_templatesMenu(new QMenu(tr("From te&mplate"), this))
     , m_message(new QLabel(this))
+    , m_routes(new RoutesPanel(controller, this))
 {
     for (const auto &[resource, title] : templates()) {
         m_templatesMenu->addAction(title, this,
                                    [this, resource = resource] { openFile(resource); });
     }
-    auto *newButton = new QPushButton(tr("New"), this);
-    auto *openButton = new QPushButton(tr("Open…"), this);
-    auto *templateButton = new QToolButton(this);
-    templateButton->setText(tr("Templates"));
-    templateButton->setMenu(m_templatesMenu);
-    templateButton->setPopupMode(QToolButton::InstantPopup);
-    auto *saveButton = new QPushButton(tr("Save"), this);
-    auto *saveAsButton = new QPushButton(tr("Save as…"), this);
-    auto *recordButton = new QPushButton(tr("Record…"), this);
-    connect(newButton, &QPushButton::clicked, this, &ScenarioDock::newScenario);
-    connect(openButton, &QPushButton::clicked, this, &ScenarioDock::chooseFileToOpen);
-    connect(saveButton, &QPushButton::clicked, this, &ScenarioDock::saveCurrent);
-    connect(saveAsButton, &QPushButton::clicked, this, &ScenarioDock::saveCurrentAs);
-    connect(recordButton, &QPushButton::clicked, this, &ScenarioDock::recordFromUrl);
-    auto *fileRow = new QHBoxLayout;
-    for (QWidget *widget : std::initializer_list<QWidget *>{newButton, openButton, templateButton,
-                                                            saveButton, saveAsButton, recordButton})
-        fileRow->addWidget(widget);
-    fileRow->addStretch();
+    // A tool bar: in a narrow dock what does not fit goes to its » menu.
+    auto *fileBar = new QToolBar(this);
+    fileBar->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    fileBar->addAction(tr("New"), this, &ScenarioDock::newScenario);
+    fileBar->addAction(tr("Open…"), this, &ScenarioDock::chooseFileToOpen);
+    QAction *templatesAction = fileBar->addAction(tr("Templates"));
+    templatesAction->setMenu(m_templatesMenu);
+    if (auto *button = qobject_cast<QToolButton *>(fileBar->widgetForAction(templatesAction)))
+        button->setPopupMode(QToolButton::InstantPopup);
+    fileBar->addAction(tr("Save"), this, &ScenarioDock::saveCurrent);
+    fileBar->addAction(tr("Save as…"), this, &ScenarioDock::saveCurrentAs);
+    fileBar->addAction(tr("Record…"), this, &ScenarioDock::recordFromUrl);
 
     m_tabs->setTabsClosable(true);
     m_tabs->setDocumentMode(true);
+    m_tabs->setUsesScrollButtons(true);
+    m_tabs->setElideMode(Qt::ElideRight);
     connect(m_tabs, &QTabWidget::tabCloseRequested, this, [this](int index) {
         closeTab(index, [this](const QString &title) {
             return QMessageBox::question(
@@ -76,13 +71,32 @@ ScenarioDock::ScenarioDock(ServerController *controller, QWidget *parent)
                    QMessageBox::Yes;
         });
     });
+    // The routes are a tab of their own, first and never closed: the dock has no height to
+    // spare for them beside a scenario's steps, and scenario tabs come and go after them.
+    m_tabs->addTab(m_routes, QString());
+    m_tabs->setTabToolTip(0, tr("Scenario routes: each request to a route's path gets its own "
+                                "stream playing the route's scenario"));
+    for (const QTabBar::ButtonPosition side : {QTabBar::LeftSide, QTabBar::RightSide}) {
+        if (QWidget *closeButton = m_tabs->tabBar()->tabButton(0, side)) {
+            m_tabs->tabBar()->setTabButton(0, side, nullptr);
+            closeButton->deleteLater();
+        }
+    }
+    connect(m_routes->model(), &QAbstractItemModel::rowsInserted, this,
+            &ScenarioDock::updateRoutesTitle);
+    connect(m_routes->model(), &QAbstractItemModel::rowsRemoved, this,
+            &ScenarioDock::updateRoutesTitle);
+    connect(m_routes->model(), &QAbstractItemModel::modelReset, this,
+            &ScenarioDock::updateRoutesTitle);
+    connect(m_routes, &RoutesPanel::routesChanged, this, &ScenarioDock::routesChanged);
+    updateRoutesTitle();
     m_message->setWordWrap(true);
+    showMessage({});
 
     auto *layout = new QVBoxLayout(this);
-    layout->addLayout(fileRow);
+    layout->addWidget(fileBar);
     layout->addWidget(m_message);
     layout->addWidget(m_tabs, 1);
-    layout->addWidget(buildRoutesBox());
 }
 
 QList<QPair<QString, QString>> ScenarioDock::templates()
@@ -96,34 +110,20 @@ QList<QPair<QString, QString>> ScenarioDock::templates()
     };
 }
 
-QWidget *ScenarioDock::buildRoutesBox()
+void ScenarioDock::updateRoutesTitle()
 {
-    auto *box = new QGroupBox(tr("Routes"), this);
-    m_routes = new QPlainTextEdit(box);
-    m_routes->setPlaceholderText(
-        QStringLiteral("POST /v1/chat/completions=:/scenarios/openai-chat.jsonl"));
-    m_routes->setToolTip(tr("One route per line: METHOD PATH=FILE. Each request to the path gets "
-                            "its own stream playing the file."));
-    m_routes->setMaximumHeight(m_routes->fontMetrics().lineSpacing() * 4 + 12);
-    auto *apply = new QPushButton(tr("Apply routes"), box);
-    m_routesMessage = new QLabel(box);
-    m_routesMessage->setWordWrap(true);
-    connect(apply, &QPushButton::clicked, this, &ScenarioDock::applyRoutes);
-    connect(m_controller, &ServerController::routesApplied, this, [this](const QString &error) {
-        if (error.isEmpty()) {
-            emit routesChanged(routeSpecs());
-            m_routesMessage->setText(tr("%n route(s) bound", nullptr, int(routeSpecs().size())));
-        } else {
-            m_routesMessage->setText(error);
-        }
-    });
-    auto *layout = new QVBoxLayout(box);
-    layout->addWidget(m_routes);
-    auto *row = new QHBoxLayout;
-    row->addWidget(m_routesMessage, 1);
-    row->addWidget(apply);
-    layout->addLayout(row);
-    return box;
+    m_tabs->setTabText(m_tabs->indexOf(m_routes),
+                       tr("Routes (%1)").arg(m_routes->model()->rowCount()));
+}
+
+QList<ScenarioTab *> ScenarioDock::scenarioTabs() const
+{
+    QList<ScenarioTab *> result;
+    for (int i = 0; i < m_tabs->count(); ++i) {
+        if (auto *tab = qobject_cast<ScenarioTab *>(m_tabs->widget(i)))
+            result.append(tab);
+    }
+    return result;
 }
 
 ScenarioTab *ScenarioDock::currentTab() const
@@ -149,6 +149,7 @@ ScenarioTab *ScenarioDock::openScenario(const Scenario &scenario, const QString 
     connect(tab, &ScenarioTab::titleChanged, this,
             [this, tab] { m_tabs->setTabText(m_tabs->indexOf(tab), tab->title()); });
     m_tabs->setCurrentIndex(index);
+    showMessage(m_messageText); // no hint once a scenario is open
     return tab;
 }
 
@@ -199,7 +200,7 @@ bool ScenarioDock::openFile(const QString &path)
 void ScenarioDock::chooseFileToOpen()
 {
     const QString path =
-        QFileDialog::getOpenFileName(this, tr("Open scenario"), QString(), FileFilter);
+        QFileDialog::getOpenFileName(this, tr("Open scenario"), QString(), fileFilter());
     if (!path.isEmpty())
         openFile(path);
 }
@@ -219,7 +220,7 @@ bool ScenarioDock::saveCurrentAs()
         return false;
     QString path = QFileDialog::getSaveFileName(
         this, tr("Save scenario"), tab->title().remove(u'*') + QStringLiteral(".jsonl"),
-        FileFilter);
+        fileFilter());
     return !path.isEmpty() && tab->saveTo(path);
 }
 
@@ -233,145 +234,77 @@ bool ScenarioDock::closeTab(int index, const std::function<bool(const QString &)
     tab->stop();
     m_tabs->removeTab(index);
     tab->deleteLater();
+    showMessage(m_messageText);
     return true;
 }
 
-void ScenarioDock::recordFromUrl()
+RecordDialog *ScenarioDock::recordFromUrl()
 {
-    auto *dialog = new QDialog(this);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->setWindowTitle(tr("Record from URL"));
-    auto *url = new QLineEdit(dialog);
-    url->setPlaceholderText(QStringLiteral("http://127.0.0.1:8080/events"));
-    auto *headers = new QPlainTextEdit(dialog);
-    headers->setPlaceholderText(QStringLiteral("Authorization: Bearer …"));
-    headers->setMaximumHeight(headers->fontMetrics().lineSpacing() * 3 + 12);
-    auto *count = new QSpinBox(dialog);
-    count->setRange(0, 1000000);
-    count->setSpecialValueText(tr("no limit"));
-    auto *duration = new QSpinBox(dialog);
-    duration->setRange(0, 86400);
-    duration->setSuffix(tr(" s"));
-    duration->setSpecialValueText(tr("no limit"));
-    auto *status = new QLabel(tr("Not recording"), dialog);
-    status->setObjectName(QStringLiteral("recordStatus"));
-    status->setWordWrap(true);
-    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, dialog);
-    auto *start = buttons->addButton(tr("Start"), QDialogButtonBox::ActionRole);
-    auto *stop = buttons->addButton(tr("Stop"), QDialogButtonBox::ActionRole);
-    stop->setEnabled(false);
-    auto *form = new QFormLayout(dialog);
-    form->addRow(tr("URL"), url);
-    form->addRow(tr("Headers"), headers);
-    form->addRow(tr("Stop after"), count);
-    form->addRow(tr("Or after"), duration);
-    form->addRow(status);
-    form->addRow(buttons);
-    connect(buttons, &QDialogButtonBox::rejected, dialog, &QDialog::reject);
-
-    auto *recorder = new StreamRecorder(dialog);
-    connect(recorder, &StreamRecorder::eventRecorded, status, [status](int recorded) {
-        status->setText(tr("%n event(s) recorded", nullptr, recorded));
-    });
-    const auto done = [start, stop] {
-        start->setEnabled(true);
-        stop->setEnabled(false);
-    };
-    connect(recorder, &StreamRecorder::failed, status, [status, done](const QString &message) {
-        status->setText(message);
-        done();
-    });
-    connect(
-        recorder, &StreamRecorder::finished, this,
-        [this, status, done](const Scenario &scenario, const QString &reason) {
-            done();
-            status->setText(
-                tr("%n event(s) recorded: %1", nullptr, int(scenario.steps.size())).arg(reason));
-            if (!scenario.steps.isEmpty())
-                openScenario(scenario)->model()->setModified(true);
-        });
-    connect(stop, &QPushButton::clicked, recorder, &StreamRecorder::stop);
-    connect(start, &QPushButton::clicked, dialog, [=] {
-        StreamRecorder::Options options;
-        options.url = QUrl(url->text().trimmed());
-        if (!options.url.isValid() || !options.url.scheme().startsWith(u"http")) {
-            status->setText(tr("URL: enter an http:// or https:// address"));
-            return;
-        }
-        for (const QString &line : headers->toPlainText().split(u'\n', Qt::SkipEmptyParts)) {
-            const auto header = StreamRecorder::parseHeader(line);
-            if (header.first.isEmpty()) {
-                status->setText(tr("Headers: '%1' is not \"Name: value\"").arg(line));
-                return;
-            }
-            options.headers.append(header);
-        }
-        options.maxEvents = count->value();
-        options.maxDurationSeconds = duration->value();
-        status->setText(tr("Recording…"));
-        start->setEnabled(false);
-        stop->setEnabled(true);
-        recorder->start(options);
-    });
-    dialog->show();
+    if (!m_recordDialog) {
+        m_recordDialog = new RecordDialog(this);
+        m_recordDialog->setAttribute(Qt::WA_DeleteOnClose);
+        // The dashboard's own stream is the URL at hand for a first try.
+        if (m_controller->isRunning())
+            m_recordDialog->setUrl(m_controller->url() + QStringLiteral("events"));
+        connect(m_recordDialog, &RecordDialog::recorded, this,
+                [this](const Scenario &scenario, const QString &reason) {
+                    openScenario(scenario)->model()->setModified(true);
+                    showMessage(
+                        tr("Recorded %n event(s): %1", nullptr, scenario.eventCount()).arg(reason));
+                });
+    }
+    m_recordDialog->show();
+    m_recordDialog->raise();
+    m_recordDialog->activateWindow();
+    return m_recordDialog;
 }
 
 QString ScenarioDock::message() const
 {
-    return m_message->text();
+    return m_messageText;
 }
 
 void ScenarioDock::showMessage(const QString &text)
 {
-    m_message->setText(text);
-    m_message->setVisible(!text.isEmpty());
+    m_messageText = text;
+    // With no scenario open, the line says how to get one.
+    const QString shown = text.isEmpty() && scenarioTabs().isEmpty()
+                              ? tr("Start a new scenario, open a file or choose a template.")
+                              : text;
+    m_message->setText(shown);
+    m_message->setVisible(!shown.isEmpty());
 }
 
 QStringList ScenarioDock::routeSpecs() const
 {
-    QStringList specs;
-    for (const QString &line : m_routes->toPlainText().split(u'\n', Qt::SkipEmptyParts)) {
-        if (!line.trimmed().isEmpty())
-            specs.append(line.trimmed());
-    }
-    return specs;
+    return m_routes->routeSpecs();
 }
 
 void ScenarioDock::setRouteSpecs(const QStringList &specs)
 {
-    m_routes->setPlainText(specs.join(u'\n'));
+    m_routes->setRouteSpecs(specs);
 }
 
 void ScenarioDock::applyRoutes()
 {
-    if (!m_controller->isRunning()) {
-        // Kept for the next start, which loads and checks the files.
-        emit routesChanged(routeSpecs());
-        m_routesMessage->setText(tr("Saved; the routes are bound when the server starts"));
-        return;
-    }
-    m_controller->setRoutes(routeSpecs());
+    m_routes->apply();
 }
 
 QString ScenarioDock::routesMessage() const
 {
-    return m_routesMessage->text();
+    return m_routes->message();
 }
 
 void ScenarioDock::applySnapshot(const ServerSnapshot &snapshot)
 {
-    for (int i = 0; i < m_tabs->count(); ++i) {
-        if (auto *tab = qobject_cast<ScenarioTab *>(m_tabs->widget(i)))
-            tab->applyPlaybacks(snapshot.playbacks);
-    }
+    for (ScenarioTab *tab : scenarioTabs())
+        tab->applyPlaybacks(snapshot.playbacks);
 }
 
 void ScenarioDock::serverStopped()
 {
-    for (int i = 0; i < m_tabs->count(); ++i) {
-        if (auto *tab = qobject_cast<ScenarioTab *>(m_tabs->widget(i)))
-            tab->serverStopped();
-    }
+    for (ScenarioTab *tab : scenarioTabs())
+        tab->serverStopped();
 }
 
 } // namespace sse::ui

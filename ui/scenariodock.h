@@ -3,13 +3,13 @@
 #include "scenario.h"
 #include "servertypes.h"
 
+#include <QPointer>
 #include <QWidget>
 
 #include <functional>
 
 class QLabel;
 class QMenu;
-class QPlainTextEdit;
 class QTabWidget;
 
 namespace sse {
@@ -18,10 +18,13 @@ class ServerController;
 
 namespace sse::ui {
 
+class RecordDialog;
+class RoutesPanel;
 class ScenarioTab;
 
 // The Scenarios panel: open scenarios in tabs (new, from a file or a traffic-log export,
-// from a built-in template, or recorded from a URL), and the scenario routes the server binds.
+// from a built-in template, or recorded from a URL), after a Routes tab holding the scenario
+// routes the server binds.
 class ScenarioDock : public QWidget
 {
     Q_OBJECT
@@ -32,7 +35,9 @@ public:
     // The built-in templates: resource path → translated title.
     static QList<QPair<QString, QString>> templates();
 
+    // The Routes tab, then one tab per open scenario.
     QTabWidget *tabs() const { return m_tabs; }
+    QList<ScenarioTab *> scenarioTabs() const;
     ScenarioTab *currentTab() const;
     QMenu *templatesMenu() const { return m_templatesMenu; }
 
@@ -44,12 +49,14 @@ public:
     void chooseFileToOpen();
     bool saveCurrent();
     bool saveCurrentAs();
-    void recordFromUrl();
+    // Shows the Record from URL dialog (one at a time); what it records opens as a new tab.
+    RecordDialog *recordFromUrl();
     // Closes a tab; asks first when it has unsaved changes (ask is there so tests can answer).
     bool closeTab(int index, const std::function<bool(const QString &title)> &confirmDiscard);
     QString message() const;
 
-    // Routes, one "METHOD PATH=FILE" per line, applied to the running server and saved.
+    // Routes ("METHOD PATH=FILE"), applied to the running server and saved.
+    RoutesPanel *routesPanel() const { return m_routes; }
     QStringList routeSpecs() const;
     void setRouteSpecs(const QStringList &specs);
     void applyRoutes();
@@ -63,15 +70,16 @@ signals:
     void routesChanged(const QStringList &specs);
 
 private:
-    QWidget *buildRoutesBox();
+    void updateRoutesTitle();
     void showMessage(const QString &text);
 
     ServerController *m_controller;
     QTabWidget *m_tabs;
     QMenu *m_templatesMenu;
     QLabel *m_message;
-    QPlainTextEdit *m_routes = nullptr;
-    QLabel *m_routesMessage = nullptr;
+    QString m_messageText; // what m_message shows unless it shows the hint for an empty dock
+    RoutesPanel *m_routes;
+    QPointer<RecordDialog> m_recordDialog;
 };
 
 } // namespace sse::ui

@@ -11,12 +11,13 @@
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QLabel>
 #include <QLineEdit>
 #include <QProgressBar>
-#include <QPushButton>
 #include <QSaveFile>
 #include <QSpinBox>
 #include <QTableView>
+#include <QToolBar>
 #include <QVBoxLayout>
 
 namespace sse::ui {
@@ -68,34 +69,65 @@ ScenarioTab::ScenarioTab(ServerController *controller, const Scenario &scenario,
 void ScenarioTab::buildLayout()
 {
     m_table = new QTableView(this);
+    m_table->setObjectName(QStringLiteral("scenarioSteps"));
     m_table->setModel(m_model);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_table->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed |
+                             QAbstractItemView::AnyKeyPressed);
+    // The vertical header numbers the steps and marks the playing one.
+    m_table->verticalHeader()->setDefaultAlignment(Qt::AlignRight | Qt::AlignVCenter);
     m_table->horizontalHeader()->setStretchLastSection(true);
-    m_table->setColumnWidth(ScenarioModel::DataColumn, 260);
+    m_table->setWordWrap(false); // one line per step; the tooltip has the whole value
+    // Rows one line high, so a short dock still shows several steps.
+    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
+    // The columns read in the order of a line of the file; the short ones start narrow so
+    // that Data, last and stretched, shows in a narrow dock too.
+    const QFontMetrics metrics = m_table->fontMetrics();
+    const int padding = metrics.averageCharWidth() * 2;
+    for (int column = 0; column < ScenarioModel::DataColumn; ++column) {
+        const QString header =
+            m_model->headerData(column, Qt::Horizontal, Qt::DisplayRole).toString();
+        m_table->setColumnWidth(column, std::max(metrics.horizontalAdvance(header) + padding,
+                                                 metrics.averageCharWidth() * 5));
+    }
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &ScenarioTab::updateButtons);
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &ScenarioTab::updateButtons);
+    // Move up and Move down depend on where the current row is among how many.
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, &ScenarioTab::updateButtons);
+    connect(m_model, &QAbstractItemModel::rowsRemoved, this, &ScenarioTab::updateButtons);
+    connect(m_model, &QAbstractItemModel::rowsMoved, this, &ScenarioTab::updateButtons);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &ScenarioTab::updateButtons);
+    // A refused edit goes back to what it was; the message line says why.
+    connect(m_model, &ScenarioModel::editRefused, this,
+            [this](const QString &reason) { showMessage(reason, true); });
 
-    m_add = new QPushButton(tr("Add step"), this);
-    m_remove = new QPushButton(tr("Remove"), this);
-    m_up = new QPushButton(tr("Move up"), this);
-    m_down = new QPushButton(tr("Move down"), this);
-    connect(m_add, &QPushButton::clicked, this, &ScenarioTab::addStep);
-    connect(m_remove, &QPushButton::clicked, this, &ScenarioTab::removeStep);
-    connect(m_up, &QPushButton::clicked, this, [this] { moveStep(-1); });
-    connect(m_down, &QPushButton::clicked, this, [this] { moveStep(1); });
-    auto *editRow = new QHBoxLayout;
-    for (QPushButton *button : {m_add, m_remove, m_up, m_down})
-        editRow->addWidget(button);
-    editRow->addStretch();
+    // Tool bars rather than rows of buttons: in a narrow dock what does not fit goes to the
+    // bar's » menu instead of widening the window.
+    auto *editBar = new QToolBar(this);
+    editBar->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    m_add = editBar->addAction(tr("Add step"), this, &ScenarioTab::addStep);
+    m_remove = editBar->addAction(tr("Remove"), this, &ScenarioTab::removeSteps);
+    m_up = editBar->addAction(tr("Move up"), this, [this] { moveStep(-1); });
+    m_down = editBar->addAction(tr("Move down"), this, [this] { moveStep(1); });
+    m_add->setObjectName(QStringLiteral("addStep"));
+    m_remove->setObjectName(QStringLiteral("removeSteps"));
+    m_up->setObjectName(QStringLiteral("moveStepUp"));
+    m_down->setObjectName(QStringLiteral("moveStepDown"));
+    m_add->setToolTip(tr("Add a step after the current one"));
+    m_remove->setToolTip(tr("Remove the selected steps"));
 
-    m_play = new QPushButton(tr("Play"), this);
-    m_pause = new QPushButton(tr("Pause"), this);
-    m_stop = new QPushButton(tr("Stop"), this);
+    auto *playBar = new QToolBar(this);
+    playBar->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    m_play = playBar->addAction(tr("Play"), this, &ScenarioTab::play);
+    m_pause = playBar->addAction(tr("Pause"), this, &ScenarioTab::pauseOrResume);
+    m_stop = playBar->addAction(tr("Stop"), this, &ScenarioTab::stop);
     m_play->setObjectName(QStringLiteral("scenarioPlay"));
-    connect(m_play, &QPushButton::clicked, this, &ScenarioTab::play);
-    connect(m_pause, &QPushButton::clicked, this, &ScenarioTab::pauseOrResume);
-    connect(m_stop, &QPushButton::clicked, this, &ScenarioTab::stop);
+    m_pause->setObjectName(QStringLiteral("scenarioPause"));
+    m_stop->setObjectName(QStringLiteral("scenarioStop"));
     m_speed = new QDoubleSpinBox(this);
     m_speed->setRange(PlaybackOptions::MinSpeed, PlaybackOptions::MaxSpeed);
     m_speed->setSingleStep(0.5);
@@ -118,11 +150,13 @@ void ScenarioTab::buildLayout()
     m_client->setRange(1, std::numeric_limits<int>::max());
     m_client->setPrefix(tr("client "));
     connect(m_target, &QComboBox::currentIndexChanged, this, &ScenarioTab::updateButtons);
-    auto *playRow = new QHBoxLayout;
-    for (QWidget *widget : std::initializer_list<QWidget *>{m_play, m_pause, m_stop, m_speed,
-                                                            m_loop, m_target, m_channel, m_client})
-        playRow->addWidget(widget);
-    playRow->addStretch();
+    auto *targetRow = new QHBoxLayout;
+    targetRow->addWidget(new QLabel(tr("Send to"), this));
+    targetRow->addWidget(m_target);
+    targetRow->addWidget(m_channel, 1);
+    targetRow->addWidget(m_client, 1);
+    targetRow->addWidget(m_speed);
+    targetRow->addWidget(m_loop);
 
     m_progress = new QProgressBar(this);
     m_progress->setRange(0, 1);
@@ -131,10 +165,15 @@ void ScenarioTab::buildLayout()
     m_message = new ElidingLabel(this, true);
 
     auto *layout = new QVBoxLayout(this);
-    layout->addLayout(editRow);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(4);
+    layout->addWidget(editBar);
     layout->addWidget(m_table, 1);
+    auto *playRow = new QHBoxLayout;
+    playRow->addWidget(playBar);
+    playRow->addWidget(m_progress, 1);
     layout->addLayout(playRow);
-    layout->addWidget(m_progress);
+    layout->addLayout(targetRow);
     layout->addWidget(m_message);
 }
 
@@ -197,10 +236,15 @@ void ScenarioTab::addStep()
     m_table->setCurrentIndex(m_model->index(row, ScenarioModel::DataColumn));
 }
 
-void ScenarioTab::removeStep()
+void ScenarioTab::removeSteps()
 {
-    if (m_table->currentIndex().isValid())
-        m_model->removeStep(m_table->currentIndex().row());
+    QList<int> rows;
+    for (const QModelIndex &index : m_table->selectionModel()->selectedRows())
+        rows.append(index.row());
+    if (rows.isEmpty() && m_table->currentIndex().isValid())
+        rows.append(m_table->currentIndex().row());
+    m_model->removeSteps(rows);
+    updateButtons();
 }
 
 void ScenarioTab::moveStep(int by)
@@ -253,6 +297,7 @@ void ScenarioTab::play()
     }
     m_awaitingStart = true;
     m_paused = false;
+    m_played = scenario;
     showMessage({}, false);
     m_controller->playScenario(m_tag, scenario, options);
     updateButtons();
@@ -291,13 +336,20 @@ void ScenarioTab::resetPlayback()
 
 void ScenarioTab::applyPlaybacks(const QList<PlaybackProgress> &playbacks)
 {
+    m_endedInLastSnapshot = false;
     if (!m_playbackId)
         return;
     const auto it =
         std::find_if(playbacks.cbegin(), playbacks.cend(),
                      [this](const PlaybackProgress &p) { return p.id == m_playbackId; });
-    if (it == playbacks.cend()) { // finished or stopped on the server
+    if (it == playbacks.cend()) {
+        // Gone from the server's list: it ran to its end (a Stop here resets at once).
+        const int steps = int(m_played.steps.size());
         resetPlayback();
+        m_endedInLastSnapshot = true;
+        m_progress->setRange(0, std::max(1, steps));
+        m_progress->setValue(steps);
+        m_progress->setFormat(tr("step %1/%2 · finished").arg(steps).arg(steps));
         showMessage(tr("Finished"), false);
         return;
     }
@@ -320,8 +372,13 @@ void ScenarioTab::applyPlaybacks(const QList<PlaybackProgress> &playbacks)
 
 void ScenarioTab::serverStopped()
 {
-    if (isPlaying())
-        resetPlayback();
+    // A stopping server sends one last snapshot, without its playbacks, just before it says
+    // it stopped: a playback gone from that one was cut short, not finished.
+    if (!isPlaying() && !m_endedInLastSnapshot)
+        return;
+    m_endedInLastSnapshot = false;
+    resetPlayback();
+    showMessage(tr("Stopped with the server"), false);
 }
 
 QString ScenarioTab::progressText() const
@@ -345,7 +402,7 @@ void ScenarioTab::updateButtons()
 {
     const bool playing = isPlaying();
     const bool hasRow = m_table->currentIndex().isValid();
-    m_remove->setEnabled(hasRow);
+    m_remove->setEnabled(hasRow || m_table->selectionModel()->hasSelection());
     m_up->setEnabled(hasRow && m_table->currentIndex().row() > 0);
     m_down->setEnabled(hasRow && m_table->currentIndex().row() + 1 < m_model->rowCount());
     m_play->setEnabled(!playing);

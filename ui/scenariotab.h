@@ -10,7 +10,7 @@ class QComboBox;
 class QDoubleSpinBox;
 class QLineEdit;
 class QProgressBar;
-class QPushButton;
+class QAction;
 class QSpinBox;
 class QTableView;
 
@@ -64,7 +64,7 @@ signals:
 private:
     void buildLayout();
     void addStep();
-    void removeStep();
+    void removeSteps();
     void moveStep(int by);
     void updateButtons();
     void showMessage(const QString &text, bool error);
@@ -75,16 +75,18 @@ private:
     QString m_filePath;
     quint64 m_tag;
     quint64 m_playbackId = 0;
+    Scenario m_played; // what the server was given: the table may be edited while it plays
     bool m_awaitingStart = false;
     bool m_paused = false;
+    bool m_endedInLastSnapshot = false; // see serverStopped()
     QTableView *m_table = nullptr;
-    QPushButton *m_add = nullptr;
-    QPushButton *m_remove = nullptr;
-    QPushButton *m_up = nullptr;
-    QPushButton *m_down = nullptr;
-    QPushButton *m_play = nullptr;
-    QPushButton *m_pause = nullptr;
-    QPushButton *m_stop = nullptr;
+    QAction *m_add = nullptr;
+    QAction *m_remove = nullptr;
+    QAction *m_up = nullptr;
+    QAction *m_down = nullptr;
+    QAction *m_play = nullptr;
+    QAction *m_pause = nullptr;
+    QAction *m_stop = nullptr;
     QDoubleSpinBox *m_speed = nullptr;
     QCheckBox *m_loop = nullptr;
     QComboBox *m_target = nullptr;

@@ -1,6 +1,10 @@
 #include "scenariomodel.h"
 
+#include "requestparsers.h"
+
 #include <QFont>
+
+#include <algorithm>
 
 namespace sse::ui {
 
@@ -22,7 +26,6 @@ QVariant ScenarioModel::data(const QModelIndex &index, int role) const
 {
     if (!index.isValid() || !checkIndex(index))
         return {};
-    const ScenarioStep &step = m_scenario.steps.at(index.row());
     if (role == Qt::FontRole && index.row() == m_playingStep) {
         QFont font;
         font.setBold(true);
@@ -32,22 +35,29 @@ QVariant ScenarioModel::data(const QModelIndex &index, int role) const
         return QVariant(Qt::AlignRight | Qt::AlignVCenter);
     if (role != Qt::DisplayRole && role != Qt::EditRole && role != Qt::ToolTipRole)
         return {};
-    switch (Column(index.column())) {
+    return displayValue(m_scenario.steps.at(index.row()), index.column(), role);
+}
+
+QVariant ScenarioModel::displayValue(const ScenarioStep &step, int column, int role) const
+{
+    switch (Column(column)) {
     case DelayColumn:
-        return role == Qt::EditRole ? QVariant(step.delayMs)
+        // An int, so the view edits it with a spin box (the largest delay fits).
+        return role == Qt::EditRole ? QVariant(int(step.delayMs))
                                     : QVariant(QString::number(step.delayMs));
+    case CommentColumn:
+        return step.comment;
     case EventColumn:
         return step.event.event;
-    case DataColumn:
-        return step.hasData ? step.event.data : QString();
     case IdColumn:
         return step.event.id;
     case RetryColumn:
         return step.event.retry;
     case ChannelColumn:
         return step.event.channel;
-    case CommentColumn:
-        return step.comment;
+    case DataColumn:
+        // JSON data is held as compact JSON text already (jsonDataText), one line per step.
+        return step.hasData ? step.event.data : QString();
     case ColumnCount:
         break;
     }
@@ -56,25 +66,38 @@ QVariant ScenarioModel::data(const QModelIndex &index, int role) const
 
 QVariant ScenarioModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
+    if (orientation == Qt::Vertical) {
+        const bool playing = section == m_playingStep;
+        if (role == Qt::DisplayRole) {
+            // The arrow finds the playing step at a glance, even in a long table.
+            return playing ? QStringLiteral("▶ %1").arg(section + 1) : QString::number(section + 1);
+        }
+        if (role == Qt::ToolTipRole && playing)
+            return tr("Step %1, playing").arg(section + 1);
+        if (role == Qt::FontRole && playing) {
+            QFont font;
+            font.setBold(true);
+            return font;
+        }
+        return {};
+    }
     if (role != Qt::DisplayRole)
         return {};
-    if (orientation == Qt::Vertical)
-        return section + 1;
     switch (Column(section)) {
     case DelayColumn:
         return tr("Delay (ms)");
+    case CommentColumn:
+        return tr("Comment");
     case EventColumn:
         return tr("Event");
-    case DataColumn:
-        return tr("Data");
     case IdColumn:
         return tr("Id");
     case RetryColumn:
         return tr("Retry");
     case ChannelColumn:
         return tr("Channel");
-    case CommentColumn:
-        return tr("Comment");
+    case DataColumn:
+        return tr("Data");
     case ColumnCount:
         break;
     }
@@ -101,16 +124,13 @@ std::optional<QString> ScenarioModel::applyEdit(ScenarioStep &step, int column,
         step.delayMs = delay;
         return std::nullopt;
     }
+    case CommentColumn:
+        step.comment = text;
+        return std::nullopt;
     case EventColumn:
         failure = validateEventName(text);
         step.event.event = text;
         break;
-    case DataColumn:
-        // Text typed in the table is sent as typed; JSON stays JSON when it parses.
-        step.event.data = text;
-        step.hasData = !text.isEmpty() || step.hasData;
-        step.dataIsJson = false;
-        return std::nullopt;
     case IdColumn:
         failure = validateId(text);
         step.event.id = text;
@@ -123,9 +143,20 @@ std::optional<QString> ScenarioModel::applyEdit(ScenarioStep &step, int column,
         failure = validateChannel(text);
         step.event.channel = text;
         break;
-    case CommentColumn:
-        step.comment = text;
+    case DataColumn: {
+        // Text typed in the table is sent as typed. Data that was JSON (an object, a number…)
+        // stays JSON while the new text parses as such, compacted as a loaded file would be,
+        // so saving writes the value back rather than a string holding it.
+        ScenarioStep typed;
+        typed.event.data = text;
+        const QJsonValue asJson = stepDataJson(typed);
+        step.dataIsJson = step.dataIsJson && !asJson.isString();
+        step.event.data = step.dataIsJson ? jsonDataText(asJson) : text;
+        // Typing into an empty cell of a comment-only step makes it send an event; leaving
+        // the cell empty keeps the step as it was.
+        step.hasData = step.hasData || !text.isEmpty();
         return std::nullopt;
+    }
     case ColumnCount:
         break;
     }
@@ -141,6 +172,7 @@ bool ScenarioModel::setData(const QModelIndex &index, const QVariant &value, int
     ScenarioStep step = m_scenario.steps.at(index.row());
     if (const std::optional<QString> problem = applyEdit(step, index.column(), value.toString())) {
         m_lastError = tr("Step %1: %2").arg(index.row() + 1).arg(*problem);
+        emit editRefused(m_lastError);
         return false;
     }
     if (!step.hasData && (!step.event.event.isEmpty() || !step.event.id.isEmpty())) {
@@ -171,16 +203,40 @@ void ScenarioModel::insertStep(int row, const ScenarioStep &step)
     beginInsertRows({}, row, row);
     m_scenario.steps.insert(row, step);
     endInsertRows();
+    if (m_playingStep >= row)
+        ++m_playingStep;
     setModified(true);
 }
 
-void ScenarioModel::removeStep(int row)
+void ScenarioModel::removeSteps(const QList<int> &rows)
 {
-    if (row < 0 || row >= rowCount())
+    QList<int> sorted;
+    for (const int row : rows) {
+        if (row >= 0 && row < rowCount())
+            sorted.append(row);
+    }
+    std::sort(sorted.begin(), sorted.end(), std::greater<int>());
+    sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+    if (sorted.isEmpty())
         return;
-    beginRemoveRows({}, row, row);
-    m_scenario.steps.removeAt(row);
-    endRemoveRows();
+    // From the bottom up, one signal per run of adjacent rows: the rows above a run keep
+    // their numbers while it goes.
+    qsizetype runStart = 0;
+    while (runStart < sorted.size()) {
+        qsizetype runEnd = runStart;
+        while (runEnd + 1 < sorted.size() && sorted.at(runEnd + 1) == sorted.at(runEnd) - 1)
+            ++runEnd;
+        const int first = sorted.at(runEnd);
+        const int last = sorted.at(runStart);
+        beginRemoveRows({}, first, last);
+        m_scenario.steps.remove(first, last - first + 1);
+        endRemoveRows();
+        if (m_playingStep > last)
+            m_playingStep -= last - first + 1;
+        else if (m_playingStep >= first)
+            m_playingStep = -1;
+        runStart = runEnd + 1;
+    }
     setModified(true);
 }
 
@@ -211,8 +267,10 @@ void ScenarioModel::setPlayingStep(int row)
     const int previous = m_playingStep;
     m_playingStep = row;
     for (const int changed : {previous, row}) {
-        if (changed >= 0 && changed < rowCount())
+        if (changed >= 0 && changed < rowCount()) {
             emit dataChanged(index(changed, 0), index(changed, ColumnCount - 1), {Qt::FontRole});
+            emit headerDataChanged(Qt::Vertical, changed, changed);
+        }
     }
 }
 
