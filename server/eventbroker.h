@@ -48,8 +48,8 @@ public:
     // Starts a stream on a hub handle: responseHead, then for control listeners the hello,
     // then the replay after the Last-Event-ID. Returns the subscriber's id, or 0 when the
     // stream is already gone.
-    quint64 subscribe(int stream, const QByteArray &responseHead,
-                      const Subscription &subscription, const QString &remoteAddress);
+    quint64 subscribe(int stream, const QByteArray &responseHead, const Subscription &subscription,
+                      const QString &remoteAddress);
     bool disconnect(quint64 clientId);
     // Ends a stream cleanly once what was published to it has been sent (a route's scenario
     // is over). False when the client is gone already.

@@ -109,4 +109,17 @@ void EventStreamParser::dispatch()
     m_retry.clear();
 }
 
+std::optional<ScenarioStep> scenarioStepFor(const EventStreamParser::Event &event)
+{
+    ScenarioStep step;
+    step.hasData = true;
+    step.event.data = event.data;
+    step.event.event = event.type == DefaultEventType ? QString() : event.type;
+    step.event.id = event.hasId ? event.id : QString();
+    step.event.retry = event.retry;
+    if (validateEvent(step.event))
+        return std::nullopt;
+    return step;
+}
+
 } // namespace sse

@@ -1,9 +1,13 @@
 #pragma once
 
+#include "scenario.h"
+
 #include <QByteArray>
 #include <QByteArrayView>
 #include <QList>
 #include <QString>
+
+#include <optional>
 
 namespace sse {
 
@@ -55,5 +59,10 @@ private:
     QList<Event> m_events;
     int m_comments = 0;
 };
+
+// A parsed event as a scenario step, with no delay and no channel; nothing when the publish
+// rules would refuse it (the server's own dashboard.* events, names or ids they reject), so
+// whatever is made of a recorded stream always plays back.
+std::optional<ScenarioStep> scenarioStepFor(const EventStreamParser::Event &event);
 
 } // namespace sse

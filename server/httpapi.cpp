@@ -206,7 +206,7 @@ void HttpApi::dispatch(HttpExchange &exchange, Handler handler)
     exchange.setFromForeignOrigin(
         m_policy->isForeignOrigin(origin, request.value("sec-fetch-site"), host));
     const QString path = request.url().path();
-    const bool routed = isScenarioRoutePath(path);
+    const bool routed = m_scenarios.isRouted(path);
     const QByteArray allowedOrigin = isOpenToEveryOrigin(path) || routed
                                          ? QByteArrayLiteral("*")
                                          : m_policy->corsOriginFor(origin);

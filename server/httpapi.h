@@ -71,7 +71,6 @@ private:
     // exchange has been answered then).
     quint64 openStream(HttpExchange &exchange, const QByteArray &responseHead,
                        const struct Subscription &subscription);
-    bool isScenarioRoutePath(const QString &path) const;
 
     // Answer 405 (or 401) and return false unless the request may go on.
     bool requireMethod(HttpExchange &exchange, const QByteArray &allowed);

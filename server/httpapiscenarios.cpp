@@ -79,11 +79,6 @@ Parsed<PlaybackOptions> parsePlaybackQuery(const QUrlQuery &query)
 
 } // namespace
 
-bool HttpApi::isScenarioRoutePath(const QString &path) const
-{
-    return !m_scenarios.routes().isEmpty() && !m_scenarios.routeMethods(path).isEmpty();
-}
-
 void HttpApi::handleScenarios(HttpExchange &exchange)
 {
     if (!requireMethod(exchange, "GET,POST"))

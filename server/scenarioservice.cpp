@@ -258,6 +258,12 @@ const ScenarioRoute *ScenarioService::route(const QByteArray &method, const QStr
     return nullptr;
 }
 
+bool ScenarioService::isRouted(const QString &path) const
+{
+    return std::any_of(m_routes.cbegin(), m_routes.cend(),
+                       [&path](const ScenarioRoute &candidate) { return candidate.path == path; });
+}
+
 QByteArray ScenarioService::routeMethods(const QString &path) const
 {
     QByteArrayList methods;

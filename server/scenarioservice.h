@@ -66,6 +66,7 @@ public:
     void setRoutes(QList<ScenarioRoute> routes);
     const QList<ScenarioRoute> &routes() const { return m_routes; }
     const ScenarioRoute *route(const QByteArray &method, const QString &path) const;
+    bool isRouted(const QString &path) const;
     // The methods bound on path, for a 405's Allow header; empty when the path is not routed.
     QByteArray routeMethods(const QString &path) const;
     // Plays route's scenario on a subscriber's own stream and ends the stream after it.

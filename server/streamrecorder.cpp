@@ -124,17 +124,10 @@ void StreamRecorder::onReadyRead()
         addStep(step);
     }
     for (const EventStreamParser::Event &event : m_parser.takeEvents()) {
-        ScenarioStep step;
-        step.hasData = true;
-        step.event.data = event.data;
-        step.event.event = event.type == DefaultEventType ? QString() : event.type;
-        step.event.id = event.hasId ? event.id : QString();
-        step.event.retry = event.retry;
-        // What a scenario cannot send is left out, so the recording always plays back: the
-        // server's own dashboard.* events, and names or ids the publish rules refuse.
-        if (validateEventName(step.event.event) || validateId(step.event.id))
-            continue;
-        addStep(step);
+        std::optional<ScenarioStep> step = scenarioStepFor(event);
+        if (!step)
+            continue; // what a scenario cannot send
+        addStep(*step);
         if (m_options.maxEvents > 0 && m_scenario.eventCount() >= m_options.maxEvents) {
             finish(QStringLiteral("%1 events were recorded").arg(m_options.maxEvents));
             return;

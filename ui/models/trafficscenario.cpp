@@ -26,20 +26,16 @@ Scenario scenarioFromTrafficLog(const QList<TrafficRecord> &records)
         parser.feed(record.raw);
         const QList<EventStreamParser::Event> events = parser.takeEvents();
         for (const EventStreamParser::Event &event : events) {
-            ScenarioStep step;
-            step.delayMs =
+            std::optional<ScenarioStep> step = scenarioStepFor(event);
+            const QString channel =
+                record.scope == TrafficRecord::AllScope ? QString() : record.scope;
+            if (!step || validateChannel(channel))
+                continue; // what a scenario could not send
+            step->delayMs =
                 previous.isValid() ? std::max<qint64>(0, previous.msecsTo(record.time)) : 0;
             previous = record.time;
-            step.hasData = true;
-            step.event.data = event.data;
-            step.event.event = event.type == DefaultEventType ? QString() : event.type;
-            step.event.id = event.hasId ? event.id : QString();
-            step.event.retry = event.retry;
-            if (!record.scope.isEmpty() && record.scope != TrafficRecord::AllScope)
-                step.event.channel = record.scope;
-            if (validateEvent(step.event))
-                continue; // what a scenario could not send
-            scenario.steps.append(step);
+            step->event.channel = channel;
+            scenario.steps.append(*step);
         }
     }
     return scenario;
