@@ -1,6 +1,7 @@
 // Parses the command line, picks the dashboard window or --headless, and wires the layers.
 #include "appearance.h"
 #include "bindchoice.h"
+#include "faultspec.h"
 #include "mainwindow.h"
 #include "recordcommand.h"
 #include "scenario.h"
@@ -191,6 +192,12 @@ ParsedCommandLine parseCommandLine(const QStringList &arguments)
             const QString error = option.setFromText(result.config, value);
             if (!error.isEmpty() && result.error.isEmpty())
                 result.error = error;
+        }
+    }
+    for (const QString &fault : std::as_const(result.config.faults)) {
+        if (const QString problem = sse::checkStartFault(fault);
+            !problem.isEmpty() && result.error.isEmpty()) {
+            result.error = QStringLiteral("--fault '%1': %2").arg(fault.left(200), problem);
         }
     }
     return result;

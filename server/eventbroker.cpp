@@ -63,11 +63,13 @@ EventBroker::EventBroker(const ServerConfig &config, EventLog &log, SubscriberRe
     , m_hub(hub)
     , m_recorder(recorder)
     , m_writer(hub, config.fanoutThreads)
+    , m_faults(hub, m_writer, recorder)
 {
     m_eventTypes.append(DefaultEventType);
     m_heartbeatTimer.setInterval(m_config.heartbeatSeconds * 1000);
     connect(&m_heartbeatTimer, &QTimer::timeout, this, &EventBroker::sendHeartbeat);
     connect(&m_hub, &StreamHub::streamClosed, this, &EventBroker::onStreamClosed);
+    connect(&m_faults, &StreamFaults::done, this, &EventBroker::faultDone);
 }
 
 EventBroker::~EventBroker() = default;
@@ -82,6 +84,7 @@ void EventBroker::stop()
 {
     m_heartbeatTimer.stop();
     flush();
+    m_faults.clear(); // held streams are let go: they end like every other
     // Every stream ends with FIN after what the kernel holds: clients see a clean end.
     m_hub.closeAll();
     for (const quint64 clientId : m_registry.ids())
@@ -167,26 +170,48 @@ void EventBroker::flush()
 {
     m_flushScheduled = false;
     m_sending.swap(m_pending);
-    // Consecutive events for the same audience go out as one buffer; order is kept because
-    // the runs are sent one after another.
+    // Consecutive events for the same audience go out as one run; order is kept because the
+    // runs are sent one after another.
     for (size_t first = 0; first < m_sending.size();) {
-        const PendingEvent &head = m_sending[first];
-        QByteArray bytes = head.encoded;
-        int eventCount = head.eventCount;
         size_t end = first + 1;
-        for (; end < m_sending.size() && m_sending[end].audience == head.audience; ++end) {
-            bytes += m_sending[end].encoded;
-            eventCount += m_sending[end].eventCount;
-        }
-        m_members.clear();
-        m_registry.forEach(head.audience,
-                           [this](Subscriber &subscriber) { m_members.push_back(&subscriber); });
-        // A run is all control events (no id) or all published events: one audience each.
-        m_writer.fanOut(m_members, bytes, m_sending[end - 1].lastEventId, eventCount);
+        while (end < m_sending.size() && m_sending[end].audience == m_sending[first].audience)
+            ++end;
+        sendRun(m_sending.data() + first, m_sending.data() + end);
         first = end;
     }
     m_sending.clear();
     dropSlowConsumers();
+}
+
+void EventBroker::sendRun(const PendingEvent *begin, const PendingEvent *end)
+{
+    QByteArray bytes = begin->encoded;
+    int eventCount = begin->eventCount;
+    for (const PendingEvent *event = begin + 1; event != end; ++event) {
+        bytes += event->encoded;
+        eventCount += event->eventCount;
+    }
+    m_members.clear();
+    if (m_faults.isEmpty()) {
+        m_registry.forEach(begin->audience,
+                           [this](Subscriber &subscriber) { m_members.push_back(&subscriber); });
+    } else {
+        // Faulted streams take the events one by one, so a fault can cut, drop or mangle one.
+        m_faulted.clear();
+        m_registry.forEach(begin->audience, [this](Subscriber &subscriber) {
+            (subscriber.faulted ? m_faulted : m_members).push_back(&subscriber);
+        });
+        for (Subscriber *subscriber : m_faulted) {
+            if (m_faults.deliver(*subscriber, begin, end)) {
+                // Cut mid-event: the part leaves, then FIN. Nothing else of this run is sent
+                // to it, and forgetting it changes no member list being walked.
+                m_hub.finish(subscriber->stream);
+                forget(subscriber->id, QStringLiteral("cut mid-event by a fault"));
+            }
+        }
+    }
+    // A run is all control events (no id) or all published events: one audience each.
+    m_writer.fanOut(m_members, bytes, (end - 1)->lastEventId, eventCount);
 }
 
 int EventBroker::sendComment(const QString &text, const QString &channel,
@@ -361,10 +386,48 @@ bool EventBroker::finishStream(quint64 clientId)
     return true;
 }
 
+std::optional<StreamFaults::Outcome> EventBroker::applyFault(quint64 clientId, quint64 faultId,
+                                                             const FaultSpec &spec)
+{
+    flush(); // the fault acts on what is published from now on
+    Subscriber *subscriber = m_registry.find(clientId);
+    if (!subscriber)
+        return std::nullopt;
+    const StreamFaults::Outcome outcome = m_faults.apply(*subscriber, faultId, spec);
+    if (outcome == StreamFaults::Outcome::Close || outcome == StreamFaults::Outcome::Reset) {
+        const bool reset = outcome == StreamFaults::Outcome::Reset;
+        m_hub.close(subscriber->stream, reset);
+        forget(clientId, QStringLiteral("%1 by fault #%2")
+                             .arg(reset ? QStringLiteral("reset") : QStringLiteral("closed"))
+                             .arg(faultId));
+    }
+    dropSlowConsumers(); // a retry field is a write like any other
+    return outcome;
+}
+
+void EventBroker::liftFault(quint64 clientId, quint64 faultId)
+{
+    if (Subscriber *subscriber = m_registry.find(clientId))
+        m_faults.lift(*subscriber, faultId);
+}
+
+void EventBroker::subscribeLater(qint64 ms, int stream, const QByteArray &responseHead,
+                                 const Subscription &subscription, const QString &remoteAddress,
+                                 std::function<void(quint64)> opened)
+{
+    m_faults.delayAccept(stream, ms, [=, opened = std::move(opened)] {
+        const quint64 clientId = subscribe(stream, responseHead, subscription, remoteAddress);
+        if (opened)
+            opened(clientId);
+    });
+}
+
 void EventBroker::onStreamClosed(int stream)
 {
     if (const Subscriber *subscriber = m_registry.findByStream(stream))
         forget(subscriber->id, QStringLiteral("disconnected"));
+    else
+        m_faults.streamGone(stream); // a response head held back by delay-accept
 }
 
 void EventBroker::forget(quint64 clientId, const QString &reason)
@@ -372,6 +435,8 @@ void EventBroker::forget(quint64 clientId, const QString &reason)
     const std::unique_ptr<Subscriber> subscriber = m_registry.remove(clientId);
     if (!subscriber)
         return;
+    if (subscriber->faulted)
+        m_faults.forget(*subscriber);
     emit subscriberRemoved(clientId);
     if (!m_recorder.enabled())
         return;
@@ -406,7 +471,8 @@ ClientInfo EventBroker::clientInfo(const Subscriber &subscriber) const
                       subscriber.bytesSent,
                       m_hub.queuedBytes(subscriber.stream),
                       subscriber.lastEventId,
-                      subscriber.route};
+                      subscriber.route,
+                      subscriber.faulted ? m_faults.faultIds(subscriber.id) : QList<quint64>()};
 }
 
 QList<ClientCounters> EventBroker::takeChangedCounters()

@@ -1,9 +1,11 @@
 #pragma once
 
 #include "eventlog.h"
+#include "pendingevent.h"
 #include "serverconfig.h"
 #include "servertypes.h"
 #include "sseevent.h"
+#include "streamfaults.h"
 #include "streamwriter.h"
 #include "subscriberregistry.h"
 
@@ -12,6 +14,7 @@
 #include <QTimer>
 
 #include <functional>
+#include <optional>
 #include <vector>
 
 namespace sse {
@@ -55,6 +58,17 @@ public:
     // is over). False when the client is gone already.
     bool finishStream(quint64 clientId);
 
+    // Faults (docs/faults.md). applyFault acts on one client's stream, after what was published
+    // before it has gone out; Close and Reset have ended the stream when it returns. nullopt
+    // when the client is gone.
+    std::optional<StreamFaults::Outcome> applyFault(quint64 clientId, quint64 faultId,
+                                                    const FaultSpec &spec);
+    void liftFault(quint64 clientId, quint64 faultId);
+    // delay-accept: subscribe() after ms; opened gets the id (0 when the stream went away).
+    void subscribeLater(qint64 ms, int stream, const QByteArray &responseHead,
+                        const Subscription &subscription, const QString &remoteAddress,
+                        std::function<void(quint64)> opened);
+
     void countRejectedConnection() { ++m_stats.rejectedConnections; }
 
     QList<ClientInfo> clients() const;
@@ -64,21 +78,16 @@ public:
 
 signals:
     void subscriberRemoved(quint64 clientId);
+    // A fault has finished with a client (a one-shot fired, a stall ended).
+    void faultDone(quint64 faultId, quint64 clientId);
 
 private:
-    struct PendingEvent
-    {
-        QByteArray encoded;
-        QString lastEventId;
-        Audience audience;
-        int eventCount = 1; // 0 for control events, which neither count nor carry an id
-    };
-
     void accepted(const EventLog::Appended &appended, const Audience &audience,
                   const QString &eventType, const QString &summary, const PublishDone &done);
     void enqueue(PendingEvent event);
     // Sends the events queued since the last turn of the event loop.
     void flush();
+    void sendRun(const PendingEvent *begin, const PendingEvent *end);
     void dropSlowConsumers();
     void announceEventType(const QString &eventType);
     QByteArray helloEvent(const Subscriber &subscriber, bool historyGap) const;
@@ -93,9 +102,11 @@ private:
     StreamHub &m_hub;
     TrafficRecorder &m_recorder;
     StreamWriter m_writer;
+    StreamFaults m_faults;
     std::vector<PendingEvent> m_pending; // published, not yet sent
     std::vector<PendingEvent> m_sending; // the batch flush() is sending
     std::vector<Subscriber *> m_members; // the audience of the run being sent
+    std::vector<Subscriber *> m_faulted; // of those, the ones a fault acts on
     bool m_flushScheduled = false;
     QStringList m_eventTypes; // announced to control listeners so pages listen for each type
     QTimer m_heartbeatTimer;

@@ -1,6 +1,7 @@
 #include "httpapi.h"
 
 #include "eventbroker.h"
+#include "faultservice.h"
 #include "guardedtcpserver.h"
 #include "httpexchange.h"
 #include "originpolicy.h"
@@ -70,12 +71,13 @@ const http::HeaderList &pageSecurityHeaders()
 } // namespace
 
 HttpApi::HttpApi(const ServerConfig &config, EventBroker &broker, ScenarioService &scenarios,
-                 SubscriberRegistry &registry, StreamHub &hub, TrafficRecorder &recorder,
-                 QObject *parent)
+                 FaultService &faults, SubscriberRegistry &registry, StreamHub &hub,
+                 TrafficRecorder &recorder, QObject *parent)
     : QObject(parent)
     , m_config(config)
     , m_broker(broker)
     , m_scenarios(scenarios)
+    , m_faults(faults)
     , m_registry(registry)
     , m_hub(hub)
     , m_recorder(recorder)
@@ -124,6 +126,7 @@ bool HttpApi::listen(QString *errorMessage)
     addRoute(QStringLiteral("/metrics"), &HttpApi::handleMetrics);
     addRoute(QStringLiteral("/healthz"), &HttpApi::handleHealth);
     addRoute(QStringLiteral("/api/scenarios"), &HttpApi::handleScenarios);
+    addRoute(QStringLiteral("/api/faults"), &HttpApi::handleFaults);
     m_http->route(QStringLiteral("/api/clients/<arg>"),
                   [this](const QString &, const QHttpServerRequest &request,
                          QHttpServerResponder &&responder) {
@@ -135,6 +138,12 @@ bool HttpApi::listen(QString *errorMessage)
                          QHttpServerResponder &&responder) {
                       HttpExchange exchange(request, responder.socket());
                       dispatch(exchange, &HttpApi::handleScenarioDelete);
+                  });
+    m_http->route(QStringLiteral("/api/faults/<arg>"),
+                  [this](const QString &, const QHttpServerRequest &request,
+                         QHttpServerResponder &&responder) {
+                      HttpExchange exchange(request, responder.socket());
+                      dispatch(exchange, &HttpApi::handleFaultDelete);
                   });
     m_http->setMissingHandler(
         [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
@@ -350,7 +359,8 @@ std::optional<HttpError> HttpApi::refusalBeforeBody(const RequestHead &head,
     }
     // Only publishing takes a body worth refusing early; elsewhere it is read and answered.
     const QString path = QUrl::fromEncoded(head.target).path();
-    if (head.method != "POST" || (path != u"/publish" && path != u"/api/scenarios"))
+    if (head.method != "POST" ||
+        (path != u"/publish" && path != u"/api/scenarios" && path != u"/api/faults"))
         return std::nullopt;
     const QByteArray origin = head.value("origin");
     const bool foreign = m_policy->isForeignOrigin(origin, head.value("sec-fetch-site"), host);
@@ -415,8 +425,8 @@ void HttpApi::handleEvents(HttpExchange &exchange)
     openStream(exchange, StreamHead, std::get<Subscription>(parsed));
 }
 
-quint64 HttpApi::openStream(HttpExchange &exchange, const QByteArray &responseHead,
-                            const Subscription &subscription)
+void HttpApi::openStream(HttpExchange &exchange, const QByteArray &responseHead,
+                         const Subscription &subscription, std::function<void(quint64)> opened)
 {
     // The hub also holds ended route streams still sending their last bytes to a slow reader:
     // they count too, so no client can hold more descriptors than the limit.
@@ -427,7 +437,14 @@ quint64 HttpApi::openStream(HttpExchange &exchange, const QByteArray &responseHe
         m_recorder.record(
             TrafficDirection::System, 0, {}, {}, 0,
             QStringLiteral("subscriber refused: limit of %1 reached").arg(m_config.maxClients));
-        return 0;
+        return;
+    }
+    const QString remoteAddress = exchange.peer().toString();
+    const FaultService::Admission admission = m_faults.admit(remoteAddress);
+    if (admission.status != 0) {
+        answerWithFault(exchange, admission.status, admission.retryAfterSeconds, admission.location,
+                        admission.faultId);
+        return;
     }
     // From here the hub owns the connection; Qt's socket (and its request) go away.
     QTcpSocket *socket = exchange.socket();
@@ -435,14 +452,26 @@ quint64 HttpApi::openStream(HttpExchange &exchange, const QByteArray &responseHe
     if (stream < 0) {
         exchange.error(503, QStringLiteral("server full: cannot take another stream (%1)")
                                 .arg(QString::fromLocal8Bit(std::strerror(errno))));
-        return 0;
+        return;
     }
-    const QString remoteAddress = exchange.peer().toString();
     socket->abort();
+    auto started = [this, opened = std::move(opened)](quint64 clientId) {
+        if (!clientId)
+            return;
+        m_faults.streamOpened(clientId);
+        if (opened)
+            opened(clientId);
+    };
+    if (admission.delayMs > 0) {
+        exchange.setStreamOpened();
+        m_broker.subscribeLater(admission.delayMs, stream, responseHead, subscription,
+                                remoteAddress, std::move(started));
+        return;
+    }
     const quint64 clientId = m_broker.subscribe(stream, responseHead, subscription, remoteAddress);
     if (clientId)
         exchange.setStreamOpened();
-    return clientId;
+    started(clientId);
 }
 
 void HttpApi::handlePublish(HttpExchange &exchange)

@@ -6,6 +6,7 @@
 #include <QObject>
 #include <QString>
 
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -14,6 +15,7 @@ class QHttpServer;
 namespace sse {
 
 class EventBroker;
+class FaultService;
 class GuardedTcpServer;
 class HttpExchange;
 class OriginPolicy;
@@ -35,8 +37,8 @@ class HttpApi : public QObject
 
 public:
     HttpApi(const ServerConfig &config, EventBroker &broker, ScenarioService &scenarios,
-            SubscriberRegistry &registry, StreamHub &hub, TrafficRecorder &recorder,
-            QObject *parent = nullptr);
+            FaultService &faults, SubscriberRegistry &registry, StreamHub &hub,
+            TrafficRecorder &recorder, QObject *parent = nullptr);
     ~HttpApi() override;
 
     // Binds and listens. On failure returns false and a sentence naming address and port.
@@ -67,10 +69,18 @@ private:
     void handleScenarios(HttpExchange &exchange);
     void handleScenarioDelete(HttpExchange &exchange);
     void handleScenarioRoute(HttpExchange &exchange, const ScenarioRoute &route);
-    // Hands the exchange's connection to the stream hub as a subscriber; 0 when refused (the
-    // exchange has been answered then).
-    quint64 openStream(HttpExchange &exchange, const QByteArray &responseHead,
-                       const struct Subscription &subscription);
+    // In httpapifaults.cpp: /api/faults.
+    void handleFaults(HttpExchange &exchange);
+    void handleFaultDelete(HttpExchange &exchange);
+    // Hands the exchange's connection to the stream hub as a subscriber, unless it is refused
+    // (the exchange has been answered then) or a fault answers it. opened gets the client id
+    // once the stream has started: at once, or later when a fault holds the head back.
+    void openStream(HttpExchange &exchange, const QByteArray &responseHead,
+                    const struct Subscription &subscription,
+                    std::function<void(quint64)> opened = {});
+    // A status fault's answer to a new stream (docs/faults.md).
+    void answerWithFault(HttpExchange &exchange, int status, int retryAfterSeconds,
+                         const QString &location, quint64 faultId);
 
     // Answer 405 (or 401) and return false unless the request may go on.
     bool requireMethod(HttpExchange &exchange, const QByteArray &allowed);
@@ -93,6 +103,7 @@ private:
     const ServerConfig &m_config;
     EventBroker &m_broker;
     ScenarioService &m_scenarios;
+    FaultService &m_faults;
     SubscriberRegistry &m_registry;
     StreamHub &m_hub;
     TrafficRecorder &m_recorder;

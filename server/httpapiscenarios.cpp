@@ -164,8 +164,8 @@ void HttpApi::handleScenarioRoute(HttpExchange &exchange, const ScenarioRoute &r
     Subscription subscription;
     subscription.userAgent = QString::fromUtf8(request.value("user-agent").left(MaxUserAgentBytes));
     subscription.route = route.name();
-    if (const quint64 clientId = openStream(exchange, RouteStreamHead, subscription))
-        m_scenarios.playRoute(route, clientId);
+    openStream(exchange, RouteStreamHead, subscription,
+               [this, route](quint64 clientId) { m_scenarios.playRoute(route, clientId); });
 }
 
 } // namespace sse

@@ -30,6 +30,7 @@ struct ServerConfig
     QStringList corsOrigins;  // web origins given CORS on the API and publishing
     int fanoutThreads = defaultFanoutThreads(); // threads sending one event to many streams
     QStringList routes; // "METHOD PATH=FILE": scenario routes (docs/scenarios.md)
+    QStringList faults; // JSON fault specs installed at start (docs/faults.md)
 
     static int defaultFanoutThreads();
 

@@ -1,5 +1,6 @@
 #include "servercontroller.h"
 
+#include "faultservice.h"
 #include "scenarioservice.h"
 #include "sseserver.h"
 
@@ -15,6 +16,8 @@ void registerMetaTypes()
     qRegisterMetaType<sse::PublishTarget>();
     qRegisterMetaType<sse::Scenario>();
     qRegisterMetaType<sse::PlaybackOptions>();
+    qRegisterMetaType<sse::FaultSpec>();
+    qRegisterMetaType<sse::ChaosOptions>();
 }
 
 } // namespace
@@ -173,6 +176,57 @@ void ServerController::setRoutes(const QStringList &specs)
         const QString error =
             m_server ? m_server->setRoutes(specs) : QStringLiteral("the server is not running");
         QMetaObject::invokeMethod(this, [this, error] { emit routesApplied(error); });
+    });
+}
+
+void ServerController::installFault(const FaultSpec &spec)
+{
+    onServerThread([this, spec] {
+        QString error = QStringLiteral("the server is not running");
+        int applied = 0;
+        const quint64 id = m_server ? m_server->faults().install(spec, QStringLiteral("dashboard"),
+                                                                 &error, &applied)
+                                    : 0;
+        QMetaObject::invokeMethod(this, [this, id, applied, error] {
+            if (id)
+                emit faultInstalled(id, applied);
+            else
+                emit faultRefused(error);
+        });
+    });
+}
+
+void ServerController::removeFault(quint64 faultId)
+{
+    onServerThread([this, faultId] {
+        if (m_server)
+            m_server->faults().remove(faultId);
+    });
+}
+
+void ServerController::removeAllFaults()
+{
+    onServerThread([this] {
+        if (m_server)
+            m_server->faults().removeAll();
+    });
+}
+
+void ServerController::startChaos(const ChaosOptions &options)
+{
+    onServerThread([this, options] {
+        const QString error = m_server ? m_server->faults().startChaos(options)
+                                       : QStringLiteral("the server is not running");
+        if (!error.isEmpty())
+            QMetaObject::invokeMethod(this, [this, error] { emit chaosRefused(error); });
+    });
+}
+
+void ServerController::stopChaos()
+{
+    onServerThread([this] {
+        if (m_server)
+            m_server->faults().stopChaos();
     });
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "faultspec.h"
 #include "scenario.h"
 #include "scenarioplayer.h"
 #include "serverconfig.h"
@@ -52,6 +53,15 @@ public:
     // error names the first bad spec (then the routes are unchanged).
     void setRoutes(const QStringList &specs);
 
+    // Faults (docs/faults.md): answers with faultInstalled() or faultRefused(), whose message
+    // names the field; the list arrives with the snapshots (ServerSnapshot::faults).
+    void installFault(const sse::FaultSpec &spec);
+    void removeFault(quint64 faultId);
+    void removeAllFaults();
+    // The chaos preset; answers with chaosRefused() when the options are not acceptable.
+    void startChaos(const sse::ChaosOptions &options);
+    void stopChaos();
+
 signals:
     void started(const QString &url, const QString &token, quint16 port);
     void startFailed(const QString &message);
@@ -61,6 +71,9 @@ signals:
     void scenarioStarted(quint64 tag, quint64 playbackId);
     void scenarioFailed(quint64 tag, const QString &message);
     void routesApplied(const QString &error);
+    void faultInstalled(quint64 faultId, int applied);
+    void faultRefused(const QString &message);
+    void chaosRefused(const QString &message);
 
 private:
     // Runs function on the server thread, where the server lives.

@@ -216,6 +216,17 @@ QList<ConfigOption> buildTable()
          {},
          SSE_MEMBER(routes),
          {}},
+        {QStringLiteral("fault"),
+         QStringLiteral("JSON"),
+         QStringLiteral("Install a fault at start (repeatable), e.g. '{\"kind\":\"status\","
+                        "\"status\":503,\"retryAfter\":5}' (docs/faults.md)."),
+         {}, // faults are for one run, never remembered
+         Kind::List,
+         0,
+         0,
+         {},
+         SSE_MEMBER(faults),
+         {}},
     };
 }
 

@@ -32,6 +32,12 @@ QJsonObject clientInfoJson(const ClientInfo &info)
     };
     if (!info.route.isEmpty())
         object.insert(QStringLiteral("route"), info.route);
+    if (!info.faults.isEmpty()) {
+        QJsonArray faults;
+        for (const quint64 faultId : info.faults)
+            faults.append(QString::number(faultId));
+        object.insert(QStringLiteral("faults"), faults);
+    }
     return object;
 }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "faultspec.h"
+
 #include <QDateTime>
 #include <QJsonObject>
 #include <QList>
@@ -21,7 +23,8 @@ struct ClientInfo
     quint64 bytesSent = 0;
     qint64 queuedBytes = 0;
     QString lastEventId;
-    QString route; // "METHOD PATH" for the stream of a scenario route, else empty
+    QString route;         // "METHOD PATH" for the stream of a scenario route, else empty
+    QList<quint64> faults; // the faults acting on this stream now (docs/faults.md)
 };
 
 // The counters of a subscriber that change with traffic, sent to the UI in batches.
@@ -111,6 +114,9 @@ struct ServerSnapshot
     quint64 trafficDropped = 0; // records left out because the batch was full
     ServerStats stats;
     QList<PlaybackProgress> playbacks; // every scenario playing or paused now
+    bool faultsChanged = false;        // faults is the whole list when true
+    QList<FaultInfo> faults;
+    ChaosState chaos;
 };
 
 // Who a publish from the UI goes to.

@@ -1,5 +1,6 @@
 #include "sseserver.h"
 
+#include "faultservice.h"
 #include "httpapi.h"
 #include "memoryeventlog.h"
 #include "scenarioservice.h"
@@ -29,8 +30,9 @@ SseServer::SseServer(ServerConfig config, QObject *parent)
     m_hub = std::make_unique<StreamHub>(m_config.maxQueueBytes);
     m_broker = std::make_unique<EventBroker>(m_config, *m_log, *m_registry, *m_hub, *m_recorder);
     m_scenarios = std::make_unique<ScenarioService>(*m_broker);
-    m_http = std::make_unique<HttpApi>(m_config, *m_broker, *m_scenarios, *m_registry, *m_hub,
-                                       *m_recorder);
+    m_faults = std::make_unique<FaultService>(*m_broker, *m_registry, *m_recorder);
+    m_http = std::make_unique<HttpApi>(m_config, *m_broker, *m_scenarios, *m_faults, *m_registry,
+                                       *m_hub, *m_recorder);
     connect(&m_snapshotTimer, &QTimer::timeout, this, &SseServer::emitSnapshot);
 }
 
@@ -51,6 +53,7 @@ bool SseServer::start(QString *errorMessage)
     if (error.isEmpty() && m_http->listen(&error)) {
         m_running = true;
         m_broker->start();
+        installStartFaults();
         qCInfo(lcServer).noquote() << "listening on" << url();
         m_recorder->record(TrafficDirection::System, 0, {}, {}, 0,
                            QStringLiteral("listening on %1").arg(url()));
@@ -69,6 +72,7 @@ void SseServer::stop()
     m_running = false;
     m_http->stopListening();
     m_scenarios->stopAll();
+    m_faults->removeAll();
     m_broker->stop();
     m_http->close();
     qCInfo(lcServer) << "server stopped";
@@ -96,6 +100,19 @@ QString SseServer::url() const
     if (address.protocol() == QAbstractSocket::IPv6Protocol)
         host = QLatin1Char('[') + host + QLatin1Char(']');
     return QStringLiteral("http://%1:%2/").arg(host).arg(port());
+}
+
+void SseServer::installStartFaults()
+{
+    // --fault specs were checked when the command line was read (checkFaultOption).
+    for (const QString &text : std::as_const(m_config.faults)) {
+        auto parsed = parseFaultSpec(text.toUtf8());
+        QString error;
+        if (const auto *spec = std::get_if<FaultSpec>(&parsed);
+            !spec || !m_faults->install(*spec, QStringLiteral("command line"), &error)) {
+            qCWarning(lcServer).noquote() << "--fault" << text << "not installed:" << error;
+        }
+    }
 }
 
 void SseServer::publish(SseEvent event, const PublishTarget &target, EventBroker::PublishDone done)
@@ -147,6 +164,10 @@ void SseServer::setSnapshotInterval(int intervalMs)
     const bool enabled = intervalMs > 0;
     // The first snapshot carries every client already connected.
     m_recorder->setEnabled(enabled, enabled ? clients() : QList<ClientInfo>());
+    if (enabled) { // the first snapshot carries the faults installed already
+        m_faults->takeChanged();
+        m_forceFaults = true;
+    }
     if (enabled)
         m_snapshotTimer.start(intervalMs);
     else
@@ -166,6 +187,11 @@ void SseServer::emitSnapshot()
         snapshot.counters = m_broker->takeChangedCounters();
     snapshot.stats = stats();
     snapshot.playbacks = m_scenarios->progress();
+    if (m_faults->takeChanged() || std::exchange(m_forceFaults, false)) {
+        snapshot.faultsChanged = true;
+        snapshot.faults = m_faults->faults();
+    }
+    snapshot.chaos = m_faults->chaos();
     emit snapshotReady(snapshot);
 }
 

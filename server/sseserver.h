@@ -13,6 +13,7 @@
 namespace sse {
 
 class EventLog;
+class FaultService;
 class HttpApi;
 class ScenarioService;
 class StreamHub;
@@ -48,6 +49,7 @@ public:
     bool disconnectClient(quint64 clientId);
 
     ScenarioService &scenarios() { return *m_scenarios; }
+    FaultService &faults() { return *m_faults; }
     // Loads the route specs ("METHOD PATH=FILE") and binds them; on error the sentence naming
     // the spec, and the routes stay as they were.
     QString setRoutes(const QStringList &specs);
@@ -66,6 +68,7 @@ signals:
 
 private:
     void emitSnapshot();
+    void installStartFaults();
 
     ServerConfig m_config;
     // Declared in the order they depend on each other; destroyed in reverse.
@@ -75,9 +78,11 @@ private:
     std::unique_ptr<StreamHub> m_hub;
     std::unique_ptr<EventBroker> m_broker;
     std::unique_ptr<ScenarioService> m_scenarios;
+    std::unique_ptr<FaultService> m_faults;
     std::unique_ptr<HttpApi> m_http;
     QTimer m_snapshotTimer;
     int m_snapshotTick = 0;
+    bool m_forceFaults = false; // the next snapshot carries the fault list
     bool m_running = false;
 };
 

@@ -5,6 +5,8 @@
 #include <QSocketNotifier>
 #include <QTimer>
 
+#include <algorithm>
+
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -93,8 +95,8 @@ qsizetype StreamHub::trySend(int handle, const QByteArray &bytes) const
     const Stream *s = stream(handle);
     if (!s || s->failed)
         return NoStream;
-    if (bytes.isEmpty() || (s->queue && !s->queue->empty()))
-        return 0; // behind queued bytes: queue these too, to keep the order
+    if (bytes.isEmpty() || s->held || (s->queue && !s->queue->empty()))
+        return 0; // held, or behind queued bytes: queue these too, to keep the order
     // The common case: the kernel takes it all now, nothing is queued or copied.
     const ssize_t result =
         ::send(handle, bytes.constData(), size_t(bytes.size()), MSG_NOSIGNAL | MSG_DONTWAIT);
@@ -121,7 +123,8 @@ StreamHub::WriteResult StreamHub::finishWrite(int handle, const QByteArray &byte
     if (s->queue->size() == 1)
         s->headOffset = sent;
     s->queuedBytes += bytes.size() - sent;
-    setWantsWrite(handle, *s, true);
+    if (!s->held)
+        setWantsWrite(handle, *s, true);
     return s->queuedBytes > m_maxQueueBytes ? WriteResult::OverLimit : WriteResult::Written;
 }
 
@@ -131,18 +134,22 @@ qint64 StreamHub::queuedBytes(int handle) const
     return s ? s->queuedBytes : 0;
 }
 
-bool StreamHub::flushQueue(int handle, Stream &s)
+bool StreamHub::flushQueue(int handle, Stream &s, qint64 budget)
 {
     if (!s.queue)
         return true;
     std::deque<QByteArray> &queue = *s.queue;
-    while (!queue.empty()) {
+    while (!queue.empty() && budget > 0) {
         iovec vectors[MaxIoVectors];
         int count = 0;
-        for (auto it = queue.cbegin(); it != queue.cend() && count < MaxIoVectors; ++it) {
+        qint64 planned = 0;
+        for (auto it = queue.cbegin();
+             it != queue.cend() && count < MaxIoVectors && planned < budget; ++it) {
             const qsizetype offset = count == 0 ? s.headOffset : 0;
+            const qint64 length = std::min<qint64>(it->size() - offset, budget - planned);
             vectors[count].iov_base = const_cast<char *>(it->constData() + offset);
-            vectors[count].iov_len = size_t(it->size() - offset);
+            vectors[count].iov_len = size_t(length);
+            planned += length;
             ++count;
         }
         msghdr message{};
@@ -152,6 +159,7 @@ bool StreamHub::flushQueue(int handle, Stream &s)
         if (sent < 0)
             return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
         s.queuedBytes -= sent;
+        budget -= sent;
         while (sent > 0) {
             const qsizetype rest = queue.front().size() - s.headOffset;
             if (sent < rest) {
@@ -163,8 +171,10 @@ bool StreamHub::flushQueue(int handle, Stream &s)
             s.headOffset = 0;
         }
         if (!queue.empty() && s.headOffset > 0)
-            return true; // the kernel is full for now
+            return true; // the kernel is full for now, or the budget is spent
     }
+    if (!queue.empty())
+        return true; // the budget is spent
     s.queue.reset(); // a subscriber that caught up gives its queue memory back
     setWantsWrite(handle, s, false);
     return true;
@@ -198,7 +208,7 @@ void StreamHub::processEvents()
             bool gone = (flags & (EPOLLERR | EPOLLHUP | EPOLLRDHUP)) != 0;
             if (!gone && (flags & EPOLLIN))
                 gone = true; // EOF, or bytes an SSE client must not send
-            if (!gone && (flags & EPOLLOUT))
+            if (!gone && (flags & EPOLLOUT) && !s->held)
                 gone = !flushQueue(handle, *s);
             if (!gone && s->finishing && !s->queue) {
                 close(handle); // its owner let go of it at finish()
@@ -267,6 +277,38 @@ void StreamHub::finish(int handle)
         return;
     }
     s->finishing = true;
+}
+
+void StreamHub::setHeld(int handle, bool held)
+{
+    Stream *s = stream(handle);
+    if (!s || s->failed || s->held == held)
+        return;
+    s->held = held;
+    if (held) {
+        setWantsWrite(handle, *s, false);
+        return;
+    }
+    // Let go: what queued meanwhile leaves now, or when the kernel takes it.
+    if (!flushQueue(handle, *s))
+        scheduleFailedClose(handle);
+    else if (s->queue)
+        setWantsWrite(handle, *s, true);
+    else if (s->finishing)
+        close(handle);
+}
+
+qint64 StreamHub::sendHeld(int handle, qint64 maxBytes)
+{
+    Stream *s = stream(handle);
+    if (!s || s->failed || !s->queue || maxBytes <= 0)
+        return 0;
+    const qint64 before = s->queuedBytes;
+    if (!flushQueue(handle, *s, maxBytes)) {
+        scheduleFailedClose(handle);
+        return 0;
+    }
+    return before - s->queuedBytes;
 }
 
 void StreamHub::closeAll()

@@ -4,6 +4,7 @@
 #include <QObject>
 
 #include <deque>
+#include <limits>
 #include <memory>
 #include <vector>
 
@@ -60,6 +61,13 @@ public:
     void closeAll();
     int streamCount() const { return m_streamCount; }
 
+    // A held stream sends nothing: every write is queued (the slow-consumer limit still
+    // applies) until it is let go, or sendHeld() lets some of it out. Faults stall and throttle
+    // streams with this; StreamPacer decides when.
+    void setHeld(int handle, bool held);
+    // Sends at most maxBytes of a held stream's queue; returns how many the kernel took.
+    qint64 sendHeld(int handle, qint64 maxBytes);
+
 signals:
     // The peer closed, reset, or sent bytes (an SSE client has nothing to say). The handle is
     // already closed when this is emitted.
@@ -76,10 +84,13 @@ private:
         bool wantsWrite = false; // EPOLLOUT registered
         bool failed = false;     // a write saw the peer gone; closing is pending
         bool finishing = false;  // finish() was called: close once the queue is empty
+        bool held = false;       // setHeld(): queue every write, send nothing by itself
     };
 
     Stream *stream(int handle) const;
-    bool flushQueue(int handle, Stream &stream); // false when the peer is gone
+    // Sends what the kernel takes of the queue, at most budget bytes; false when the peer is
+    // gone.
+    bool flushQueue(int handle, Stream &stream, qint64 budget = std::numeric_limits<qint64>::max());
     void setWantsWrite(int handle, Stream &stream, bool wantsWrite);
     void processEvents();
     void release(int handle);

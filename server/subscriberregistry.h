@@ -60,6 +60,7 @@ struct Subscriber
     quint64 bytesSent = 0;
     QString lastEventId;
     bool countersChanged = false;
+    bool faulted = false; // a fault acts on this stream: events reach it through StreamFaults
     quint64 lastWriteBeat = ~quint64(0); // heartbeat period of the last write
 };
 
