@@ -455,6 +455,12 @@ QJsonObject faultInfoJson(const FaultInfo &info)
     return object;
 }
 
+QList<FaultKind> ChaosOptions::defaultKinds()
+{
+    return {FaultKind::Close, FaultKind::Reset, FaultKind::CutMidEvent, FaultKind::Malformed,
+            FaultKind::Stall};
+}
+
 QString ChaosOptions::validate() const
 {
     if (faultsPerMinute < 1 || faultsPerMinute > MaxFaultsPerMinute)

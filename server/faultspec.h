@@ -118,13 +118,14 @@ struct ChaosOptions
 {
     int faultsPerMinute = 6;
     int maxFaults = 50; // then it stops by itself
-    QList<FaultKind> kinds{FaultKind::Close, FaultKind::Reset, FaultKind::CutMidEvent,
-                           FaultKind::Malformed, FaultKind::Stall};
+    QList<FaultKind> kinds = defaultKinds();
     quint32 seed = 0; // 0: a random seed
 
     static constexpr int MaxFaultsPerMinute = 600;
     static constexpr int MaxTotalFaults = 10000;
     QString validate() const;
+    // close, reset, cut-mid-event, malformed and stall.
+    static QList<FaultKind> defaultKinds();
 };
 
 struct ChaosState

@@ -26,6 +26,7 @@ ClientsView::ClientsView(ClientsModel *model, QWidget *parent)
     , m_disconnect(new QPushButton(tr("Disconnect"), this))
     , m_sendTo(new QPushButton(tr("Send to this client…"), this))
     , m_copy(new QPushButton(tr("Copy details"), this))
+    , m_breakMenu(new QMenu(tr("Break this stream"), this))
 {
     m_table->setObjectName(QStringLiteral("clientsTable"));
     m_filter->setObjectName(QStringLiteral("clientsFilter"));
@@ -85,9 +86,53 @@ ClientsView::ClientsView(ClientsModel *model, QWidget *parent)
         menu.addAction(m_disconnect->text(), m_disconnect, &QPushButton::click);
         menu.addAction(m_sendTo->text(), m_sendTo, &QPushButton::click);
         menu.addAction(m_copy->text(), m_copy, &QPushButton::click);
+        menu.addSeparator();
+        menu.addMenu(m_breakMenu);
         menu.exec(m_table->viewport()->mapToGlobal(pos));
     });
+    buildBreakStreamMenu();
     updateActions();
+}
+
+void ClientsView::buildBreakStreamMenu()
+{
+    m_breakMenu->setObjectName(QStringLiteral("breakStreamMenu"));
+    auto add = [this](QMenu *menu, const QString &text, const char *name, FaultSpec spec) {
+        QAction *action = menu->addAction(text);
+        action->setObjectName(QLatin1String(name));
+        spec.oneShot = true;
+        connect(action, &QAction::triggered, this, [this, spec] {
+            const QList<quint64> ids = selectedClientIds();
+            if (!ids.isEmpty())
+                emit breakStreamRequested(ids, spec);
+        });
+    };
+    FaultSpec spec;
+    spec.kind = FaultKind::Close;
+    add(m_breakMenu, tr("Close (FIN)"), "breakClose", spec);
+    spec.kind = FaultKind::Reset;
+    add(m_breakMenu, tr("Reset (RST)"), "breakReset", spec);
+    spec.kind = FaultKind::CutMidEvent;
+    add(m_breakMenu, tr("Cut the next event in half"), "breakCut", spec);
+    spec.kind = FaultKind::Stall;
+    spec.stallMs = 5000;
+    add(m_breakMenu, tr("Stall for 5 s"), "breakStall", spec);
+    spec.kind = FaultKind::Retry;
+    spec.ms = 10000;
+    add(m_breakMenu, tr("Send retry: 10000"), "breakRetry", spec);
+    QMenu *malformed = m_breakMenu->addMenu(tr("Malform the next event"));
+    spec.kind = FaultKind::Malformed;
+    const QList<QPair<MalformedVariant, QString>> variants{
+        {MalformedVariant::CrLineEndings, tr("CR-only line endings")},
+        {MalformedVariant::Bom, tr("A byte-order mark before it")},
+        {MalformedVariant::LoneCr, tr("A lone CR inside the data")},
+        {MalformedVariant::InvalidUtf8, tr("Invalid UTF-8")},
+        {MalformedVariant::NoColon, tr("A field with no colon")},
+    };
+    for (const auto &[variant, text] : variants) {
+        spec.variant = variant;
+        add(malformed, text, "breakMalformed", spec);
+    }
 }
 
 QList<quint64> ClientsView::selectedClientIds() const
@@ -134,6 +179,7 @@ void ClientsView::updateActions()
     m_disconnect->setEnabled(selected > 0);
     m_sendTo->setEnabled(selected > 0);
     m_copy->setEnabled(selected > 0);
+    m_breakMenu->setEnabled(selected > 0);
     m_sendTo->setText(selected > 1 ? tr("Send to these clients…") : tr("Send to this client…"));
 }
 

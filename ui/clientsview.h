@@ -1,9 +1,12 @@
 #pragma once
 
+#include "faultspec.h"
+
 #include <QList>
 #include <QWidget>
 
 class QLineEdit;
+class QMenu;
 class QPushButton;
 class QSortFilterProxyModel;
 class QTableView;
@@ -27,14 +30,19 @@ public:
     QSortFilterProxyModel *proxy() const { return m_proxy; }
     void setFilterText(const QString &text);
     void copySelectedDetails();
+    // "Break this stream": the one-shot faults, in the context menu and for tests.
+    QMenu *breakStreamMenu() const { return m_breakMenu; }
 
 signals:
     void disconnectRequested(const QList<quint64> &clientIds);
     void sendToClientsRequested(const QList<quint64> &clientIds);
     void selectionChanged(const QList<quint64> &clientIds);
+    // spec's target is the caller's to fill in, once per client.
+    void breakStreamRequested(const QList<quint64> &clientIds, const sse::FaultSpec &spec);
 
 private:
     void updateActions();
+    void buildBreakStreamMenu();
 
     ClientsModel *m_model;
     QSortFilterProxyModel *m_proxy;
@@ -43,6 +51,7 @@ private:
     QPushButton *m_disconnect;
     QPushButton *m_sendTo;
     QPushButton *m_copy;
+    QMenu *m_breakMenu;
 };
 
 } // namespace sse::ui

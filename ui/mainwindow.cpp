@@ -5,8 +5,10 @@
 #include "chartsview.h"
 #include "clientsview.h"
 #include "composerwidget.h"
+#include "faultsdock.h"
 #include "mainmenus.h"
 #include "models/clientsmodel.h"
+#include "models/faultsmodel.h"
 #include "models/statshistorymodel.h"
 #include "models/trafficlogmodel.h"
 #include "scenariodock.h"
@@ -43,7 +45,7 @@ namespace {
 // enough that a flood costs the UI thread only a few batches a second.
 constexpr int SnapshotIntervalMs = 100;
 // Bumped when the docks change, so an old saved layout is not restored onto new panels.
-constexpr int LayoutVersion = 3;
+constexpr int LayoutVersion = 4;
 
 bool restartNeeded(const ServerConfig &before, const ServerConfig &after)
 {
@@ -63,6 +65,7 @@ MainWindow::MainWindow(ServerController *controller, const ServerConfig &command
     , m_clientsModel(new ClientsModel(this))
     , m_trafficModel(new TrafficLogModel(this))
     , m_statsModel(new StatsHistoryModel(this))
+    , m_faultsModel(new FaultsModel(this))
     , m_clockTimer(new QTimer(this))
 {
     setWindowTitle(tr("SSE Dashboard"));
@@ -143,6 +146,7 @@ void MainWindow::buildPanels()
     m_sharePanel = new SharePanel(this);
     m_scenarioDock = new ScenarioDock(m_controller, this);
     m_scenarioDock->setRouteSpecs(m_settings.server.routes);
+    m_faultsDock = new FaultsDock(m_faultsModel, this);
 
     addPanel(m_clientsView, QStringLiteral("clientsDock"), tr("Clients"), false);
     addPanel(m_trafficView, QStringLiteral("trafficDock"), tr("Traffic log"), false);
@@ -150,6 +154,7 @@ void MainWindow::buildPanels()
     addPanel(m_chartsView, QStringLiteral("chartsDock"), tr("Charts"), false);
     addPanel(m_sharePanel, QStringLiteral("connectDock"), tr("Connect"), true);
     addPanel(m_scenarioDock, QStringLiteral("scenarioDock"), tr("Scenarios"), false);
+    addPanel(m_faultsDock, QStringLiteral("faultsDock"), tr("Faults"), false);
 
     // Docks fill the window: the central widget is an empty placeholder kept out of sight.
     auto *placeholder = new QWidget(this);
@@ -168,7 +173,7 @@ QList<QDockWidget *> MainWindow::docks() const
 {
     QList<QDockWidget *> result;
     for (const char *name : {"clientsDock", "composerDock", "trafficDock", "chartsDock",
-                             "connectDock", "scenarioDock"}) {
+                             "connectDock", "scenarioDock", "faultsDock"}) {
         if (QDockWidget *panel = dock(name))
             result.append(panel);
     }
@@ -194,6 +199,7 @@ void MainWindow::placeDocksByDefault()
     tabifyDockWidget(charts, dock("connectDock"));
     charts->raise();
     tabifyDockWidget(composer, dock("scenarioDock"));
+    tabifyDockWidget(composer, dock("faultsDock"));
     composer->raise();
     if (isVisible())
         applyDefaultDockSizes();
@@ -256,6 +262,44 @@ void MainWindow::connectPanels()
         m_settings.server.routes = specs;
         saveSettings();
     });
+    connectFaults();
+}
+
+void MainWindow::connectFaults()
+{
+    connect(m_faultsDock, &FaultsDock::installRequested, m_controller,
+            &ServerController::installFault);
+    connect(m_faultsDock, &FaultsDock::removeRequested, m_controller,
+            &ServerController::removeFault);
+    connect(m_faultsDock, &FaultsDock::removeAllRequested, m_controller,
+            &ServerController::removeAllFaults);
+    connect(m_faultsDock, &FaultsDock::chaosStartRequested, m_controller,
+            &ServerController::startChaos);
+    connect(m_faultsDock, &FaultsDock::chaosStopRequested, m_controller,
+            &ServerController::stopChaos);
+    connect(m_clientsView, &ClientsView::selectionChanged, m_faultsDock,
+            &FaultsDock::setSelectedClients);
+    connect(m_clientsView, &ClientsView::breakStreamRequested, this,
+            [this](const QList<quint64> &clientIds, FaultSpec spec) {
+                spec.target.kind = FaultTarget::Kind::Client;
+                for (const quint64 clientId : clientIds) {
+                    spec.target.clientId = clientId;
+                    m_controller->installFault(spec);
+                }
+            });
+    connect(m_controller, &ServerController::faultInstalled, this,
+            [this](quint64 faultId, int applied) {
+                statusBar()->showMessage(
+                    tr("Fault #%1 installed; it hit %n stream(s) at once", nullptr, applied)
+                        .arg(faultId),
+                    5000);
+            });
+    auto refused = [this](const QString &message) {
+        m_faultsDock->showError(message);
+        statusBar()->showMessage(tr("Fault refused: %1").arg(message), 10000);
+    };
+    connect(m_controller, &ServerController::faultRefused, this, refused);
+    connect(m_controller, &ServerController::chaosRefused, this, refused);
 }
 
 void MainWindow::connectMenus()
@@ -331,6 +375,7 @@ void MainWindow::connectController()
                 m_composer->setServerUrl(url);
                 m_statsModel->resetBaseline();
                 m_composer->setServerRunning(true);
+                m_faultsDock->setServerRunning(true);
                 m_menus->setServerRunning(true);
                 statusBar()->showMessage(tr("Listening on %1").arg(url), 5000);
             });
@@ -349,6 +394,7 @@ void MainWindow::connectController()
         m_connectedClients = 0;
         m_serverBar->updateStats({}, 0);
         m_composer->setServerRunning(false);
+        m_faultsDock->setServerRunning(false);
         m_menus->setServerRunning(false);
         m_scenarioDock->serverStopped();
     });
@@ -361,6 +407,7 @@ void MainWindow::applySnapshot(const ServerSnapshot &snapshot)
     m_clientsModel->applySnapshot(snapshot);
     m_trafficModel->applySnapshot(snapshot);
     m_scenarioDock->applySnapshot(snapshot);
+    m_faultsDock->applySnapshot(snapshot);
     m_statsModel->addStats(QDateTime::currentDateTime(), snapshot.stats);
     m_connectedClients = snapshot.stats.clients;
     if (m_serverBar->state() == ServerBar::State::Running) {

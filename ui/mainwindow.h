@@ -22,6 +22,8 @@ class ChartsView;
 class ClientsModel;
 class ClientsView;
 class ComposerWidget;
+class FaultsDock;
+class FaultsModel;
 class MainMenus;
 class ScenarioDock;
 class ServerBar;
@@ -56,6 +58,7 @@ public:
     ComposerWidget *composer() const { return m_composer; }
     TrafficLogView *trafficView() const { return m_trafficView; }
     ScenarioDock *scenarioDock() const { return m_scenarioDock; }
+    FaultsDock *faultsDock() const { return m_faultsDock; }
     MainMenus *menus() const { return m_menus; }
     const DashboardSettings &settings() const { return m_settings; }
     QList<QDockWidget *> docks() const;
@@ -83,6 +86,7 @@ private:
     void placeDocksByDefault();
     void applyDefaultDockSizes();
     void connectPanels();
+    void connectFaults();
     void connectMenus();
     void connectController();
     void restoreLayout();
@@ -105,6 +109,8 @@ private:
     TrafficLogView *m_trafficView = nullptr;
     ChartsView *m_chartsView = nullptr;
     ScenarioDock *m_scenarioDock = nullptr;
+    FaultsModel *m_faultsModel;
+    FaultsDock *m_faultsDock = nullptr;
     MainMenus *m_menus = nullptr;
     QTimer *m_clockTimer;
     int m_connectedClients = 0;

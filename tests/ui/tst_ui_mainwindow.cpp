@@ -464,7 +464,7 @@ private slots:
         QVERIFY(m_window->minimumSize().width() <= 1024);
         QVERIFY(m_window->minimumSize().height() <= 640);
         const QList<QDockWidget *> docks = m_window->docks();
-        QCOMPARE(docks.size(), 6);
+        QCOMPARE(docks.size(), 7);
         for (QDockWidget *dock : docks) {
             QVERIFY(dock->isVisibleTo(m_window.get()) || dock->isHidden() == false);
             // Each can be closed and brought back from the View menu.

@@ -43,14 +43,19 @@ QVariant ClientsModel::data(const QModelIndex &index, int role) const
         return info.id;
     case NearLimitRole:
         return isNearLimit(info);
+    case FaultedRole:
+        return m_faultLabels.contains(info.id);
     case Qt::BackgroundRole:
+        if (index.column() == FaultsColumn && m_faultLabels.contains(info.id))
+            return QColor(255, 200, 120);
         if (index.column() == QueuedColumn && isNearLimit(info))
             return info.queuedBytes >= m_maxQueueBytes * 8 / 10 ? QColor(255, 160, 160)
                                                                 : QColor(255, 230, 150);
         return {};
     case Qt::ForegroundRole:
         // Dark text on the light warning colours, whatever the theme's text colour is.
-        if (index.column() == QueuedColumn && isNearLimit(info))
+        if ((index.column() == QueuedColumn && isNearLimit(info)) ||
+            (index.column() == FaultsColumn && m_faultLabels.contains(info.id)))
             return QColor(Qt::black);
         return {};
     case Qt::ToolTipRole:
@@ -110,6 +115,8 @@ QVariant ClientsModel::data(const QModelIndex &index, int role) const
             return formatBytes(info.queuedBytes);
         case LastEventIdColumn:
             return info.lastEventId;
+        case FaultsColumn:
+            return m_faultLabels.value(info.id).join(QStringLiteral(", "));
         }
         return {};
     default:
@@ -142,6 +149,8 @@ QVariant ClientsModel::headerData(int section, Qt::Orientation orientation, int 
         return tr("Queued");
     case LastEventIdColumn:
         return tr("Last event id");
+    case FaultsColumn:
+        return tr("Faults");
     }
     return {};
 }
@@ -184,6 +193,20 @@ void ClientsModel::applySnapshot(const ServerSnapshot &snapshot)
     }
     if (lastChanged >= 0)
         emit dataChanged(index(firstChanged, EventsColumn), index(lastChanged, LastEventIdColumn));
+    if (snapshot.faultsChanged)
+        setFaults(snapshot.faults);
+}
+
+void ClientsModel::setFaults(const QList<FaultInfo> &faults)
+{
+    m_faultLabels.clear();
+    for (const FaultInfo &fault : faults) {
+        const QString label = QStringLiteral("#%1 %2").arg(fault.id).arg(faultLabel(fault.spec));
+        for (const quint64 clientId : fault.affected)
+            m_faultLabels[clientId].append(label);
+    }
+    if (!m_rows.isEmpty())
+        emit dataChanged(index(0, FaultsColumn), index(int(m_rows.size()) - 1, FaultsColumn));
 }
 
 void ClientsModel::removeClients(const QList<quint64> &clientIds)
@@ -223,6 +246,7 @@ void ClientsModel::rebuildIndex()
 
 void ClientsModel::clear()
 {
+    m_faultLabels.clear();
     if (m_rows.isEmpty())
         return;
     beginRemoveRows({}, 0, int(m_rows.size()) - 1);

@@ -27,12 +27,14 @@ public:
         BytesColumn,
         QueuedColumn,
         LastEventIdColumn,
+        FaultsColumn,
         ColumnCount
     };
     enum Role {
         ClientIdRole = Qt::UserRole + 1,
         SortRole,      // numbers as numbers, so sorting by bytes or duration is right
         NearLimitRole, // true when the queued bytes approach the slow-consumer limit
+        FaultedRole,   // true while a fault acts on the client's stream
     };
 
     // From this fraction of the limit on, the queued bytes are highlighted.
@@ -47,6 +49,8 @@ public:
                         int role = Qt::DisplayRole) const override;
 
     void applySnapshot(const sse::ServerSnapshot &snapshot);
+    // Marks the clients the faults act on (FaultsColumn, FaultedRole).
+    void setFaults(const QList<sse::FaultInfo> &faults);
     // Every client left (the server stopped).
     void clear();
     // The "connected for" column moves with the clock; one dataChanged for the whole column.
@@ -72,6 +76,7 @@ private:
 
     QList<Row> m_rows;
     QHash<quint64, int> m_rowById;
+    QHash<quint64, QStringList> m_faultLabels; // "#3 drip 100 B/s" by client, from the snapshots
     qint64 m_maxQueueBytes = 4 * 1024 * 1024;
     QDateTime m_now = QDateTime::currentDateTime();
 };

@@ -1,0 +1,196 @@
+// What real clients do when a fault breaks their stream (docs/faults.md): Chromium's
+// EventSource and the `eventsource` npm package, side by side on one channel per test. A fault
+// on the channel hits both at once; the test then watches each reconnect (or stop) and checks
+// that nothing published was lost or seen twice.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchBrowser, openStream, waitFor } from './lib/harness.mjs';
+
+let server;
+let browser;
+let page;
+const npmClients = [];
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+  // A page of the server's own origin, without the demo page's script: the test's own
+  // EventSources are the only ones.
+  page = await browser.open(new URL('healthz', server.url).href);
+});
+
+after(async () => {
+  for (const es of npmClients) es.close();
+  await browser?.close();
+  await server?.stop();
+});
+
+async function installFault(spec) {
+  const res = await fetch(new URL('api/faults', server.url), {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(spec),
+  });
+  const text = await res.text();
+  assert.equal(res.status, 201, `POST /api/faults ${JSON.stringify(spec)}: ${res.status} ${text}`);
+  return JSON.parse(text);
+}
+
+async function removeFault(id) {
+  const res = await fetch(new URL(`api/faults/${id}`, server.url), { method: 'DELETE' });
+  assert.equal(res.status, 200);
+}
+
+const clientsOn = async (channel) =>
+  (await server.clients()).filter((c) => (c.channels ?? []).includes(channel));
+
+/** Chromium's EventSource on `channel`, recording opens, errors and messages in the page. */
+async function openInChromium(channel) {
+  await page.evaluate((ch) => {
+    window.streams ??= {};
+    const es = new EventSource(`/events?channel=${ch}`);
+    const log = [];
+    es.onopen = () => log.push({ t: 'open', at: performance.now() });
+    es.onerror = () => log.push({ t: 'error', at: performance.now(), readyState: es.readyState });
+    es.onmessage = (e) => log.push({ t: 'message', data: e.data, id: e.lastEventId });
+    window.streams[ch] = { es, log };
+  }, channel);
+}
+
+const chromiumLog = (channel) => page.evaluate((ch) => window.streams[ch].log, channel);
+const chromiumState = (channel) => page.evaluate((ch) => window.streams[ch].es.readyState, channel);
+
+/** The `eventsource` package on `channel`, with the same record. */
+function openWithNpm(channel) {
+  const es = openStream(new URL(`events?channel=${channel}`, server.url).href);
+  es.log = [];
+  es.addEventListener('open', () => es.log.push({ t: 'open', at: performance.now() }));
+  es.addEventListener('error', () => es.log.push({ t: 'error', at: performance.now(), readyState: es.readyState }));
+  es.addEventListener('message', (e) => es.log.push({ t: 'message', data: e.data, id: e.lastEventId }));
+  npmClients.push(es);
+  return es;
+}
+
+/** Opens both clients on `channel` and waits until the server has both streams. */
+async function openBoth(channel) {
+  await openInChromium(channel);
+  const npm = openWithNpm(channel);
+  await waitFor(async () => (await clientsOn(channel)).length === 2, { what: `two clients on ${channel}` });
+  return npm;
+}
+
+const count = (log, t) => log.filter((e) => e.t === t).length;
+const messages = (log) => log.filter((e) => e.t === 'message').map((e) => e.data);
+
+async function bothLogs(channel, npm) {
+  return { chromium: await chromiumLog(channel), npm: npm.log };
+}
+
+for (const kind of ['close', 'reset', 'cut-mid-event']) {
+  test(`both clients reconnect after ${kind}, and get what they missed exactly once`, async () => {
+    const channel = `k-${kind}`;
+    const npm = await openBoth(channel);
+    // A short retry first (a fault of its own), so the reconnects come quickly.
+    await installFault({ kind: 'retry', channel, ms: 200 });
+    await server.publish({ channel, data: 'before' });
+    const before = (await clientsOn(channel)).map((c) => c.id);
+
+    const { applied } = await installFault({ kind, channel });
+    assert.equal(applied, 2, 'both streams are hit');
+    if (kind === 'cut-mid-event') await server.publish({ channel, data: 'the event that is cut' });
+
+    // Each reconnects on its own: two new streams, none of the old ones.
+    await waitFor(
+      async () => {
+        const now = (await clientsOn(channel)).map((c) => c.id);
+        return now.length === 2 && now.every((id) => !before.includes(id));
+      },
+      { what: `both clients back on ${channel}` },
+    );
+    await server.publish({ channel, data: 'after' });
+    const expected = kind === 'cut-mid-event' ? ['before', 'the event that is cut', 'after'] : ['before', 'after'];
+    await waitFor(async () => messages((await bothLogs(channel, npm)).chromium).length === expected.length, {
+      what: 'Chromium has every event',
+    });
+    await waitFor(() => messages(npm.log).length === expected.length, { what: 'eventsource has every event' });
+    const logs = await bothLogs(channel, npm);
+    for (const [name, log] of Object.entries(logs)) {
+      assert.deepEqual(messages(log), expected, `${name} got each event once, in order`);
+      assert.equal(count(log, 'open'), 2, `${name} opened twice`);
+      assert.ok(count(log, 'error') >= 1, `${name} saw the break as an error event`);
+    }
+  });
+}
+
+test('both clients stop for good on status 204', async () => {
+  const channel = 'k-204';
+  const npm = await openBoth(channel);
+  await installFault({ kind: 'retry', channel, ms: 200 });
+  const { id } = await installFault({ kind: 'status', status: 204 });
+  await installFault({ kind: 'close', channel });
+  // The reconnect gets 204: EventSource fails the connection and does not try again.
+  await waitFor(async () => (await chromiumState(channel)) === 2, { what: 'Chromium CLOSED' });
+  await waitFor(() => npm.readyState === 2, { what: 'eventsource CLOSED' });
+  const faults = await (await fetch(new URL('api/faults', server.url))).json();
+  assert.equal(faults.find((f) => f.id === id).applied, 2, 'each client asked once');
+  await removeFault(id);
+  assert.equal((await clientsOn(channel)).length, 0);
+  for (const log of Object.values(await bothLogs(channel, npm))) assert.equal(count(log, 'open'), 1);
+});
+
+test('both clients follow retry: the reconnect waits at least that long', async () => {
+  const channel = 'k-retry';
+  const npm = await openBoth(channel);
+  const retryMs = 1500;
+  await installFault({ kind: 'retry', channel, ms: retryMs });
+  await installFault({ kind: 'close', channel });
+  await waitFor(async () => (await clientsOn(channel)).length === 2, { what: 'both back' });
+  await waitFor(async () => count(await chromiumLog(channel), 'open') === 2, { what: 'Chromium reopened' });
+  await waitFor(() => count(npm.log, 'open') === 2, { what: 'eventsource reopened' });
+  for (const [name, log] of Object.entries(await bothLogs(channel, npm))) {
+    const error = log.find((e) => e.t === 'error');
+    const reopened = log.filter((e) => e.t === 'open')[1];
+    const waited = reopened.at - error.at;
+    console.log(`${name}: reconnected ${Math.round(waited)} ms after the close (retry: ${retryMs})`);
+    // A lower bound only: how much later it comes depends on the machine.
+    assert.ok(waited >= retryMs - 50, `${name} waited ${waited} ms, less than retry ${retryMs}`);
+  }
+});
+
+test('after a stall then a cut, both resume with Last-Event-ID and miss nothing', async () => {
+  const channel = 'k-stall';
+  const npm = await openBoth(channel);
+  await installFault({ kind: 'retry', channel, ms: 200 });
+  await server.publish({ channel, data: 'e1' });
+  await installFault({ kind: 'stall', channel, seconds: 1 });
+  await server.publish({ channel, data: 'e2 (queued by the stall)' });
+  // The stall ends by itself and the queued event arrives on the same connection.
+  await waitFor(async () => messages(await chromiumLog(channel)).length === 2, { what: 'Chromium has e2' });
+  await waitFor(() => messages(npm.log).length === 2, { what: 'eventsource has e2' });
+  const before = (await clientsOn(channel)).map((c) => c.id);
+  for (const log of Object.values(await bothLogs(channel, npm))) assert.equal(count(log, 'open'), 1);
+
+  await installFault({ kind: 'cut-mid-event', channel });
+  await server.publish({ channel, data: 'e3 (cut, then replayed)' });
+  await waitFor(
+    async () => {
+      const now = await clientsOn(channel);
+      return now.length === 2 && now.every((c) => !before.includes(c.id));
+    },
+    { what: 'both reconnected' },
+  );
+  await server.publish({ channel, data: 'e4' });
+  await waitFor(async () => messages(await chromiumLog(channel)).length === 4, { what: 'Chromium has e4' });
+  await waitFor(() => messages(npm.log).length === 4, { what: 'eventsource has e4' });
+  for (const [name, log] of Object.entries(await bothLogs(channel, npm))) {
+    assert.deepEqual(
+      messages(log),
+      ['e1', 'e2 (queued by the stall)', 'e3 (cut, then replayed)', 'e4'],
+      `${name}: every event once, in order`,
+    );
+  }
+  // The replay came from Last-Event-ID: the server saw each reconnect ask for it.
+  const reconnected = await clientsOn(channel);
+  for (const client of reconnected) assert.ok(client.eventsSent >= 2, 'the replayed event and e4');
+});
