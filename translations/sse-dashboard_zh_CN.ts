@@ -109,6 +109,10 @@
         <source>Scenario route: %1</source>
         <translation>场景路由：%1</translation>
     </message>
+    <message>
+        <source>Faults</source>
+        <translation>故障</translation>
+    </message>
 </context>
 <context>
     <name>sse::ui::ClientsView</name>
@@ -131,6 +135,54 @@
     <message>
         <source>Send to these clients…</source>
         <translation>发送给这些客户端…</translation>
+    </message>
+    <message>
+        <source>Break this stream</source>
+        <translation>破坏此连接</translation>
+    </message>
+    <message>
+        <source>Close (FIN)</source>
+        <translation>关闭（FIN）</translation>
+    </message>
+    <message>
+        <source>Reset (RST)</source>
+        <translation>重置（RST）</translation>
+    </message>
+    <message>
+        <source>Cut the next event in half</source>
+        <translation>将下一个事件截断一半</translation>
+    </message>
+    <message>
+        <source>Stall for 5 s</source>
+        <translation>停滞 5 秒</translation>
+    </message>
+    <message>
+        <source>Send retry: 10000</source>
+        <translation>发送 retry: 10000</translation>
+    </message>
+    <message>
+        <source>Malform the next event</source>
+        <translation>使下一个事件格式错误</translation>
+    </message>
+    <message>
+        <source>CR-only line endings</source>
+        <translation>仅使用 CR 换行</translation>
+    </message>
+    <message>
+        <source>A byte-order mark before it</source>
+        <translation>在其前面加字节顺序标记（BOM）</translation>
+    </message>
+    <message>
+        <source>A lone CR inside the data</source>
+        <translation>在数据中插入单独的 CR</translation>
+    </message>
+    <message>
+        <source>Invalid UTF-8</source>
+        <translation>无效的 UTF-8</translation>
+    </message>
+    <message>
+        <source>A field with no colon</source>
+        <translation>没有冒号的字段</translation>
     </message>
 </context>
 <context>
@@ -399,6 +451,272 @@
     </message>
 </context>
 <context>
+    <name>sse::ui::FaultsDock</name>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>Remove all</source>
+        <translation>全部移除</translation>
+    </message>
+    <message>
+        <source>Add a fault</source>
+        <translation>添加故障</translation>
+    </message>
+    <message>
+        <source>close: FIN now</source>
+        <translation>close：立即发送 FIN</translation>
+    </message>
+    <message>
+        <source>reset: RST now</source>
+        <translation>reset：立即发送 RST</translation>
+    </message>
+    <message>
+        <source>cut mid-event</source>
+        <translation>在事件中途截断</translation>
+    </message>
+    <message>
+        <source>stall</source>
+        <translation>停滞</translation>
+    </message>
+    <message>
+        <source>drip (throttle)</source>
+        <translation>滴流（限速）</translation>
+    </message>
+    <message>
+        <source>drop events</source>
+        <translation>丢弃事件</translation>
+    </message>
+    <message>
+        <source>malformed event</source>
+        <translation>格式错误的事件</translation>
+    </message>
+    <message>
+        <source>send retry</source>
+        <translation>发送 retry</translation>
+    </message>
+    <message>
+        <source>answer with a status</source>
+        <translation>以状态码应答</translation>
+    </message>
+    <message>
+        <source>delay the response head</source>
+        <translation>延迟响应头</translation>
+    </message>
+    <message>
+        <source>Client</source>
+        <translation>客户端</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>频道</translation>
+    </message>
+    <message>
+        <source>New connections</source>
+        <translation>新连接</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <source> B/s</source>
+        <translation> 字节/秒</translation>
+    </message>
+    <message>
+        <source> ms</source>
+        <translation> 毫秒</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>/events?channel=other or http://host/events</source>
+        <translation>/events?channel=other 或 http://host/events</translation>
+    </message>
+    <message>
+        <source>One-shot</source>
+        <translation>一次性</translation>
+    </message>
+    <message>
+        <source>Until removed</source>
+        <translation>直到移除</translation>
+    </message>
+    <message>
+        <source>For a time</source>
+        <translation>持续一段时间</translation>
+    </message>
+    <message>
+        <source>Add fault</source>
+        <translation>添加故障</translation>
+    </message>
+    <message>
+        <source>Kind:</source>
+        <translation>类型：</translation>
+    </message>
+    <message>
+        <source>Target:</source>
+        <translation>目标：</translation>
+    </message>
+    <message>
+        <source>Stall for:</source>
+        <translation>停滞时长：</translation>
+    </message>
+    <message>
+        <source>Rate:</source>
+        <translation>速率：</translation>
+    </message>
+    <message>
+        <source>Drop every Nth:</source>
+        <translation>每 N 个丢弃一个：</translation>
+    </message>
+    <message>
+        <source>Flaw:</source>
+        <translation>缺陷：</translation>
+    </message>
+    <message>
+        <source>Milliseconds:</source>
+        <translation>毫秒数：</translation>
+    </message>
+    <message>
+        <source>Status:</source>
+        <translation>状态码：</translation>
+    </message>
+    <message>
+        <source>Retry-After:</source>
+        <translation>Retry-After：</translation>
+    </message>
+    <message>
+        <source>Location:</source>
+        <translation>Location：</translation>
+    </message>
+    <message>
+        <source>Lifetime:</source>
+        <translation>生命周期：</translation>
+    </message>
+    <message>
+        <source>Chaos</source>
+        <translation>混沌测试</translation>
+    </message>
+    <message>
+        <source>Random one-shot faults on random clients, for soak-testing a client&apos;s recovery. It stops by itself after the limit, and with the server.</source>
+        <translation>向随机客户端注入随机的一次性故障，用于长时间测试客户端的恢复能力。达到上限或服务器停止时会自动停止。</translation>
+    </message>
+    <message>
+        <source> a minute</source>
+        <translation> 次/分钟</translation>
+    </message>
+    <message>
+        <source> faults</source>
+        <translation> 个故障</translation>
+    </message>
+    <message>
+        <source>close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>reset</source>
+        <translation>重置</translation>
+    </message>
+    <message>
+        <source>cut</source>
+        <translation>截断</translation>
+    </message>
+    <message>
+        <source>malformed</source>
+        <translation>格式错误</translation>
+    </message>
+    <message>
+        <source>retry</source>
+        <translation>retry</translation>
+    </message>
+    <message>
+        <source>Start chaos</source>
+        <translation>开始混沌测试</translation>
+    </message>
+    <message>
+        <source>At most:</source>
+        <translation>最多：</translation>
+    </message>
+    <message>
+        <source>Kinds:</source>
+        <translation>类型：</translation>
+    </message>
+    <message>
+        <source>Stop chaos</source>
+        <translation>停止混沌测试</translation>
+    </message>
+    <message>
+        <source>%1 of %2 faults so far</source>
+        <translation>已注入 %1 / %2 个故障</translation>
+    </message>
+    <message>
+        <source>stopped after %1 faults</source>
+        <translation>注入 %1 个故障后已停止</translation>
+    </message>
+</context>
+<context>
+    <name>sse::ui::FaultsModel</name>
+    <message>
+        <source>one-shot</source>
+        <translation>一次性</translation>
+    </message>
+    <message>
+        <source>until removed</source>
+        <translation>直到移除</translation>
+    </message>
+    <message>
+        <source>%1 s left</source>
+        <translation>剩余 %1 秒</translation>
+    </message>
+    <message>
+        <source>Acting on clients %1</source>
+        <translation>正作用于客户端 %1</translation>
+    </message>
+    <message>
+        <source>client %1</source>
+        <translation>客户端 %1</translation>
+    </message>
+    <message>
+        <source>channel %1</source>
+        <translation>频道 %1</translation>
+    </message>
+    <message>
+        <source>new connections</source>
+        <translation>新连接</translation>
+    </message>
+    <message>
+        <source>#</source>
+        <translation>#</translation>
+    </message>
+    <message>
+        <source>Fault</source>
+        <translation>故障</translation>
+    </message>
+    <message>
+        <source>Target</source>
+        <translation>目标</translation>
+    </message>
+    <message>
+        <source>Lifetime</source>
+        <translation>生命周期</translation>
+    </message>
+    <message>
+        <source>Hits</source>
+        <translation>命中次数</translation>
+    </message>
+    <message>
+        <source>Acting on</source>
+        <translation>作用中</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>来源</translation>
+    </message>
+</context>
+<context>
     <name>sse::ui::MainMenus</name>
     <message>
         <source>&amp;File</source>
@@ -596,6 +914,20 @@
     <message>
         <source>Scenarios</source>
         <translation>场景</translation>
+    </message>
+    <message>
+        <source>Faults</source>
+        <translation>故障</translation>
+    </message>
+    <message numerus="yes">
+        <source>Fault #%1 installed; it hit %n stream(s) at once</source>
+        <translation>
+            <numerusform>已安装故障 #%1；立即命中了 %n 个连接</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Fault refused: %1</source>
+        <translation>故障被拒绝：%1</translation>
     </message>
 </context>
 <context>
