@@ -296,6 +296,33 @@ private slots:
         QVERIFY(process.readAllStandardError().contains("--loop needs --play"));
     }
 
+    void faultOptionInstallsFaultsAtStart()
+    {
+        QProcess process;
+        const quint16 port =
+            launch(process, {QStringLiteral("--fault"),
+                             QStringLiteral("{\"kind\": \"status\", \"status\": 503, "
+                                            "\"retryAfter\": 5}")});
+        QVERIFY(port != 0);
+        const HttpResponse response = request(port, "GET", "/events");
+        QCOMPARE(response.status, 503);
+        QCOMPARE(response.headers.value("retry-after"), QByteArray("5"));
+        process.terminate();
+        QVERIFY(process.waitForFinished(5000));
+
+        // A bad spec is a usage error that names the field, before anything listens.
+        process.start(Binary, {QStringLiteral("--headless"), QStringLiteral("--fault"),
+                               QStringLiteral("{\"kind\": \"drip\", \"channel\": \"a\"}")});
+        QVERIFY(process.waitForFinished(10000));
+        QCOMPARE(process.exitCode(), 2);
+        QVERIFY(process.readAllStandardError().contains("bytesPerSecond: missing"));
+        process.start(Binary, {QStringLiteral("--headless"), QStringLiteral("--fault"),
+                               QStringLiteral("{\"kind\": \"reset\", \"client\": 1}")});
+        QVERIFY(process.waitForFinished(10000));
+        QCOMPARE(process.exitCode(), 2);
+        QVERIFY(process.readAllStandardError().contains("client: no client is connected"));
+    }
+
     void routeServesAStreamPerRequest()
     {
         QProcess process;
