@@ -238,9 +238,11 @@ private slots:
         quint64 a = 0, b = 0;
         auto streamA = open(&a);
         auto streamB = open(&b);
-        QVERIFY(
-            !install(jsonText("{'kind':'stall','client':") + target(a) + jsonText(",'seconds':1}"))
-                 .isEmpty());
+        // Long enough that the other client has both events well before it ends, even on a
+        // loaded machine; the assertions wait on events, never on time.
+        QVERIFY(!install(jsonText("{'kind':'stall','client':") + target(a) +
+                         jsonText(",'seconds':2.5}"))
+                     .isEmpty());
         publish(jsonText("{'data':'one'}"));
         publish(jsonText("{'data':'two'}"));
         QCOMPARE(streamB->readUntil([](const QByteArray &body) { return hasEvents(body, 2); }),
@@ -292,7 +294,7 @@ private slots:
         QVERIFY(!install(jsonText("{'kind':'drip','client':") + target(a) +
                          jsonText(",'bytesPerSecond':1000}"))
                      .isEmpty());
-        const QByteArray data(2000, 'd');
+        const QByteArray data(3000, 'd'); // 3 s at this rate: the other client has it long before
         QElapsedTimer clock;
         clock.start();
         publish(jsonText("{'data':'") + data + jsonText("'}"));
@@ -431,7 +433,7 @@ private slots:
 
     void delayAcceptHoldsTheHeadBack()
     {
-        QVERIFY(!install(jsonText("{'kind':'delay-accept','ms':2000,'oneShot':true}")).isEmpty());
+        QVERIFY(!install(jsonText("{'kind':'delay-accept','ms':3000,'oneShot':true}")).isEmpty());
         RawStream held(m_port, "/events");
         // The server answers others meanwhile, and the held stream is not a subscriber yet.
         QCOMPARE(request(m_port, "GET", "/healthz").status, 200);
