@@ -26,11 +26,7 @@ void HttpApi::handleFaults(HttpExchange &exchange)
     }
     if (!requirePublisher(exchange))
         return;
-    QByteArray type = request.value("content-type");
-    if (const qsizetype semicolon = type.indexOf(';'); semicolon >= 0)
-        type.truncate(semicolon);
-    type = type.trimmed().toLower();
-    if (type != "application/json") {
+    if (mediaType(request.value("content-type")) != "application/json") {
         exchange.error(415, QStringLiteral("Content-Type: '%1' is not a fault; send a JSON object "
                                            "as application/json")
                                 .arg(QString::fromLatin1(request.value("content-type").left(100))));

@@ -28,10 +28,7 @@ const QByteArray RouteStreamHead = QByteArrayLiteral("HTTP/1.1 200 OK\r\n"
 
 bool isJsonLinesType(const QByteArray &contentType)
 {
-    QByteArray type = contentType;
-    if (const qsizetype semicolon = type.indexOf(';'); semicolon >= 0)
-        type.truncate(semicolon);
-    type = type.trimmed().toLower();
+    const QByteArray type = mediaType(contentType);
     return type == "application/x-ndjson" || type == "application/jsonl" ||
            type == "application/x-jsonlines";
 }

@@ -19,15 +19,6 @@ HttpError badRequest(const QString &message)
     return HttpError{400, message, {}, false};
 }
 
-// "application/json; charset=utf-8" gives "application/json".
-QByteArray mediaType(QByteArray type)
-{
-    const qsizetype semicolon = type.indexOf(';');
-    if (semicolon >= 0)
-        type.truncate(semicolon);
-    return type.trimmed().toLower();
-}
-
 // A JSON number as the digits of a non-negative integer, or nothing.
 std::optional<QString> integerText(const QJsonValue &value)
 {
@@ -122,6 +113,14 @@ Parsed<SseEvent> parseTextEvent(const QByteArray &body, const QUrlQuery &query)
 }
 
 } // namespace
+
+QByteArray mediaType(QByteArray type)
+{
+    const qsizetype semicolon = type.indexOf(';');
+    if (semicolon >= 0)
+        type.truncate(semicolon);
+    return type.trimmed().toLower();
+}
 
 // Outside strings raw U+FEFF bytes are invalid JSON anyway, so escaping them all keeps
 // strings intact.

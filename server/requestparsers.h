@@ -70,6 +70,10 @@ QString jsonDataText(const QJsonValue &data);
 // document, so JSON text parses with its strings intact.
 QByteArray escapeByteOrderMarks(QByteArray json);
 
+// The media type of a Content-Type, lower-cased and without parameters:
+// "Application/JSON; charset=utf-8" gives "application/json".
+QByteArray mediaType(QByteArray contentType);
+
 // A query item, percent-decoded.
 QString queryValue(const QUrlQuery &query, const QString &key);
 
