@@ -19,6 +19,7 @@
 #include "sharepanel.h"
 #include "sseevent.h"
 #include "trafficlogview.h"
+#include "windowfixture.h"
 
 #include <QAction>
 #include <QActionGroup>
@@ -131,12 +132,8 @@ private slots:
     void initTestCase()
     {
         // Never touch the user's real settings.
-        QStandardPaths::setTestModeEnabled(true);
         QVERIFY(m_settingsDir.isValid());
-        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_settingsDir.path());
-        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
-        QCoreApplication::setOrganizationName(QStringLiteral("SSE Dashboard Tests"));
-        QCoreApplication::setApplicationName(QStringLiteral("tst_ui_mainwindow"));
+        testsupport::useTemporarySettings(m_settingsDir, QStringLiteral("tst_ui_mainwindow"));
     }
 
     void init() { QSettings().clear(); }

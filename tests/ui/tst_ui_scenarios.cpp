@@ -16,6 +16,7 @@
 #include "servercontroller.h"
 
 #include "../testsupport.h"
+#include "windowfixture.h"
 
 #include <QAbstractItemModelTester>
 #include <QDockWidget>
@@ -57,17 +58,7 @@ private:
     std::unique_ptr<ServerController> m_controller;
     std::unique_ptr<MainWindow> m_window;
 
-    void openWindow()
-    {
-        m_controller = std::make_unique<ServerController>();
-        ServerConfig commandLine;
-        commandLine.port = 0;
-        m_window = std::make_unique<MainWindow>(m_controller.get(), commandLine,
-                                                QStringList{QStringLiteral("port")});
-        m_window->show();
-        QVERIFY(QTest::qWaitFor(
-            [this] { return m_window->serverBar()->state() == ServerBar::State::Running; }));
-    }
+    void openWindow() { QVERIFY(testsupport::openRunningWindow(m_controller, m_window)); }
 
     QString writeFile(const QString &name, const QByteArray &contents)
     {
@@ -81,11 +72,7 @@ private:
 private slots:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_settingsDir.path());
-        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
-        QCoreApplication::setOrganizationName(QStringLiteral("SSE Dashboard Tests"));
-        QCoreApplication::setApplicationName(QStringLiteral("tst_ui_scenarios"));
+        testsupport::useTemporarySettings(m_settingsDir, QStringLiteral("tst_ui_scenarios"));
     }
 
     void init() { QSettings().clear(); }

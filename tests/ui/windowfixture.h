@@ -1,0 +1,41 @@
+#pragma once
+
+#include "mainwindow.h"
+#include "serverbar.h"
+#include "servercontroller.h"
+
+#include <QCoreApplication>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+
+namespace testsupport {
+
+// Settings go to dir, never to the user's own; applicationName keeps each test's apart.
+inline void useTemporarySettings(const QTemporaryDir &dir, const QString &applicationName)
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, dir.path());
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, dir.path());
+    QCoreApplication::setOrganizationName(QStringLiteral("SSE Dashboard Tests"));
+    QCoreApplication::setApplicationName(applicationName);
+}
+
+// Opens the dashboard with its server on a free loopback port; true once the server runs.
+inline bool openRunningWindow(std::unique_ptr<sse::ServerController> &controller,
+                              std::unique_ptr<sse::ui::MainWindow> &window)
+{
+    controller = std::make_unique<sse::ServerController>();
+    sse::ServerConfig commandLine;
+    commandLine.port = 0;
+    window = std::make_unique<sse::ui::MainWindow>(controller.get(), commandLine,
+                                                   QStringList{QStringLiteral("port")});
+    window->show();
+    return QTest::qWaitFor(
+        [&window] { return window->serverBar()->state() == sse::ui::ServerBar::State::Running; });
+}
+
+} // namespace testsupport
