@@ -128,7 +128,7 @@ void EventBroker::accepted(const EventLog::Appended &appended, const Audience &a
 {
     if (!appended.error.isEmpty()) {
         qCWarning(lcLog) << "the event log refused an event:" << appended.error;
-        done(PublishResult{{}, 0, appended.error});
+        done(PublishResult{{}, 0, appended.error, appended.unavailable});
         return;
     }
     // Pages learn of a new type before its first event arrives, so they can listen for it.
@@ -373,6 +373,38 @@ bool EventBroker::disconnect(quint64 clientId)
     m_hub.close(subscriber->stream);
     forget(clientId, QStringLiteral("disconnected by the operator"));
     return true;
+}
+
+int EventBroker::replayTo(quint64 clientId, const QString &fromId, QString *error)
+{
+    flush(); // the replay follows what was published before it
+    Subscriber *subscriber = m_registry.find(clientId);
+    if (!subscriber) {
+        *error = QStringLiteral("client %1 is not connected").arg(clientId);
+        return -1;
+    }
+    const EventLog::Replay replay = m_log.replayAfter(fromId, subscriber->channels, true);
+    if (replay.gap != EventLog::Gap::None) {
+        *error = QStringLiteral("event %1 is no longer in the history").arg(fromId);
+        return -1;
+    }
+    if (replay.events.isEmpty())
+        return 0;
+    QByteArray bytes;
+    for (const QByteArray &event : replay.events)
+        bytes += event;
+    m_writer.write(*subscriber, bytes);
+    subscriber->eventsSent += quint64(replay.events.size());
+    if (m_recorder.enabled()) {
+        m_recorder.record(TrafficDirection::Out, clientId, {}, {}, bytes.size(),
+                          QStringLiteral("replay of %1 kept event(s) from id %2 → client %3")
+                              .arg(replay.events.size())
+                              .arg(fromId)
+                              .arg(clientId),
+                          bytes);
+    }
+    dropSlowConsumers();
+    return int(replay.events.size());
 }
 
 bool EventBroker::finishStream(quint64 clientId)

@@ -54,6 +54,10 @@ public:
     quint64 subscribe(int stream, const QByteArray &responseHead, const Subscription &subscription,
                       const QString &remoteAddress);
     bool disconnect(quint64 clientId);
+    // Sends one client the kept events from fromId on (fromId included) in its channels,
+    // byte for byte as they were first sent: the history panel's "replay to one client".
+    // Returns how many were sent, or -1 and why not (the client left, the id is not kept).
+    int replayTo(quint64 clientId, const QString &fromId, QString *error);
     // Ends a stream cleanly once what was published to it has been sent (a route's scenario
     // is over). False when the client is gone already.
     bool finishStream(quint64 clientId);

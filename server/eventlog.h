@@ -4,6 +4,7 @@
 
 #include <QByteArray>
 #include <QList>
+#include <QMetaType>
 #include <QString>
 #include <QStringList>
 
@@ -15,7 +16,38 @@ namespace sse {
 // broker appends every event here before it goes to anyone, so a log may:
 // - assign the id (a shared log hands out ids that are increasing across instances);
 // - answer later (a remote log accepts the event asynchronously; the publish is answered then).
-// Implementations: MemoryEventLog (a bounded ring), later an SQLite file and Redis Streams.
+// Implementations: MemoryEventLog (a bounded ring), SqliteEventLog (a file that survives
+// restarts), later Redis Streams.
+
+// One kept event, as the history panel lists it.
+struct HistoryEntry
+{
+    QString id;
+    qint64 timeMs = 0; // when it was published (ms since the epoch); 0 when not known
+    QString scope;     // its channel, or EventLog::AllChannels
+    QString type;      // the event field; empty for the default, "message"
+    QByteArray encoded;
+};
+
+// Which kept events a history page holds: every given part must match. text is looked for,
+// case-sensitively, in the event as sent (its field lines).
+struct HistoryFilter
+{
+    QString scope;
+    QString type; // "message" also matches events sent without an event field
+    QString text;
+
+    bool matches(const HistoryEntry &entry) const;
+};
+
+// One page of the kept events, newest first.
+struct HistoryPage
+{
+    QList<HistoryEntry> entries;
+    int offset = 0;    // of the first entry, counted from the newest match
+    int matching = 0;  // events that match the filter in all
+};
+
 class EventLog
 {
 public:
@@ -39,6 +71,7 @@ public:
         QString id;
         QByteArray encoded;
         QString error;
+        bool unavailable = false; // the log could not store it (a storage error, not the event)
     };
     using AppendDone = std::function<void(const Appended &)>;
 
@@ -47,15 +80,29 @@ public:
 
     virtual ~EventLog() = default;
 
+    // Makes the log ready before the server listens; a sentence naming what is wrong (for a
+    // file: its path and the reason) when it cannot be used.
+    virtual QString open() { return {}; }
+
     // Gives the event the next id when it has none, encodes it, keeps it under scope (a
     // channel or AllChannels) unless keep is false (events for chosen clients only are not
     // replayed), and calls done once the log has accepted it: at once, or later from the
     // event loop. The event must be valid (validateEvent).
     virtual void append(SseEvent event, const QString &scope, bool keep, AppendDone done) = 0;
+    // Answers every append made so far now (before the server stops).
+    virtual void finishAppends() {}
 
-    // Events after lastEventId whose scope is AllChannels or one of channels. When the id is
-    // not held, all that matches is returned along with the kind of gap.
-    virtual Replay replayAfter(const QString &lastEventId, const QStringList &channels) const = 0;
+    // Events after lastEventId (from it, when inclusive) whose scope is AllChannels or one of
+    // channels. When the id is not held, all that matches is returned along with the kind of
+    // gap. Events appended but not yet accepted (done not called) are never part of it: they
+    // reach a new subscriber through the fan-out.
+    virtual Replay replayAfter(const QString &lastEventId, const QStringList &channels,
+                               bool inclusive = false) const = 0;
+
+    // A page of the kept events, newest first, for the history panel.
+    virtual HistoryPage history(const HistoryFilter &filter, int offset, int limit) const = 0;
+    // Forgets every kept event; ids go on from where they were.
+    virtual void clear() = 0;
 
     // Events held now.
     virtual int size() const = 0;
@@ -66,3 +113,6 @@ public:
 };
 
 } // namespace sse
+
+Q_DECLARE_METATYPE(sse::HistoryFilter)
+Q_DECLARE_METATYPE(sse::HistoryPage)

@@ -512,7 +512,7 @@ void HttpApi::answerPublish(HttpExchange &exchange, SseEvent event)
          headers = exchange.lateAnswerHeaders(),
          close = exchange.closesConnection()](const PublishResult &result) {
             const bool failed = !result.error.isEmpty();
-            const int status = failed ? 400 : 202;
+            const int status = !failed ? 202 : result.unavailable ? 503 : 400;
             const QJsonDocument body =
                 failed
                     ? QJsonDocument(QJsonObject{{QStringLiteral("error"), result.error}})

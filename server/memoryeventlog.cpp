@@ -1,5 +1,7 @@
 #include "memoryeventlog.h"
 
+#include <QDateTime>
+
 #include <algorithm>
 
 namespace sse {
@@ -21,16 +23,18 @@ void MemoryEventLog::append(SseEvent event, const QString &scope, bool keep, App
         event.id = QString::number(m_nextId++);
     Appended appended{event.id, encodeEvent(event), {}};
     if (keep)
-        store(appended.id, scope, appended.encoded);
+        store(appended.id, scope, appended.encoded, event.event,
+              QDateTime::currentMSecsSinceEpoch());
     done(appended);
 }
 
-void MemoryEventLog::store(const QString &id, const QString &scope, const QByteArray &encoded)
+void MemoryEventLog::store(const QString &id, const QString &scope, const QByteArray &encoded,
+                           const QString &type, qint64 timeMs)
 {
     if (m_capacity == 0)
         return;
     const quint64 sequence = m_nextSequence++;
-    m_entries.push_back(Entry{sequence, id, scope, encoded});
+    m_entries.push_back(Entry{sequence, HistoryEntry{id, timeMs, scope, type, encoded}});
     m_bytes += encoded.size();
     m_sequenceById.insert(id, sequence);
     m_evictedIds.remove(id);
@@ -41,14 +45,14 @@ void MemoryEventLog::evictOverflow()
 {
     while (int(m_entries.size()) > m_capacity || (m_bytes > m_maxBytes && !m_entries.empty())) {
         const Entry &oldest = m_entries.front();
-        const auto it = m_sequenceById.constFind(oldest.id);
+        const auto it = m_sequenceById.constFind(oldest.entry.id);
         // Only forget the id when no newer event reuses it.
         if (it != m_sequenceById.cend() && it.value() == oldest.sequence) {
             m_sequenceById.erase(it);
-            m_evictedIds.insert(oldest.id, oldest.sequence);
-            m_evictedOrder.push_back(oldest.id);
+            m_evictedIds.insert(oldest.entry.id, oldest.sequence);
+            m_evictedOrder.push_back(oldest.entry.id);
         }
-        m_bytes -= oldest.encoded.size();
+        m_bytes -= oldest.entry.encoded.size();
         m_entries.pop_front();
     }
     const auto evictedCapacity = std::max<size_t>(size_t(m_capacity) * 4, 1024);
@@ -59,16 +63,16 @@ void MemoryEventLog::evictOverflow()
 }
 
 EventLog::Replay MemoryEventLog::replayAfter(const QString &lastEventId,
-                                             const QStringList &channels) const
+                                             const QStringList &channels, bool inclusive) const
 {
     Replay replay;
     if (!m_entries.empty())
-        replay.oldestId = m_entries.front().id;
+        replay.oldestId = m_entries.front().entry.id;
 
     quint64 after = 0;
     const auto found = m_sequenceById.constFind(lastEventId);
     if (found != m_sequenceById.cend())
-        after = found.value();
+        after = found.value() - (inclusive ? 1 : 0);
     else
         replay.gap = m_evictedIds.contains(lastEventId) ? Gap::Evicted : Gap::Unknown;
 
@@ -77,10 +81,39 @@ EventLog::Replay MemoryEventLog::replayAfter(const QString &lastEventId,
         std::upper_bound(m_entries.cbegin(), m_entries.cend(), after,
                          [](quint64 value, const Entry &entry) { return value < entry.sequence; });
     for (; it != m_entries.cend(); ++it) {
-        if (it->scope == AllChannels || channels.contains(it->scope))
-            replay.events.append(it->encoded);
+        const HistoryEntry &entry = it->entry;
+        if (entry.scope == AllChannels || channels.contains(entry.scope))
+            replay.events.append(entry.encoded);
     }
     return replay;
+}
+
+HistoryPage MemoryEventLog::history(const HistoryFilter &filter, int offset, int limit) const
+{
+    HistoryPage page;
+    page.offset = offset;
+    for (auto it = m_entries.crbegin(); it != m_entries.crend(); ++it) {
+        if (!filter.matches(it->entry))
+            continue;
+        if (page.matching >= offset && page.entries.size() < limit)
+            page.entries.append(it->entry);
+        ++page.matching;
+    }
+    return page;
+}
+
+void MemoryEventLog::clear()
+{
+    // Cleared ids count as evicted: a client that comes back with one hears of the gap.
+    while (!m_entries.empty()) {
+        const Entry &oldest = m_entries.front();
+        m_evictedIds.insert(oldest.entry.id, oldest.sequence);
+        m_evictedOrder.push_back(oldest.entry.id);
+        m_entries.pop_front();
+    }
+    m_sequenceById.clear();
+    m_bytes = 0;
+    evictOverflow(); // bounds the evicted ids
 }
 
 } // namespace sse

@@ -21,7 +21,10 @@ public:
     explicit MemoryEventLog(int capacity, qint64 maxBytes = DefaultMaxBytes);
 
     void append(SseEvent event, const QString &scope, bool keep, AppendDone done) override;
-    Replay replayAfter(const QString &lastEventId, const QStringList &channels) const override;
+    Replay replayAfter(const QString &lastEventId, const QStringList &channels,
+                       bool inclusive = false) const override;
+    HistoryPage history(const HistoryFilter &filter, int offset, int limit) const override;
+    void clear() override;
     int size() const override { return int(m_entries.size()); }
     QString nextId() const override { return QString::number(m_nextId); }
 
@@ -30,15 +33,14 @@ public:
     void setCapacity(int capacity);
 
     // Keeps already encoded bytes under an id; the ring part of append().
-    void store(const QString &id, const QString &scope, const QByteArray &encoded);
+    void store(const QString &id, const QString &scope, const QByteArray &encoded,
+               const QString &type = {}, qint64 timeMs = 0);
 
 private:
     struct Entry
     {
         quint64 sequence = 0;
-        QString id;
-        QString scope;
-        QByteArray encoded;
+        HistoryEntry entry;
     };
 
     void evictOverflow();

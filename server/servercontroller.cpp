@@ -18,6 +18,8 @@ void registerMetaTypes()
     qRegisterMetaType<sse::PlaybackOptions>();
     qRegisterMetaType<sse::FaultSpec>();
     qRegisterMetaType<sse::ChaosOptions>();
+    qRegisterMetaType<sse::HistoryFilter>();
+    qRegisterMetaType<sse::HistoryPage>();
 }
 
 } // namespace
@@ -48,10 +50,13 @@ void ServerController::start(const ServerConfig &config, int snapshotIntervalMs)
         auto *server = new SseServer(config);
         QString error;
         if (!server->start(&error)) {
+            const bool historyRefused = server->historyRefused();
             delete server;
-            QMetaObject::invokeMethod(this, [this, error] {
+            QMetaObject::invokeMethod(this, [this, error, historyRefused] {
                 m_running = false;
                 emit startFailed(error);
+                if (historyRefused)
+                    emit historyFileRefused(error);
             });
             return;
         }
@@ -227,6 +232,38 @@ void ServerController::stopChaos()
     onServerThread([this] {
         if (m_server)
             m_server->faults().stopChaos();
+    });
+}
+
+void ServerController::queryHistory(quint64 tag, const HistoryFilter &filter, int offset,
+                                    int limit)
+{
+    onServerThread([this, tag, filter, offset, limit] {
+        const HistoryPage page = m_server ? m_server->history(filter, offset, limit) : HistoryPage{};
+        QMetaObject::invokeMethod(this, [this, tag, page] { emit historyPage(tag, page); });
+    });
+}
+
+void ServerController::clearHistory()
+{
+    onServerThread([this] {
+        if (!m_server)
+            return;
+        m_server->clearHistory();
+        QMetaObject::invokeMethod(this, [this] { emit historyCleared(); });
+    });
+}
+
+void ServerController::replayHistory(quint64 clientId, const QString &fromId)
+{
+    onServerThread([this, clientId, fromId] {
+        QString error = QStringLiteral("the server is not running");
+        const int events = m_server ? m_server->replayHistory(clientId, fromId, &error) : -1;
+        if (events >= 0)
+            error.clear();
+        QMetaObject::invokeMethod(this, [this, clientId, events, error] {
+            emit historyReplayed(clientId, std::max(events, 0), error);
+        });
     });
 }
 

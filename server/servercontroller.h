@@ -1,5 +1,6 @@
 #pragma once
 
+#include "eventlog.h"
 #include "faultspec.h"
 #include "scenario.h"
 #include "scenarioplayer.h"
@@ -62,9 +63,19 @@ public:
     void startChaos(const sse::ChaosOptions &options);
     void stopChaos();
 
+    // The history panel. queryHistory answers with historyPage() (tag is the caller's; an
+    // empty page when the server is not running), clearHistory with historyCleared(), and
+    // replayHistory with historyReplayed(), whose error says why nothing was sent.
+    void queryHistory(quint64 tag, const sse::HistoryFilter &filter, int offset, int limit);
+    void clearHistory();
+    void replayHistory(quint64 clientId, const QString &fromId);
+
 signals:
     void started(const QString &url, const QString &token, quint16 port);
     void startFailed(const QString &message);
+    // After startFailed(), when what failed was opening the history file (message names it):
+    // a window can offer to run with the history in memory.
+    void historyFileRefused(const QString &message);
     void stopped();
     void snapshotReady(const sse::ServerSnapshot &snapshot);
     void publishFinished(const sse::PublishResult &result);
@@ -74,6 +85,9 @@ signals:
     void faultInstalled(quint64 faultId, int applied);
     void faultRefused(const QString &message);
     void chaosRefused(const QString &message);
+    void historyPage(quint64 tag, const sse::HistoryPage &page);
+    void historyCleared();
+    void historyReplayed(quint64 clientId, int events, const QString &error);
 
 private:
     // Runs function on the server thread, where the server lives.

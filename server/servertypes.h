@@ -135,6 +135,7 @@ struct PublishResult
     QString id;
     int delivered = 0;
     QString error; // empty on success
+    bool unavailable = false; // the event was fine but could not be stored (answered 503)
 };
 
 QString directionName(TrafficDirection direction);

@@ -5,6 +5,7 @@
 #include "memoryeventlog.h"
 #include "scenarioservice.h"
 #include "serverlogging.h"
+#include "sqliteeventlog.h"
 #include "streamhub.h"
 #include "subscriberregistry.h"
 #include "trafficrecorder.h"
@@ -25,7 +26,11 @@ SseServer::SseServer(ServerConfig config, QObject *parent)
     if (m_config.token.isEmpty())
         m_config.token = generateToken();
     m_recorder = std::make_unique<TrafficRecorder>();
-    m_log = std::make_unique<MemoryEventLog>(m_config.historySize);
+    if (m_config.historyFile.isEmpty())
+        m_log = std::make_unique<MemoryEventLog>(m_config.historySize);
+    else
+        m_log = std::make_unique<SqliteEventLog>(m_config.historyFile, m_config.historySize,
+                                                 MemoryEventLog::DefaultMaxBytes);
     m_registry = std::make_unique<SubscriberRegistry>();
     m_hub = std::make_unique<StreamHub>(m_config.maxQueueBytes);
     m_broker = std::make_unique<EventBroker>(m_config, *m_log, *m_registry, *m_hub, *m_recorder);
@@ -50,6 +55,10 @@ bool SseServer::start(QString *errorMessage)
         error = QStringLiteral("cannot create the stream hub (epoll)");
     if (error.isEmpty())
         error = setRoutes(m_config.routes);
+    if (error.isEmpty()) {
+        error = m_log->open();
+        m_historyRefused = !error.isEmpty();
+    }
     if (error.isEmpty() && m_http->listen(&error)) {
         m_running = true;
         m_broker->start();
@@ -73,6 +82,7 @@ void SseServer::stop()
     m_http->stopListening();
     m_scenarios->stopAll();
     m_faults->removeAll();
+    m_log->finishAppends(); // what was published is answered and sent before the streams end
     m_broker->stop();
     m_http->close();
     qCInfo(lcServer) << "server stopped";
@@ -128,6 +138,24 @@ int SseServer::sendComment(const QString &text, const QString &channel, const Pu
 bool SseServer::disconnectClient(quint64 clientId)
 {
     return m_broker->disconnect(clientId);
+}
+
+HistoryPage SseServer::history(const HistoryFilter &filter, int offset, int limit) const
+{
+    return m_log->history(filter, offset, limit);
+}
+
+void SseServer::clearHistory()
+{
+    m_log->clear();
+    qCInfo(lcServer) << "history cleared";
+    m_recorder->record(TrafficDirection::System, 0, {}, {}, 0,
+                       QStringLiteral("history cleared; ids go on from %1").arg(m_log->nextId()));
+}
+
+int SseServer::replayHistory(quint64 clientId, const QString &fromId, QString *error)
+{
+    return m_broker->replayTo(clientId, fromId, error);
 }
 
 QString SseServer::setRoutes(const QStringList &specs)

@@ -39,6 +39,8 @@ public:
     quint16 port() const;
     QString url() const;
     const ServerConfig &config() const { return m_config; }
+    // start() failed because the history file cannot be used (the error names it).
+    bool historyRefused() const { return m_historyRefused; }
 
     // Publishes through the broker; done (if given) gets the id and audience size, or why the
     // event was refused. The bytes leave when control returns to the event loop.
@@ -47,6 +49,12 @@ public:
     // Writes a comment (": text") to the matching subscribers; returns how many got it.
     int sendComment(const QString &text, const QString &channel, const PublishTarget &target = {});
     bool disconnectClient(quint64 clientId);
+
+    // The history panel: a page of the kept events, clearing them, and replaying them to one
+    // client (EventBroker::replayTo).
+    HistoryPage history(const HistoryFilter &filter, int offset, int limit) const;
+    void clearHistory();
+    int replayHistory(quint64 clientId, const QString &fromId, QString *error);
 
     ScenarioService &scenarios() { return *m_scenarios; }
     FaultService &faults() { return *m_faults; }
@@ -84,6 +92,7 @@ private:
     int m_snapshotTick = 0;
     bool m_forceFaults = false; // the next snapshot carries the fault list
     bool m_running = false;
+    bool m_historyRefused = false;
 };
 
 } // namespace sse

@@ -1,0 +1,96 @@
+#pragma once
+
+#include "eventlog.h"
+
+#include <QHash>
+#include <QObject>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+
+#include <deque>
+#include <vector>
+
+namespace sse {
+
+// The event log in an SQLite file, through Qt Sql's QSQLITE driver: it survives restarts and
+// kill -9, and server-assigned ids go on from the largest one ever handed out.
+// - Group commit: appends made during one event-loop turn are written in one transaction when
+//   control returns to the event loop, and answered (so published and delivered) only once it
+//   has committed. WAL journal, synchronous=NORMAL: what was answered survives the process
+//   dying; a power loss may lose the last commits (docs/history.md).
+// - The file is held with an exclusive lock while open: a second instance is refused.
+// - A file that is not a history database, comes from a newer schema or is read-only is
+//   refused before anything is written to it.
+// - Trimmed by count and bytes in SQL, in the same transaction as the inserts.
+class SqliteEventLog : public QObject, public EventLog
+{
+    Q_OBJECT
+
+public:
+    // PRAGMA application_id of a history file ("SSEH") and the schema this build writes.
+    static constexpr qint32 ApplicationId = 0x53534548;
+    static constexpr int SchemaVersion = 2;
+
+    SqliteEventLog(const QString &path, int capacity, qint64 maxBytes);
+    ~SqliteEventLog() override;
+
+    QString open() override;
+    void append(SseEvent event, const QString &scope, bool keep, AppendDone done) override;
+    void finishAppends() override { commit(); }
+    Replay replayAfter(const QString &lastEventId, const QStringList &channels,
+                       bool inclusive = false) const override;
+    HistoryPage history(const HistoryFilter &filter, int offset, int limit) const override;
+    void clear() override;
+    int size() const override { return m_count; }
+    QString nextId() const override { return QString::number(m_nextId); }
+
+    QString path() const { return m_path; }
+    qint64 bytes() const { return m_bytes; }
+
+    // Creates the tables of one schema step in an open transaction (migration i brings a file
+    // from version i - 1 to i); exposed so tests can build a file as an older build left it.
+    static QString migrate(QSqlDatabase &db, int toVersion);
+
+private:
+    struct PendingAppend
+    {
+        HistoryEntry entry;
+        bool keep = true;
+        AppendDone done;
+    };
+
+    QString refuse(const QString &reason) const;
+    QString checkHeader() const;
+    QString prepareFile();
+    QString loadState();
+    void closeDatabase();
+    // Writes what was appended since the last commit in one transaction, then answers it.
+    void commit();
+    QString writeBatch(const std::vector<PendingAppend> &batch);
+    QString trimInTransaction();
+    void rememberEvicted(const QString &id);
+
+    QString m_path;
+    int m_capacity;
+    qint64 m_maxBytes;
+    QString m_connectionName;
+    QSqlDatabase m_db;
+    mutable QSqlQuery m_insert;
+    mutable QSqlQuery m_saveNextId;
+    mutable QSqlQuery m_trimThrough;
+    mutable QSqlQuery m_findId;
+    mutable QSqlQuery m_replay;
+    mutable QSqlQuery m_oldestId;
+    bool m_open = false;
+    quint64 m_nextId = 1;
+    int m_count = 0;
+    qint64 m_bytes = 0;
+    std::vector<PendingAppend> m_pending;
+    bool m_commitScheduled = false;
+    // Ids trimmed during this run, so "evicted" can be told from "unknown" for ids that are not
+    // server-assigned numbers; bounded like MemoryEventLog's.
+    QHash<QString, bool> m_evictedIds;
+    std::deque<QString> m_evictedOrder;
+};
+
+} // namespace sse
