@@ -6,8 +6,8 @@ bool HistoryFilter::matches(const HistoryEntry &entry) const
 {
     if (!scope.isEmpty() && entry.scope != scope)
         return false;
-    if (!type.isEmpty() && entry.type != type
-        && !(type == DefaultEventType && entry.type.isEmpty())) {
+    if (!type.isEmpty() && entry.type != type &&
+        !(type == DefaultEventType && entry.type.isEmpty())) {
         return false;
     }
     return text.isEmpty() || entry.encoded.contains(text.toUtf8());

@@ -44,8 +44,8 @@ struct HistoryFilter
 struct HistoryPage
 {
     QList<HistoryEntry> entries;
-    int offset = 0;    // of the first entry, counted from the newest match
-    int matching = 0;  // events that match the filter in all
+    int offset = 0;   // of the first entry, counted from the newest match
+    int matching = 0; // events that match the filter in all
 };
 
 class EventLog

@@ -235,11 +235,11 @@ void ServerController::stopChaos()
     });
 }
 
-void ServerController::queryHistory(quint64 tag, const HistoryFilter &filter, int offset,
-                                    int limit)
+void ServerController::queryHistory(quint64 tag, const HistoryFilter &filter, int offset, int limit)
 {
     onServerThread([this, tag, filter, offset, limit] {
-        const HistoryPage page = m_server ? m_server->history(filter, offset, limit) : HistoryPage{};
+        const HistoryPage page =
+            m_server ? m_server->history(filter, offset, limit) : HistoryPage{};
         QMetaObject::invokeMethod(this, [this, tag, page] { emit historyPage(tag, page); });
     });
 }

@@ -106,9 +106,9 @@ QString SqliteEventLog::checkHeader() const
         return refuse(QStringLiteral("cannot be read (%1)").arg(file.errorString()));
     const QByteArray header = file.read(HeaderBytes);
     file.close();
-    // The write permission bits count even for root: a file marked read-only stays as it is.
-    constexpr auto AnyWrite =
-        QFile::WriteOwner | QFile::WriteUser | QFile::WriteGroup | QFile::WriteOther;
+    // The mode's write bits count even for root (who may write anyway): a file marked
+    // read-only stays as it is. WriteUser is left out: it is computed for the current user.
+    constexpr auto AnyWrite = QFile::WriteOwner | QFile::WriteGroup | QFile::WriteOther;
     const bool readOnly = !info.isWritable() || !(info.permissions() & AnyWrite);
     if (header.isEmpty())
         return readOnly ? refuse(QStringLiteral("is read-only")) : QString();
@@ -182,9 +182,9 @@ QString SqliteEventLog::prepareFile()
     };
     // Read again under the lock: the header may be older than the write-ahead log.
     if (!query.exec(QStringLiteral("SELECT (SELECT application_id FROM pragma_application_id),"
-                                       " (SELECT user_version FROM pragma_user_version),"
-                                       " (SELECT count(*) FROM sqlite_master)"))
-        || !query.next()) {
+                                   " (SELECT user_version FROM pragma_user_version),"
+                                   " (SELECT count(*) FROM sqlite_master)")) ||
+        !query.next()) {
         return rollback(QStringLiteral("cannot be read (%1)").arg(query.lastError().text()));
     }
     const qint32 applicationId = query.value(0).toInt();
@@ -211,10 +211,10 @@ QString SqliteEventLog::prepareFile()
     }
     if (!m_db.commit())
         return rollback(QStringLiteral("cannot be written (%1)").arg(m_db.lastError().text()));
-    if (!query.exec(QStringLiteral("PRAGMA journal_mode=WAL")) || !query.next()
-        || query.value(0).toString() != QStringLiteral("wal")) {
-        return refuse(QStringLiteral("cannot use a write-ahead log (%1)")
-                          .arg(query.lastError().text()));
+    if (!query.exec(QStringLiteral("PRAGMA journal_mode=WAL")) || !query.next() ||
+        query.value(0).toString() != QStringLiteral("wal")) {
+        return refuse(
+            QStringLiteral("cannot use a write-ahead log (%1)").arg(query.lastError().text()));
     }
     query.finish();
     // A commit reaches the operating system before the publish is answered; only a power loss
@@ -281,9 +281,9 @@ QString SqliteEventLog::loadState()
 {
     QSqlQuery query(m_db);
     if (!query.exec(QStringLiteral("SELECT count(*), coalesce(sum(size), 0), "
-                                       "(SELECT value FROM state WHERE key = 'next_id') "
-                                       "FROM events"))
-        || !query.next()) {
+                                   "(SELECT value FROM state WHERE key = 'next_id') "
+                                   "FROM events")) ||
+        !query.next()) {
         return refuse(QStringLiteral("cannot be read (%1)").arg(query.lastError().text()));
     }
     m_count = query.value(0).toInt();
@@ -297,15 +297,15 @@ QString SqliteEventLog::loadState()
     };
     const bool prepared =
         prepare(m_insert, QStringLiteral("INSERT INTO events (id, scope, encoded, type, time_ms, "
-                                         "size) VALUES (?, ?, ?, ?, ?, ?)"))
-        && prepare(m_saveNextId, QStringLiteral("UPDATE state SET value = ? WHERE key = 'next_id'"))
-        && prepare(m_trimThrough, QStringLiteral("DELETE FROM events WHERE seq <= ?"))
-        && prepare(m_findId,
-                   QStringLiteral("SELECT seq FROM events WHERE id = ? ORDER BY seq DESC LIMIT 1"))
-        && prepare(m_replay, QStringLiteral("SELECT encoded FROM events WHERE seq > ? AND "
-                                            "(scope = ? OR scope IN (SELECT value FROM "
-                                            "json_each(?))) ORDER BY seq"))
-        && prepare(m_oldestId, QStringLiteral("SELECT id FROM events ORDER BY seq LIMIT 1"));
+                                         "size) VALUES (?, ?, ?, ?, ?, ?)")) &&
+        prepare(m_saveNextId, QStringLiteral("UPDATE state SET value = ? WHERE key = 'next_id'")) &&
+        prepare(m_trimThrough, QStringLiteral("DELETE FROM events WHERE seq <= ?")) &&
+        prepare(m_findId,
+                QStringLiteral("SELECT seq FROM events WHERE id = ? ORDER BY seq DESC LIMIT 1")) &&
+        prepare(m_replay, QStringLiteral("SELECT encoded FROM events WHERE seq > ? AND "
+                                         "(scope = ? OR scope IN (SELECT value FROM "
+                                         "json_each(?))) ORDER BY seq")) &&
+        prepare(m_oldestId, QStringLiteral("SELECT id FROM events ORDER BY seq LIMIT 1"));
     if (!prepared)
         return refuse(QStringLiteral("cannot be used (%1)").arg(m_db.lastError().text()));
     m_replay.setForwardOnly(true);
@@ -355,11 +355,11 @@ void SqliteEventLog::commit()
         qCWarning(lcLog).noquote() << refuse(error);
     for (const PendingAppend &append : batch) {
         if (append.keep && !error.isEmpty()) {
-            append.done(Appended{{},
-                                 {},
-                                 QStringLiteral("the history file could not store the event: %1")
-                                     .arg(error),
-                                 true});
+            append.done(Appended{
+                {},
+                {},
+                QStringLiteral("the history file could not store the event: %1").arg(error),
+                true});
         } else {
             append.done(Appended{append.entry.id, append.entry.encoded, {}});
         }
@@ -507,7 +507,8 @@ HistoryPage SqliteEventLog::history(const HistoryFilter &filter, int offset, int
         values.append(filter.text.toUtf8());
     }
     const QString where =
-        conditions.isEmpty() ? QString() : QStringLiteral(" WHERE ") + conditions.join(QStringLiteral(" AND "));
+        conditions.isEmpty() ? QString()
+                             : QStringLiteral(" WHERE ") + conditions.join(QStringLiteral(" AND "));
     const auto run = [this, &values](QSqlQuery &query, const QString &sql) {
         query.setForwardOnly(true);
         if (!query.prepare(sql))
@@ -523,8 +524,8 @@ HistoryPage SqliteEventLog::history(const HistoryFilter &filter, int offset, int
     QSqlQuery rows(m_db);
     values.append(limit);
     values.append(offset);
-    if (!run(rows, QStringLiteral("SELECT id, time_ms, scope, type, encoded FROM events") + where
-                       + QStringLiteral(" ORDER BY seq DESC LIMIT ? OFFSET ?"))) {
+    if (!run(rows, QStringLiteral("SELECT id, time_ms, scope, type, encoded FROM events") + where +
+                       QStringLiteral(" ORDER BY seq DESC LIMIT ? OFFSET ?"))) {
         qCWarning(lcLog).noquote() << refuse(rows.lastError().text());
         return page;
     }

@@ -2,7 +2,10 @@
 #include "scenario.h"
 #include "testsupport.h"
 
+#include <QDir>
+#include <QFile>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkInterface>
 #include <QProcess>
@@ -132,6 +135,76 @@ private slots:
         QVERIFY(process.exitCode() != 0);
         const QString error = QString::fromUtf8(process.readAllStandardError());
         QVERIFY2(error.contains(port), qPrintable(error));
+    }
+
+    // The issue's "done when": what was answered 202 survives kill -9, ids go on after it.
+    void historyFileSurvivesKillNine()
+    {
+        QTemporaryDir dir;
+        const QString file = dir.filePath(QStringLiteral("history.sqlite"));
+        const QStringList options{QStringLiteral("--history-file"), file};
+        QStringList ids;
+        {
+            QProcess process;
+            const quint16 port = launch(process, options);
+            QVERIFY(port != 0);
+            for (int n = 1; n <= 100; ++n) {
+                const HttpResponse answer =
+                    postJson(port, "{\"data\": \"event " + QByteArray::number(n) + "\"}");
+                QCOMPARE(answer.status, 202);
+                ids.append(QJsonDocument::fromJson(answer.body)
+                               .object()
+                               .value(QStringLiteral("id"))
+                               .toString());
+            }
+            process.kill(); // SIGKILL: nothing is flushed or closed
+            QVERIFY(process.waitForFinished(5000));
+            QCOMPARE(process.exitStatus(), QProcess::CrashExit);
+        }
+        QProcess process;
+        const quint16 port = launch(process, options);
+        QVERIFY(port != 0);
+        SseReader reader(port, "/events", {"Last-Event-ID: " + ids.at(49).toUtf8()});
+        QTRY_VERIFY(reader.isStreaming());
+        QTRY_COMPARE(reader.userEvents().size(), 50);
+        for (int n = 0; n < 50; ++n) {
+            QCOMPARE(reader.userEvents().at(n).lastEventId, ids.at(50 + n));
+            QCOMPARE(reader.userEvents().at(n).data, QStringLiteral("event %1").arg(51 + n));
+        }
+        QVERIFY(!reader.rawBody().contains("history-gap"));
+        const HttpResponse next = postJson(port, R"({"data": "after the crash"})");
+        QCOMPARE(next.status, 202);
+        const qint64 nextId = QJsonDocument::fromJson(next.body)
+                                  .object()
+                                  .value(QStringLiteral("id"))
+                                  .toString()
+                                  .toLongLong();
+        QVERIFY2(nextId > ids.constLast().toLongLong(), next.body.constData());
+        process.terminate();
+        QVERIFY(process.waitForFinished(5000));
+    }
+
+    void foreignHistoryFileExitsOneNamingItAndLeavesItAlone()
+    {
+        QTemporaryDir dir;
+        const QString file = dir.filePath(QStringLiteral("notes.txt"));
+        QFile notes(file);
+        QVERIFY(notes.open(QIODevice::WriteOnly));
+        const QByteArray content = QByteArray("my notes, not a database\n").repeated(20);
+        notes.write(content);
+        notes.close();
+        QProcess process;
+        process.start(Binary, {QStringLiteral("--headless"), QStringLiteral("--port"),
+                               QStringLiteral("0"), QStringLiteral("--history-file"), file});
+        QVERIFY(process.waitForFinished(10000));
+        QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(process.exitCode(), 1);
+        const QString error = QString::fromUtf8(process.readAllStandardError());
+        QVERIFY2(error.contains(file) && error.contains(QStringLiteral("not a history database")),
+                 qPrintable(error));
+        QVERIFY(notes.open(QIODevice::ReadOnly));
+        QCOMPARE(notes.readAll(), content);
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList{QStringLiteral("notes.txt")});
     }
 
     void badOptionValueIsNamed()
