@@ -23,6 +23,7 @@ servers="ours,nchan"
 repeat=1
 quick=0
 out=""
+extra_server_args=""
 
 usage() {
     cat <<'USAGE'
@@ -38,6 +39,8 @@ Usage: bench/compare.sh [options]
   --servers LIST     ours,nchan (default both)
   --repeat N         runs per scenario and server; the table shows medians (default 1)
   --server-bin PATH  sse-dashboard binary (default build/app/sse-dashboard, env SSE_DASHBOARD)
+  --server-args ARGS more sse-dashboard options, split at spaces; @RUNDIR@ becomes the run's
+                     own directory, e.g. --server-args '--history-file @RUNDIR@/history.sqlite'
   --loadgen PATH     sse-loadgen binary (default build/bench/sse-loadgen, env SSE_LOADGEN)
   --out DIR          where results go (default: new /tmp/sse-compare.XXXXXX)
 USAGE
@@ -51,6 +54,7 @@ while (($#)); do
     --repeat) repeat=${2:?}; shift 2 ;;
     --quick) quick=1; shift ;;
     --server-bin) server_bin=${2:?}; shift 2 ;;
+    --server-args) extra_server_args=${2?}; shift 2 ;;
     --loadgen) loadgen_bin=${2:?}; shift 2 ;;
     --out) out=${2:?}; shift 2 ;;
     -h | --help) usage; exit 0 ;;
@@ -146,10 +150,11 @@ free_port() {
 }
 
 start_ours() {
-    local dir=$1 url="" pid
+    local dir=$1 url="" pid extra=()
+    read -r -a extra <<<"${extra_server_args//@RUNDIR@/$dir}"
     # QT_NO_GLIB: Qt's own Unix event dispatcher; GLib's costs about twice the CPU per write.
     QT_QPA_PLATFORM=offscreen QT_NO_GLIB=1 stdbuf -oL \
-        "$server_bin" --headless --port 0 --max-clients 19500 \
+        "$server_bin" --headless --port 0 --max-clients 19500 "${extra[@]}" \
         >"$dir/server.stdout" 2>"$dir/server.stderr" &
     pid=$!
     stop_pids=("$pid")

@@ -115,6 +115,7 @@ void EventBroker::publish(SseEvent event, const PublishTarget &target, PublishDo
                  done);
         return;
     }
+    scheduleFlush(); // the log's answer is collected there at the latest
     m_log.append(std::move(event), scope, keep,
                  [this, audience, eventType, summary,
                   done = std::move(done)](const EventLog::Appended &appended) {
@@ -160,6 +161,11 @@ void EventBroker::enqueue(PendingEvent event)
     // Sent when control returns to the event loop: events published in the same turn (a
     // burst, many publishers) leave in one send() per subscriber instead of one per event.
     m_pending.push_back(std::move(event));
+    scheduleFlush();
+}
+
+void EventBroker::scheduleFlush()
+{
     if (!m_flushScheduled) {
         m_flushScheduled = true;
         QMetaObject::invokeMethod(this, &EventBroker::flush, Qt::QueuedConnection);
@@ -168,6 +174,10 @@ void EventBroker::enqueue(PendingEvent event)
 
 void EventBroker::flush()
 {
+    // A log that answers appends in a batch (the SQLite log's group commit) answers now, so
+    // what it accepted goes out in this flush, and the publishers' answers after it, as with
+    // the memory log. Before the flag is cleared: what it enqueues needs no second flush.
+    m_log.finishAppends();
     m_flushScheduled = false;
     m_sending.swap(m_pending);
     // Consecutive events for the same audience go out as one run; order is kept because the

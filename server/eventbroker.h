@@ -89,6 +89,7 @@ private:
     void accepted(const EventLog::Appended &appended, const Audience &audience,
                   const QString &eventType, const QString &summary, const PublishDone &done);
     void enqueue(PendingEvent event);
+    void scheduleFlush();
     // Sends the events queued since the last turn of the event loop.
     void flush();
     void sendRun(const PendingEvent *begin, const PendingEvent *end);

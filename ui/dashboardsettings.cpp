@@ -3,6 +3,7 @@
 #include "serveroptions.h"
 
 #include <QSettings>
+#include <QStandardPaths>
 
 namespace sse::ui {
 
@@ -12,6 +13,9 @@ DashboardSettings DashboardSettings::load(QSettings &settings)
     ServerConfig &server = result.server;
     result.bind = BindChoice::fromSetting(settings.value(QStringLiteral("server/bind")).toString());
     loadConfig(settings, server);
+    // The dashboard keeps its history in a file unless told otherwise (an empty path).
+    if (!settings.contains(QStringLiteral("server/historyFile")))
+        server.historyFile = defaultHistoryFile();
     result.logMaxRows = settings.value(QStringLiteral("log/maxRows"), result.logMaxRows).toInt();
     result.sendHistorySize =
         settings.value(QStringLiteral("composer/historySize"), result.sendHistorySize).toInt();
@@ -47,6 +51,12 @@ void DashboardSettings::applyCommandLine(const ServerConfig &commandLine,
         else
             option->set(server, option->get(commandLine));
     }
+}
+
+QString DashboardSettings::defaultHistoryFile()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +
+           QStringLiteral("/history.sqlite");
 }
 
 ServerConfig DashboardSettings::serverConfig() const

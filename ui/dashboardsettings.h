@@ -22,6 +22,8 @@ struct DashboardSettings
     // Options given explicitly on the command line win over saved values. explicitOptions are
     // the option names QCommandLineParser::optionNames() reports ("port", "bind", ...).
     void applyCommandLine(const ServerConfig &commandLine, const QStringList &explicitOptions);
+    // Where the history is kept when the settings do not say (AppDataLocation).
+    static QString defaultHistoryFile();
     // The config to start the server with.
     ServerConfig serverConfig() const;
 };

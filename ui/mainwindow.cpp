@@ -6,6 +6,7 @@
 #include "clientsview.h"
 #include "composerwidget.h"
 #include "faultsdock.h"
+#include "historydock.h"
 #include "mainmenus.h"
 #include "models/clientsmodel.h"
 #include "models/faultsmodel.h"
@@ -45,7 +46,7 @@ namespace {
 // enough that a flood costs the UI thread only a few batches a second.
 constexpr int SnapshotIntervalMs = 100;
 // Bumped when the docks change, so an old saved layout is not restored onto new panels.
-constexpr int LayoutVersion = 4;
+constexpr int LayoutVersion = 5;
 
 bool restartNeeded(const ServerConfig &before, const ServerConfig &after)
 {
@@ -147,6 +148,7 @@ void MainWindow::buildPanels()
     m_scenarioDock = new ScenarioDock(m_controller, this);
     m_scenarioDock->setRouteSpecs(m_settings.server.routes);
     m_faultsDock = new FaultsDock(m_faultsModel, this);
+    m_historyDock = new HistoryDock(m_controller, m_clientsModel, this);
 
     addPanel(m_clientsView, QStringLiteral("clientsDock"), tr("Clients"), false);
     addPanel(m_trafficView, QStringLiteral("trafficDock"), tr("Traffic log"), false);
@@ -155,6 +157,7 @@ void MainWindow::buildPanels()
     addPanel(m_sharePanel, QStringLiteral("connectDock"), tr("Connect"), true);
     addPanel(m_scenarioDock, QStringLiteral("scenarioDock"), tr("Scenarios"), false);
     addPanel(m_faultsDock, QStringLiteral("faultsDock"), tr("Faults"), false);
+    addPanel(m_historyDock, QStringLiteral("historyDock"), tr("History"), false);
 
     // Docks fill the window: the central widget is an empty placeholder kept out of sight.
     auto *placeholder = new QWidget(this);
@@ -173,7 +176,7 @@ QList<QDockWidget *> MainWindow::docks() const
 {
     QList<QDockWidget *> result;
     for (const char *name : {"clientsDock", "composerDock", "trafficDock", "chartsDock",
-                             "connectDock", "scenarioDock", "faultsDock"}) {
+                             "connectDock", "scenarioDock", "faultsDock", "historyDock"}) {
         if (QDockWidget *panel = dock(name))
             result.append(panel);
     }
@@ -200,6 +203,7 @@ void MainWindow::placeDocksByDefault()
     charts->raise();
     tabifyDockWidget(composer, dock("scenarioDock"));
     tabifyDockWidget(composer, dock("faultsDock"));
+    tabifyDockWidget(traffic, dock("historyDock"));
     composer->raise();
     if (isVisible())
         applyDefaultDockSizes();
@@ -263,43 +267,7 @@ void MainWindow::connectPanels()
         saveSettings();
     });
     connectFaults();
-}
-
-void MainWindow::connectFaults()
-{
-    connect(m_faultsDock, &FaultsDock::installRequested, m_controller,
-            &ServerController::installFault);
-    connect(m_faultsDock, &FaultsDock::removeRequested, m_controller,
-            &ServerController::removeFault);
-    connect(m_faultsDock, &FaultsDock::removeAllRequested, m_controller,
-            &ServerController::removeAllFaults);
-    connect(m_faultsDock, &FaultsDock::chaosStartRequested, m_controller,
-            &ServerController::startChaos);
-    connect(m_faultsDock, &FaultsDock::chaosStopRequested, m_controller,
-            &ServerController::stopChaos);
-    connect(m_clientsView, &ClientsView::selectionChanged, m_faultsDock,
-            &FaultsDock::setSelectedClients);
-    connect(m_clientsView, &ClientsView::breakStreamRequested, this,
-            [this](const QList<quint64> &clientIds, FaultSpec spec) {
-                spec.target.kind = FaultTarget::Kind::Client;
-                for (const quint64 clientId : clientIds) {
-                    spec.target.clientId = clientId;
-                    m_controller->installFault(spec);
-                }
-            });
-    connect(m_controller, &ServerController::faultInstalled, this,
-            [this](quint64 faultId, int applied) {
-                statusBar()->showMessage(
-                    tr("Fault #%1 installed; it hit %n stream(s) at once", nullptr, applied)
-                        .arg(faultId),
-                    5000);
-            });
-    auto refused = [this](const QString &message) {
-        m_faultsDock->showError(message);
-        statusBar()->showMessage(tr("Fault refused: %1").arg(message), 10000);
-    };
-    connect(m_controller, &ServerController::faultRefused, this, refused);
-    connect(m_controller, &ServerController::chaosRefused, this, refused);
+    connectHistory();
 }
 
 void MainWindow::connectMenus()
@@ -376,6 +344,7 @@ void MainWindow::connectController()
                 m_statsModel->resetBaseline();
                 m_composer->setServerRunning(true);
                 m_faultsDock->setServerRunning(true);
+                m_historyDock->setServerRunning(true);
                 m_menus->setServerRunning(true);
                 statusBar()->showMessage(tr("Listening on %1").arg(url), 5000);
             });
@@ -395,6 +364,7 @@ void MainWindow::connectController()
         m_serverBar->updateStats({}, 0);
         m_composer->setServerRunning(false);
         m_faultsDock->setServerRunning(false);
+        m_historyDock->setServerRunning(false);
         m_menus->setServerRunning(false);
         m_scenarioDock->serverStopped();
     });
@@ -408,6 +378,10 @@ void MainWindow::applySnapshot(const ServerSnapshot &snapshot)
     m_trafficModel->applySnapshot(snapshot);
     m_scenarioDock->applySnapshot(snapshot);
     m_faultsDock->applySnapshot(snapshot);
+    if (snapshot.stats.eventsPublished != m_eventsPublished) {
+        m_eventsPublished = snapshot.stats.eventsPublished;
+        m_historyDock->historyMayHaveChanged();
+    }
     m_statsModel->addStats(QDateTime::currentDateTime(), snapshot.stats);
     m_connectedClients = snapshot.stats.clients;
     if (m_serverBar->state() == ServerBar::State::Running) {
@@ -424,7 +398,10 @@ void MainWindow::startServer()
     m_clientsModel->clear();
     m_clientsModel->setMaxQueueBytes(m_settings.server.maxQueueBytes);
     m_composer->setNextEventId({}); // the server says which id comes next once it runs
-    m_controller->start(m_settings.serverConfig(), SnapshotIntervalMs);
+    ServerConfig config = m_settings.serverConfig();
+    if (m_historyInMemory)
+        config.historyFile.clear(); // the file was refused and the operator chose memory
+    m_controller->start(config, SnapshotIntervalMs);
 }
 
 void MainWindow::applySettings(const DashboardSettings &settings,
@@ -435,6 +412,8 @@ void MainWindow::applySettings(const DashboardSettings &settings,
         running && restartNeeded(m_settings.serverConfig(), settings.serverConfig());
     if (restart && m_connectedClients > 0 && !confirmRestart(m_connectedClients))
         return;
+    if (settings.server.historyFile != m_settings.server.historyFile)
+        m_historyInMemory = false; // a new file gets its chance
     m_settings = settings;
     m_trafficModel->setMaxRows(m_settings.logMaxRows);
     m_composer->setHistorySize(m_settings.sendHistorySize);

@@ -24,6 +24,7 @@ class ClientsView;
 class ComposerWidget;
 class FaultsDock;
 class FaultsModel;
+class HistoryDock;
 class MainMenus;
 class ScenarioDock;
 class ServerBar;
@@ -59,6 +60,7 @@ public:
     TrafficLogView *trafficView() const { return m_trafficView; }
     ScenarioDock *scenarioDock() const { return m_scenarioDock; }
     FaultsDock *faultsDock() const { return m_faultsDock; }
+    HistoryDock *historyDock() const { return m_historyDock; }
     MainMenus *menus() const { return m_menus; }
     const DashboardSettings &settings() const { return m_settings; }
     QList<QDockWidget *> docks() const;
@@ -86,7 +88,10 @@ private:
     void placeDocksByDefault();
     void applyDefaultDockSizes();
     void connectPanels();
+    // The fault and history panels' wiring (mainwindowpanels.cpp).
     void connectFaults();
+    void connectHistory();
+    void offerMemoryHistory(const QString &message);
     void connectMenus();
     void connectController();
     void restoreLayout();
@@ -111,9 +116,12 @@ private:
     ScenarioDock *m_scenarioDock = nullptr;
     FaultsModel *m_faultsModel;
     FaultsDock *m_faultsDock = nullptr;
+    HistoryDock *m_historyDock = nullptr;
     MainMenus *m_menus = nullptr;
     QTimer *m_clockTimer;
     int m_connectedClients = 0;
+    bool m_historyInMemory = false;     // this run only: the history file was refused
+    quint64 m_eventsPublished = 0;      // the history panel looks again when this moves
     bool m_defaultSizesPending = false; // dock proportions apply once the window has a size
 };
 

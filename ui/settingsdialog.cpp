@@ -2,7 +2,9 @@
 
 #include "serveroptions.h"
 
+#include <QCheckBox>
 #include <QDialogButtonBox>
+#include <QFileDialog>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLineEdit>
@@ -49,6 +51,32 @@ SettingsDialog::SettingsDialog(const DashboardSettings &settings, QWidget *paren
     m_heartbeat =
         optionSpinBox(this, QStringLiteral("heartbeat"), server.heartbeatSeconds, tr(" s"));
     m_history = optionSpinBox(this, QStringLiteral("history"), server.historySize, tr(" events"));
+    m_historyInFile = new QCheckBox(tr("Keep it in a file"), this);
+    m_historyInFile->setObjectName(QStringLiteral("historyInFile"));
+    m_historyInFile->setToolTip(tr("The history survives restarts and crashes, and ids go on "
+                                   "from where they were. Off: it is kept in memory."));
+    m_historyInFile->setChecked(!server.historyFile.isEmpty());
+    m_historyFile = new QLineEdit(
+        server.historyFile.isEmpty() ? DashboardSettings::defaultHistoryFile() : server.historyFile,
+        this);
+    m_historyFile->setObjectName(QStringLiteral("historyFile"));
+    m_historyFile->setEnabled(m_historyInFile->isChecked());
+    auto *browseHistory = new QPushButton(tr("Browse…"), this);
+    browseHistory->setEnabled(m_historyInFile->isChecked());
+    connect(m_historyInFile, &QCheckBox::toggled, m_historyFile, &QWidget::setEnabled);
+    connect(m_historyInFile, &QCheckBox::toggled, browseHistory, &QWidget::setEnabled);
+    connect(browseHistory, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(
+            this, tr("History file"), m_historyFile->text(),
+            tr("SQLite files (*.sqlite *.db);;All files (*)"), nullptr,
+            QFileDialog::DontConfirmOverwrite); // an existing history is opened, not replaced
+        if (!path.isEmpty())
+            m_historyFile->setText(path);
+    });
+    auto *historyFileRow = new QHBoxLayout;
+    historyFileRow->addWidget(m_historyInFile);
+    historyFileRow->addWidget(m_historyFile, 1);
+    historyFileRow->addWidget(browseHistory);
     m_maxQueueKiB =
         optionSpinBox(this, QStringLiteral("max-queue"), server.maxQueueBytes, tr(" KiB"), 1024);
     m_maxClients = optionSpinBox(this, QStringLiteral("max-clients"), server.maxClients, {});
@@ -73,6 +101,7 @@ SettingsDialog::SettingsDialog(const DashboardSettings &settings, QWidget *paren
     auto *form = new QFormLayout(this);
     form->addRow(tr("Heartbeat every:"), m_heartbeat);
     form->addRow(tr("History for replay:"), m_history);
+    form->addRow(tr("History file:"), historyFileRow);
     form->addRow(tr("Slow-consumer limit:"), m_maxQueueKiB);
     form->addRow(tr("Most clients:"), m_maxClients);
     form->addRow(tr("Request timeout:"), m_idleTimeout);
@@ -90,6 +119,10 @@ DashboardSettings SettingsDialog::settings() const
     ServerConfig &server = result.server;
     server.heartbeatSeconds = m_heartbeat->value();
     server.historySize = m_history->value();
+    const QString historyFile = m_historyFile->text().trimmed();
+    server.historyFile = !m_historyInFile->isChecked() ? QString()
+                         : historyFile.isEmpty()       ? DashboardSettings::defaultHistoryFile()
+                                                       : historyFile;
     server.maxQueueBytes = qint64(m_maxQueueKiB->value()) * 1024;
     server.maxClients = m_maxClients->value();
     server.idleTimeoutSeconds = m_idleTimeout->value();

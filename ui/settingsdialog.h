@@ -4,6 +4,7 @@
 
 #include <QDialog>
 
+class QCheckBox;
 class QLineEdit;
 class QSpinBox;
 
@@ -24,6 +25,8 @@ private:
     DashboardSettings m_settings;
     QSpinBox *m_heartbeat;
     QSpinBox *m_history;
+    QCheckBox *m_historyInFile;
+    QLineEdit *m_historyFile;
     QSpinBox *m_maxQueueKiB;
     QSpinBox *m_maxClients;
     QSpinBox *m_idleTimeout;

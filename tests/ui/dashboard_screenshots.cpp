@@ -42,7 +42,10 @@ int main(int argc, char **argv)
     ServerConfig config;
     config.port = 0;
     config.bindAddress = QHostAddress(QHostAddress::LocalHost);
-    MainWindow window(&controller, config, {QStringLiteral("port"), QStringLiteral("bind")});
+    // The history in memory: screenshots leave no file behind.
+    MainWindow window(
+        &controller, config,
+        {QStringLiteral("port"), QStringLiteral("bind"), QStringLiteral("history-file")});
     window.resize(1280, 720);
     window.show();
     if (!QTest::qWaitFor([&] { return window.serverBar()->state() == ServerBar::State::Running; }))

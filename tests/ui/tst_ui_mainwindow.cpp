@@ -461,7 +461,7 @@ private slots:
         QVERIFY(m_window->minimumSize().width() <= 1024);
         QVERIFY(m_window->minimumSize().height() <= 640);
         const QList<QDockWidget *> docks = m_window->docks();
-        QCOMPARE(docks.size(), 7);
+        QCOMPARE(docks.size(), 8);
         for (QDockWidget *dock : docks) {
             QVERIFY(dock->isVisibleTo(m_window.get()) || dock->isHidden() == false);
             // Each can be closed and brought back from the View menu.

@@ -28,6 +28,10 @@ inline void useTemporarySettings(const QTemporaryDir &dir, const QString &applic
 inline bool openRunningWindow(std::unique_ptr<sse::ServerController> &controller,
                               std::unique_ptr<sse::ui::MainWindow> &window)
 {
+    // The history stays in memory unless the test chose a file: every test starts from id 1.
+    QSettings settings;
+    if (!settings.contains(QStringLiteral("server/historyFile")))
+        settings.setValue(QStringLiteral("server/historyFile"), QString());
     controller = std::make_unique<sse::ServerController>();
     sse::ServerConfig commandLine;
     commandLine.port = 0;
