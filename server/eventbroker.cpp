@@ -428,42 +428,6 @@ bool EventBroker::finishStream(quint64 clientId)
     return true;
 }
 
-std::optional<StreamFaults::Outcome> EventBroker::applyFault(quint64 clientId, quint64 faultId,
-                                                             const FaultSpec &spec)
-{
-    flush(); // the fault acts on what is published from now on
-    Subscriber *subscriber = m_registry.find(clientId);
-    if (!subscriber)
-        return std::nullopt;
-    const StreamFaults::Outcome outcome = m_faults.apply(*subscriber, faultId, spec);
-    if (outcome == StreamFaults::Outcome::Close || outcome == StreamFaults::Outcome::Reset) {
-        const bool reset = outcome == StreamFaults::Outcome::Reset;
-        m_hub.close(subscriber->stream, reset);
-        forget(clientId, QStringLiteral("%1 by fault #%2")
-                             .arg(reset ? QStringLiteral("reset") : QStringLiteral("closed"))
-                             .arg(faultId));
-    }
-    dropSlowConsumers(); // a retry field is a write like any other
-    return outcome;
-}
-
-void EventBroker::liftFault(quint64 clientId, quint64 faultId)
-{
-    if (Subscriber *subscriber = m_registry.find(clientId))
-        m_faults.lift(*subscriber, faultId);
-}
-
-void EventBroker::subscribeLater(qint64 ms, int stream, const QByteArray &responseHead,
-                                 const Subscription &subscription, const QString &remoteAddress,
-                                 std::function<void(quint64)> opened)
-{
-    m_faults.delayAccept(stream, ms, [=, opened = std::move(opened)] {
-        const quint64 clientId = subscribe(stream, responseHead, subscription, remoteAddress);
-        if (opened)
-            opened(clientId);
-    });
-}
-
 void EventBroker::onStreamClosed(int stream)
 {
     if (const Subscriber *subscriber = m_registry.findByStream(stream))

@@ -1,16 +1,13 @@
 #include "sqliteeventlog.h"
 
-#include "eventstreamparser.h"
+#include "historyfile.h"
 #include "serverlogging.h"
 
 #include <QDateTime>
 #include <QDir>
-#include <QFile>
-#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSqlError>
-#include <QtEndian>
 
 #include <atomic>
 
@@ -18,34 +15,10 @@ namespace sse {
 
 namespace {
 
-// The SQLite file header (https://www.sqlite.org/fileformat.html#the_database_header).
-constexpr qsizetype HeaderBytes = 100;
-constexpr char HeaderMagic[] = "SQLite format 3";
-constexpr qsizetype UserVersionOffset = 60;
-constexpr qsizetype ApplicationIdOffset = 68;
-// SQLite's primary result codes, as QSqlError::nativeErrorCode() gives them.
-const QString SqliteBusy = QStringLiteral("5");
-const QString SqliteLocked = QStringLiteral("6");
-
 QString connectionName()
 {
     static std::atomic<int> counter{0};
     return QStringLiteral("sse-history-%1").arg(++counter);
-}
-
-bool isLockError(const QSqlError &error)
-{
-    const QString code = error.nativeErrorCode();
-    return code == SqliteBusy || code == SqliteLocked;
-}
-
-// The event field of an encoded event, for rows written before the type had its own column.
-QString encodedType(const QByteArray &encoded)
-{
-    EventStreamParser parser;
-    parser.feed(encoded);
-    const QList<EventStreamParser::Event> events = parser.takeEvents();
-    return events.isEmpty() ? QString() : events.first().type;
 }
 
 } // namespace
@@ -85,62 +58,12 @@ QString SqliteEventLog::refuse(const QString &reason) const
     return QStringLiteral("history file %1: %2").arg(QDir::toNativeSeparators(m_path), reason);
 }
 
-QString SqliteEventLog::checkHeader() const
-{
-    // Decided from the bytes alone, so a file that is not ours is never opened by SQLite.
-    const QFileInfo info(m_path);
-    if (info.isDir())
-        return refuse(QStringLiteral("is a folder, not a file"));
-    if (!info.exists()) {
-        const QFileInfo folder(info.absolutePath());
-        if (!folder.exists() && !QDir().mkpath(folder.absoluteFilePath()))
-            return refuse(QStringLiteral("its folder %1 cannot be created")
-                              .arg(QDir::toNativeSeparators(folder.absoluteFilePath())));
-        if (!QFileInfo(folder.absoluteFilePath()).isWritable())
-            return refuse(QStringLiteral("its folder %1 is read-only")
-                              .arg(QDir::toNativeSeparators(folder.absoluteFilePath())));
-        return {};
-    }
-    QFile file(m_path);
-    if (!file.open(QIODevice::ReadOnly))
-        return refuse(QStringLiteral("cannot be read (%1)").arg(file.errorString()));
-    const QByteArray header = file.read(HeaderBytes);
-    file.close();
-    // The mode's write bits count even for root (who may write anyway): a file marked
-    // read-only stays as it is. WriteUser is left out: it is computed for the current user.
-    constexpr auto AnyWrite = QFile::WriteOwner | QFile::WriteGroup | QFile::WriteOther;
-    const bool readOnly = !info.isWritable() || !(info.permissions() & AnyWrite);
-    if (header.isEmpty())
-        return readOnly ? refuse(QStringLiteral("is read-only")) : QString();
-    if (header.size() < HeaderBytes || !header.startsWith(QByteArrayView(HeaderMagic, 16)))
-        return refuse(QStringLiteral("is not a history database (not an SQLite file); it was "
-                                     "left unchanged"));
-    const auto applicationId = qFromBigEndian<qint32>(header.constData() + ApplicationIdOffset);
-    if (applicationId != ApplicationId)
-        return refuse(QStringLiteral("is not a history database (an SQLite database of another "
-                                     "program, application_id %1); it was left unchanged")
-                          .arg(applicationId));
-    const auto version = qFromBigEndian<qint32>(header.constData() + UserVersionOffset);
-    if (version > SchemaVersion)
-        return refuse(QStringLiteral("was written by a newer SSE Dashboard (schema version %1; "
-                                     "this one reads up to %2); it was left unchanged")
-                          .arg(version)
-                          .arg(SchemaVersion));
-    if (readOnly)
-        return refuse(QStringLiteral("is read-only"));
-    if (!QFileInfo(info.absolutePath()).isWritable())
-        return refuse(QStringLiteral("its folder %1 is read-only (the write-ahead log is kept "
-                                     "next to the file)")
-                          .arg(QDir::toNativeSeparators(info.absolutePath())));
-    return {};
-}
-
 QString SqliteEventLog::open()
 {
     if (m_open)
         return {};
-    if (QString problem = checkHeader(); !problem.isEmpty())
-        return problem;
+    if (QString problem = historyfile::checkHeader(m_path); !problem.isEmpty())
+        return refuse(problem);
     m_db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
     m_db.setDatabaseName(m_path);
     // Another instance holding the file answers "busy" at once instead of after Qt's 5 s.
@@ -150,8 +73,10 @@ QString SqliteEventLog::open()
         closeDatabase();
         return refuse(QStringLiteral("cannot be opened (%1)").arg(reason));
     }
-    QString problem = prepareFile();
-    if (problem.isEmpty())
+    QString problem = historyfile::prepare(m_db);
+    if (!problem.isEmpty())
+        problem = refuse(problem);
+    else
         problem = loadState();
     if (!problem.isEmpty()) {
         closeDatabase();
@@ -160,120 +85,6 @@ QString SqliteEventLog::open()
     m_open = true;
     qCInfo(lcLog).noquote() << "history in" << m_path << "with" << m_count << "events, next id"
                             << m_nextId;
-    return {};
-}
-
-QString SqliteEventLog::prepareFile()
-{
-    QSqlQuery query(m_db);
-    // Held from the first write until the file is closed: the kernel releases it when the
-    // process dies, so a crash leaves no stale lock behind. It also keeps WAL's index in
-    // this process's memory (no -shm file).
-    query.exec(QStringLiteral("PRAGMA locking_mode=EXCLUSIVE"));
-    if (!query.exec(QStringLiteral("BEGIN IMMEDIATE"))) {
-        const QSqlError error = query.lastError();
-        if (isLockError(error))
-            return refuse(QStringLiteral("is in use by another running SSE Dashboard"));
-        return refuse(QStringLiteral("cannot be written (%1)").arg(error.text()));
-    }
-    const auto rollback = [this](const QString &reason) {
-        QSqlQuery(m_db).exec(QStringLiteral("ROLLBACK"));
-        return refuse(reason);
-    };
-    // Read again under the lock: the header may be older than the write-ahead log.
-    if (!query.exec(QStringLiteral("SELECT (SELECT application_id FROM pragma_application_id),"
-                                   " (SELECT user_version FROM pragma_user_version),"
-                                   " (SELECT count(*) FROM sqlite_master)")) ||
-        !query.next()) {
-        return rollback(QStringLiteral("cannot be read (%1)").arg(query.lastError().text()));
-    }
-    const qint32 applicationId = query.value(0).toInt();
-    int version = query.value(1).toInt();
-    const int objects = query.value(2).toInt();
-    query.finish();
-    if (applicationId == 0 && version == 0 && objects == 0) {
-        // A new (or empty) file becomes a history.
-        query.exec(QStringLiteral("PRAGMA application_id=%1").arg(ApplicationId));
-    } else if (applicationId != ApplicationId) {
-        return rollback(QStringLiteral("is not a history database (an SQLite database of "
-                                       "another program); it was left unchanged"));
-    } else if (version > SchemaVersion) {
-        return rollback(QStringLiteral("was written by a newer SSE Dashboard (schema version %1; "
-                                       "this one reads up to %2); it was left unchanged")
-                            .arg(version)
-                            .arg(SchemaVersion));
-    }
-    for (; version < SchemaVersion; ++version) {
-        if (QString error = migrate(m_db, version + 1); !error.isEmpty())
-            return rollback(QStringLiteral("cannot be brought to schema version %1 (%2)")
-                                .arg(version + 1)
-                                .arg(error));
-    }
-    if (!m_db.commit())
-        return rollback(QStringLiteral("cannot be written (%1)").arg(m_db.lastError().text()));
-    if (!query.exec(QStringLiteral("PRAGMA journal_mode=WAL")) || !query.next() ||
-        query.value(0).toString() != QStringLiteral("wal")) {
-        return refuse(
-            QStringLiteral("cannot use a write-ahead log (%1)").arg(query.lastError().text()));
-    }
-    query.finish();
-    // A commit reaches the operating system before the publish is answered; only a power loss
-    // can take the last ones back.
-    query.exec(QStringLiteral("PRAGMA synchronous=NORMAL"));
-    return {};
-}
-
-QString SqliteEventLog::migrate(QSqlDatabase &db, int toVersion)
-{
-    QSqlQuery query(db);
-    QStringList statements;
-    switch (toVersion) {
-    case 1:
-        // The first layout: what replay needs, and the next id so ids are never reused.
-        statements = {
-            QStringLiteral("CREATE TABLE events (seq INTEGER PRIMARY KEY, id TEXT NOT NULL, "
-                           "scope TEXT NOT NULL, encoded BLOB NOT NULL)"),
-            QStringLiteral("CREATE INDEX events_by_id ON events (id)"),
-            QStringLiteral("CREATE TABLE state (key TEXT PRIMARY KEY, value INTEGER NOT NULL)"),
-            QStringLiteral("INSERT INTO state (key, value) VALUES ('next_id', 1)"),
-        };
-        break;
-    case 2:
-        // What the history panel shows and filters on, kept beside the encoded event.
-        statements = {
-            QStringLiteral("ALTER TABLE events ADD COLUMN type TEXT NOT NULL DEFAULT ''"),
-            QStringLiteral("ALTER TABLE events ADD COLUMN time_ms INTEGER NOT NULL DEFAULT 0"),
-            QStringLiteral("ALTER TABLE events ADD COLUMN size INTEGER NOT NULL DEFAULT 0"),
-            QStringLiteral("UPDATE events SET size = length(encoded)"),
-        };
-        break;
-    default:
-        return QStringLiteral("no migration to version %1").arg(toVersion);
-    }
-    for (const QString &statement : std::as_const(statements)) {
-        if (!query.exec(statement))
-            return query.lastError().text();
-    }
-    if (toVersion == 2) {
-        // The type column of older rows comes from their encoded event.
-        QSqlQuery rows(db);
-        rows.setForwardOnly(true);
-        if (!rows.exec(QStringLiteral("SELECT seq, encoded FROM events")))
-            return rows.lastError().text();
-        QSqlQuery update(db);
-        update.prepare(QStringLiteral("UPDATE events SET type = ? WHERE seq = ?"));
-        while (rows.next()) {
-            const QString type = encodedType(rows.value(1).toByteArray());
-            if (type.isEmpty())
-                continue;
-            update.addBindValue(type);
-            update.addBindValue(rows.value(0));
-            if (!update.exec())
-                return update.lastError().text();
-        }
-    }
-    if (!query.exec(QStringLiteral("PRAGMA user_version=%1").arg(toVersion)))
-        return query.lastError().text();
     return {};
 }
 

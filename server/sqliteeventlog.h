@@ -27,10 +27,6 @@ class SqliteEventLog : public QObject, public EventLog
     Q_OBJECT
 
 public:
-    // PRAGMA application_id of a history file ("SSEH") and the schema this build writes.
-    static constexpr qint32 ApplicationId = 0x53534548;
-    static constexpr int SchemaVersion = 2;
-
     SqliteEventLog(const QString &path, int capacity, qint64 maxBytes);
     ~SqliteEventLog() override;
 
@@ -47,10 +43,6 @@ public:
     QString path() const { return m_path; }
     qint64 bytes() const { return m_bytes; }
 
-    // Creates the tables of one schema step in an open transaction (migration i brings a file
-    // from version i - 1 to i); exposed so tests can build a file as an older build left it.
-    static QString migrate(QSqlDatabase &db, int toVersion);
-
 private:
     struct PendingAppend
     {
@@ -60,8 +52,6 @@ private:
     };
 
     QString refuse(const QString &reason) const;
-    QString checkHeader() const;
-    QString prepareFile();
     QString loadState();
     void closeDatabase();
     // Writes what was appended since the last commit in one transaction, then answers it.

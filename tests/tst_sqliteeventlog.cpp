@@ -1,5 +1,6 @@
 // The SQLite event log on real files: durability, ids across restarts, trimming, refused files,
 // a second instance, and the migration from schema version 1.
+#include "historyfile.h"
 #include "memoryeventlog.h"
 #include "sqliteeventlog.h"
 
@@ -416,8 +417,8 @@ private slots:
             QVERIFY(db.transaction());
             QSqlQuery query(db);
             QVERIFY(query.exec(
-                QStringLiteral("PRAGMA application_id=%1").arg(SqliteEventLog::ApplicationId)));
-            QCOMPARE(SqliteEventLog::migrate(db, 1), QString());
+                QStringLiteral("PRAGMA application_id=%1").arg(sse::historyfile::ApplicationId)));
+            QCOMPARE(sse::historyfile::migrate(db, 1), QString());
             QVERIFY(query.exec(QStringLiteral(
                 "INSERT INTO events (id, scope, encoded) VALUES "
                 "('1', 'news', X'69643A20310A6576656E743A2070726963650A646174613A2034320A0A'), "

@@ -717,6 +717,162 @@
     </message>
 </context>
 <context>
+    <name>sse::ui::HistoryDock</name>
+    <message>
+        <source>channel</source>
+        <translation>频道</translation>
+    </message>
+    <message>
+        <source>type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>text in the event</source>
+        <translation>事件中的文本</translation>
+    </message>
+    <message>
+        <source>Newer</source>
+        <translation>较新</translation>
+    </message>
+    <message>
+        <source>The newer page</source>
+        <translation>较新的一页</translation>
+    </message>
+    <message>
+        <source>Older</source>
+        <translation>较旧</translation>
+    </message>
+    <message>
+        <source>The older page</source>
+        <translation>较旧的一页</translation>
+    </message>
+    <message>
+        <source>Resend</source>
+        <translation>重新发送</translation>
+    </message>
+    <message>
+        <source>Publish the selected events again, as new events with new ids</source>
+        <translation>将选中的事件作为新事件再次发布，使用新的 ID</translation>
+    </message>
+    <message>
+        <source>Replay to</source>
+        <translation>重放给</translation>
+    </message>
+    <message>
+        <source>Send the chosen client the kept events in its channels from the selected one on, byte for byte as they were sent</source>
+        <translation>从选中的事件起，把该客户端所订阅频道中保存的事件逐字节按原样发送给所选客户端</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <source>Save the selected events (or the whole page) as a scenario</source>
+        <translation>将选中的事件（或整页）保存为场景</translation>
+    </message>
+    <message>
+        <source>Clear…</source>
+        <translation>清除…</translation>
+    </message>
+    <message>
+        <source>Forget every kept event; ids go on from where they were</source>
+        <translation>清除所有保存的事件；ID 继续递增，不会重复使用</translation>
+    </message>
+    <message>
+        <source>Clear the history?</source>
+        <translation>清除历史记录？</translation>
+    </message>
+    <message>
+        <source>Every kept event is forgotten, in the history file too. Clients that come back with one of their ids hear of a history gap. Ids go on from where they were.</source>
+        <translation>所有保存的事件都会被清除，历史文件中的也一样。带着其中某个 ID 重新连接的客户端会收到历史缺口通知。ID 继续递增，不会重复使用。</translation>
+    </message>
+    <message>
+        <source>The client a replay goes to</source>
+        <translation>重放的目标客户端</translation>
+    </message>
+    <message>
+        <source>History cleared</source>
+        <translation>历史记录已清除</translation>
+    </message>
+    <message numerus="yes">
+        <source>Replayed %n event(s) to client %1</source>
+        <translation>
+            <numerusform>已向客户端 %1 重放 %n 个事件</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Nothing replayed to client %1: %2</source>
+        <translation>未向客户端 %1 重放任何事件：%2</translation>
+    </message>
+    <message>
+        <source>No kept events</source>
+        <translation>没有保存的事件</translation>
+    </message>
+    <message>
+        <source>%1–%2 of %3</source>
+        <translation>第 %1–%2 条，共 %3 条</translation>
+    </message>
+    <message numerus="yes">
+        <source>Resent %n event(s)</source>
+        <translation>
+            <numerusform>已重新发送 %n 个事件</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>None of these events can be sent by a scenario</source>
+        <translation>这些事件都无法由场景发送</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>Export as a scenario</source>
+        <translation>导出为场景</translation>
+    </message>
+    <message>
+        <source>Scenarios (*.jsonl *.ndjson);;All files (*)</source>
+        <translation>场景 (*.jsonl *.ndjson);;所有文件 (*)</translation>
+    </message>
+    <message numerus="yes">
+        <source>Saved %n event(s) as a scenario in %1</source>
+        <translation>
+            <numerusform>已将 %n 个事件保存为场景：%1</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>sse::ui::HistoryModel</name>
+    <message>
+        <source>all channels</source>
+        <translation>所有频道</translation>
+    </message>
+    <message>
+        <source>Id</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>频道</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <source>Data</source>
+        <translation>数据</translation>
+    </message>
+</context>
+<context>
     <name>sse::ui::MainMenus</name>
     <message>
         <source>&amp;File</source>
@@ -928,6 +1084,26 @@
     <message>
         <source>Fault refused: %1</source>
         <translation>故障被拒绝：%1</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>历史记录</translation>
+    </message>
+    <message>
+        <source>History file refused</source>
+        <translation>历史文件被拒绝</translation>
+    </message>
+    <message>
+        <source>%1
+
+The file was left as it is. Run with the history in memory this time? Settings can move the file or turn it off for good.</source>
+        <translation>%1
+
+该文件未被改动。本次是否将历史记录保存在内存中运行？可以在设置中移动该文件或永久关闭它。</translation>
+    </message>
+    <message>
+        <source>Run in memory</source>
+        <translation>在内存中运行</translation>
     </message>
 </context>
 <context>
@@ -1578,6 +1754,30 @@
     <message>
         <source>Recent sends kept:</source>
         <translation>最近发送记录保留：</translation>
+    </message>
+    <message>
+        <source>Keep it in a file</source>
+        <translation>保存到文件</translation>
+    </message>
+    <message>
+        <source>The history survives restarts and crashes, and ids go on from where they were. Off: it is kept in memory.</source>
+        <translation>历史记录在重启和崩溃后依然保留，ID 继续递增。关闭时：保存在内存中。</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>History file</source>
+        <translation>历史文件</translation>
+    </message>
+    <message>
+        <source>SQLite files (*.sqlite *.db);;All files (*)</source>
+        <translation>SQLite 文件 (*.sqlite *.db);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>History file:</source>
+        <translation>历史文件：</translation>
     </message>
 </context>
 <context>

@@ -87,6 +87,7 @@ private:
     // A window on a free loopback port, its server started.
     void openWindow(const QStringList &extraOptions = {}, quint16 port = 0)
     {
+        testsupport::keepHistoryInMemory();
         m_controller = std::make_unique<ServerController>();
         ServerConfig commandLine;
         commandLine.port = port;

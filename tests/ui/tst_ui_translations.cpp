@@ -44,7 +44,10 @@ private slots:
         ServerConfig config;
         config.port = 0;
         config.bindAddress = QHostAddress(QHostAddress::LocalHost);
-        MainWindow window(&controller, config, {QStringLiteral("port"), QStringLiteral("bind")});
+        // config.historyFile is empty: the history stays in memory.
+        MainWindow window(
+            &controller, config,
+            {QStringLiteral("port"), QStringLiteral("bind"), QStringLiteral("history-file")});
         QStringList menus;
         for (QAction *action : window.menuBar()->actions())
             menus.append(action->text());

@@ -24,14 +24,20 @@ inline void useTemporarySettings(const QTemporaryDir &dir, const QString &applic
     QCoreApplication::setApplicationName(applicationName);
 }
 
+// The dashboard's history stays in memory unless the test chose a file (server/historyFile):
+// every test starts from id 1 and leaves no file behind.
+inline void keepHistoryInMemory()
+{
+    QSettings settings;
+    if (!settings.contains(QStringLiteral("server/historyFile")))
+        settings.setValue(QStringLiteral("server/historyFile"), QString());
+}
+
 // Opens the dashboard with its server on a free loopback port; true once the server runs.
 inline bool openRunningWindow(std::unique_ptr<sse::ServerController> &controller,
                               std::unique_ptr<sse::ui::MainWindow> &window)
 {
-    // The history stays in memory unless the test chose a file: every test starts from id 1.
-    QSettings settings;
-    if (!settings.contains(QStringLiteral("server/historyFile")))
-        settings.setValue(QStringLiteral("server/historyFile"), QString());
+    keepHistoryInMemory();
     controller = std::make_unique<sse::ServerController>();
     sse::ServerConfig commandLine;
     commandLine.port = 0;
