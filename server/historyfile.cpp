@@ -135,12 +135,11 @@ QString prepare(QSqlDatabase &db)
                                 .arg(version + 1)
                                 .arg(error));
     }
-    if (!db.commit())
-        return rollback(QStringLiteral("cannot be written (%1)").arg(db.lastError().text()));
+    if (!query.exec(QStringLiteral("COMMIT")))
+        return rollback(QStringLiteral("cannot be written (%1)").arg(query.lastError().text()));
     if (!query.exec(QStringLiteral("PRAGMA journal_mode=WAL")) || !query.next() ||
         query.value(0).toString() != QStringLiteral("wal")) {
-        return QString(
-            QStringLiteral("cannot use a write-ahead log (%1)").arg(query.lastError().text()));
+        return QStringLiteral("cannot use a write-ahead log (%1)").arg(query.lastError().text());
     }
     query.finish();
     // A commit reaches the operating system before the publish is answered; only a power loss
