@@ -134,7 +134,7 @@ struct PublishResult
 {
     QString id;
     int delivered = 0;
-    QString error; // empty on success
+    QString error;            // empty on success
     bool unavailable = false; // the event was fine but could not be stored (answered 503)
 };
 
