@@ -5,9 +5,12 @@
 #include <QByteArray>
 #include <QList>
 #include <QMetaType>
+#include <QSet>
 #include <QString>
 #include <QStringList>
 
+#include <algorithm>
+#include <deque>
 #include <functional>
 
 namespace sse {
@@ -46,6 +49,24 @@ struct HistoryPage
     QList<HistoryEntry> entries;
     int offset = 0;   // of the first entry, counted from the newest match
     int matching = 0; // events that match the filter in all
+};
+
+// Ids of events a log no longer holds (trimmed or cleared), so a client that comes back with
+// one hears "evicted" rather than "unknown". Bounded: past the limit the oldest are forgotten.
+class EvictedIds
+{
+public:
+    // At least 1024, else four times the log's capacity.
+    static size_t limitFor(int capacity) { return std::max<size_t>(size_t(capacity) * 4, 1024); }
+
+    void add(const QString &id, size_t limit);
+    // The id is held again (published anew).
+    void forget(const QString &id) { m_ids.remove(id); }
+    bool contains(const QString &id) const { return m_ids.contains(id); }
+
+private:
+    QSet<QString> m_ids;
+    std::deque<QString> m_order; // oldest first; may name ids forgotten since
 };
 
 class EventLog

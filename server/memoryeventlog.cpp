@@ -37,29 +37,27 @@ void MemoryEventLog::store(const QString &id, const QString &scope, const QByteA
     m_entries.push_back(Entry{sequence, HistoryEntry{id, timeMs, scope, type, encoded}});
     m_bytes += encoded.size();
     m_sequenceById.insert(id, sequence);
-    m_evictedIds.remove(id);
+    m_evicted.forget(id);
     evictOverflow();
 }
 
 void MemoryEventLog::evictOverflow()
 {
-    while (int(m_entries.size()) > m_capacity || (m_bytes > m_maxBytes && !m_entries.empty())) {
-        const Entry &oldest = m_entries.front();
-        const auto it = m_sequenceById.constFind(oldest.entry.id);
-        // Only forget the id when no newer event reuses it.
-        if (it != m_sequenceById.cend() && it.value() == oldest.sequence) {
-            m_sequenceById.erase(it);
-            m_evictedIds.insert(oldest.entry.id, oldest.sequence);
-            m_evictedOrder.push_back(oldest.entry.id);
-        }
-        m_bytes -= oldest.entry.encoded.size();
-        m_entries.pop_front();
+    while (int(m_entries.size()) > m_capacity || (m_bytes > m_maxBytes && !m_entries.empty()))
+        evictOldest();
+}
+
+void MemoryEventLog::evictOldest()
+{
+    const Entry &oldest = m_entries.front();
+    const auto it = m_sequenceById.constFind(oldest.entry.id);
+    // Only forget the id when no newer event reuses it.
+    if (it != m_sequenceById.cend() && it.value() == oldest.sequence) {
+        m_sequenceById.erase(it);
+        m_evicted.add(oldest.entry.id, EvictedIds::limitFor(m_capacity));
     }
-    const auto evictedCapacity = std::max<size_t>(size_t(m_capacity) * 4, 1024);
-    while (m_evictedOrder.size() > evictedCapacity) {
-        m_evictedIds.remove(m_evictedOrder.front());
-        m_evictedOrder.pop_front();
-    }
+    m_bytes -= oldest.entry.encoded.size();
+    m_entries.pop_front();
 }
 
 EventLog::Replay MemoryEventLog::replayAfter(const QString &lastEventId,
@@ -74,7 +72,7 @@ EventLog::Replay MemoryEventLog::replayAfter(const QString &lastEventId,
     if (found != m_sequenceById.cend())
         after = found.value() - (inclusive ? 1 : 0);
     else
-        replay.gap = m_evictedIds.contains(lastEventId) ? Gap::Evicted : Gap::Unknown;
+        replay.gap = m_evicted.contains(lastEventId) ? Gap::Evicted : Gap::Unknown;
 
     // Sequences grow along the ring, so the first entry after the id is found by binary search.
     auto it =
@@ -105,15 +103,8 @@ HistoryPage MemoryEventLog::history(const HistoryFilter &filter, int offset, int
 void MemoryEventLog::clear()
 {
     // Cleared ids count as evicted: a client that comes back with one hears of the gap.
-    while (!m_entries.empty()) {
-        const Entry &oldest = m_entries.front();
-        m_evictedIds.insert(oldest.entry.id, oldest.sequence);
-        m_evictedOrder.push_back(oldest.entry.id);
-        m_entries.pop_front();
-    }
-    m_sequenceById.clear();
-    m_bytes = 0;
-    evictOverflow(); // bounds the evicted ids
+    while (!m_entries.empty())
+        evictOldest();
 }
 
 } // namespace sse

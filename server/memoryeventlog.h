@@ -44,6 +44,7 @@ private:
     };
 
     void evictOverflow();
+    void evictOldest();
 
     int m_capacity;
     qint64 m_maxBytes;
@@ -52,10 +53,7 @@ private:
     quint64 m_nextSequence = 1;
     std::deque<Entry> m_entries;
     QHash<QString, quint64> m_sequenceById; // newest sequence for each id held
-    // Sequences of ids that were evicted, so "evicted" can be told apart from "unknown";
-    // bounded like the ring itself.
-    QHash<QString, quint64> m_evictedIds;
-    std::deque<QString> m_evictedOrder;
+    EvictedIds m_evicted;
 };
 
 } // namespace sse

@@ -232,7 +232,7 @@ QString SqliteEventLog::trimInTransaction()
     qint64 through = -1;
     while ((m_count > m_capacity || m_bytes > m_maxBytes) && oldest.next()) {
         through = oldest.value(0).toLongLong();
-        rememberEvicted(oldest.value(1).toString());
+        m_evicted.add(oldest.value(1).toString(), EvictedIds::limitFor(m_capacity));
         --m_count;
         m_bytes -= oldest.value(2).toLongLong();
     }
@@ -243,19 +243,6 @@ QString SqliteEventLog::trimInTransaction()
     if (!m_trimThrough.exec())
         return m_trimThrough.lastError().text();
     return {};
-}
-
-void SqliteEventLog::rememberEvicted(const QString &id)
-{
-    if (m_evictedIds.contains(id))
-        return;
-    m_evictedIds.insert(id, true);
-    m_evictedOrder.push_back(id);
-    const auto limit = std::max<size_t>(size_t(m_capacity) * 4, 1024);
-    while (m_evictedOrder.size() > limit) {
-        m_evictedIds.remove(m_evictedOrder.front());
-        m_evictedOrder.pop_front();
-    }
 }
 
 EventLog::Replay SqliteEventLog::replayAfter(const QString &lastEventId,
@@ -278,7 +265,7 @@ EventLog::Replay SqliteEventLog::replayAfter(const QString &lastEventId,
         bool numeric = false;
         const quint64 number = lastEventId.toULongLong(&numeric);
         const bool handedOut = numeric && number > 0 && number < m_nextId;
-        replay.gap = handedOut || m_evictedIds.contains(lastEventId) ? Gap::Evicted : Gap::Unknown;
+        replay.gap = handedOut || m_evicted.contains(lastEventId) ? Gap::Evicted : Gap::Unknown;
     }
     m_findId.finish();
 
@@ -358,7 +345,7 @@ void SqliteEventLog::clear()
     ids.setForwardOnly(true);
     if (ids.exec(QStringLiteral("SELECT id FROM events ORDER BY seq"))) {
         while (ids.next())
-            rememberEvicted(ids.value(0).toString());
+            m_evicted.add(ids.value(0).toString(), EvictedIds::limitFor(m_capacity));
     }
     ids.finish();
     if (!query.exec(QStringLiteral("DELETE FROM events"))) {

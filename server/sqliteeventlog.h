@@ -2,12 +2,10 @@
 
 #include "eventlog.h"
 
-#include <QHash>
 #include <QObject>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 
-#include <deque>
 #include <vector>
 
 namespace sse {
@@ -58,7 +56,6 @@ private:
     void commit();
     QString writeBatch(const std::vector<PendingAppend> &batch);
     QString trimInTransaction();
-    void rememberEvicted(const QString &id);
 
     QString m_path;
     int m_capacity;
@@ -77,10 +74,9 @@ private:
     qint64 m_bytes = 0;
     std::vector<PendingAppend> m_pending;
     bool m_commitScheduled = false;
-    // Ids trimmed during this run, so "evicted" can be told from "unknown" for ids that are not
-    // server-assigned numbers; bounded like MemoryEventLog's.
-    QHash<QString, bool> m_evictedIds;
-    std::deque<QString> m_evictedOrder;
+    // Ids trimmed during this run: server-assigned numbers are recognised across restarts
+    // without it, publishers' own ids only through it.
+    EvictedIds m_evicted;
 };
 
 } // namespace sse
