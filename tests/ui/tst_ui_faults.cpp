@@ -83,14 +83,7 @@ private slots:
         QDockWidget *panel = m_window->dock("faultsDock");
         panel->raise();
         QTRY_VERIFY(m_window->faultsDock()->isVisible());
-        const QSize needed = m_window->minimumSizeHint();
-        QVERIFY2(needed.width() <= MainWindow::MinimumSize.width() &&
-                     needed.height() <= MainWindow::MinimumSize.height(),
-                 qPrintable(QStringLiteral("%1×%2").arg(needed.width()).arg(needed.height())));
-        QCOMPARE(m_window->size(), MainWindow::MinimumSize);
-        const QSize panelNeeds = panel->widget()->minimumSizeHint();
-        QVERIFY(panelNeeds.width() <= panel->widget()->width());
-        QVERIFY(panelNeeds.height() <= panel->widget()->height());
+        testsupport::verifyFitsMinimumWindow(*m_window, panel);
     }
 
     void modelKeepsRowsByFaultId()

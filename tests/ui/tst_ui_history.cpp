@@ -91,6 +91,16 @@ private slots:
         m_controller.reset();
     }
 
+    void panelFitsTheSmallestWindow()
+    {
+        QVERIFY(testsupport::openRunningWindow(m_controller, m_window));
+        m_window->resize(MainWindow::MinimumSize);
+        QDockWidget *panel = m_window->dock("historyDock");
+        panel->raise();
+        QTRY_VERIFY(dock()->isVisible());
+        testsupport::verifyFitsMinimumWindow(*m_window, panel);
+    }
+
     void modelShowsAPageOfKeptEvents()
     {
         HistoryModel model;

@@ -5,6 +5,7 @@
 #include "servercontroller.h"
 
 #include <QCoreApplication>
+#include <QDockWidget>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -46,6 +47,21 @@ inline bool openRunningWindow(std::unique_ptr<sse::ServerController> &controller
     window->show();
     return QTest::qWaitFor(
         [&window] { return window->serverBar()->state() == sse::ui::ServerBar::State::Running; });
+}
+
+// The window at its minimum size fits everything, panel included, and nothing in the panel is
+// squeezed below its own minimum. Call with the panel raised and visible.
+inline void verifyFitsMinimumWindow(const sse::ui::MainWindow &window, const QDockWidget *panel)
+{
+    using sse::ui::MainWindow;
+    const QSize needed = window.minimumSizeHint();
+    QVERIFY2(needed.width() <= MainWindow::MinimumSize.width() &&
+                 needed.height() <= MainWindow::MinimumSize.height(),
+             qPrintable(QStringLiteral("%1×%2").arg(needed.width()).arg(needed.height())));
+    QCOMPARE(window.size(), MainWindow::MinimumSize);
+    const QSize panelNeeds = panel->widget()->minimumSizeHint();
+    QVERIFY(panelNeeds.width() <= panel->widget()->width());
+    QVERIFY(panelNeeds.height() <= panel->widget()->height());
 }
 
 } // namespace testsupport
