@@ -8,6 +8,7 @@ packages=(
   qt6-base-dev qt6-base-dev-tools qt6-httpserver-dev qt6-websockets-dev qt6-charts-dev libqt6opengl6-dev
   qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-translations-l10n
   libqt6sql6-sqlite libgl-dev libqrencode-dev qt6-qpa-plugins libhttp-parser-dev
+  libhiredis-dev redis-server
   xvfb xauth
   chromium
   nginx libnginx-mod-nchan curl
@@ -34,5 +35,9 @@ if ((${#missing[@]})); then
   # The nginx package starts a system service on port 80; the benchmark starts its own instance.
   if [[ " ${missing[*]} " == *" nginx "* ]] && command -v systemctl >/dev/null; then
     "${sudo_cmd[@]}" systemctl disable --now nginx >/dev/null 2>&1 || true
+  fi
+  # Likewise redis-server's service on 6379: the tests start their own on free ports.
+  if [[ " ${missing[*]} " == *" redis-server "* ]] && command -v systemctl >/dev/null; then
+    "${sudo_cmd[@]}" systemctl disable --now redis-server >/dev/null 2>&1 || true
   fi
 fi

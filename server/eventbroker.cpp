@@ -19,17 +19,6 @@ constexpr int MaxEventTypes = 256;
 // The reconnect delay control listeners (the demo page) are told; plain streams get no retry.
 constexpr int ReconnectDelayMs = 2000;
 
-// The server's own events: JSON data and no id, so the client's last event id is untouched.
-QByteArray controlEvent(const QString &name, const QJsonObject &data, const QString &retry = {})
-{
-    return encodeEvent(
-        SseEvent{name,
-                 {},
-                 QString::fromUtf8(QJsonDocument(data).toJson(QJsonDocument::Compact)),
-                 retry,
-                 {}});
-}
-
 QString gapReason(EventLog::Gap gap)
 {
     return gap == EventLog::Gap::Evicted ? QStringLiteral("evicted") : QStringLiteral("unknown");
@@ -70,6 +59,7 @@ EventBroker::EventBroker(const ServerConfig &config, EventLog &log, SubscriberRe
     connect(&m_heartbeatTimer, &QTimer::timeout, this, &EventBroker::sendHeartbeat);
     connect(&m_hub, &StreamHub::streamClosed, this, &EventBroker::onStreamClosed);
     connect(&m_faults, &StreamFaults::done, this, &EventBroker::faultDone);
+    m_log.setListener(this);
 }
 
 EventBroker::~EventBroker() = default;
@@ -132,10 +122,20 @@ void EventBroker::accepted(const EventLog::Appended &appended, const Audience &a
         done(PublishResult{{}, 0, appended.error, appended.unavailable});
         return;
     }
+    // A shared log sends the event to this server's streams when it reads it back.
+    const int delivered = appended.deliveredByLog ? m_registry.count(audience)
+                                                  : deliver(appended.encoded, appended.id, audience,
+                                                            eventType, summary);
+    done(PublishResult{appended.id, delivered, {}});
+}
+
+int EventBroker::deliver(const QByteArray &encoded, const QString &id, const Audience &audience,
+                         const QString &eventType, const QString &summary)
+{
     // Pages learn of a new type before its first event arrives, so they can listen for it.
     announceEventType(eventType);
     const int delivered = m_registry.count(audience);
-    enqueue(PendingEvent{appended.encoded, appended.id, audience, 1});
+    enqueue(PendingEvent{encoded, id, audience, 1});
     ++m_stats.eventsPublished;
     m_stats.deliveries += quint64(delivered);
     if (m_recorder.enabled()) {
@@ -143,17 +143,17 @@ void EventBroker::accepted(const EventLog::Appended &appended, const Audience &a
         out.direction = TrafficDirection::Out;
         out.clientId = audience.clientIds.size() == 1 ? audience.clientIds.first() : 0;
         out.eventType = eventType;
-        out.id = appended.id;
-        out.size = appended.encoded.size();
+        out.id = id;
+        out.size = encoded.size();
         out.summary =
             QStringLiteral("→ %1 (%2): %3").arg(delivered).arg(audienceName(audience), summary);
-        out.raw = appended.encoded.left(TrafficRecord::MaxRawBytes);
+        out.raw = encoded.left(TrafficRecord::MaxRawBytes);
         out.scope = audience.kind == Audience::Kind::Channel ? audience.channel
                     : audience.kind == Audience::Kind::All   ? TrafficRecord::AllScope
                                                              : QString();
         m_recorder.append(std::move(out));
     }
-    done(PublishResult{appended.id, delivered, {}});
+    return delivered;
 }
 
 void EventBroker::enqueue(PendingEvent event)
@@ -268,7 +268,7 @@ void EventBroker::announceEventType(const QString &eventType)
     m_eventTypes.append(eventType);
     const QJsonObject types{
         {QStringLiteral("eventTypes"), QJsonArray::fromStringList(m_eventTypes)}};
-    enqueue(PendingEvent{controlEvent(QStringLiteral("dashboard.types"), types),
+    enqueue(PendingEvent{encodeControlEvent(QStringLiteral("dashboard.types"), types),
                          {},
                          Audience::controlListeners(),
                          0});
@@ -310,7 +310,7 @@ quint64 EventBroker::subscribe(int stream, const QByteArray &responseHead,
                 {QStringLiteral("oldestId"), replay.oldestId},
                 {QStringLiteral("reason"), gapReason(replay.gap)},
             };
-            opening += controlEvent(QStringLiteral("dashboard.history-gap"), details);
+            opening += encodeControlEvent(QStringLiteral("dashboard.history-gap"), details);
         }
     }
     for (const QByteArray &bytes : std::as_const(replay.events))
@@ -356,8 +356,8 @@ QByteArray EventBroker::helloEvent(const Subscriber &subscriber, bool historyGap
         {QStringLiteral("eventTypes"), QJsonArray::fromStringList(m_eventTypes)},
         {QStringLiteral("historyGap"), historyGap},
     };
-    return controlEvent(QStringLiteral("dashboard.hello"), hello,
-                        QString::number(ReconnectDelayMs));
+    return encodeControlEvent(QStringLiteral("dashboard.hello"), hello,
+                              QString::number(ReconnectDelayMs));
 }
 
 void EventBroker::sendHeartbeat()
@@ -503,6 +503,13 @@ ServerStats EventBroker::stats() const
     stats.streamWrites = m_writer.streamWrites();
     stats.historySize = m_log.size();
     stats.nextEventId = m_log.nextId();
+    const EventLog::Status log = m_log.status();
+    stats.logBackend = log.backend;
+    stats.logLocation = log.location;
+    stats.logAvailable = log.available;
+    stats.logError = log.error;
+    stats.logReconnects = log.reconnects;
+    stats.logGaps = log.gaps;
     stats.uptimeSeconds = m_uptime.isValid() ? m_uptime.elapsed() / 1000 : 0;
     return stats;
 }

@@ -28,7 +28,7 @@ class TrafficRecorder;
 // event loop. It keeps the order of everything that reaches a stream: whatever writes outside
 // the queue (a new subscriber's replay, a comment, a kick) flushes the queue first. It also
 // owns the heartbeat, slow-consumer drops and the server's counters.
-class EventBroker : public QObject
+class EventBroker : public QObject, private EventLog::Listener
 {
     Q_OBJECT
 
@@ -86,8 +86,16 @@ signals:
     void faultDone(quint64 faultId, quint64 clientId);
 
 private:
+    // EventLog::Listener (eventbrokerlog.cpp): a shared log delivers what every server sends.
+    void logDelivered(const HistoryEntry &entry, const QString &data) override;
+    void logGap(const QString &reason, const QString &lastId) override;
+
     void accepted(const EventLog::Appended &appended, const Audience &audience,
                   const QString &eventType, const QString &summary, const PublishDone &done);
+    // Queues an accepted event for its audience, counts and records it; returns the audience's
+    // size.
+    int deliver(const QByteArray &encoded, const QString &id, const Audience &audience,
+                const QString &eventType, const QString &summary);
     void enqueue(PendingEvent event);
     void scheduleFlush();
     // Sends the events queued since the last turn of the event loop.

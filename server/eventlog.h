@@ -20,7 +20,7 @@ namespace sse {
 // - assign the id (a shared log hands out ids that are increasing across instances);
 // - answer later (a remote log accepts the event asynchronously; the publish is answered then).
 // Implementations: MemoryEventLog (a bounded ring), SqliteEventLog (a file that survives
-// restarts), later Redis Streams.
+// restarts), RedisEventLog (a Redis stream shared by several servers, docs/scaling.md).
 
 // One kept event, as the history panel lists it.
 struct HistoryEntry
@@ -93,8 +93,35 @@ public:
         QByteArray encoded;
         QString error;
         bool unavailable = false; // the log could not store it (a storage error, not the event)
+        // The log hands the event to the streams itself (Listener::logDelivered), in the order
+        // every server sharing it agrees on; the broker only answers the publisher.
+        bool deliveredByLog = false;
     };
     using AppendDone = std::function<void(const Appended &)>;
+
+    // How the log is doing, for /api/stats, /metrics and the dashboard.
+    struct Status
+    {
+        QString backend = QStringLiteral("memory"); // memory, sqlite or redis
+        QString location;                           // the file or the Redis URL
+        bool available = true;
+        QString error;          // why it is not available
+        quint64 reconnects = 0; // connections lost and made again
+        quint64 gaps = 0;       // history gaps signalled (a store that lost events)
+    };
+
+    // What a log shared with other servers tells the broker.
+    class Listener
+    {
+    public:
+        virtual ~Listener() = default;
+        // An event to send to the streams, in the shared order; data is its text, for the
+        // traffic log.
+        virtual void logDelivered(const HistoryEntry &entry, const QString &data) = 0;
+        // Events may have been lost (the store came back empty, or trimmed what this server
+        // had not read yet): every stream hears of the gap.
+        virtual void logGap(const QString &reason, const QString &lastId) = 0;
+    };
 
     // The scope of events sent to every subscriber, whatever their channels.
     static inline const QString AllChannels = QStringLiteral("*");
@@ -112,6 +139,8 @@ public:
     virtual void append(SseEvent event, const QString &scope, bool keep, AppendDone done) = 0;
     // Answers every append made so far now (before the server stops).
     virtual void finishAppends() {}
+    // Lets go of what open() took (connections), once the server stops.
+    virtual void close() {}
 
     // Events after lastEventId (from it, when inclusive) whose scope is AllChannels or one of
     // channels. When the id is not held, all that matches is returned along with the kind of
@@ -127,6 +156,10 @@ public:
 
     // Events held now.
     virtual int size() const = 0;
+
+    virtual Status status() const { return {}; }
+    // Set by the broker before open() for logs that deliver events themselves.
+    virtual void setListener(Listener *) {}
 
     // The id the next event published without one will get, so the window can show it before
     // sending; empty when the log cannot tell without asking elsewhere.

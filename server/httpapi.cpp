@@ -1,5 +1,7 @@
 #include "httpapi.h"
 
+#include "clusterservice.h"
+
 #include "eventbroker.h"
 #include "faultservice.h"
 #include "guardedtcpserver.h"
@@ -127,6 +129,7 @@ bool HttpApi::listen(QString *errorMessage)
     addRoute(QStringLiteral("/healthz"), &HttpApi::handleHealth);
     addRoute(QStringLiteral("/api/scenarios"), &HttpApi::handleScenarios);
     addRoute(QStringLiteral("/api/faults"), &HttpApi::handleFaults);
+    addRoute(QStringLiteral("/api/cluster"), &HttpApi::handleCluster);
     m_http->route(QStringLiteral("/api/clients/<arg>"),
                   [this](const QString &, const QHttpServerRequest &request,
                          QHttpServerResponder &&responder) {
@@ -581,14 +584,22 @@ std::optional<quint64> HttpApi::idInPath(HttpExchange &exchange, const QString &
 void HttpApi::handleStats(HttpExchange &exchange)
 {
     if (requireMethod(exchange, "GET"))
-        exchange.json(200, QJsonDocument(statsJson(m_broker.stats())));
+        exchange.json(200, QJsonDocument(statsJson(stats())));
+}
+
+ServerStats HttpApi::stats() const
+{
+    ServerStats stats = m_broker.stats();
+    if (m_cluster)
+        stats.clusterInstances = int(m_cluster->instances().size());
+    return stats;
 }
 
 void HttpApi::handleMetrics(HttpExchange &exchange)
 {
     if (requireMethod(exchange, "GET")) {
         exchange.respond(200, QByteArrayLiteral("text/plain; version=0.0.4; charset=utf-8"),
-                         metricsText(m_broker.stats()));
+                         metricsText(stats()));
     }
 }
 

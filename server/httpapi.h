@@ -14,6 +14,7 @@ class QHttpServer;
 
 namespace sse {
 
+class ClusterService;
 class EventBroker;
 class FaultService;
 class GuardedTcpServer;
@@ -40,6 +41,9 @@ public:
             FaultService &faults, SubscriberRegistry &registry, StreamHub &hub,
             TrafficRecorder &recorder, QObject *parent = nullptr);
     ~HttpApi() override;
+
+    // /api/cluster lists the instances sharing this one's Redis; without one it answers 404.
+    void setCluster(ClusterService *cluster) { m_cluster = cluster; }
 
     // Binds and listens. On failure returns false and a sentence naming address and port.
     bool listen(QString *errorMessage);
@@ -70,6 +74,8 @@ private:
     void handleScenarioDelete(HttpExchange &exchange);
     void handleScenarioRoute(HttpExchange &exchange, const ScenarioRoute &route);
     // In httpapifaults.cpp: /api/faults.
+    void handleCluster(HttpExchange &exchange); // httpapicluster.cpp
+    ServerStats stats() const;                  // the broker's, with the cluster's size
     void handleFaults(HttpExchange &exchange);
     void handleFaultDelete(HttpExchange &exchange);
     // Hands the exchange's connection to the stream hub as a subscriber, unless it is refused
@@ -104,6 +110,7 @@ private:
     EventBroker &m_broker;
     ScenarioService &m_scenarios;
     FaultService &m_faults;
+    ClusterService *m_cluster = nullptr;
     SubscriberRegistry &m_registry;
     StreamHub &m_hub;
     TrafficRecorder &m_recorder;

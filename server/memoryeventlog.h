@@ -27,6 +27,8 @@ public:
     void clear() override;
     int size() const override { return int(m_entries.size()); }
     QString nextId() const override { return QString::number(m_nextId); }
+    // The id of the newest event held; empty when none is.
+    QString newestId() const { return m_entries.empty() ? QString() : m_entries.back().entry.id; }
 
     int capacity() const { return m_capacity; }
     qint64 bytes() const { return m_bytes; }

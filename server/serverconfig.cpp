@@ -1,5 +1,6 @@
 #include "serverconfig.h"
 
+#include "redisconnection.h"
 #include "serveroptions.h"
 
 #include <QRandomGenerator>
@@ -23,6 +24,11 @@ QString ServerConfig::validate() const
     for (const ConfigOption &option : configOptions()) {
         if (const QString problem = option.check(*this); !problem.isEmpty())
             return problem;
+    }
+    if (!redisUrl.isEmpty()) {
+        const auto endpoint = RedisEndpoint::parse(redisUrl);
+        if (const auto *problem = std::get_if<QString>(&endpoint))
+            return *problem;
     }
     return {};
 }

@@ -15,6 +15,7 @@ struct ServerConfig
     quint16 port = 8080; // 0 picks a free port
     int historySize = 1000;
     QString historyFile; // the SQLite history (docs/history.md); empty keeps it in memory
+    QString redisUrl;    // the shared event log (docs/scaling.md); wins over historyFile
     int heartbeatSeconds = 15;
     qint64 maxQueueBytes = 4 * 1024 * 1024; // per subscriber, before it is dropped as slow
     int maxClients = 10000;                 // subscribers (streams)

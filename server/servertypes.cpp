@@ -41,6 +41,58 @@ QJsonObject clientInfoJson(const ClientInfo &info)
     return object;
 }
 
+ClientInfo clientInfoFromJson(const QJsonObject &object)
+{
+    ClientInfo info;
+    info.id = quint64(object.value(QStringLiteral("id")).toInteger());
+    info.remoteAddress = object.value(QStringLiteral("remoteAddress")).toString();
+    info.userAgent = object.value(QStringLiteral("userAgent")).toString();
+    for (const QJsonValue &channel : object.value(QStringLiteral("channels")).toArray())
+        info.channels.append(channel.toString());
+    info.connectedSince = QDateTime::fromString(
+        object.value(QStringLiteral("connectedSince")).toString(), Qt::ISODateWithMs);
+    info.eventsSent = quint64(object.value(QStringLiteral("eventsSent")).toInteger());
+    info.bytesSent = quint64(object.value(QStringLiteral("bytesSent")).toInteger());
+    info.queuedBytes = object.value(QStringLiteral("queuedBytes")).toInteger();
+    info.lastEventId = object.value(QStringLiteral("lastEventId")).toString();
+    info.route = object.value(QStringLiteral("route")).toString();
+    return info;
+}
+
+QJsonObject clusterInstanceJson(const ClusterInstance &instance, bool withClients)
+{
+    QJsonObject object{
+        {QStringLiteral("id"), instance.id},
+        {QStringLiteral("address"), instance.address},
+        {QStringLiteral("clients"), instance.clients},
+        {QStringLiteral("eventsPerSecond"), instance.eventsPerSecond},
+        {QStringLiteral("startedAt"), instance.startedAt.toUTC().toString(Qt::ISODateWithMs)},
+    };
+    if (instance.self)
+        object.insert(QStringLiteral("self"), true);
+    if (withClients) {
+        QJsonArray clients;
+        for (const ClientInfo &client : instance.clientList)
+            clients.append(clientInfoJson(client));
+        object.insert(QStringLiteral("clientList"), clients);
+    }
+    return object;
+}
+
+ClusterInstance clusterInstanceFromJson(const QJsonObject &object)
+{
+    ClusterInstance instance;
+    instance.id = object.value(QStringLiteral("id")).toString();
+    instance.address = object.value(QStringLiteral("address")).toString();
+    instance.clients = object.value(QStringLiteral("clients")).toInt();
+    instance.eventsPerSecond = object.value(QStringLiteral("eventsPerSecond")).toDouble();
+    instance.startedAt = QDateTime::fromString(object.value(QStringLiteral("startedAt")).toString(),
+                                               Qt::ISODateWithMs);
+    for (const QJsonValue &client : object.value(QStringLiteral("clientList")).toArray())
+        instance.clientList.append(clientInfoFromJson(client.toObject()));
+    return instance;
+}
+
 QString playbackStateName(PlaybackProgress::State state)
 {
     switch (state) {
@@ -87,6 +139,16 @@ QJsonObject statsJson(const ServerStats &stats)
         {QStringLiteral("streamWrites"), qint64(stats.streamWrites)},
         {QStringLiteral("historySize"), stats.historySize},
         {QStringLiteral("uptimeSeconds"), stats.uptimeSeconds},
+        {QStringLiteral("eventLog"),
+         QJsonObject{
+             {QStringLiteral("backend"), stats.logBackend},
+             {QStringLiteral("location"), stats.logLocation},
+             {QStringLiteral("available"), stats.logAvailable},
+             {QStringLiteral("error"), stats.logError},
+             {QStringLiteral("reconnects"), qint64(stats.logReconnects)},
+             {QStringLiteral("gaps"), qint64(stats.logGaps)},
+         }},
+        {QStringLiteral("clusterInstances"), stats.clusterInstances},
     };
 }
 
@@ -115,6 +177,18 @@ QByteArray metricsText(const ServerStats &stats)
            qint64(stats.streamWrites));
     metric("sse_history_size", "gauge", "Events held for Last-Event-ID replay.", stats.historySize);
     metric("sse_uptime_seconds", "gauge", "Seconds since the server started.", stats.uptimeSeconds);
+    metric("sse_event_log_available", "gauge",
+           "1 while the event log accepts events (0: publishing answers 503).",
+           stats.logAvailable ? 1 : 0);
+    metric("sse_event_log_reconnects_total", "counter",
+           "Times the connection to a shared event log (Redis) was lost.",
+           qint64(stats.logReconnects));
+    metric("sse_event_log_gaps_total", "counter",
+           "History gaps signalled because the shared event log lost events.",
+           qint64(stats.logGaps));
+    metric("sse_cluster_instances", "gauge",
+           "Instances sharing the Redis event log, this one included (0 alone).",
+           stats.clusterInstances);
     return out;
 }
 

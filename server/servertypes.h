@@ -49,6 +49,26 @@ struct ServerStats
     int historySize = 0;
     qint64 uptimeSeconds = 0;
     QString nextEventId; // what the log assigns next; empty when it can't tell
+    // The event log (EventLog::Status): memory, sqlite or redis, and whether it accepts events.
+    QString logBackend = QStringLiteral("memory");
+    QString logLocation; // the file or the Redis URL
+    bool logAvailable = true;
+    QString logError;
+    quint64 logReconnects = 0;
+    quint64 logGaps = 0;
+    int clusterInstances = 0; // instances registered in Redis, this one included; 0 alone
+};
+
+// One instance of a cluster sharing a Redis (docs/scaling.md), as its heartbeat describes it.
+struct ClusterInstance
+{
+    QString id;
+    QString address; // where it listens
+    int clients = 0;
+    double eventsPerSecond = 0;
+    QDateTime startedAt;
+    bool self = false;            // the instance answering
+    QList<ClientInfo> clientList; // its clients, the first ClusterService::MaxClientsListed
 };
 
 enum class TrafficDirection { In, Out, System };
@@ -116,6 +136,8 @@ struct ServerSnapshot
     QList<PlaybackProgress> playbacks; // every scenario playing or paused now
     bool faultsChanged = false;        // faults is the whole list when true
     QList<FaultInfo> faults;
+    bool clusterChanged = false; // cluster is the whole list when true
+    QList<ClusterInstance> cluster;
     ChaosState chaos;
 };
 
@@ -142,6 +164,10 @@ QString directionName(TrafficDirection direction);
 
 // The JSON shapes of /api/clients and /api/stats (docs/protocol.md), shared with the UI.
 QJsonObject clientInfoJson(const ClientInfo &info);
+ClientInfo clientInfoFromJson(const QJsonObject &object);
+// withClients adds each instance's client list.
+QJsonObject clusterInstanceJson(const ClusterInstance &instance, bool withClients);
+ClusterInstance clusterInstanceFromJson(const QJsonObject &object);
 QJsonObject statsJson(const ServerStats &stats);
 // The same figures in the Prometheus text exposition format, for /metrics.
 QByteArray metricsText(const ServerStats &stats);
@@ -151,5 +177,6 @@ QByteArray metricsText(const ServerStats &stats);
 Q_DECLARE_METATYPE(sse::ClientInfo)
 Q_DECLARE_METATYPE(sse::ServerStats)
 Q_DECLARE_METATYPE(sse::ServerSnapshot)
+Q_DECLARE_METATYPE(sse::ClusterInstance)
 Q_DECLARE_METATYPE(sse::PublishTarget)
 Q_DECLARE_METATYPE(sse::PublishResult)

@@ -37,6 +37,13 @@ public:
     void clear() override;
     int size() const override { return m_count; }
     QString nextId() const override { return QString::number(m_nextId); }
+    Status status() const override
+    {
+        Status status;
+        status.backend = QStringLiteral("sqlite");
+        status.location = m_path;
+        return status;
+    }
 
     QString path() const { return m_path; }
     qint64 bytes() const { return m_bytes; }

@@ -1,5 +1,7 @@
 #include "sseevent.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QStringView>
 
 namespace sse {
@@ -130,6 +132,16 @@ QByteArray encodeEvent(const SseEvent &event)
     forEachLine(event.data, [&out](QStringView line) { appendField(out, "data", line); });
     out.append('\n');
     return out;
+}
+
+QByteArray encodeControlEvent(const QString &name, const QJsonObject &data, const QString &retry)
+{
+    return encodeEvent(
+        SseEvent{name,
+                 {},
+                 QString::fromUtf8(QJsonDocument(data).toJson(QJsonDocument::Compact)),
+                 retry,
+                 {}});
 }
 
 QByteArray encodeComment(const QString &text)

@@ -3,6 +3,8 @@
 #include <QByteArray>
 #include <QString>
 
+class QJsonObject;
+
 #include <optional>
 
 namespace sse {
@@ -45,6 +47,10 @@ std::optional<ValidationError> validateEvent(const SseEvent &event);
 // Encodes a valid event as text/event-stream bytes, ending with the blank line that dispatches
 // it. Data is split on CRLF, LF and lone CR so no line break can inject a field.
 QByteArray encodeEvent(const SseEvent &event);
+// The server's own events (dashboard.*): JSON data and no id, so a client's last event id is
+// untouched.
+QByteArray encodeControlEvent(const QString &name, const QJsonObject &data,
+                              const QString &retry = {});
 // Encodes a comment (": text"), itself split on line breaks, followed by a blank line.
 QByteArray encodeComment(const QString &text);
 

@@ -1,8 +1,10 @@
 #include "sseserver.h"
 
+#include "clusterservice.h"
 #include "faultservice.h"
 #include "httpapi.h"
 #include "memoryeventlog.h"
+#include "rediseventlog.h"
 #include "scenarioservice.h"
 #include "serverlogging.h"
 #include "sqliteeventlog.h"
@@ -26,7 +28,18 @@ SseServer::SseServer(ServerConfig config, QObject *parent)
     if (m_config.token.isEmpty())
         m_config.token = generateToken();
     m_recorder = std::make_unique<TrafficRecorder>();
-    if (m_config.historyFile.isEmpty())
+    RedisEventLog *redisLog = nullptr;
+    if (!m_config.redisUrl.isEmpty()) {
+        // A URL that does not parse is refused by validate() in start().
+        auto endpoint = RedisEndpoint::parse(m_config.redisUrl);
+        auto log = std::make_unique<RedisEventLog>(std::holds_alternative<RedisEndpoint>(endpoint)
+                                                       ? std::get<RedisEndpoint>(endpoint)
+                                                       : RedisEndpoint{},
+                                                   m_config.historySize);
+        redisLog = log.get();
+        connect(redisLog, &RedisEventLog::statusChanged, this, &SseServer::recordLogStatus);
+        m_log = std::move(log);
+    } else if (m_config.historyFile.isEmpty())
         m_log = std::make_unique<MemoryEventLog>(m_config.historySize);
     else
         m_log = std::make_unique<SqliteEventLog>(m_config.historyFile, m_config.historySize,
@@ -36,14 +49,18 @@ SseServer::SseServer(ServerConfig config, QObject *parent)
     m_broker = std::make_unique<EventBroker>(m_config, *m_log, *m_registry, *m_hub, *m_recorder);
     m_scenarios = std::make_unique<ScenarioService>(*m_broker);
     m_faults = std::make_unique<FaultService>(*m_broker, *m_registry, *m_recorder);
+    if (redisLog)
+        m_cluster = std::make_unique<ClusterService>(*redisLog, *m_broker);
     m_http = std::make_unique<HttpApi>(m_config, *m_broker, *m_scenarios, *m_faults, *m_registry,
                                        *m_hub, *m_recorder);
+    m_http->setCluster(m_cluster.get());
     connect(&m_snapshotTimer, &QTimer::timeout, this, &SseServer::emitSnapshot);
 }
 
 SseServer::~SseServer()
 {
     stop();
+    m_log->close(); // also when start() failed after opening it: its callbacks reach the broker
 }
 
 bool SseServer::start(QString *errorMessage)
@@ -62,6 +79,8 @@ bool SseServer::start(QString *errorMessage)
     if (error.isEmpty() && m_http->listen(&error)) {
         m_running = true;
         m_broker->start();
+        if (m_cluster)
+            m_cluster->start(url());
         installStartFaults();
         qCInfo(lcServer).noquote() << "listening on" << url();
         m_recorder->record(TrafficDirection::System, 0, {}, {}, 0,
@@ -82,8 +101,11 @@ void SseServer::stop()
     m_http->stopListening();
     m_scenarios->stopAll();
     m_faults->removeAll();
+    if (m_cluster)
+        m_cluster->stop();
     m_log->finishAppends(); // what was published is answered and sent before the streams end
     m_broker->stop();
+    m_log->close();
     m_http->close();
     qCInfo(lcServer) << "server stopped";
     m_recorder->record(TrafficDirection::System, 0, {}, {}, 0, QStringLiteral("server stopped"));
@@ -184,7 +206,22 @@ QList<ClientInfo> SseServer::clients() const
 
 ServerStats SseServer::stats() const
 {
-    return m_broker->stats();
+    ServerStats stats = m_broker->stats();
+    if (m_cluster)
+        stats.clusterInstances = int(m_cluster->instances().size());
+    return stats;
+}
+
+void SseServer::recordLogStatus()
+{
+    const EventLog::Status status = m_log->status();
+    m_recorder->record(
+        TrafficDirection::System, 0, {}, {}, 0,
+        status.available
+            ? QStringLiteral("event log on %1 is back: publishing resumes").arg(status.location)
+            : QStringLiteral("event log unavailable: %1: %2; publishing answers "
+                             "503 while it reconnects")
+                  .arg(status.location, status.error));
 }
 
 void SseServer::setSnapshotInterval(int intervalMs)
@@ -220,6 +257,10 @@ void SseServer::emitSnapshot()
         snapshot.faults = m_faults->faults();
     }
     snapshot.chaos = m_faults->chaos();
+    if (m_cluster && m_cluster->takeChanged()) {
+        snapshot.clusterChanged = true;
+        snapshot.cluster = m_cluster->instances();
+    }
     emit snapshotReady(snapshot);
 }
 

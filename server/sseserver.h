@@ -12,6 +12,7 @@
 
 namespace sse {
 
+class ClusterService;
 class EventLog;
 class FaultService;
 class HttpApi;
@@ -58,6 +59,8 @@ public:
 
     ScenarioService &scenarios() { return *m_scenarios; }
     FaultService &faults() { return *m_faults; }
+    // The cluster this instance shares a Redis with; nullptr without --redis.
+    ClusterService *cluster() { return m_cluster.get(); }
     // Loads the route specs ("METHOD PATH=FILE") and binds them; on error the sentence naming
     // the spec, and the routes stay as they were.
     QString setRoutes(const QStringList &specs);
@@ -77,6 +80,8 @@ signals:
 private:
     void emitSnapshot();
     void installStartFaults();
+    // A traffic-log line when the event log is lost or back.
+    void recordLogStatus();
 
     ServerConfig m_config;
     // Declared in the order they depend on each other; destroyed in reverse.
@@ -87,6 +92,7 @@ private:
     std::unique_ptr<EventBroker> m_broker;
     std::unique_ptr<ScenarioService> m_scenarios;
     std::unique_ptr<FaultService> m_faults;
+    std::unique_ptr<ClusterService> m_cluster;
     std::unique_ptr<HttpApi> m_http;
     QTimer m_snapshotTimer;
     int m_snapshotTick = 0;
