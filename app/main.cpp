@@ -200,6 +200,9 @@ ParsedCommandLine parseCommandLine(const QStringList &arguments)
             result.error = QStringLiteral("--fault '%1': %2").arg(fault.left(200), problem);
         }
     }
+    // What only makes sense whole (a --redis URL) is checked once every option is read.
+    if (result.error.isEmpty())
+        result.error = result.config.validate();
     return result;
 }
 

@@ -142,6 +142,12 @@ bool HttpApi::listen(QString *errorMessage)
                       HttpExchange exchange(request, responder.socket());
                       dispatch(exchange, &HttpApi::handleScenarioDelete);
                   });
+    m_http->route(QStringLiteral("/api/cluster/clients/<arg>/<arg>"),
+                  [this](const QString &, const QString &, const QHttpServerRequest &request,
+                         QHttpServerResponder &&responder) {
+                      HttpExchange exchange(request, responder.socket());
+                      dispatch(exchange, &HttpApi::handleClusterClientDelete);
+                  });
     m_http->route(QStringLiteral("/api/faults/<arg>"),
                   [this](const QString &, const QHttpServerRequest &request,
                          QHttpServerResponder &&responder) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "requestframer.h"
+#include "servertypes.h"
 
 #include <QHostAddress>
 #include <QObject>
@@ -75,6 +76,7 @@ private:
     void handleScenarioRoute(HttpExchange &exchange, const ScenarioRoute &route);
     // In httpapifaults.cpp: /api/faults.
     void handleCluster(HttpExchange &exchange); // httpapicluster.cpp
+    void handleClusterClientDelete(HttpExchange &exchange);
     ServerStats stats() const;                  // the broker's, with the cluster's size
     void handleFaults(HttpExchange &exchange);
     void handleFaultDelete(HttpExchange &exchange);

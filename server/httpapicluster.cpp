@@ -49,4 +49,33 @@ void HttpApi::handleCluster(HttpExchange &exchange)
                        }));
 }
 
+void HttpApi::handleClusterClientDelete(HttpExchange &exchange)
+{
+    if (!requireMethod(exchange, "DELETE") || !requirePublisher(exchange))
+        return;
+    if (!m_cluster) {
+        exchange.error(404, QStringLiteral("not in a cluster: this instance runs without --redis"));
+        return;
+    }
+    // /api/cluster/clients/INSTANCE/ID
+    const QString path = exchange.request().url().path();
+    const QString instance = path.section(u'/', 4, 4);
+    bool ok = false;
+    const quint64 clientId = path.section(u'/', 5, 5).toULongLong(&ok);
+    if (!ok) {
+        exchange.error(400, QStringLiteral("client id: '%1' is not a number")
+                                .arg(path.section(u'/', 5, 5).left(40)));
+        return;
+    }
+    QString error;
+    if (!m_cluster->disconnect(instance, clientId, &error)) {
+        exchange.error(404, error);
+        return;
+    }
+    // Another instance carries it out when it reads the control stream: accepted, not done.
+    exchange.json(instance == m_cluster->instanceId() ? 200 : 202,
+                  QJsonDocument(QJsonObject{{QStringLiteral("instance"), instance},
+                                            {QStringLiteral("disconnected"), qint64(clientId)}}));
+}
+
 } // namespace sse

@@ -1,5 +1,6 @@
 #include "servercontroller.h"
 
+#include "clusterservice.h"
 #include "faultservice.h"
 #include "scenarioservice.h"
 #include "sseserver.h"
@@ -263,6 +264,22 @@ void ServerController::replayHistory(quint64 clientId, const QString &fromId)
             error.clear();
         QMetaObject::invokeMethod(this, [this, clientId, events, error] {
             emit historyReplayed(clientId, std::max(events, 0), error);
+        });
+    });
+}
+
+void ServerController::disconnectClusterClient(const QString &instanceId, quint64 clientId)
+{
+    onServerThread([this, instanceId, clientId] {
+        QString error;
+        if (!m_server)
+            error = QStringLiteral("the server is not running");
+        else if (!m_server->cluster())
+            error = QStringLiteral("this instance is not in a cluster (no --redis)");
+        else if (m_server->cluster()->disconnect(instanceId, clientId, &error))
+            return;
+        QMetaObject::invokeMethod(this, [this, instanceId, clientId, error] {
+            emit clusterDisconnectRefused(instanceId, clientId, error);
         });
     });
 }

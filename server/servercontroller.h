@@ -70,6 +70,11 @@ public:
     void clearHistory();
     void replayHistory(quint64 clientId, const QString &fromId);
 
+    // Disconnects a client of any instance sharing this one's Redis (docs/scaling.md): this
+    // instance's at once, another's through the cluster's control stream. Answers with
+    // clusterDisconnectRefused() when the instance is unknown or this one runs alone.
+    void disconnectClusterClient(const QString &instanceId, quint64 clientId);
+
 signals:
     void started(const QString &url, const QString &token, quint16 port);
     void startFailed(const QString &message);
@@ -88,6 +93,8 @@ signals:
     void historyPage(quint64 tag, const sse::HistoryPage &page);
     void historyCleared();
     void historyReplayed(quint64 clientId, int events, const QString &error);
+    void clusterDisconnectRefused(const QString &instanceId, quint64 clientId,
+                                  const QString &message);
 
 private:
     // Runs function on the server thread, where the server lives.
