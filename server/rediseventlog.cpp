@@ -276,26 +276,30 @@ void RedisEventLog::append(SseEvent event, const QString &scope, bool keep, Appe
     static const QByteArray appendSha =
         QCryptographicHash::hash(AppendScript, QCryptographicHash::Sha1).toHex();
     args[1] = appendSha;
-    auto answered = std::make_shared<AppendDone>(std::move(done));
-    auto onReply = std::make_shared<RedisConnection::Callback>();
-    *onReply = [this, event = std::move(event), keep, answered, args,
-                onReply](const RedisReply *reply) mutable {
+    sendAppend(std::move(args), std::move(event), keep, std::move(done));
+}
+
+void RedisEventLog::sendAppend(QList<QByteArray> args, SseEvent event, bool keep, AppendDone done)
+{
+    const auto unavailable = [this](const AppendDone &answer) {
+        answer(Appended{{}, {}, unavailableError(), true});
+    };
+    auto onReply = [this, args, event = std::move(event), keep, done,
+                    unavailable](const RedisReply *reply) mutable {
         if (!reply) {
-            (*answered)(Appended{{}, {}, unavailableError(), true});
-        } else if (reply->isError() && reply->string.startsWith("NOSCRIPT")) {
+            unavailable(done);
+        } else if (reply->isError() && reply->string.startsWith("NOSCRIPT") &&
+                   args[0] == "EVALSHA") {
             // Redis restarted or its scripts were flushed: send the script itself this time.
             args[0] = "EVAL";
             args[1] = AppendScript;
-            auto again = std::move(*onReply);
-            if (!m_commands.command(args, again, CommandTimeoutMs))
-                (*answered)(Appended{{}, {}, unavailableError(), true});
+            sendAppend(std::move(args), std::move(event), keep, std::move(done));
         } else if (reply->isError()) {
-            (*answered)(Appended{{},
-                                 {},
-                                 QStringLiteral("event log unavailable: Redis refused "
-                                                "the event: %1")
-                                     .arg(reply->text()),
-                                 true});
+            done(Appended{{},
+                          {},
+                          QStringLiteral("event log unavailable: Redis refused the event: %1")
+                              .arg(reply->text()),
+                          true});
         } else {
             const quint64 number = quint64(reply->integer);
             m_highestNumber = std::max(m_highestNumber, number);
@@ -303,13 +307,11 @@ void RedisEventLog::append(SseEvent event, const QString &scope, bool keep, Appe
                 event.id = QString::number(number);
             Appended appended{event.id, encodeEvent(event), {}};
             appended.deliveredByLog = keep;
-            (*answered)(appended);
+            done(appended);
         }
     };
-    const bool sent = m_commands.command(
-        args, [onReply](const RedisReply *reply) { (*onReply)(reply); }, CommandTimeoutMs);
-    if (!sent)
-        (*answered)(Appended{{}, {}, unavailableError(), true});
+    if (!m_commands.command(args, std::move(onReply), CommandTimeoutMs))
+        unavailable(done);
 }
 
 EventLog::Replay RedisEventLog::replayAfter(const QString &lastEventId, const QStringList &channels,

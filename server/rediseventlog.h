@@ -59,6 +59,7 @@ signals:
 
 private:
     QString unavailableError() const;
+    void sendAppend(QList<QByteArray> args, SseEvent event, bool keep, AppendDone done);
     void connectAgain();
     void onConnected();
     void onLost(const QString &reason);
