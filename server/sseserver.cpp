@@ -74,7 +74,8 @@ bool SseServer::start(QString *errorMessage)
         error = setRoutes(m_config.routes);
     if (error.isEmpty()) {
         error = m_log->open();
-        m_historyRefused = !error.isEmpty();
+        // Only a file can be swapped for memory; a Redis that is away is waited for.
+        m_historyRefused = !error.isEmpty() && m_log->status().backend == QLatin1String("sqlite");
     }
     if (error.isEmpty() && m_http->listen(&error)) {
         m_running = true;
@@ -171,8 +172,11 @@ void SseServer::clearHistory()
 {
     m_log->clear();
     qCInfo(lcServer) << "history cleared";
+    const QString nextId = m_log->nextId();
     m_recorder->record(TrafficDirection::System, 0, {}, {}, 0,
-                       QStringLiteral("history cleared; ids go on from %1").arg(m_log->nextId()));
+                       nextId.isEmpty()
+                           ? QStringLiteral("history cleared; ids go on")
+                           : QStringLiteral("history cleared; ids go on from %1").arg(nextId));
 }
 
 int SseServer::replayHistory(quint64 clientId, const QString &fromId, QString *error)
