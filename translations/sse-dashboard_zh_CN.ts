@@ -186,6 +186,101 @@
     </message>
 </context>
 <context>
+    <name>sse::ui::ClusterClientsModel</name>
+    <message>
+        <source>This instance, at %1</source>
+        <translation>本实例，位于 %1</translation>
+    </message>
+    <message>
+        <source>At %1</source>
+        <translation>位于 %1</translation>
+    </message>
+    <message>
+        <source>route %1</source>
+        <translation>路由 %1</translation>
+    </message>
+    <message>
+        <source>Instance</source>
+        <translation>实例</translation>
+    </message>
+    <message>
+        <source>Client</source>
+        <translation>客户端</translation>
+    </message>
+    <message>
+        <source>Remote address</source>
+        <translation>远程地址</translation>
+    </message>
+    <message>
+        <source>Channels</source>
+        <translation>频道</translation>
+    </message>
+    <message>
+        <source>Connected since</source>
+        <translation>连接时间</translation>
+    </message>
+    <message>
+        <source>Events sent</source>
+        <translation>已发送事件</translation>
+    </message>
+</context>
+<context>
+    <name>sse::ui::ClusterDock</name>
+    <message>
+        <source>This instance runs alone. Set a Redis URL in Settings to share channels with other instances (docs/scaling.md).</source>
+        <translation>本实例独立运行。在“设置”中填写 Redis URL，即可与其他实例共享频道（见 docs/scaling.md）。</translation>
+    </message>
+    <message>
+        <source>Disconnect</source>
+        <translation>断开连接</translation>
+    </message>
+    <message>
+        <source>Disconnect the selected clients, whichever instance they are connected to</source>
+        <translation>断开所选客户端，无论它们连接在哪个实例上</translation>
+    </message>
+    <message>
+        <source>Asked instance %1 to disconnect client %2</source>
+        <translation>已请求实例 %1 断开客户端 %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>Asked for %n client(s) to be disconnected</source>
+        <translation>
+            <numerusform>已请求断开 %n 个客户端</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>sse::ui::ClusterInstancesModel</name>
+    <message>
+        <source>this instance</source>
+        <translation>本实例</translation>
+    </message>
+    <message>
+        <source>Instance</source>
+        <translation>实例</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Clients</source>
+        <translation>客户端</translation>
+    </message>
+    <message>
+        <source>Events/s</source>
+        <translation>事件/秒</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>启动时间</translation>
+    </message>
+    <message>
+        <source>This one</source>
+        <translation>本实例</translation>
+    </message>
+</context>
+<context>
     <name>sse::ui::ComposerLibrary</name>
     <message>
         <source>template name</source>
@@ -1105,6 +1200,14 @@ The file was left as it is. Run with the history in memory this time? Settings c
         <source>Run in memory</source>
         <translation>在内存中运行</translation>
     </message>
+    <message>
+        <source>Cluster</source>
+        <translation>集群</translation>
+    </message>
+    <message>
+        <source>Client %1 of instance %2 was not disconnected: %3</source>
+        <translation>实例 %2 的客户端 %1 未能断开：%3</translation>
+    </message>
 </context>
 <context>
     <name>sse::ui::QrCodeWidget</name>
@@ -1680,6 +1783,24 @@ The file was left as it is. Run with the history in memory this time? Settings c
         <source>%1 events/s</source>
         <translation>%1 事件/秒</translation>
     </message>
+    <message>
+        <source>Redis lost: %1 — reconnecting; publishing answers 503</source>
+        <translation>Redis 连接中断：%1 — 正在重连；发布请求返回 503</translation>
+    </message>
+    <message numerus="yes">
+        <source>Redis %1: connected · %n instance(s)</source>
+        <translation>
+            <numerusform>Redis %1：已连接 · %n 个实例</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The event log is shared through Redis at %1.
+Connections lost and made again: %2
+History gaps signalled to clients: %3</source>
+        <translation>事件日志通过位于 %1 的 Redis 共享。
+断开后重新建立的连接：%2
+已通知客户端的历史缺口：%3</translation>
+    </message>
 </context>
 <context>
     <name>sse::ui::SettingsDialog</name>
@@ -1778,6 +1899,18 @@ The file was left as it is. Run with the history in memory this time? Settings c
     <message>
         <source>History file:</source>
         <translation>历史文件：</translation>
+    </message>
+    <message>
+        <source>redis://127.0.0.1:6379/0 — empty: this instance alone</source>
+        <translation>redis://127.0.0.1:6379/0 — 留空：本实例独立运行</translation>
+    </message>
+    <message>
+        <source>Share channels, event ids and history with other instances through Redis: redis://HOST:PORT[/DB][?prefix=P] (docs/scaling.md). While it is set, the history is kept in Redis and the history file is not used.</source>
+        <translation>通过 Redis 与其他实例共享频道、事件 ID 和历史：redis://HOST:PORT[/DB][?prefix=P]（见 docs/scaling.md）。设置后，历史保存在 Redis 中，不再使用历史文件。</translation>
+    </message>
+    <message>
+        <source>Redis:</source>
+        <translation>Redis：</translation>
     </message>
 </context>
 <context>

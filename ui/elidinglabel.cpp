@@ -19,6 +19,12 @@ void ElidingLabel::setFullText(const QString &text)
     updateElision();
 }
 
+void ElidingLabel::setDetails(const QString &details)
+{
+    m_details = details;
+    updateElision();
+}
+
 QSize ElidingLabel::minimumSizeHint() const
 {
     return {fontMetrics().horizontalAdvance(QStringLiteral("…")) * 4,
@@ -42,7 +48,12 @@ void ElidingLabel::updateElision()
     const int width = contentsRect().width() - 2 * margin();
     const QString shown = fontMetrics().elidedText(m_fullText, Qt::ElideRight, std::max(width, 0));
     setText(shown);
-    setToolTip(shown == m_fullText ? QString() : m_fullText);
+    QStringList tip;
+    if (shown != m_fullText)
+        tip.append(m_fullText);
+    if (!m_details.isEmpty())
+        tip.append(m_details);
+    setToolTip(tip.join(QStringLiteral("\n\n")));
 }
 
 } // namespace sse::ui

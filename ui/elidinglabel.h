@@ -15,6 +15,8 @@ public:
     explicit ElidingLabel(QWidget *parent = nullptr, bool reserveLine = false);
 
     void setFullText(const QString &text);
+    // More for the tooltip, shown whether the text is elided or not.
+    void setDetails(const QString &details);
     QString fullText() const { return m_fullText; }
     bool isElided() const { return text() != m_fullText; }
 
@@ -28,6 +30,7 @@ private:
     void updateElision();
 
     QString m_fullText;
+    QString m_details;
 };
 
 } // namespace sse::ui

@@ -4,6 +4,7 @@
 #include "bindchoice.h"
 #include "chartsview.h"
 #include "clientsview.h"
+#include "clusterdock.h"
 #include "composerwidget.h"
 #include "faultsdock.h"
 #include "historydock.h"
@@ -46,7 +47,7 @@ namespace {
 // enough that a flood costs the UI thread only a few batches a second.
 constexpr int SnapshotIntervalMs = 100;
 // Bumped when the docks change, so an old saved layout is not restored onto new panels.
-constexpr int LayoutVersion = 5;
+constexpr int LayoutVersion = 6;
 
 bool restartNeeded(const ServerConfig &before, const ServerConfig &after)
 {
@@ -149,6 +150,7 @@ void MainWindow::buildPanels()
     m_scenarioDock->setRouteSpecs(m_settings.server.routes);
     m_faultsDock = new FaultsDock(m_faultsModel, this);
     m_historyDock = new HistoryDock(m_controller, m_clientsModel, this);
+    m_clusterDock = new ClusterDock(this);
 
     addPanel(m_clientsView, QStringLiteral("clientsDock"), tr("Clients"), false);
     addPanel(m_trafficView, QStringLiteral("trafficDock"), tr("Traffic log"), false);
@@ -158,6 +160,7 @@ void MainWindow::buildPanels()
     addPanel(m_scenarioDock, QStringLiteral("scenarioDock"), tr("Scenarios"), false);
     addPanel(m_faultsDock, QStringLiteral("faultsDock"), tr("Faults"), false);
     addPanel(m_historyDock, QStringLiteral("historyDock"), tr("History"), false);
+    addPanel(m_clusterDock, QStringLiteral("clusterDock"), tr("Cluster"), false);
 
     // Docks fill the window: the central widget is an empty placeholder kept out of sight.
     auto *placeholder = new QWidget(this);
@@ -175,8 +178,9 @@ QDockWidget *MainWindow::dock(const char *objectName) const
 QList<QDockWidget *> MainWindow::docks() const
 {
     QList<QDockWidget *> result;
-    for (const char *name : {"clientsDock", "composerDock", "trafficDock", "chartsDock",
-                             "connectDock", "scenarioDock", "faultsDock", "historyDock"}) {
+    for (const char *name :
+         {"clientsDock", "composerDock", "trafficDock", "chartsDock", "connectDock", "scenarioDock",
+          "faultsDock", "historyDock", "clusterDock"}) {
         if (QDockWidget *panel = dock(name))
             result.append(panel);
     }
@@ -204,6 +208,8 @@ void MainWindow::placeDocksByDefault()
     tabifyDockWidget(composer, dock("scenarioDock"));
     tabifyDockWidget(composer, dock("faultsDock"));
     tabifyDockWidget(traffic, dock("historyDock"));
+    tabifyDockWidget(clients, dock("clusterDock"));
+    clients->raise();
     composer->raise();
     if (isVisible())
         applyDefaultDockSizes();
@@ -268,6 +274,7 @@ void MainWindow::connectPanels()
     });
     connectFaults();
     connectHistory();
+    connectCluster();
 }
 
 void MainWindow::connectMenus()

@@ -19,6 +19,7 @@ class ServerController;
 namespace sse::ui {
 
 class ChartsView;
+class ClusterDock;
 class ClientsModel;
 class ClientsView;
 class ComposerWidget;
@@ -61,6 +62,7 @@ public:
     ScenarioDock *scenarioDock() const { return m_scenarioDock; }
     FaultsDock *faultsDock() const { return m_faultsDock; }
     HistoryDock *historyDock() const { return m_historyDock; }
+    ClusterDock *clusterDock() const { return m_clusterDock; }
     MainMenus *menus() const { return m_menus; }
     const DashboardSettings &settings() const { return m_settings; }
     QList<QDockWidget *> docks() const;
@@ -88,9 +90,10 @@ private:
     void placeDocksByDefault();
     void applyDefaultDockSizes();
     void connectPanels();
-    // The fault and history panels' wiring (mainwindowpanels.cpp).
+    // The fault, history and cluster panels' wiring (mainwindowpanels.cpp).
     void connectFaults();
     void connectHistory();
+    void connectCluster();
     void offerMemoryHistory(const QString &message);
     void connectMenus();
     void connectController();
@@ -117,6 +120,7 @@ private:
     FaultsModel *m_faultsModel;
     FaultsDock *m_faultsDock = nullptr;
     HistoryDock *m_historyDock = nullptr;
+    ClusterDock *m_clusterDock = nullptr;
     MainMenus *m_menus = nullptr;
     QTimer *m_clockTimer;
     int m_connectedClients = 0;

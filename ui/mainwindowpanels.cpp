@@ -1,5 +1,6 @@
-// MainWindow's wiring of the fault and history panels to the server controller.
+// MainWindow's wiring of the fault, history and cluster panels to the server controller.
 #include "clientsview.h"
+#include "clusterdock.h"
 #include "faultsdock.h"
 #include "historydock.h"
 #include "mainwindow.h"
@@ -54,6 +55,26 @@ void MainWindow::connectHistory()
             [this](const QString &message) { statusBar()->showMessage(message, 10000); });
     connect(m_controller, &ServerController::historyFileRefused, this,
             &MainWindow::offerMemoryHistory);
+}
+
+void MainWindow::connectCluster()
+{
+    connect(m_controller, &ServerController::snapshotReady, m_clusterDock,
+            &ClusterDock::applySnapshot);
+    // A new run starts a new list (or none, without Redis).
+    connect(m_controller, &ServerController::started, m_clusterDock, &ClusterDock::clear);
+    connect(m_controller, &ServerController::startFailed, m_clusterDock, &ClusterDock::clear);
+    connect(m_controller, &ServerController::stopped, m_clusterDock, &ClusterDock::clear);
+    connect(m_clusterDock, &ClusterDock::disconnectRequested, m_controller,
+            &ServerController::disconnectClusterClient);
+    connect(m_controller, &ServerController::clusterDisconnectRefused, this,
+            [this](const QString &instanceId, quint64 clientId, const QString &message) {
+                const QString text = tr("Client %1 of instance %2 was not disconnected: %3")
+                                         .arg(clientId)
+                                         .arg(instanceId, message);
+                m_clusterDock->showStatus(text);
+                statusBar()->showMessage(text, 10000);
+            });
 }
 
 void MainWindow::offerMemoryHistory(const QString &message)

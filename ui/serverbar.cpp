@@ -18,6 +18,7 @@ ServerBar::ServerBar(QWidget *parent)
     , m_bind(new QComboBox(this))
     , m_port(new QSpinBox(this))
     , m_status(new ElidingLabel(this))
+    , m_eventLog(new ElidingLabel(this))
     , m_clients(new QLabel(this))
     , m_rate(new QLabel(this))
     , m_error(new QLabel(this))
@@ -26,6 +27,8 @@ ServerBar::ServerBar(QWidget *parent)
     m_bind->setObjectName(QStringLiteral("bindChoice"));
     m_port->setObjectName(QStringLiteral("portSpinBox"));
     m_status->setObjectName(QStringLiteral("serverStatus"));
+    m_eventLog->setObjectName(QStringLiteral("eventLogStatus"));
+    m_eventLog->hide();
     m_clients->setObjectName(QStringLiteral("clientCount"));
     m_rate->setObjectName(QStringLiteral("eventRate"));
     m_error->setObjectName(QStringLiteral("serverError"));
@@ -53,6 +56,7 @@ ServerBar::ServerBar(QWidget *parent)
     row->addWidget(settings);
     row->addSpacing(12);
     row->addWidget(m_status, 1);
+    row->addWidget(m_eventLog, 2); // its text is the longer one
     row->addWidget(m_clients);
     row->addWidget(m_rate);
     auto *layout = new QVBoxLayout(this);
@@ -124,6 +128,8 @@ void ServerBar::setState(State state, const QString &url, const QStringList &url
     m_startStop->setEnabled(state != State::Starting);
     m_bind->setEnabled(state == State::Stopped);
     m_port->setEnabled(state == State::Stopped);
+    if (state != State::Running)
+        updateEventLog({});
     switch (state) {
     case State::Stopped:
         m_status->setFullText(tr("Stopped"));
@@ -168,6 +174,46 @@ void ServerBar::updateStats(const ServerStats &stats, double eventsPerSecond)
     }
     m_clients->setText(tr("%n client(s)", nullptr, stats.clients));
     m_rate->setText(tr("%1 events/s").arg(eventsPerSecond, 0, 'f', 1));
+    updateEventLog(stats);
+}
+
+void ServerBar::updateEventLog(const ServerStats &stats)
+{
+    // A log of this instance's own (memory, SQLite) has nothing to add to "Running"; a shared
+    // one can be lost while the server runs on, and then publishing fails.
+    const bool shared = m_state == State::Running && stats.logBackend == QLatin1String("redis");
+    m_eventLog->setVisible(shared);
+    const bool lost = shared && !stats.logAvailable;
+    if (lost != m_eventLogLost) {
+        m_eventLogLost = lost;
+        m_eventLog->setStyleSheet(
+            lost ? QStringLiteral("QLabel { background: #fdd; color: #800; padding: 0 4px; }")
+                 : QString());
+    }
+    if (!shared) {
+        m_eventLog->setFullText({});
+        m_eventLog->setDetails({});
+        return;
+    }
+    m_eventLog->setFullText(
+        lost ? tr("Redis lost: %1 — reconnecting; publishing answers 503").arg(stats.logError)
+             : tr("Redis %1: connected · %n instance(s)", nullptr, stats.clusterInstances)
+                   .arg(stats.logLocation));
+    m_eventLog->setDetails(tr("The event log is shared through Redis at %1.\nConnections lost "
+                              "and made again: %2\nHistory gaps signalled to clients: %3")
+                               .arg(stats.logLocation)
+                               .arg(stats.logReconnects)
+                               .arg(stats.logGaps));
+}
+
+QString ServerBar::eventLogText() const
+{
+    return m_eventLog->isHidden() ? QString() : m_eventLog->fullText();
+}
+
+QString ServerBar::eventLogDetails() const
+{
+    return m_eventLog->isHidden() ? QString() : m_eventLog->toolTip();
 }
 
 } // namespace sse::ui

@@ -40,6 +40,10 @@ public:
     void showError(const QString &message);
     QString errorText() const;
     void updateStats(const sse::ServerStats &stats, double eventsPerSecond);
+    // The shared event log's state (Redis); empty for a log of this instance's own.
+    QString eventLogText() const;
+    QString eventLogDetails() const;
+    bool eventLogLost() const { return m_eventLogLost; }
 
 signals:
     void startRequested();
@@ -48,6 +52,7 @@ signals:
 
 private:
     void fillBindChoices();
+    void updateEventLog(const sse::ServerStats &stats);
 
     State m_state = State::Stopped;
     QString m_url;
@@ -55,6 +60,8 @@ private:
     QComboBox *m_bind;
     QSpinBox *m_port;
     ElidingLabel *m_status;
+    ElidingLabel *m_eventLog;
+    bool m_eventLogLost = false;
     QLabel *m_clients;
     QLabel *m_rate;
     QLabel *m_error;

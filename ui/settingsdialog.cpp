@@ -7,6 +7,7 @@
 #include <QFileDialog>
 #include <QFormLayout>
 #include <QHBoxLayout>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSpinBox>
@@ -77,6 +78,14 @@ SettingsDialog::SettingsDialog(const DashboardSettings &settings, QWidget *paren
     historyFileRow->addWidget(m_historyInFile);
     historyFileRow->addWidget(m_historyFile, 1);
     historyFileRow->addWidget(browseHistory);
+    m_redisUrl = new QLineEdit(server.redisUrl, this);
+    m_redisUrl->setObjectName(QStringLiteral("redisUrl"));
+    m_redisUrl->setPlaceholderText(tr("redis://127.0.0.1:6379/0 — empty: this instance alone"));
+    m_redisUrl->setToolTip(
+        tr("Share channels, event ids and history with other instances through Redis: "
+           "redis://HOST:PORT[/DB][?prefix=P] (docs/scaling.md). While it is set, the history "
+           "is kept in Redis and the history file is not used."));
+    m_redisUrl->setClearButtonEnabled(true);
     m_maxQueueKiB =
         optionSpinBox(this, QStringLiteral("max-queue"), server.maxQueueBytes, tr(" KiB"), 1024);
     m_maxClients = optionSpinBox(this, QStringLiteral("max-clients"), server.maxClients, {});
@@ -95,6 +104,13 @@ SettingsDialog::SettingsDialog(const DashboardSettings &settings, QWidget *paren
     tokenRow->addWidget(m_token, 1);
     tokenRow->addWidget(newToken);
 
+    m_error = new QLabel(this);
+    m_error->setObjectName(QStringLiteral("settingsError"));
+    m_error->setWordWrap(true);
+    m_error->setStyleSheet(QStringLiteral("QLabel { color: #b00; }"));
+    m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_error->hide();
+
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
@@ -102,6 +118,7 @@ SettingsDialog::SettingsDialog(const DashboardSettings &settings, QWidget *paren
     form->addRow(tr("Heartbeat every:"), m_heartbeat);
     form->addRow(tr("History for replay:"), m_history);
     form->addRow(tr("History file:"), historyFileRow);
+    form->addRow(tr("Redis:"), m_redisUrl);
     form->addRow(tr("Slow-consumer limit:"), m_maxQueueKiB);
     form->addRow(tr("Most clients:"), m_maxClients);
     form->addRow(tr("Request timeout:"), m_idleTimeout);
@@ -110,7 +127,27 @@ SettingsDialog::SettingsDialog(const DashboardSettings &settings, QWidget *paren
     form->addRow(tr("Subscriber token:"), m_subscriberToken);
     form->addRow(tr("Traffic log keeps:"), m_logRows);
     form->addRow(tr("Recent sends kept:"), m_sendHistory);
+    form->addRow(m_error);
     form->addRow(buttons);
+}
+
+void SettingsDialog::accept()
+{
+    // The server's own check, so the dialog refuses what --redis and friends refuse, with
+    // the same sentence.
+    const QString problem = settings().serverConfig().validate();
+    if (!problem.isEmpty()) {
+        m_error->setText(problem);
+        m_error->show();
+        return;
+    }
+    m_error->hide();
+    QDialog::accept();
+}
+
+QString SettingsDialog::errorText() const
+{
+    return m_error->isHidden() ? QString() : m_error->text();
 }
 
 DashboardSettings SettingsDialog::settings() const
@@ -131,6 +168,7 @@ DashboardSettings SettingsDialog::settings() const
     if (server.token.isEmpty())
         server.token = generateToken();
     server.subscriberToken = m_subscriberToken->text().trimmed();
+    server.redisUrl = m_redisUrl->text().trimmed();
     result.logMaxRows = m_logRows->value();
     result.sendHistorySize = m_sendHistory->value();
     return result;

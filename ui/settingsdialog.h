@@ -5,6 +5,7 @@
 #include <QDialog>
 
 class QCheckBox;
+class QLabel;
 class QLineEdit;
 class QSpinBox;
 
@@ -20,6 +21,9 @@ public:
     SettingsDialog(const DashboardSettings &settings, QWidget *parent = nullptr);
 
     DashboardSettings settings() const;
+    // Refuses settings the server would refuse to start with, saying why in the dialog.
+    void accept() override;
+    QString errorText() const;
 
 private:
     DashboardSettings m_settings;
@@ -27,6 +31,7 @@ private:
     QSpinBox *m_history;
     QCheckBox *m_historyInFile;
     QLineEdit *m_historyFile;
+    QLineEdit *m_redisUrl;
     QSpinBox *m_maxQueueKiB;
     QSpinBox *m_maxClients;
     QSpinBox *m_idleTimeout;
@@ -35,6 +40,7 @@ private:
     QLineEdit *m_subscriberToken;
     QSpinBox *m_logRows;
     QSpinBox *m_sendHistory;
+    QLabel *m_error;
 };
 
 } // namespace sse::ui

@@ -462,7 +462,7 @@ private slots:
         QVERIFY(m_window->minimumSize().width() <= 1024);
         QVERIFY(m_window->minimumSize().height() <= 640);
         const QList<QDockWidget *> docks = m_window->docks();
-        QCOMPARE(docks.size(), 8);
+        QCOMPARE(docks.size(), 9);
         for (QDockWidget *dock : docks) {
             QVERIFY(dock->isVisibleTo(m_window.get()) || dock->isHidden() == false);
             // Each can be closed and brought back from the View menu.
