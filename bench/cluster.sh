@@ -5,7 +5,8 @@
 #   nginx2   two instances on one Redis behind nginx; subscribers and publishes are spread
 #            over both by nginx's round robin
 # Every run starts a fresh redis-server and fresh instances. The table shows medians of
-# --repeat runs, and Redis's own CPU per event (INFO cpu after the run / events published).
+# --repeat runs, and Redis's own time per event: the microseconds INFO commandstats counts in
+# the append script (EVALSHA) and the instances' reads (XREAD), over the events published.
 #
 #   bench/cluster.sh --repeat 3 --scenarios fanout1k,latency1k --out /tmp/cluster-bench
 set -euo pipefail
@@ -36,6 +37,8 @@ scenario_args() {
     fanout1k) echo "-n 1000 -m 500" ;;
     latency1k) echo "-n 1000 -m 300 --rate 50" ;;
     fanout10k) echo "-n 10000 -m 100" ;;
+    # Few subscribers, many events: how many publishes per second one Redis takes here.
+    publish10) echo "-n 10 -m 5000" ;;
     *) return 1 ;;
     esac
 }
@@ -131,16 +134,13 @@ for scenario in ${scenarios//,/ }; do
             *) echo "cluster: unknown mode $mode" >&2; exit 2 ;;
             esac
             echo "cluster: $scenario, $mode, run $rep" >&2
-            if [[ -n $redis_port ]]; then
-                redis-cli -p "$redis_port" INFO cpu | tr -d '\r' >"$dir/redis-cpu-before.txt"
-            fi
             set +e
             "$loadgen_bin" --url "$url" "${load_args[@]}" "${sample[@]}" --label "$mode" \
                 --timeout 240 >"$dir/result.json" 2>"$dir/loadgen.log"
             echo $? >"$dir/exit-status"
             set -e
             if [[ -n $redis_port ]]; then
-                redis-cli -p "$redis_port" INFO cpu | tr -d '\r' >"$dir/redis-cpu.txt"
+                redis-cli -p "$redis_port" INFO commandstats | tr -d '\r' >"$dir/redis-commands.txt"
             fi
             stop_all
             sleep 1
@@ -153,27 +153,27 @@ median() { sort -g | awk '{ v[NR] = $1 } END { if (!NR) print ""; else if (NR % 
 metric() { # scenario mode key
     for ((rep = 1; rep <= repeat; rep++)); do jget "$out/$1.$2.$rep/result.json" "$3"; done | median
 }
-redis_cpu_us_per_event() { # scenario mode
+redis_us_per_event() { # scenario mode: Redis's time in the append script and the reads
     local rep d events
     for ((rep = 1; rep <= repeat; rep++)); do
         d="$out/$1.$2.$rep"
-        [[ -f $d/redis-cpu.txt ]] || continue
+        [[ -f $d/redis-commands.txt ]] || continue
         events=$(jget "$d/result.json" published)
         [[ -n $events && $events != 0 ]] || continue
-        # Redis's CPU during the load run (subscribers connecting, then publishing).
-        awk -F: -v n="$events" 'FNR == 1 { f++ } /^used_cpu_(sys|user):/ { s += (f == 2 ? $2 : -$2) }
-            END { printf "%.1f\n", s * 1e6 / n }' "$d/redis-cpu-before.txt" "$d/redis-cpu.txt"
+        # INFO commandstats: cmdstat_evalsha:calls=500,usec=2100,usec_per_call=4.2,...
+        awk -F'[:,=]' -v n="$events" '/^cmdstat_(evalsha|xread):/ { s += $5 }
+            END { printf "%.1f\n", s / n }' "$d/redis-commands.txt"
     done | median
 }
 {
     echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'); $(redis-server --version | cut -d' ' -f3); $(date -u '+%Y-%m-%d %H:%M UTC'); repeats $repeat (medians); source $(git -C "$repo" describe --always --dirty 2>/dev/null)"
     echo
-    echo "| scenario | mode | deliveries/s | p50 µs | p99 µs | server CPU ns/delivery | Redis CPU µs/event | failures |"
-    echo "|---|---|---:|---:|---:|---:|---:|---|"
+    echo "| scenario | mode | events/s | deliveries/s | p50 µs | p99 µs | server CPU ns/delivery | Redis µs/event | failures |"
+    echo "|---|---|---:|---:|---:|---:|---:|---:|---|"
     for scenario in ${scenarios//,/ }; do
         for mode in ${modes//,/ }; do
             fails=$(cat "$out/$scenario.$mode".*/exit-status 2>/dev/null | grep -vc '^0$' || true)
-            echo "| $scenario | $mode | $(metric "$scenario" "$mode" deliveriesPerSec) | $(metric "$scenario" "$mode" latencyP50Us) | $(metric "$scenario" "$mode" latencyP99Us) | $(metric "$scenario" "$mode" serverCpuNsPerDelivery) | $(redis_cpu_us_per_event "$scenario" "$mode") | $fails |"
+            echo "| $scenario | $mode | $(metric "$scenario" "$mode" eventsPerSec) | $(metric "$scenario" "$mode" deliveriesPerSec) | $(metric "$scenario" "$mode" latencyP50Us) | $(metric "$scenario" "$mode" latencyP99Us) | $(metric "$scenario" "$mode" serverCpuNsPerDelivery) | $(redis_us_per_event "$scenario" "$mode") | $fails |"
         done
     done
 } | tee "$out/summary.md"
