@@ -25,7 +25,8 @@ class TrafficRecorder;
 // The one way into the streams, whatever the source (HTTP, the dashboard, scenarios): an
 // event is validated, appended to the event log (which may assign its id and may answer
 // later), queued, and sent to the audience the registry resolves when control returns to the
-// event loop. It keeps the order of everything that reaches a stream: whatever writes outside
+// event loop. A log shared by several servers (Redis) delivers instead: what it reads back
+// reaches the same queue through logDelivered, in the order every server agrees on. It keeps the order of everything that reaches a stream: whatever writes outside
 // the queue (a new subscriber's replay, a comment, a kick) flushes the queue first. It also
 // owns the heartbeat, slow-consumer drops and the server's counters.
 class EventBroker : public QObject, private EventLog::Listener
