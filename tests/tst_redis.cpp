@@ -44,8 +44,8 @@ public:
         m_process.start(QStringLiteral("redis-server"),
                         {QStringLiteral("--port"), QString::number(m_port),
                          QStringLiteral("--bind"), QStringLiteral("127.0.0.1"),
-                         QStringLiteral("--dir"), m_dir.path(), QStringLiteral("--save"),
-                         QString(), QStringLiteral("--appendonly"),
+                         QStringLiteral("--dir"), m_dir.path(), QStringLiteral("--save"), QString(),
+                         QStringLiteral("--appendonly"),
                          m_persistent ? QStringLiteral("yes") : QStringLiteral("no"),
                          QStringLiteral("--appendfsync"), QStringLiteral("always")});
         if (!m_process.waitForStarted(5000))
@@ -70,8 +70,8 @@ public:
     quint16 port() const { return m_port; }
     QString url(const QString &prefix = {}) const
     {
-        return QStringLiteral("redis://127.0.0.1:%1/0").arg(m_port)
-               + (prefix.isEmpty() ? QString() : QStringLiteral("?prefix=") + prefix);
+        return QStringLiteral("redis://127.0.0.1:%1/0").arg(m_port) +
+               (prefix.isEmpty() ? QString() : QStringLiteral("?prefix=") + prefix);
     }
 
 private:
@@ -116,8 +116,8 @@ private:
             return;
         QElapsedTimer timer;
         timer.start();
-        while (!m_process.canReadLine() && timer.elapsed() < 10000
-               && m_process.state() == QProcess::Running)
+        while (!m_process.canReadLine() && timer.elapsed() < 10000 &&
+               m_process.state() == QProcess::Running)
             m_process.waitForReadyRead(100);
         const QUrl url(QString::fromUtf8(m_process.readLine()).trimmed());
         if (url.scheme() == QStringLiteral("http"))
@@ -157,14 +157,20 @@ private slots:
     {
         QTest::addColumn<QString>("url");
         QTest::addColumn<QString>("expected"); // host:port/db?prefix, or the refusal's words
-        QTest::newRow("defaults") << "redis://localhost" << "localhost:6379/0 sse";
+        QTest::newRow("defaults") << "redis://localhost"
+                                  << "localhost:6379/0 sse";
         QTest::newRow("all parts") << "redis://10.0.0.5:7000/3?prefix=app-1"
                                    << "10.0.0.5:7000/3 app-1";
-        QTest::newRow("scheme") << "http://localhost:6379" << "not a redis://";
-        QTest::newRow("database") << "redis://localhost/x" << "the database must be";
-        QTest::newRow("database range") << "redis://localhost/16" << "the database must be";
-        QTest::newRow("prefix") << "redis://localhost?prefix=a%20b" << "the prefix must be";
-        QTest::newRow("parameter") << "redis://localhost?db=2" << "unknown parameter 'db'";
+        QTest::newRow("scheme") << "http://localhost:6379"
+                                << "not a redis://";
+        QTest::newRow("database") << "redis://localhost/x"
+                                  << "the database must be";
+        QTest::newRow("database range") << "redis://localhost/16"
+                                        << "the database must be";
+        QTest::newRow("prefix") << "redis://localhost?prefix=a%20b"
+                                << "the prefix must be";
+        QTest::newRow("parameter") << "redis://localhost?db=2"
+                                   << "unknown parameter 'db'";
     }
     void urlsAreReadOrRefusedNamingThePart()
     {
@@ -180,8 +186,8 @@ private slots:
                      expected);
         } else {
             const QString refusal = std::get<QString>(parsed);
-            QVERIFY2(refusal.startsWith(QStringLiteral("--redis ") + url)
-                         && refusal.contains(expected),
+            QVERIFY2(refusal.startsWith(QStringLiteral("--redis ") + url) &&
+                         refusal.contains(expected),
                      qPrintable(refusal));
         }
     }
@@ -189,9 +195,9 @@ private slots:
     void badUrlExitsTwoNamingIt()
     {
         QProcess process;
-        process.start(Binary, {QStringLiteral("--headless"), QStringLiteral("--port"),
-                               QStringLiteral("0"), QStringLiteral("--redis"),
-                               QStringLiteral("redis://localhost/99")});
+        process.start(Binary,
+                      {QStringLiteral("--headless"), QStringLiteral("--port"), QStringLiteral("0"),
+                       QStringLiteral("--redis"), QStringLiteral("redis://localhost/99")});
         QVERIFY(process.waitForFinished(10000));
         QCOMPARE(process.exitCode(), 2);
         QVERIFY2(process.readAllStandardError().contains("redis://localhost/99"),
@@ -226,8 +232,8 @@ private slots:
         QStringList ids;
         for (int n = 1; n <= 20; ++n) {
             int status = 0;
-            ids.append(publish(n % 2 ? a.port() : b.port(), "event " + QByteArray::number(n),
-                               &status));
+            ids.append(
+                publish(n % 2 ? a.port() : b.port(), "event " + QByteArray::number(n), &status));
             QCOMPARE(status, 202);
         }
         for (int n = 1; n < ids.size(); ++n)
@@ -310,16 +316,16 @@ private slots:
                        "Content-Length: 6\r\n\r\nduring",
                        5000);
         QCOMPARE(refused.status, 503);
-        QVERIFY2(refused.error().startsWith(QStringLiteral("event log unavailable: Redis at ")
-                                            + redis.url()),
+        QVERIFY2(refused.error().startsWith(QStringLiteral("event log unavailable: Redis at ") +
+                                            redis.url()),
                  qPrintable(refused.error()));
         QVERIFY(request(a.port(), "GET", "/metrics").body.contains("sse_event_log_available 0"));
         QVERIFY(onA.isConnected()); // open streams stay open
 
         QVERIFY(redis.start());
         QTRY_VERIFY_WITH_TIMEOUT(
-            eventLogStats(a.port()).value(QStringLiteral("available")).toBool()
-                && eventLogStats(b.port()).value(QStringLiteral("available")).toBool(),
+            eventLogStats(a.port()).value(QStringLiteral("available")).toBool() &&
+                eventLogStats(b.port()).value(QStringLiteral("available")).toBool(),
             15000);
         for (int n = 1; n <= 3; ++n)
             ids.append(publish(n % 2 ? a.port() : b.port(), "after " + QByteArray::number(n)));
@@ -388,9 +394,8 @@ private slots:
                                 .object()
                                 .value(QStringLiteral("instances"))
                                 .toArray();
-                return instances.size() == 2
-                       && instances.at(1).toObject().value(QStringLiteral("clients")).toInt()
-                              == 1;
+                return instances.size() == 2 &&
+                       instances.at(1).toObject().value(QStringLiteral("clients")).toInt() == 1;
             }(),
             10000);
         const QJsonObject self = instances.at(0).toObject();
@@ -404,10 +409,9 @@ private slots:
         QCOMPARE(clients.size(), 1);
         QVERIFY(request(a.port(), "GET", "/metrics").body.contains("sse_cluster_instances 2"));
 
-        const QByteArray target = "/api/cluster/clients/"
-                                  + other.value(QStringLiteral("id")).toString().toUtf8() + '/'
-                                  + QByteArray::number(
-                                      clients.at(0).toObject().value(QStringLiteral("id")).toInt());
+        const QByteArray target =
+            "/api/cluster/clients/" + other.value(QStringLiteral("id")).toString().toUtf8() + '/' +
+            QByteArray::number(clients.at(0).toObject().value(QStringLiteral("id")).toInt());
         QCOMPARE(request(a.port(), "DELETE", target).status, 202);
         QTRY_VERIFY(!onB.isConnected());
         QCOMPARE(request(a.port(), "DELETE", "/api/cluster/clients/nosuch/1").status, 404);
