@@ -44,8 +44,7 @@ void ClusterService::start(const QString &address)
     m_address = address;
     m_startedAt = QDateTime::currentDateTimeUtc();
     m_sinceLastBeat.start();
-    m_instances = {describeSelf()};
-    m_changed = true;
+    setInstances({describeSelf()});
     m_timer.start();
     heartbeat();
     qCInfo(lcServer).noquote() << "joined the cluster on" << m_log.endpoint().displayUrl()
@@ -72,7 +71,7 @@ ClusterInstance ClusterService::describeSelf()
     m_publishedAtLastBeat = stats.eventsPublished;
     self.startedAt = m_startedAt;
     self.self = true;
-    self.clientList = m_broker.clients().mid(0, MaxClientsListed);
+    self.clientList = m_broker.clients(MaxClientsListed);
     return self;
 }
 
@@ -98,14 +97,19 @@ void ClusterService::heartbeat()
                                 [](const ClusterInstance &a, const ClusterInstance &b) {
                                     return a.address < b.address;
                                 });
-                      m_instances = std::move(instances);
-                      m_changed = true;
+                      setInstances(std::move(instances));
                   });
     if (!sent) {
         // Redis is away: this instance is all it can vouch for.
-        m_instances = {self};
-        m_changed = true;
+        setInstances({self});
     }
+}
+
+void ClusterService::setInstances(QList<ClusterInstance> instances)
+{
+    m_instances = std::move(instances);
+    m_changed = true;
+    m_broker.setClusterInstances(int(m_instances.size()));
 }
 
 bool ClusterService::disconnect(const QString &instanceId, quint64 clientId, QString *error)

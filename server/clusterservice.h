@@ -45,6 +45,8 @@ public:
 
 private:
     void heartbeat();
+    // The list changed: the snapshot and the broker's counters (/api/stats, /metrics) follow.
+    void setInstances(QList<ClusterInstance> instances);
     ClusterInstance describeSelf();
     void onControl(const QJsonObject &message);
 

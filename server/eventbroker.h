@@ -26,9 +26,10 @@ class TrafficRecorder;
 // event is validated, appended to the event log (which may assign its id and may answer
 // later), queued, and sent to the audience the registry resolves when control returns to the
 // event loop. A log shared by several servers (Redis) delivers instead: what it reads back
-// reaches the same queue through logDelivered, in the order every server agrees on. It keeps the order of everything that reaches a stream: whatever writes outside
-// the queue (a new subscriber's replay, a comment, a kick) flushes the queue first. It also
-// owns the heartbeat, slow-consumer drops and the server's counters.
+// reaches the same queue through logDelivered, in the order every server agrees on. It keeps the
+// order of everything that reaches a stream: whatever writes outside the queue (a new subscriber's
+// replay, a comment, a kick) flushes the queue first. It also owns the heartbeat, slow-consumer
+// drops and the server's counters.
 class EventBroker : public QObject, private EventLog::Listener
 {
     Q_OBJECT
@@ -75,8 +76,11 @@ public:
                         std::function<void(quint64)> opened);
 
     void countRejectedConnection() { ++m_stats.rejectedConnections; }
+    // Instances sharing the Redis event log, this one included (ClusterService keeps it).
+    void setClusterInstances(int instances) { m_stats.clusterInstances = instances; }
 
-    QList<ClientInfo> clients() const;
+    // The connected clients by id; the first limit of them when limit is not negative.
+    QList<ClientInfo> clients(int limit = -1) const;
     // Counters of the subscribers whose counters changed since the last call.
     QList<ClientCounters> takeChangedCounters();
     ServerStats stats() const;

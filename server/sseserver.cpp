@@ -210,10 +210,7 @@ QList<ClientInfo> SseServer::clients() const
 
 ServerStats SseServer::stats() const
 {
-    ServerStats stats = m_broker->stats();
-    if (m_cluster)
-        stats.clusterInstances = int(m_cluster->instances().size());
-    return stats;
+    return m_broker->stats();
 }
 
 void SseServer::recordLogStatus()
