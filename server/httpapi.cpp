@@ -1,7 +1,5 @@
 #include "httpapi.h"
 
-#include "clusterservice.h"
-
 #include "eventbroker.h"
 #include "faultservice.h"
 #include "guardedtcpserver.h"
@@ -542,21 +540,29 @@ void HttpApi::handleClients(HttpExchange &exchange)
 {
     if (!requireMethod(exchange, "GET"))
         return;
+    const bool identities = showsIdentities(exchange);
+    QJsonArray array;
+    for (const ClientInfo &info : m_broker.clients())
+        array.append(clientJson(info, identities));
+    exchange.json(200, QJsonDocument(array));
+}
+
+bool HttpApi::showsIdentities(HttpExchange &exchange) const
+{
     // Who is connected from where, with which browser, is for the operator: loopback without
     // a foreign origin, or the token.
-    const bool identities =
-        isTrustedWithoutToken(exchange.isFromForeignOrigin(), exchange.peer()) ||
-        hasPublishToken(exchange.request().value("authorization"));
-    QJsonArray array;
-    for (const ClientInfo &info : m_broker.clients()) {
-        QJsonObject client = clientInfoJson(info);
-        if (!identities) {
-            client.remove(QStringLiteral("remoteAddress"));
-            client.remove(QStringLiteral("userAgent"));
-        }
-        array.append(client);
+    return isTrustedWithoutToken(exchange.isFromForeignOrigin(), exchange.peer()) ||
+           hasPublishToken(exchange.request().value("authorization"));
+}
+
+QJsonObject HttpApi::clientJson(const ClientInfo &info, bool identities)
+{
+    QJsonObject client = clientInfoJson(info);
+    if (!identities) {
+        client.remove(QStringLiteral("remoteAddress"));
+        client.remove(QStringLiteral("userAgent"));
     }
-    exchange.json(200, QJsonDocument(array));
+    return client;
 }
 
 void HttpApi::handleClientDelete(HttpExchange &exchange)
@@ -590,22 +596,14 @@ std::optional<quint64> HttpApi::idInPath(HttpExchange &exchange, const QString &
 void HttpApi::handleStats(HttpExchange &exchange)
 {
     if (requireMethod(exchange, "GET"))
-        exchange.json(200, QJsonDocument(statsJson(stats())));
-}
-
-ServerStats HttpApi::stats() const
-{
-    ServerStats stats = m_broker.stats();
-    if (m_cluster)
-        stats.clusterInstances = int(m_cluster->instances().size());
-    return stats;
+        exchange.json(200, QJsonDocument(statsJson(m_broker.stats())));
 }
 
 void HttpApi::handleMetrics(HttpExchange &exchange)
 {
     if (requireMethod(exchange, "GET")) {
         exchange.respond(200, QByteArrayLiteral("text/plain; version=0.0.4; charset=utf-8"),
-                         metricsText(stats()));
+                         metricsText(m_broker.stats()));
     }
 }
 

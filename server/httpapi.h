@@ -77,7 +77,10 @@ private:
     // In httpapifaults.cpp: /api/faults.
     void handleCluster(HttpExchange &exchange); // httpapicluster.cpp
     void handleClusterClientDelete(HttpExchange &exchange);
-    ServerStats stats() const;                  // the broker's, with the cluster's size
+    // Whether the caller may see clients' addresses and user agents (the operator).
+    bool showsIdentities(HttpExchange &exchange) const;
+    // A client as /api/clients and /api/cluster list it.
+    static QJsonObject clientJson(const ClientInfo &info, bool identities);
     void handleFaults(HttpExchange &exchange);
     void handleFaultDelete(HttpExchange &exchange);
     // Hands the exchange's connection to the stream hub as a subscriber, unless it is refused

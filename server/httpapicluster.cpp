@@ -25,20 +25,14 @@ void HttpApi::handleCluster(HttpExchange &exchange)
     const bool withClients =
         QUrlQuery(exchange.request().url()).queryItemValue(QStringLiteral("clients")) ==
         QLatin1String("1");
-    const bool identities =
-        isTrustedWithoutToken(exchange.isFromForeignOrigin(), exchange.peer()) ||
-        hasPublishToken(exchange.request().value("authorization"));
+    const bool identities = showsIdentities(exchange);
     QJsonArray instances;
     for (const ClusterInstance &instance : m_cluster->instances()) {
-        QJsonObject object = clusterInstanceJson(instance, withClients);
-        if (withClients && !identities) {
+        QJsonObject object = clusterInstanceJson(instance, false);
+        if (withClients) {
             QJsonArray clients;
-            for (const QJsonValue &value : object.value(QStringLiteral("clientList")).toArray()) {
-                QJsonObject client = value.toObject();
-                client.remove(QStringLiteral("remoteAddress"));
-                client.remove(QStringLiteral("userAgent"));
-                clients.append(client);
-            }
+            for (const ClientInfo &client : instance.clientList)
+                clients.append(clientJson(client, identities));
             object.insert(QStringLiteral("clientList"), clients);
         }
         instances.append(object);
