@@ -1,16 +1,14 @@
 // Several sse-dashboard instances sharing channels, ids and history through a real
 // redis-server (docs/scaling.md): each test starts its own Redis on a free loopback port.
 #include "redisconnection.h"
+#include "redisfixture.h"
 #include "testsupport.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
-#include <QTcpServer>
-#include <QTemporaryDir>
 #include <QTest>
-#include <QUrl>
 
 #include <memory>
 
@@ -20,82 +18,13 @@ namespace {
 
 const QString Binary = QStringLiteral(SSE_DASHBOARD_BIN);
 
-quint16 freePort()
-{
-    QTcpServer probe;
-    probe.listen(QHostAddress::LocalHost, 0);
-    return probe.serverPort();
-}
-
-// A redis-server of the test's own, on loopback; stopped with the object.
-class Redis
-{
-public:
-    // persistent: an append-only file synced on every write, so a restart keeps everything.
-    explicit Redis(bool persistent)
-        : m_port(freePort())
-        , m_persistent(persistent)
-    {}
-    ~Redis() { stop(); }
-
-    bool start()
-    {
-        m_process.setProcessChannelMode(QProcess::MergedChannels);
-        m_process.start(QStringLiteral("redis-server"),
-                        {QStringLiteral("--port"), QString::number(m_port),
-                         QStringLiteral("--bind"), QStringLiteral("127.0.0.1"),
-                         QStringLiteral("--dir"), m_dir.path(), QStringLiteral("--save"), QString(),
-                         QStringLiteral("--appendonly"),
-                         m_persistent ? QStringLiteral("yes") : QStringLiteral("no"),
-                         QStringLiteral("--appendfsync"), QStringLiteral("always")});
-        if (!m_process.waitForStarted(5000))
-            return false;
-        QElapsedTimer timer;
-        timer.start();
-        while (timer.elapsed() < 10000) {
-            if (ping())
-                return true;
-            m_process.waitForReadyRead(50);
-        }
-        return false;
-    }
-    // SIGTERM: Redis finishes its append-only file and exits.
-    void stop()
-    {
-        if (m_process.state() == QProcess::NotRunning)
-            return;
-        m_process.terminate();
-        m_process.waitForFinished(10000);
-    }
-    quint16 port() const { return m_port; }
-    QString url(const QString &prefix = {}) const
-    {
-        return QStringLiteral("redis://127.0.0.1:%1/0").arg(m_port) +
-               (prefix.isEmpty() ? QString() : QStringLiteral("?prefix=") + prefix);
-    }
-
-private:
-    bool ping()
-    {
-        QTcpSocket socket;
-        socket.connectToHost(QStringLiteral("127.0.0.1"), m_port);
-        if (!socket.waitForConnected(200))
-            return false;
-        socket.write("PING\r\n");
-        return socket.waitForReadyRead(1000) && socket.readAll().startsWith("+PONG");
-    }
-
-    QTemporaryDir m_dir;
-    quint16 m_port;
-    bool m_persistent;
-    QProcess m_process;
-};
-
 // One headless instance on a free port.
 class Instance
 {
 public:
-    explicit Instance(const QString &redisUrl) { start(redisUrl); }
+    explicit Instance(const QString &redisUrl)
+        : m_port(launchHeadless(Binary, m_process, {QStringLiteral("--redis"), redisUrl}))
+    {}
     ~Instance()
     {
         if (m_process.state() != QProcess::NotRunning) {
@@ -108,24 +37,8 @@ public:
     QProcess &process() { return m_process; }
 
 private:
-    void start(const QString &redisUrl)
-    {
-        m_process.start(Binary, {QStringLiteral("--headless"), QStringLiteral("--port"),
-                                 QStringLiteral("0"), QStringLiteral("--redis"), redisUrl});
-        if (!m_process.waitForStarted(5000))
-            return;
-        QElapsedTimer timer;
-        timer.start();
-        while (!m_process.canReadLine() && timer.elapsed() < 10000 &&
-               m_process.state() == QProcess::Running)
-            m_process.waitForReadyRead(100);
-        const QUrl url(QString::fromUtf8(m_process.readLine()).trimmed());
-        if (url.scheme() == QStringLiteral("http"))
-            m_port = quint16(url.port());
-    }
-
     QProcess m_process;
-    quint16 m_port = 0;
+    quint16 m_port;
 };
 
 QString publish(quint16 port, const QByteArray &data, int *status = nullptr)
@@ -206,7 +119,7 @@ private slots:
 
     void redisDownAtStartExitsOneNamingTheUrl()
     {
-        const quint16 port = freePort(); // nothing listens there
+        const quint16 port = freeLoopbackPort(); // nothing listens there
         const QString url = QStringLiteral("redis://127.0.0.1:%1/0").arg(port);
         QProcess process;
         process.start(Binary, {QStringLiteral("--headless"), QStringLiteral("--port"),
@@ -223,7 +136,7 @@ private slots:
     // order, with increasing integer ids; so does one on B.
     void publishedOnEitherDeliveredOnBothInOrder()
     {
-        Redis redis(false);
+        RedisServer redis;
         QVERIFY(redis.start());
         Instance a(redis.url()), b(redis.url());
         QVERIFY(a.port() && b.port());
@@ -258,7 +171,7 @@ private slots:
     // its last id was assigned by the cluster or given by the publisher.
     void resumesOnBAfterAIsKilled()
     {
-        Redis redis(false);
+        RedisServer redis;
         QVERIFY(redis.start());
         Instance a(redis.url()), b(redis.url());
         QVERIFY(a.port() && b.port());
@@ -296,7 +209,7 @@ private slots:
     // publishing and delivery resume and nothing Redis accepted is lost.
     void redisStoppedAnswers503ThenTrafficResumes()
     {
-        Redis redis(true);
+        RedisServer redis(RedisServer::Persistence::AppendOnly);
         QVERIFY(redis.start());
         Instance a(redis.url()), b(redis.url());
         QVERIFY(a.port() && b.port());
@@ -343,7 +256,7 @@ private slots:
     // A Redis that restarted empty is a gap every stream hears of, and ids are not reused.
     void emptyRedisAfterRestartIsSignalledAsAGap()
     {
-        Redis redis(false);
+        RedisServer redis;
         QVERIFY(redis.start());
         Instance a(redis.url());
         QVERIFY(a.port());
@@ -379,7 +292,7 @@ private slots:
     // A through the control stream.
     void clusterListsInstancesAndDisconnectsRemoteClients()
     {
-        Redis redis(false);
+        RedisServer redis;
         QVERIFY(redis.start());
         const QString url = redis.url(QStringLiteral("demo"));
         Instance a(url), b(url);

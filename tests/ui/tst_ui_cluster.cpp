@@ -11,6 +11,7 @@
 #include "servercontroller.h"
 #include "settingsdialog.h"
 
+#include "../redisfixture.h"
 #include "../testsupport.h"
 #include "windowfixture.h"
 
@@ -24,13 +25,14 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTableView>
-#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QUrl>
 
 using namespace sse;
 using namespace sse::ui;
+using testsupport::freeLoopbackPort;
+using testsupport::launchHeadless;
+using testsupport::RedisServer;
 
 namespace {
 
@@ -39,14 +41,6 @@ const QString RedisServerBinary = QStringLiteral(SSE_REDIS_SERVER);
 
 // The heartbeats of two instances, two seconds apart each, and the snapshot after them.
 constexpr int ClusterTimeoutMs = 15000;
-
-quint16 freeLoopbackPort()
-{
-    QTcpServer probe;
-    if (!probe.listen(QHostAddress::LocalHost, 0))
-        return 0;
-    return probe.serverPort();
-}
 
 ClientInfo client(quint64 id, const QString &address, const QStringList &channels)
 {
@@ -73,74 +67,6 @@ ClusterInstance instance(const QString &id, const QString &address, bool self,
     return result;
 }
 
-// A redis-server of the test's own on a free loopback port, with nothing saved to disk.
-class RedisServer
-{
-public:
-    ~RedisServer() { stop(); }
-
-    bool start()
-    {
-        m_port = freeLoopbackPort();
-        m_process.setProcessChannelMode(QProcess::MergedChannels);
-        m_process.start(RedisServerBinary, {QStringLiteral("--port"), QString::number(m_port),
-                                            QStringLiteral("--save"), QString(),
-                                            QStringLiteral("--appendonly"), QStringLiteral("no"),
-                                            QStringLiteral("--bind"), QStringLiteral("127.0.0.1")});
-        if (m_port == 0 || !m_process.waitForStarted(5000))
-            return false;
-        return QTest::qWaitFor([this] { return answersPing(); }, 10000);
-    }
-
-    void stop()
-    {
-        if (m_process.state() == QProcess::NotRunning)
-            return;
-        m_process.kill();
-        m_process.waitForFinished(5000);
-    }
-
-    QString url() const { return QStringLiteral("redis://127.0.0.1:%1/0").arg(m_port); }
-
-private:
-    bool answersPing()
-    {
-        QTcpSocket socket;
-        socket.connectToHost(QHostAddress::LocalHost, m_port);
-        if (!socket.waitForConnected(200))
-            return false;
-        socket.write("PING\r\n");
-        while (socket.bytesAvailable() < 7 && socket.waitForReadyRead(200)) {
-        }
-        return socket.readAll().startsWith("+PONG");
-    }
-
-    QProcess m_process;
-    quint16 m_port = 0;
-};
-
-// The dashboard binary in --headless mode; its port is read from the URL it prints.
-quint16 launchHeadless(QProcess &process, const QStringList &extraArguments)
-{
-    process.start(DashboardBinary, QStringList{QStringLiteral("--headless"),
-                                               QStringLiteral("--port"), QStringLiteral("0")} +
-                                       extraArguments);
-    if (!process.waitForStarted(5000))
-        return 0;
-    quint16 port = 0;
-    const bool ended = QTest::qWaitFor(
-        [&process, &port] {
-            while (process.canReadLine()) {
-                const QUrl url(QString::fromUtf8(process.readLine()).trimmed());
-                if (url.scheme() == QLatin1String("http") && url.path() == QLatin1String("/"))
-                    port = quint16(url.port());
-            }
-            return port != 0 || process.state() == QProcess::NotRunning;
-        },
-        10000);
-    return ended ? port : 0;
-}
-
 } // namespace
 
 class TestClusterPanel : public QObject
@@ -160,7 +86,7 @@ private:
     {
         if (RedisServerBinary.isEmpty())
             QSKIP("redis-server was not found when the tests were configured");
-        m_redis = std::make_unique<RedisServer>();
+        m_redis = std::make_unique<RedisServer>(RedisServer::Persistence::None, RedisServerBinary);
         QVERIFY(m_redis->start());
     }
 
@@ -395,8 +321,8 @@ private slots:
     {
         startRedis();
         m_otherInstance.setProcessChannelMode(QProcess::SeparateChannels);
-        const quint16 otherPort =
-            launchHeadless(m_otherInstance, {QStringLiteral("--redis"), m_redis->url()});
+        const quint16 otherPort = launchHeadless(DashboardBinary, m_otherInstance,
+                                                 {QStringLiteral("--redis"), m_redis->url()});
         QVERIFY2(otherPort != 0, m_otherInstance.readAllStandardError().constData());
         // Alone first; the new setting restarts the server into the cluster, and is kept.
         QVERIFY(testsupport::openRunningWindow(m_controller, m_window));
