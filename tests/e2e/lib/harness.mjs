@@ -84,16 +84,7 @@ export async function startServer({ port = 0, args = [] } = {}) {
     exited,
     output: () => log,
     /** Stops the server (SIGTERM, then SIGKILL if it lingers) and waits for it to exit. */
-    async stop(signal = 'SIGTERM') {
-      if (child.exitCode !== null || child.signalCode !== null) return exited;
-      child.kill(signal);
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      try {
-        return await exited;
-      } finally {
-        clearTimeout(timer);
-      }
-    },
+    stop: (signal = 'SIGTERM') => stopChild(child, exited, signal),
     publish: (body) => publish(url, body),
     clients: () => getJson(url, 'api/clients'),
     async disconnect(id) {
@@ -103,6 +94,18 @@ export async function startServer({ port = 0, args = [] } = {}) {
       return JSON.parse(text);
     },
   };
+}
+
+/** Sends `signal`, then SIGKILL if the process lingers 5 s, and waits for it to exit. */
+async function stopChild(child, exited, signal) {
+  if (child.exitCode !== null || child.signalCode !== null) return exited;
+  child.kill(signal);
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+  try {
+    return await exited;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** POST /publish with a JSON body; returns `{id, delivered}` and insists on 202. */
@@ -388,16 +391,7 @@ function spawnOther(bin, args, { exitSignal = 'SIGKILL', cwd } = {}) {
     output: () => log,
     isRunning,
     /** `signal`, SIGKILL if the process lingers 5 s, and waits for it to exit. */
-    async stop(signal = 'SIGTERM') {
-      if (!isRunning()) return exited;
-      child.kill(signal);
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      try {
-        return await exited;
-      } finally {
-        clearTimeout(timer);
-      }
-    },
+    stop: (signal = 'SIGTERM') => stopChild(child, exited, signal),
   };
 }
 
