@@ -220,8 +220,9 @@ QString RedisEventLog::open()
     m_highestNumber = epochEtc->elements.at(1).string.toULongLong();
     // The scripts survive in Redis until it restarts; resume() loads them again then.
     redis.run({"SCRIPT", "LOAD", AppendScript});
-    const auto newest =
-        redis.run({"XREVRANGE", key("events"), "+", "-", "COUNT", QByteArray::number(m_capacity)});
+    // At least one entry, even with no history kept: reading starts after the newest.
+    const auto newest = redis.run({"XREVRANGE", key("events"), "+", "-", "COUNT",
+                                   QByteArray::number(std::max(m_capacity, 1))});
     const auto lastControl = redis.run({"XREVRANGE", key("control"), "+", "-", "COUNT", "1"});
     if (!newest || !lastControl) {
         return QStringLiteral("cannot use Redis at %1: %2")

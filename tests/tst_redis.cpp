@@ -22,8 +22,9 @@ const QString Binary = QStringLiteral(SSE_DASHBOARD_BIN);
 class Instance
 {
 public:
-    explicit Instance(const QString &redisUrl)
-        : m_port(launchHeadless(Binary, m_process, {QStringLiteral("--redis"), redisUrl}))
+    explicit Instance(const QString &redisUrl, const QStringList &moreOptions = {})
+        : m_port(launchHeadless(Binary, m_process,
+                                QStringList{QStringLiteral("--redis"), redisUrl} + moreOptions))
     {}
     ~Instance()
     {
@@ -165,6 +166,40 @@ private slots:
         QTRY_COMPARE(other.userEvents().size(), 1);
         QCOMPARE(other.userEvents().constFirst().data, QStringLiteral("for other"));
         QCOMPARE(onB.userEvents().size(), 20);
+    }
+
+    // A new instance delivers only what is published after it started, whatever it keeps for
+    // replay: with no history kept it still reads on from the stream's newest entry.
+    void newInstanceDeliversOnlyWhatFollows_data()
+    {
+        QTest::addColumn<QString>("history");
+        QTest::newRow("no history") << QStringLiteral("0");
+        QTest::newRow("default history") << QStringLiteral("1000");
+    }
+    void newInstanceDeliversOnlyWhatFollows()
+    {
+        QFETCH(QString, history);
+        RedisServer redis;
+        QVERIFY(redis.start());
+        Instance a(redis.url());
+        QVERIFY(a.port());
+        for (int n = 1; n <= 3; ++n)
+            QVERIFY(!publish(a.port(), "before " + QByteArray::number(n)).isEmpty());
+        Instance b(redis.url(), {QStringLiteral("--history"), history});
+        QVERIFY(b.port());
+        SseReader onB(b.port());
+        QTRY_VERIFY(onB.isStreaming());
+        const QString after = publish(a.port(), "after");
+        QTRY_COMPARE(onB.userEvents().size(), 1);
+        QCOMPARE(onB.userEvents().constFirst().lastEventId, after);
+        // B read the stream in order: had it started from the beginning, the three older
+        // events would have gone out (to nobody) before this one, and counted.
+        QCOMPARE(request(b.port(), "GET", "/api/stats")
+                     .json()
+                     .object()
+                     .value(QStringLiteral("eventsPublished"))
+                     .toInteger(),
+                 1);
     }
 
     // Done when: after A is killed, a client resumes on B with exactly what it missed, whether
