@@ -180,6 +180,7 @@ redisAsyncContext *RedisConnection::detach()
 void RedisConnection::fail(const QString &reason)
 {
     if (redisAsyncContext *context = detach()) {
+        m_lastError = reason;    // before the pending callbacks hear of it
         redisAsyncFree(context); // deferred by hiredis when inside one of its callbacks
         reportLost(reason);
     }
@@ -187,6 +188,7 @@ void RedisConnection::fail(const QString &reason)
 
 void RedisConnection::reportLost(const QString &reason)
 {
+    m_lastError = reason;
     qCInfo(lcLog).noquote() << "redis" << m_name << "connection lost:" << reason;
     // Queued: whoever listens may reopen, which must not happen inside a hiredis callback.
     QMetaObject::invokeMethod(
@@ -274,6 +276,9 @@ void RedisConnection::onReply(redisAsyncContext *context, void *reply, void *pri
     if (auto *self = static_cast<RedisConnection *>(context->data); self && reply) {
         if (!self->m_deadlines.empty())
             self->m_deadlines.pop_front();
+    } else if (self && context->err) {
+        // The connection broke: hiredis cuts the pending replies before it reports why.
+        self->m_lastError = QString::fromLocal8Bit(context->errstr);
     }
     if (!*callback)
         return;

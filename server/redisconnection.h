@@ -70,6 +70,8 @@ public:
     void close();
     bool isOpen() const { return m_context != nullptr; }
     bool isConnected() const { return m_connected; }
+    // Why the connection last ended; a callback that got nullptr was cut by it.
+    QString lastError() const { return m_lastError; }
 
     // Sends a command; callback gets the reply. timeoutMs is how long this reply may take
     // (a blocking read waits longer than a write). False when not open (callback not called).
@@ -101,6 +103,7 @@ private:
     QSocketNotifier *m_read = nullptr; // owned (parent this), live while hiredis wants them
     QSocketNotifier *m_write = nullptr;
     bool m_connected = false;
+    QString m_lastError;
     quint64 m_generation = 0; // of the context: a late lost() of an older one is dropped
     qint64 m_connectDeadline = 0;
     std::deque<qint64> m_deadlines; // one per command awaiting its reply, in order

@@ -247,11 +247,12 @@ QString RedisEventLog::open()
     return {};
 }
 
-QString RedisEventLog::unavailableError() const
+QString RedisEventLog::unavailableError(const QString &reason) const
 {
     return QStringLiteral("event log unavailable: Redis at %1: %2")
-        .arg(m_endpoint.displayUrl(),
-             m_error.isEmpty() ? QStringLiteral("not connected") : m_error);
+        .arg(m_endpoint.displayUrl(), !reason.isEmpty()    ? reason
+                                      : !m_error.isEmpty() ? m_error
+                                                           : QStringLiteral("not connected"));
 }
 
 void RedisEventLog::append(SseEvent event, const QString &scope, bool keep, AppendDone done)
@@ -288,7 +289,8 @@ void RedisEventLog::sendAppend(QList<QByteArray> args, SseEvent event, bool keep
     auto onReply = [this, args, event = std::move(event), keep, done,
                     unavailable](const RedisReply *reply) mutable {
         if (!reply) {
-            unavailable(done);
+            // Cut by a lost connection; Redis may still have run it (docs/scaling.md).
+            done(Appended{{}, {}, unavailableError(m_commands.lastError()), true});
         } else if (reply->isError() && reply->string.startsWith("NOSCRIPT") &&
                    args[0] == "EVALSHA") {
             // Redis restarted or its scripts were flushed: send the script itself this time.

@@ -58,7 +58,8 @@ signals:
     void statusChanged();
 
 private:
-    QString unavailableError() const;
+    // The 503 sentence: reason, else why Redis was lost, else "not connected".
+    QString unavailableError(const QString &reason = {}) const;
     void sendAppend(QList<QByteArray> args, SseEvent event, bool keep, AppendDone done);
     void connectAgain();
     void onConnected();

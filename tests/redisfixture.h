@@ -14,6 +14,8 @@
 #include <QTest>
 #include <QUrl>
 
+#include <csignal>
+
 namespace testsupport {
 
 // A port nothing listens on now, for programs that cannot be told "--port 0".
@@ -41,7 +43,11 @@ public:
         , m_port(freeLoopbackPort())
         , m_persistence(persistence)
     {}
-    ~RedisServer() { stop(); }
+    ~RedisServer()
+    {
+        setSuspended(false);
+        stop();
+    }
     RedisServer(const RedisServer &) = delete;
     RedisServer &operator=(const RedisServer &) = delete;
 
@@ -58,7 +64,7 @@ public:
                                     QStringLiteral("--appendfsync"), QStringLiteral("always")});
         if (m_port == 0 || !m_process.waitForStarted(5000))
             return false;
-        return QTest::qWaitFor([this] { return answersPing(); }, 10000);
+        return QTest::qWaitFor([this] { return command("PING") == "+PONG"; }, 10000);
     }
     // SIGTERM: Redis finishes its append-only file, closes its connections and exits.
     void stop()
@@ -68,6 +74,23 @@ public:
         m_process.terminate();
         m_process.waitForFinished(10000);
     }
+    // SIGSTOP / SIGCONT: a Redis that hangs with its connections open.
+    void setSuspended(bool suspended)
+    {
+        ::kill(pid_t(m_process.processId()), suspended ? SIGSTOP : SIGCONT);
+    }
+    // One inline command; the first line of the answer ("+PONG", "+OK"), empty when none came.
+    QByteArray command(const QByteArray &line)
+    {
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, m_port);
+        if (!socket.waitForConnected(200))
+            return {};
+        socket.write(line + "\r\n");
+        while (!socket.canReadLine() && socket.waitForReadyRead(200)) {
+        }
+        return socket.readLine().trimmed();
+    }
     quint16 port() const { return m_port; }
     QString url(const QString &prefix = {}) const
     {
@@ -76,18 +99,6 @@ public:
     }
 
 private:
-    bool answersPing()
-    {
-        QTcpSocket socket;
-        socket.connectToHost(QHostAddress::LocalHost, m_port);
-        if (!socket.waitForConnected(200))
-            return false;
-        socket.write("PING\r\n");
-        while (socket.bytesAvailable() < 7 && socket.waitForReadyRead(200)) {
-        }
-        return socket.readAll().startsWith("+PONG");
-    }
-
     QTemporaryDir m_dir;
     QString m_program;
     quint16 m_port;

@@ -288,6 +288,65 @@ private slots:
         QCOMPARE(log.value(QStringLiteral("gaps")).toInteger(), 0);
     }
 
+    // A Redis that hangs with its connections open: the watchdog ends them, publishing answers
+    // 503 within 5 s rather than waiting, and once Redis runs again traffic resumes. The
+    // refused event was already in Redis's input buffer, so Redis may still add it when it
+    // wakes: it then arrives in its place, like any event Redis accepted.
+    void hungRedisAnswers503ThenResumes()
+    {
+        RedisServer redis;
+        QVERIFY(redis.start());
+        Instance a(redis.url());
+        QVERIFY(a.port());
+        SseReader onA(a.port());
+        QTRY_VERIFY(onA.isStreaming());
+        const QString before = publish(a.port(), "before");
+        QTRY_COMPARE(onA.userEvents().size(), 1);
+
+        redis.setSuspended(true);
+        const HttpResponse refused =
+            rawRequest(a.port(),
+                       "POST /publish HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\n"
+                       "Content-Length: 6\r\n\r\nduring",
+                       5000);
+        QCOMPARE(refused.status, 503);
+        QCOMPARE(refused.error(), QStringLiteral("event log unavailable: Redis at %1: Redis did "
+                                                 "not answer in time")
+                                      .arg(redis.url()));
+        QVERIFY(onA.isConnected());
+
+        redis.setSuspended(false);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            eventLogStats(a.port()).value(QStringLiteral("available")).toBool(), 15000);
+        const QString after = publish(a.port(), "after");
+        QTRY_COMPARE(onA.userEvents().constLast().lastEventId, after);
+        QCOMPARE(onA.userEvents().constFirst().lastEventId, before);
+        QVERIFY(onA.userEvents().size() <= 3);
+        for (const ReceivedEvent &event : onA.userEvents())
+            QVERIFY2(QStringList({QStringLiteral("before"), QStringLiteral("during"),
+                                  QStringLiteral("after")})
+                         .contains(event.data),
+                     qPrintable(event.data));
+        QVERIFY(after.toLongLong() > before.toLongLong());
+    }
+
+    // Scripts flushed from Redis (SCRIPT FLUSH, or a restart the instance did not notice): the
+    // append sends the script itself and the publish still succeeds.
+    void flushedScriptIsSentAgain()
+    {
+        RedisServer redis;
+        QVERIFY(redis.start());
+        Instance a(redis.url());
+        QVERIFY(a.port());
+        int status = 0;
+        const QString first = publish(a.port(), "first", &status);
+        QCOMPARE(status, 202);
+        QCOMPARE(redis.command("SCRIPT FLUSH"), QByteArray("+OK"));
+        const QString second = publish(a.port(), "second", &status);
+        QCOMPARE(status, 202);
+        QCOMPARE(second.toLongLong(), first.toLongLong() + 1);
+    }
+
     // A Redis that restarted empty is a gap every stream hears of, and ids are not reused.
     void emptyRedisAfterRestartIsSignalledAsAGap()
     {
