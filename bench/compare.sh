@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Side-by-side benchmark of sse-dashboard (headless) and nginx + Nchan on loopback, against
-# the performance targets of shared/DESIGN.md. Every scenario run starts a fresh server (so
+# Side-by-side benchmark of sse-dashboard (headless), the one-write-per-delivery floor
+# (floor/sse-floor.c) and nginx + Nchan on loopback, against the performance targets of
+# shared/DESIGN.md and issue 15. Every scenario run starts a fresh server (so
 # memory readings are not skewed by what an earlier run left allocated) and stops it again;
 # only one server runs at a time.
 #
-#   bench/compare.sh                      # all scenarios, both servers (about 2 min)
+#   bench/compare.sh                      # all scenarios, all three servers (about 3 min)
 #   bench/compare.sh --quick              # 1k scenarios with fewer events (about 30 s)
 #   bench/compare.sh --scenarios fanout10k,hold19k --servers nchan --repeat 3
 #
@@ -17,9 +18,10 @@ repo=$(dirname "$here")
 
 server_bin=${SSE_DASHBOARD:-$repo/build/app/sse-dashboard}
 loadgen_bin=${SSE_LOADGEN:-$repo/build/bench/sse-loadgen}
+floor_bin=${SSE_FLOOR:-$repo/build/bench/sse-floor}
 nginx_bin=${NGINX:-nginx}
 scenarios="fanout1k,latency1k,fanout10k,hold19k"
-servers="ours,nchan"
+servers="ours,floor,nchan"
 repeat=1
 quick=0
 out=""
@@ -36,12 +38,16 @@ Usage: bench/compare.sh [options]
                        hold19k    19,000 subscribers x 10 events (2 source addresses)
                      idle memory per subscriber is read in every scenario before publishing
   --quick            fewer events per scenario; default scenarios fanout1k,latency1k
-  --servers LIST     ours,nchan (default both)
+  --servers LIST     from ours,floor,nchan (default all three)
+                       ours   sse-dashboard --headless
+                       floor  floor/sse-floor.c: one epoll loop, one write() per delivery
+                       nchan  nginx + Nchan
   --repeat N         runs per scenario and server; the table shows medians (default 1)
   --server-bin PATH  sse-dashboard binary (default build/app/sse-dashboard, env SSE_DASHBOARD)
   --server-args ARGS more sse-dashboard options, split at spaces; @RUNDIR@ becomes the run's
                      own directory, e.g. --server-args '--history-file @RUNDIR@/history.sqlite'
   --loadgen PATH     sse-loadgen binary (default build/bench/sse-loadgen, env SSE_LOADGEN)
+  --floor-bin PATH   sse-floor binary (default build/bench/sse-floor, env SSE_FLOOR)
   --out DIR          where results go (default: new /tmp/sse-compare.XXXXXX)
 USAGE
 }
@@ -56,6 +62,7 @@ while (($#)); do
     --server-bin) server_bin=${2:?}; shift 2 ;;
     --server-args) extra_server_args=${2?}; shift 2 ;;
     --loadgen) loadgen_bin=${2:?}; shift 2 ;;
+    --floor-bin) floor_bin=${2:?}; shift 2 ;;
     --out) out=${2:?}; shift 2 ;;
     -h | --help) usage; exit 0 ;;
     *) echo "compare: unknown option $1" >&2; usage >&2; exit 2 ;;
@@ -85,12 +92,16 @@ for s in "${scenario_list[@]}"; do
     scenario_args "$s" >/dev/null || { echo "compare: unknown scenario $s" >&2; exit 2; }
 done
 for s in "${server_list[@]}"; do
-    [[ $s == ours || $s == nchan ]] || { echo "compare: unknown server $s" >&2; exit 2; }
+    [[ $s == ours || $s == floor || $s == nchan ]] || { echo "compare: unknown server $s" >&2; exit 2; }
 done
 
 [[ -x $loadgen_bin ]] || { echo "compare: no load generator at $loadgen_bin (build target sse-loadgen)" >&2; exit 2; }
 if [[ ,$servers, == *,ours,* && ! -x $server_bin ]]; then
     echo "compare: no sse-dashboard at $server_bin (build target sse-dashboard)" >&2
+    exit 2
+fi
+if [[ ,$servers, == *,floor,* && ! -x $floor_bin ]]; then
+    echo "compare: no sse-floor at $floor_bin (build target sse-floor)" >&2
     exit 2
 fi
 if [[ ,$servers, == *,nchan,* ]]; then
@@ -174,6 +185,28 @@ start_ours() {
     server_args=(--url "$server_url" --sub-path /events --pub-path /publish)
 }
 
+start_floor() {
+    local dir=$1 url="" pid
+    stdbuf -oL "$floor_bin" 0 >"$dir/server.stdout" 2>"$dir/server.stderr" &
+    pid=$!
+    stop_pids=("$pid")
+    for _ in $(seq 100); do
+        url=$(head -n 1 "$dir/server.stdout" 2>/dev/null || true)
+        [[ $url == http://* ]] && break
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    if [[ $url != http://* ]]; then
+        echo "compare: sse-floor did not print its URL; stderr:" >&2
+        cat "$dir/server.stderr" >&2
+        return 1
+    fi
+    server_url=$url
+    server_pids=("$pid")
+    server_args=(--url "$server_url" --sub-path /sub --pub-path /pub
+        --pub-body '{{data}}' --pub-content-type text/plain)
+}
+
 start_nchan() {
     local dir=$1 port master worker=""
     port=$(free_port) || { echo "compare: no free port" >&2; return 1; }
@@ -221,6 +254,9 @@ for scenario in "${scenario_list[@]}"; do
             if [[ $server == ours ]]; then
                 start_ours "$run_dir" || exit 1
                 label=sse-dashboard
+            elif [[ $server == floor ]]; then
+                start_floor "$run_dir" || exit 1
+                label=floor
             else
                 start_nchan "$run_dir" || exit 1
                 label=nchan
@@ -294,40 +330,51 @@ summary="$out/summary.md"
     echo
     echo "sse-dashboard: $server_bin (source $(git -C "$repo" describe --always --dirty 2>/dev/null || echo unknown))"
     echo
-    echo "| metric | sse-dashboard | nginx + Nchan | ours / Nchan | target | met |"
-    echo "|---|---:|---:|---:|---|---|"
-    row() { # label scale decimals key scenario op limit target-text
-        local a b r
+    echo "floor: $floor_bin"
+    echo
+    echo "| metric | sse-dashboard | floor | nginx + Nchan | ours / floor | ours / Nchan | target | met |"
+    echo "|---|---:|---:|---:|---:|---:|---|---|"
+    # both VERDICT VERDICT -> NO if either is NO, yes if one is yes, else -
+    both() {
+        if [[ $1 == NO || $2 == NO ]]; then echo NO
+        elif [[ $1 == yes || $2 == yes ]]; then echo yes
+        else echo -; fi
+    }
+    row() { # label scale decimals key scenario op floor-limit nchan-limit target-text
+        local a f b rf rb met
         a=$(metric "$5" ours "$4")
+        f=$(metric "$5" floor "$4")
         b=$(metric "$5" nchan "$4")
-        r=$(ratio "$a" "$b")
-        local met
-        met=$(verdict "$r" "$6" "$7")
-        [[ $8 == "(info)" ]] && met="-"
-        echo "| $1 | $(fmt "$a" "$2" "$3") | $(fmt "$b" "$2" "$3") | $r | $8 | $met |"
+        rf=$(ratio "$a" "$f")
+        rb=$(ratio "$a" "$b")
+        met=$(both "$(verdict "$rf" "$6" "$7")" "$(verdict "$rb" "$6" "$8")")
+        [[ $9 == "(info)" ]] && met="-"
+        echo "| $1 | $(fmt "$a" "$2" "$3") | $(fmt "$f" "$2" "$3") | $(fmt "$b" "$2" "$3") | $rf | $rb | $9 | $met |"
     }
     if has fanout1k; then
-        row "deliveries/s, 1k subscribers, closed loop" 1 0 deliveriesPerSec fanout1k ">=" 1.25 "≥ 1.25×"
-        row "server CPU ns/delivery, 1k" 1 0 serverCpuNsPerDelivery fanout1k "<=" 0.8 "≤ 0.8×"
-        row "latency p99 µs, 1k, closed loop (saturated)" 1 0 latencyP99Us fanout1k "<=" 1.0 "≤ 1.0×"
+        row "deliveries/s, 1k subscribers, closed loop" 1 0 deliveriesPerSec fanout1k ">=" 1.05 1.25 "≥ 1.05× floor, ≥ 1.25× Nchan"
+        row "server CPU ns/delivery, 1k" 1 0 serverCpuNsPerDelivery fanout1k "<=" 0.9 0.8 "≤ 0.9× floor, ≤ 0.8× Nchan"
+        row "latency p99 µs, 1k, closed loop (saturated)" 1 0 latencyP99Us fanout1k "<=" 1.0 1.0 "≤ 1.0× both"
     fi
     if has latency1k; then
-        row "latency p50 µs, 1k at 50 ev/s" 1 0 latencyP50Us latency1k "<=" 1.0 "(info)"
-        row "latency p99 µs, 1k at 50 ev/s" 1 0 latencyP99Us latency1k "<=" 1.0 "≤ 1.0×"
+        row "latency p50 µs, 1k at 50 ev/s" 1 0 latencyP50Us latency1k "<=" 1.0 1.0 "(info)"
+        row "latency p99 µs, 1k at 50 ev/s" 1 0 latencyP99Us latency1k "<=" 1.0 1.0 "≤ 1.0× both"
     fi
     if has fanout10k; then
-        row "deliveries/s, 10k subscribers, closed loop" 1 0 deliveriesPerSec fanout10k ">=" 1.25 "≥ 1.25×"
-        row "server CPU ns/delivery, 10k" 1 0 serverCpuNsPerDelivery fanout10k "<=" 0.8 "≤ 0.8×"
+        row "deliveries/s, 10k subscribers, closed loop" 1 0 deliveriesPerSec fanout10k ">=" 1.05 1.25 "≥ 1.05× floor, ≥ 1.25× Nchan"
+        row "server CPU ns/delivery, 10k" 1 0 serverCpuNsPerDelivery fanout10k "<=" 0.9 0.8 "≤ 0.9× floor, ≤ 0.8× Nchan"
+        row "latency p99 µs, 10k, closed loop (saturated)" 1 0 latencyP99Us fanout10k "<=" 1.0 1.0 "≤ 1.0× floor"
     fi
     for s in fanout1k fanout10k hold19k; do
         has "$s" || continue
         a=$(metric "$s" ours idleBytesPerSubscriber)
+        f=$(metric "$s" floor idleBytesPerSubscriber)
         b=$(metric "$s" nchan idleBytesPerSubscriber)
         n=$(metric "$s" ours connected)
         [[ -z $n ]] && n=$(metric "$s" nchan connected)
         met="-"
-        [[ -n $a ]] && met=$(awk -v a="$a" -v b="${b:-1e18}" 'BEGIN { print (a <= 8192 && a < b) ? "yes" : "NO" }')
-        echo "| idle memory KiB/subscriber at $(fmt "$n" 1 0) ($s) | $(fmt "$a" 1024 2) | $(fmt "$b" 1024 2) | $(ratio "$a" "$b") | ≤ 8 KiB and < Nchan | $met |"
+        [[ -n $a ]] && met=$(awk -v a="$a" -v b="${b:-1e18}" 'BEGIN { print (a <= 1536 && a < b) ? "yes" : "NO" }')
+        echo "| idle memory KiB/subscriber at $(fmt "$n" 1 0) ($s) | $(fmt "$a" 1024 2) | $(fmt "$f" 1024 2) | $(fmt "$b" 1024 2) | $(ratio "$a" "$f") | $(ratio "$a" "$b") | ≤ 1.5 KiB and < Nchan | $met |"
     done
     if has hold19k; then
         cell() {
@@ -341,8 +388,8 @@ summary="$out/summary.md"
         l=$(metric hold19k ours lost)
         met="-"
         [[ -n $c ]] && met=$(awk -v c="$c" -v l="$l" 'BEGIN { print (c >= 19000 && l == 0) ? "yes" : "NO" }')
-        echo "| 19k subscribers x 10 events | $(cell ours) | $(cell nchan) | - | 19,000 held, 0 lost | $met |"
-        row "deliveries/s, 19k" 1 0 deliveriesPerSec hold19k ">=" 0 "(info)"
+        echo "| 19k subscribers x 10 events | $(cell ours) | $(cell floor) | $(cell nchan) | - | - | 19,000 held, 0 lost | $met |"
+        row "deliveries/s, 19k" 1 0 deliveriesPerSec hold19k ">=" 0 0 "(info)"
     fi
     echo
     echo "Failures (exit status != 0):"

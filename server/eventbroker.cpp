@@ -518,6 +518,9 @@ ServerStats EventBroker::stats() const
     stats.logReconnects = log.reconnects;
     stats.logGaps = log.gaps;
     stats.uptimeSeconds = m_uptime.isValid() ? m_uptime.elapsed() / 1000 : 0;
+    stats.io = m_hub.io() == IoBackend::Uring ? QStringLiteral("uring") : QStringLiteral("epoll");
+    stats.uringRefusal = m_hub.uringRefusal();
+    stats.fanoutThreads = m_config.fanoutThreads;
     return stats;
 }
 

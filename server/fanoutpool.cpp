@@ -32,11 +32,11 @@ FanoutPool::~FanoutPool()
         helper.join();
 }
 
-void FanoutPool::run(size_t count, const std::function<void(size_t, size_t)> &job)
+void FanoutPool::run(size_t count, const Job &job)
 {
     const size_t parts = m_parts;
     if (parts == 1 || count < parts) {
-        job(0, count);
+        job(0, 0, count);
         return;
     }
     {
@@ -48,7 +48,7 @@ void FanoutPool::run(size_t count, const std::function<void(size_t, size_t)> &jo
     }
     m_wake.notify_all();
     const auto [begin, end] = partRange(count, 0, parts);
-    job(begin, end);
+    job(0, begin, end);
     std::unique_lock lock(m_mutex);
     m_done.wait(lock, [this] { return m_pending == 0; });
     m_job = nullptr;
@@ -58,7 +58,7 @@ void FanoutPool::helperLoop(size_t part)
 {
     unsigned long seen = 0;
     for (;;) {
-        const std::function<void(size_t, size_t)> *job = nullptr;
+        const Job *job = nullptr;
         size_t count = 0;
         {
             std::unique_lock lock(m_mutex);
@@ -70,7 +70,7 @@ void FanoutPool::helperLoop(size_t part)
             count = m_count;
         }
         const auto [begin, end] = partRange(count, part, m_parts);
-        (*job)(begin, end);
+        (*job)(part, begin, end);
         {
             std::lock_guard lock(m_mutex);
             --m_pending;

@@ -11,7 +11,8 @@ namespace sse {
 
 // Splits one fan-out over the calling thread and a few helper threads and waits for all of
 // them (fork/join). Each part gets a disjoint index range, so a job that touches only the
-// items of its range needs no locking. With no helpers, run() just calls the job.
+// items of its range needs no locking, and its part number (0 on the calling thread), so it
+// can use per-thread resources. With no helpers, run() just calls the job.
 class FanoutPool
 {
 public:
@@ -23,8 +24,10 @@ public:
 
     int threadCount() const { return int(m_parts); }
 
-    // Runs job(begin, end) over [0, count) in threadCount() parts; returns when all are done.
-    void run(size_t count, const std::function<void(size_t, size_t)> &job);
+    using Job = std::function<void(size_t part, size_t begin, size_t end)>;
+    // Runs job(part, begin, end) over [0, count) in threadCount() parts; returns when all are
+    // done. Part p always runs on the same thread.
+    void run(size_t count, const Job &job);
 
 private:
     void helperLoop(size_t part);
@@ -34,7 +37,7 @@ private:
     std::mutex m_mutex;
     std::condition_variable m_wake;
     std::condition_variable m_done;
-    const std::function<void(size_t, size_t)> *m_job = nullptr;
+    const Job *m_job = nullptr;
     size_t m_count = 0;
     unsigned long m_generation = 0; // bumped for every run, so helpers see new work
     int m_pending = 0;              // helpers still working on this generation

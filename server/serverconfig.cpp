@@ -19,12 +19,20 @@ int ServerConfig::defaultFanoutThreads()
     return std::clamp(QThread::idealThreadCount() - 1, 1, 4);
 }
 
+QString ServerConfig::defaultIo()
+{
+    const QString fromEnvironment = qEnvironmentVariable("SSE_DASHBOARD_IO");
+    return fromEnvironment.isEmpty() ? QStringLiteral("auto") : fromEnvironment;
+}
+
 QString ServerConfig::validate() const
 {
     for (const ConfigOption &option : configOptions()) {
         if (const QString problem = option.check(*this); !problem.isEmpty())
             return problem;
     }
+    if (io != QLatin1String("auto") && io != QLatin1String("epoll") && io != QLatin1String("uring"))
+        return QStringLiteral("io: must be auto, epoll or uring, not \"%1\"").arg(io);
     if (!redisUrl.isEmpty()) {
         const auto endpoint = RedisEndpoint::parse(redisUrl);
         if (const auto *problem = std::get_if<QString>(&endpoint))

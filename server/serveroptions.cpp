@@ -227,6 +227,18 @@ QList<ConfigOption> buildTable()
          {},
          SSE_MEMBER(fanoutThreads),
          QStringLiteral("cores - 1, from 1 to 4")},
+        {QStringLiteral("io"),
+         QStringLiteral("auto|epoll|uring"),
+         QStringLiteral("How events reach the subscribers' sockets: one send() each (epoll), or "
+                        "batches through io_uring; auto takes io_uring when the kernel allows "
+                        "it."),
+         {},
+         Kind::Text,
+         0,
+         0,
+         {},
+         SSE_MEMBER(io),
+         QStringLiteral("auto, or $SSE_DASHBOARD_IO")},
         {QStringLiteral("route"),
          QStringLiteral("\"METHOD PATH=FILE\""),
          QStringLiteral("Bind a scenario file to a route (repeatable): each request gets its own "

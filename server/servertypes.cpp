@@ -149,6 +149,12 @@ QJsonObject statsJson(const ServerStats &stats)
              {QStringLiteral("gaps"), qint64(stats.logGaps)},
          }},
         {QStringLiteral("clusterInstances"), stats.clusterInstances},
+        {QStringLiteral("io"),
+         QJsonObject{
+             {QStringLiteral("backend"), stats.io},
+             {QStringLiteral("threads"), stats.fanoutThreads},
+             {QStringLiteral("uringRefused"), stats.uringRefusal},
+         }},
     };
 }
 
@@ -189,6 +195,9 @@ QByteArray metricsText(const ServerStats &stats)
     metric("sse_cluster_instances", "gauge",
            "Instances sharing the Redis event log, this one included (0 alone).",
            stats.clusterInstances);
+    metric("sse_io_uring", "gauge",
+           "1 when fan-outs send through io_uring, 0 with one send() per stream (--io).",
+           stats.io == QLatin1String("uring") ? 1 : 0);
     return out;
 }
 

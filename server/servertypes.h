@@ -57,6 +57,10 @@ struct ServerStats
     quint64 logReconnects = 0;
     quint64 logGaps = 0;
     int clusterInstances = 0; // instances registered in Redis, this one included; 0 alone
+    // How fan-outs reach the kernel (--io): "uring" or "epoll", and why not io_uring.
+    QString io = QStringLiteral("epoll");
+    QString uringRefusal;
+    int fanoutThreads = 1;
 };
 
 // One instance of a cluster sharing a Redis (docs/scaling.md), as its heartbeat describes it.

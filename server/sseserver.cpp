@@ -12,6 +12,8 @@
 #include "subscriberregistry.h"
 #include "trafficrecorder.h"
 
+#include <algorithm>
+
 namespace sse {
 
 namespace {
@@ -45,7 +47,12 @@ SseServer::SseServer(ServerConfig config, QObject *parent)
         m_log = std::make_unique<SqliteEventLog>(m_config.historyFile, m_config.historySize,
                                                  MemoryEventLog::DefaultMaxBytes);
     m_registry = std::make_unique<SubscriberRegistry>();
-    m_hub = std::make_unique<StreamHub>(m_config.maxQueueBytes);
+    const IoBackend io = m_config.io == QLatin1String("epoll")   ? IoBackend::Epoll
+                         : m_config.io == QLatin1String("uring") ? IoBackend::Uring
+                                                                 : IoBackend::Auto;
+    // One ring per fan-out thread; an out-of-range count is refused by start().
+    m_hub = std::make_unique<StreamHub>(m_config.maxQueueBytes, io,
+                                        std::clamp(m_config.fanoutThreads, 1, 64));
     m_broker = std::make_unique<EventBroker>(m_config, *m_log, *m_registry, *m_hub, *m_recorder);
     m_scenarios = std::make_unique<ScenarioService>(*m_broker);
     m_faults = std::make_unique<FaultService>(*m_broker, *m_registry, *m_recorder);
@@ -69,7 +76,7 @@ bool SseServer::start(QString *errorMessage)
         return true;
     QString error = m_config.validate();
     if (error.isEmpty() && !m_hub->isValid())
-        error = QStringLiteral("cannot create the stream hub (epoll)");
+        error = QStringLiteral("cannot send to streams: %1").arg(m_hub->error());
     if (error.isEmpty())
         error = setRoutes(m_config.routes);
     if (error.isEmpty()) {
@@ -86,12 +93,28 @@ bool SseServer::start(QString *errorMessage)
         qCInfo(lcServer).noquote() << "listening on" << url();
         m_recorder->record(TrafficDirection::System, 0, {}, {}, 0,
                            QStringLiteral("listening on %1").arg(url()));
+        const QString io = ioDescription();
+        qCInfo(lcServer).noquote() << io;
+        m_recorder->record(TrafficDirection::System, 0, {}, {}, 0, io);
         return true;
     }
     qCWarning(lcServer).noquote() << error;
     if (errorMessage)
         *errorMessage = error;
     return false;
+}
+
+QString SseServer::ioDescription() const
+{
+    if (m_hub->io() == IoBackend::Uring) {
+        return QStringLiteral("events go out through io_uring, %1 ring(s) (--io %2)")
+            .arg(std::clamp(m_config.fanoutThreads, 1, 64))
+            .arg(m_config.io);
+    }
+    if (m_hub->uringRefusal().isEmpty())
+        return QStringLiteral("events go out with one send() per stream (--io epoll)");
+    return QStringLiteral("events go out with one send() per stream: io_uring refused (%1)")
+        .arg(m_hub->uringRefusal());
 }
 
 void SseServer::stop()

@@ -79,6 +79,8 @@ signals:
 
 private:
     void emitSnapshot();
+    // Which way events reach the sockets (--io), for the log.
+    QString ioDescription() const;
     void installStartFaults();
     // A traffic-log line when the event log is lost or back.
     void recordLogStatus();

@@ -1,6 +1,7 @@
 #include "streamhub.h"
 
 #include "serverlogging.h"
+#include "uringsender.h"
 
 #include <QSocketNotifier>
 #include <QTimer>
@@ -23,17 +24,32 @@ namespace {
 
 constexpr int MaxIoVectors = 64;
 constexpr int MaxEventsPerWait = 256;
+// Fewer sends than this go out with send(): a batch of one costs a system call either way.
+constexpr size_t MinUringBatch = 2;
 
 } // namespace
 
-StreamHub::StreamHub(qint64 maxQueueBytes, QObject *parent)
+StreamHub::StreamHub(qint64 maxQueueBytes, IoBackend io, int sendRings, QObject *parent)
     : QObject(parent)
     , m_maxQueueBytes(maxQueueBytes)
     , m_epoll(::epoll_create1(EPOLL_CLOEXEC))
 {
     if (m_epoll < 0) {
-        qCWarning(lcHub) << "epoll_create1 failed:" << std::strerror(errno);
+        m_error = QStringLiteral("epoll_create1: %1").arg(QString::fromLocal8Bit(std::strerror(errno)));
+        qCWarning(lcHub).noquote() << m_error;
         return;
+    }
+    if (io != IoBackend::Epoll) {
+        for (int ring = 0; ring < std::max(sendRings, 1) && m_uringRefusal.isEmpty(); ++ring) {
+            if (auto sender = UringSender::create(&m_uringRefusal))
+                m_senders.push_back(std::move(sender));
+        }
+        if (!m_uringRefusal.isEmpty()) {
+            m_senders.clear();
+            m_ioRefused = io == IoBackend::Uring;
+            if (m_ioRefused)
+                m_error = QStringLiteral("io_uring is not available: %1").arg(m_uringRefusal);
+        }
     }
     m_notifier = new QSocketNotifier(m_epoll, QSocketNotifier::Read, this);
     connect(m_notifier, &QSocketNotifier::activated, this, &StreamHub::processEvents);
@@ -90,19 +106,48 @@ StreamHub::WriteResult StreamHub::write(int handle, const QByteArray &bytes)
     return finishWrite(handle, bytes, trySend(handle, bytes));
 }
 
-qsizetype StreamHub::trySend(int handle, const QByteArray &bytes) const
+bool StreamHub::maySend(int handle, const QByteArray &bytes, qsizetype *result) const
 {
     const Stream *s = stream(handle);
-    if (!s || s->failed)
-        return NoStream;
-    if (bytes.isEmpty() || s->held || (s->queue && !s->queue->empty()))
-        return 0; // held, or behind queued bytes: queue these too, to keep the order
+    if (!s || s->failed) {
+        *result = NoStream;
+        return false;
+    }
+    if (bytes.isEmpty() || s->held || (s->queue && !s->queue->empty())) {
+        *result = 0; // held, or behind queued bytes: queue these too, to keep the order
+        return false;
+    }
+    return true;
+}
+
+qsizetype StreamHub::trySend(int handle, const QByteArray &bytes) const
+{
+    if (qsizetype result = 0; !maySend(handle, bytes, &result))
+        return result;
     // The common case: the kernel takes it all now, nothing is queued or copied.
     const ssize_t result =
         ::send(handle, bytes.constData(), size_t(bytes.size()), MSG_NOSIGNAL | MSG_DONTWAIT);
     if (result >= 0)
         return result;
     return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? 0 : SendError;
+}
+
+void StreamHub::trySendMany(int ring, const int *handles, size_t count, const QByteArray &bytes,
+                            qsizetype *results)
+{
+    UringSender *sender =
+        size_t(ring) < m_senders.size() && count >= MinUringBatch ? m_senders[size_t(ring)].get()
+                                                                  : nullptr;
+    if (!sender || sender->isBroken()) {
+        for (size_t i = 0; i < count; ++i)
+            results[i] = trySend(handles[i], bytes);
+        return;
+    }
+    for (size_t i = 0; i < count; ++i) {
+        if (maySend(handles[i], bytes, &results[i]))
+            sender->queue(handles[i], bytes.constData(), size_t(bytes.size()), &results[i]);
+    }
+    sender->flush();
 }
 
 StreamHub::WriteResult StreamHub::finishWrite(int handle, const QByteArray &bytes, qsizetype sent)

@@ -12,13 +12,20 @@ class QSocketNotifier;
 
 namespace sse {
 
+class UringSender;
+
+// How fan-outs reach the kernel (--io): one send() per stream, or one io_uring_enter() per
+// batch of sends. Auto takes io_uring when the kernel allows it.
+enum class IoBackend { Auto, Epoll, Uring };
+
 // Holds the long-lived SSE connections once their response has started. It takes each
 // connection's descriptor over from QTcpSocket and drives all of them through one epoll
 // instance that the Qt event loop watches with a single notifier, so:
 // - a subscriber costs a small struct instead of a QTcpSocket, its notifiers and the
 //   QHttpServerRequest Qt keeps per connection;
 // - the event loop polls a handful of descriptors however many subscribers there are;
-// - bytes go to the kernel at once with send(); only what the kernel does not take is queued.
+// - bytes go to the kernel at once with send(); only what the kernel does not take is queued;
+// - with io_uring, a fan-out costs one system call per batch of streams, not one per stream.
 // Linux only, like the product. Not thread-safe: use it from the thread that created it.
 class StreamHub : public QObject
 {
@@ -31,10 +38,19 @@ public:
         Closed,    // the peer is gone; streamClosed() follows from the event loop
     };
 
-    explicit StreamHub(qint64 maxQueueBytes, QObject *parent = nullptr);
+    // sendRings: how many threads may call trySendMany() at once (one io_uring each).
+    StreamHub(qint64 maxQueueBytes, IoBackend io = IoBackend::Epoll, int sendRings = 1,
+              QObject *parent = nullptr);
     ~StreamHub() override;
 
-    bool isValid() const { return m_epoll >= 0; }
+    // False when epoll, or io_uring asked for by IoBackend::Uring, is not available; error()
+    // says why.
+    bool isValid() const { return m_epoll >= 0 && !m_ioRefused; }
+    QString error() const { return m_error; }
+    // What fan-outs use: IoBackend::Epoll or IoBackend::Uring (never Auto).
+    IoBackend io() const { return m_senders.empty() ? IoBackend::Epoll : IoBackend::Uring; }
+    // Why io_uring is not used, when it was asked for or probed ("auto"); else empty.
+    QString uringRefusal() const { return m_uringRefusal; }
 
     // Duplicates the descriptor and watches the copy; the caller then aborts its socket.
     // Returns the stream's handle, or -1 with errno set.
@@ -48,6 +64,11 @@ public:
     static constexpr qsizetype SendError = -1; // the peer is gone
     static constexpr qsizetype NoStream = -2;  // closed or closing already
     qsizetype trySend(int handle, const QByteArray &bytes) const;
+    // trySend() for many handles at once: results[i] for handles[i]. On io_uring, one system
+    // call per batch. The same rules as trySend(); concurrent calls need distinct rings
+    // (0 .. sendRings - 1) and distinct handles.
+    void trySendMany(int ring, const int *handles, size_t count, const QByteArray &bytes,
+                     qsizetype *results);
     WriteResult finishWrite(int handle, const QByteArray &bytes, qsizetype sent);
     qint64 queuedBytes(int handle) const;
     // Closes at once. With reset, the peer gets RST and queued data is discarded (slow
@@ -88,6 +109,8 @@ private:
     };
 
     Stream *stream(int handle) const;
+    // Whether bytes may go to the kernel now; if not, *result is what trySend() answers.
+    bool maySend(int handle, const QByteArray &bytes, qsizetype *result) const;
     // Sends what the kernel takes of the queue, at most budget bytes; false when the peer is
     // gone.
     bool flushQueue(int handle, Stream &stream, qint64 budget = std::numeric_limits<qint64>::max());
@@ -98,6 +121,10 @@ private:
 
     qint64 m_maxQueueBytes;
     int m_epoll = -1;
+    std::vector<std::unique_ptr<UringSender>> m_senders; // one per ring; empty on epoll
+    QString m_error;
+    QString m_uringRefusal;
+    bool m_ioRefused = false;
     QSocketNotifier *m_notifier = nullptr;          // child
     std::vector<std::unique_ptr<Stream>> m_streams; // indexed by descriptor
     std::vector<int> m_failed;

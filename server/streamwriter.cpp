@@ -52,20 +52,21 @@ void StreamWriter::fanOut(const std::vector<Subscriber *> &members, const QByteA
                           const QString &lastEventId, int eventCount)
 {
     const size_t count = members.size();
-    if (count < MinParallelFanout || m_pool->threadCount() == 1) {
-        for (Subscriber *subscriber : members) {
-            write(*subscriber, bytes);
-            countEvents(*subscriber, lastEventId, eventCount);
-        }
-        return;
-    }
-    // The sends (nearly all the cost) run on every fan-out thread, each over its own range;
-    // the bookkeeping stays on this thread.
+    // The sends (nearly all the cost) go first, on io_uring in batches or one send() each,
+    // and with many members on every fan-out thread over its own range and ring; the
+    // bookkeeping follows on this thread.
+    m_handles.resize(count);
     m_sendResults.resize(count);
-    m_pool->run(count, [&](size_t begin, size_t end) {
-        for (size_t i = begin; i < end; ++i)
-            m_sendResults[i] = m_hub.trySend(members[i]->stream, bytes);
-    });
+    for (size_t i = 0; i < count; ++i)
+        m_handles[i] = members[i]->stream;
+    if (count < MinParallelFanout || m_pool->threadCount() == 1) {
+        m_hub.trySendMany(0, m_handles.data(), count, bytes, m_sendResults.data());
+    } else {
+        m_pool->run(count, [&](size_t part, size_t begin, size_t end) {
+            m_hub.trySendMany(int(part), m_handles.data() + begin, end - begin, bytes,
+                              m_sendResults.data() + begin);
+        });
+    }
     for (size_t i = 0; i < count; ++i) {
         finishWrite(*members[i], bytes, m_sendResults[i]);
         countEvents(*members[i], lastEventId, eventCount);

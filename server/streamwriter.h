@@ -19,6 +19,7 @@ struct Subscriber;
 class StreamWriter
 {
 public:
+    // threads: fan-out threads; the hub needs as many send rings.
     StreamWriter(StreamHub &hub, int threads);
     ~StreamWriter();
 
@@ -42,6 +43,7 @@ private:
 
     StreamHub &m_hub;
     std::unique_ptr<FanoutPool> m_pool;
+    std::vector<int> m_handles;           // per member of the fan-out under way
     std::vector<qsizetype> m_sendResults; // per member of the fan-out under way
     std::vector<quint64> m_slowConsumers;
     quint64 m_beat = 0;

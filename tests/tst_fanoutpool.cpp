@@ -4,6 +4,7 @@
 #include <QTest>
 
 #include <atomic>
+#include <map>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -34,7 +35,7 @@ private slots:
         // Run many rounds: every round must see the new job, never a stale one.
         for (int round = 0; round < 200; ++round) {
             std::vector<std::atomic<int>> visits(static_cast<size_t>(count));
-            pool.run(size_t(count), [&](size_t begin, size_t end) {
+            pool.run(size_t(count), [&](size_t, size_t begin, size_t end) {
                 for (size_t i = begin; i < end; ++i)
                     visits[i].fetch_add(round + 1);
             });
@@ -48,12 +49,21 @@ private slots:
         sse::FanoutPool pool(2);
         std::mutex mutex;
         std::set<std::thread::id> threads;
-        pool.run(3000, [&](size_t, size_t) {
-            std::lock_guard lock(mutex);
-            threads.insert(std::this_thread::get_id());
-        });
+        std::map<size_t, std::set<std::thread::id>> threadsOfPart;
+        // Several rounds: a part must stay on its thread (it owns per-thread resources).
+        for (int round = 0; round < 20; ++round) {
+            pool.run(3000, [&](size_t part, size_t, size_t) {
+                std::lock_guard lock(mutex);
+                threads.insert(std::this_thread::get_id());
+                threadsOfPart[part].insert(std::this_thread::get_id());
+            });
+        }
         QCOMPARE(int(threads.size()), 3);
         QVERIFY(threads.count(std::this_thread::get_id()) == 1); // the caller takes a part
+        QCOMPARE(int(threadsOfPart.size()), 3);
+        for (const auto &[part, partThreads] : threadsOfPart)
+            QCOMPARE(int(partThreads.size()), 1);
+        QVERIFY(threadsOfPart[0].count(std::this_thread::get_id()) == 1); // part 0: the caller
     }
 };
 
