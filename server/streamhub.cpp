@@ -7,6 +7,7 @@
 #include <QTimer>
 
 #include <algorithm>
+#include <utility>
 
 #include <cerrno>
 #include <cstring>
@@ -58,7 +59,7 @@ StreamHub::StreamHub(qint64 maxQueueBytes, IoBackend io, int sendRings, QObject 
 StreamHub::~StreamHub()
 {
     for (size_t handle = 0; handle < m_streams.size(); ++handle) {
-        if (m_streams[handle])
+        if (m_streams[handle].open)
             ::close(int(handle));
     }
     if (m_epoll >= 0)
@@ -89,16 +90,23 @@ int StreamHub::adopt(qintptr descriptor)
     }
     if (size_t(handle) >= m_streams.size())
         m_streams.resize(size_t(handle) + 1);
-    m_streams[size_t(handle)] = std::make_unique<Stream>();
+    m_streams[size_t(handle)].open = true;
     ++m_streamCount;
+    for (const auto &sender : m_senders)
+        sender->registerSocket(handle);
     return handle;
 }
 
-StreamHub::Stream *StreamHub::stream(int handle) const
+const StreamHub::Stream *StreamHub::stream(int handle) const
 {
-    if (handle < 0 || size_t(handle) >= m_streams.size())
+    if (handle < 0 || size_t(handle) >= m_streams.size() || !m_streams[size_t(handle)].open)
         return nullptr;
-    return m_streams[size_t(handle)].get();
+    return &m_streams[size_t(handle)];
+}
+
+StreamHub::Stream *StreamHub::stream(int handle)
+{
+    return const_cast<Stream *>(std::as_const(*this).stream(handle));
 }
 
 StreamHub::WriteResult StreamHub::write(int handle, const QByteArray &bytes)
@@ -293,9 +301,11 @@ void StreamHub::scheduleFailedClose(int handle)
 
 void StreamHub::release(int handle)
 {
+    for (const auto &sender : m_senders)
+        sender->unregisterSocket(handle); // else the ring would keep the socket open
     ::epoll_ctl(m_epoll, EPOLL_CTL_DEL, handle, nullptr);
     ::close(handle);
-    m_streams[size_t(handle)].reset();
+    m_streams[size_t(handle)] = Stream{};
     --m_streamCount;
 }
 
@@ -359,7 +369,7 @@ qint64 StreamHub::sendHeld(int handle, qint64 maxBytes)
 void StreamHub::closeAll()
 {
     for (size_t handle = 0; handle < m_streams.size(); ++handle) {
-        if (Stream *s = m_streams[handle].get()) {
+        if (Stream *s = stream(int(handle))) {
             flushQueue(int(handle), *s);
             close(int(handle));
         }

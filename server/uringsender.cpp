@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -29,12 +30,14 @@ qsizetype sendResult(int completion)
 UringSender::UringSender()
     : m_ring(std::make_unique<io_uring>())
 {
+    m_ring->ring_fd = -1;
     m_inFlight.reserve(BatchSize);
 }
 
 UringSender::~UringSender()
 {
-    io_uring_queue_exit(m_ring.get());
+    if (m_ring->ring_fd >= 0)
+        io_uring_queue_exit(m_ring.get());
 }
 
 std::unique_ptr<UringSender> UringSender::create(QString *error)
@@ -48,9 +51,18 @@ std::unique_ptr<UringSender> UringSender::create(QString *error)
     params.flags |= IORING_SETUP_CQSIZE;
     int result = io_uring_queue_init_params(BatchSize, sender->m_ring.get(), &params);
     if (result < 0) {
+        sender->m_ring->ring_fd = -1;
         *error = QStringLiteral("io_uring_setup: %1").arg(QString::fromLocal8Bit(std::strerror(-result)));
         return nullptr;
     }
+    // Registered sockets spare the kernel looking up and reference-counting the file of
+    // every send. Without the table (a memory limit), sends name plain descriptors.
+    // The table may not be larger than the open-file limit.
+    rlimit openFiles{};
+    ::getrlimit(RLIMIT_NOFILE, &openFiles);
+    const unsigned tableSize = unsigned(std::min<rlim_t>(MaxFixedFiles, openFiles.rlim_cur));
+    if (io_uring_register_files_sparse(sender->m_ring.get(), tableSize) == 0)
+        sender->m_registered.assign(tableSize, false);
     // A ring may be allowed while its operations are not (seccomp filters, old kernels): try
     // the one this class uses on a socket pair before relying on it.
     int sockets[2];
@@ -72,8 +84,10 @@ std::unique_ptr<UringSender> UringSender::create(QString *error)
 
 void UringSender::queue(int socket, const char *data, size_t length, qsizetype *result)
 {
+    if (m_inFlight.size() >= BatchSize)
+        submitAndReap();
     io_uring_sqe *entry = m_broken ? nullptr : io_uring_get_sqe(m_ring.get());
-    if (!entry && !m_broken) { // full: BatchSize sends are queued
+    if (!entry && !m_broken) { // cannot happen: the batch above is never larger
         submitAndReap();
         entry = m_broken ? nullptr : io_uring_get_sqe(m_ring.get());
     }
@@ -82,8 +96,27 @@ void UringSender::queue(int socket, const char *data, size_t length, qsizetype *
         return;
     }
     io_uring_prep_send(entry, socket, data, length, SendFlags);
+    if (size_t(socket) < m_registered.size() && m_registered[size_t(socket)])
+        entry->flags |= IOSQE_FIXED_FILE; // its slot is its descriptor
     io_uring_sqe_set_data64(entry, m_inFlight.size());
     m_inFlight.push_back(result);
+}
+
+void UringSender::registerSocket(int socket)
+{
+    if (socket < 0 || size_t(socket) >= m_registered.size())
+        return;
+    m_registered[size_t(socket)] =
+        io_uring_register_files_update(m_ring.get(), unsigned(socket), &socket, 1) == 1;
+}
+
+void UringSender::unregisterSocket(int socket)
+{
+    if (socket < 0 || size_t(socket) >= m_registered.size() || !m_registered[size_t(socket)])
+        return;
+    int empty = -1;
+    io_uring_register_files_update(m_ring.get(), unsigned(socket), &empty, 1);
+    m_registered[size_t(socket)] = false;
 }
 
 void UringSender::flush()

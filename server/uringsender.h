@@ -18,7 +18,14 @@ namespace sse {
 class UringSender
 {
 public:
-    static constexpr unsigned BatchSize = 1024;
+    // Sends per io_uring_enter(). A call takes about 7 µs a send on loopback; the kernel
+    // here is not preemptible, and once the scheduler wants the CPU back during a long call,
+    // the receive half of every loopback send in the rest of it is left to ksoftirqd. 64 keeps
+    // a call under half a millisecond and that work where it belongs (bench/README.md).
+    static constexpr unsigned BatchSize = 64;
+    // Sockets with a descriptor below this and the open-file limit are registered with the
+    // ring (the slot is the descriptor); others are sent to by descriptor.
+    static constexpr unsigned MaxFixedFiles = 65536;
 
     // nullptr, with the reason in *error, when the kernel or a seccomp filter refuses io_uring
     // or a send through it.
@@ -32,6 +39,9 @@ public:
     // bytes the kernel took, 0 when the socket would block, -1 when the peer is gone. Submits
     // by itself when BatchSize sends are queued. data must stay valid until flush().
     void queue(int socket, const char *data, size_t length, qsizetype *result);
+    // A registered socket stays open while registered: unregister it before closing it.
+    void registerSocket(int socket);
+    void unregisterSocket(int socket);
     // Submits what is queued and reaps every completion; returns when all results are set.
     void flush();
     // io_uring_enter() failed for good (not seen in practice): the sends it did not take were
@@ -44,6 +54,7 @@ private:
 
     std::unique_ptr<io_uring> m_ring;
     std::vector<qsizetype *> m_inFlight; // the results the queued sends still owe
+    std::vector<bool> m_registered;      // by descriptor; empty without a file table
     bool m_broken = false;
 };
 
