@@ -32,10 +32,11 @@ StreamWriter::~StreamWriter() = default;
 
 void StreamWriter::write(Subscriber &subscriber, const QByteArray &bytes)
 {
-    finishWrite(subscriber, bytes, m_hub.trySend(subscriber.stream, bytes));
+    account(subscriber, bytes);
+    settle(subscriber, bytes, m_hub.trySend(subscriber.stream, bytes));
 }
 
-void StreamWriter::finishWrite(Subscriber &subscriber, const QByteArray &bytes, qsizetype sent)
+void StreamWriter::account(Subscriber &subscriber, const QByteArray &bytes)
 {
     // Every write to a stream passes here, so the totals are counted once, where they happen.
     ++m_streamWrites;
@@ -43,6 +44,10 @@ void StreamWriter::finishWrite(Subscriber &subscriber, const QByteArray &bytes, 
     subscriber.bytesSent += quint64(bytes.size());
     subscriber.countersChanged = true;
     subscriber.lastWriteBeat = m_beat;
+}
+
+void StreamWriter::settle(Subscriber &subscriber, const QByteArray &bytes, qsizetype sent)
+{
     if (m_hub.finishWrite(subscriber.stream, bytes, sent) == StreamHub::WriteResult::OverLimit)
         m_slowConsumers.push_back(subscriber.id);
     // A closed stream is reported by the hub from the event loop and removed then.
@@ -52,13 +57,19 @@ void StreamWriter::fanOut(const std::vector<Subscriber *> &members, const QByteA
                           const QString &lastEventId, int eventCount)
 {
     const size_t count = members.size();
-    // The sends (nearly all the cost) go first, on io_uring in batches or one send() each,
-    // and with many members on every fan-out thread over its own range and ring; the
-    // bookkeeping follows on this thread.
+    // Three passes, so that each subscriber is read from memory once: the accounts while the
+    // registry's walk has just brought it into the cache; then the sends (nearly all the
+    // cost), which push it out again, on io_uring in batches or one send() each, and with
+    // many members on every fan-out thread over its own range and ring; last, only the
+    // streams the kernel did not take whole are settled.
     m_handles.resize(count);
     m_sendResults.resize(count);
-    for (size_t i = 0; i < count; ++i)
-        m_handles[i] = members[i]->stream;
+    for (size_t i = 0; i < count; ++i) {
+        Subscriber &subscriber = *members[i];
+        m_handles[i] = subscriber.stream;
+        account(subscriber, bytes);
+        countEvents(subscriber, lastEventId, eventCount);
+    }
     if (count < MinParallelFanout || m_pool->threadCount() == 1) {
         m_hub.trySendMany(0, m_handles.data(), count, bytes, m_sendResults.data());
     } else {
@@ -68,8 +79,8 @@ void StreamWriter::fanOut(const std::vector<Subscriber *> &members, const QByteA
         });
     }
     for (size_t i = 0; i < count; ++i) {
-        finishWrite(*members[i], bytes, m_sendResults[i]);
-        countEvents(*members[i], lastEventId, eventCount);
+        if (m_sendResults[i] != bytes.size())
+            settle(*members[i], bytes, m_sendResults[i]);
     }
 }
 

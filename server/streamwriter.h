@@ -39,7 +39,9 @@ public:
     quint64 bytesSent() const { return m_bytesSent; }
 
 private:
-    void finishWrite(Subscriber &subscriber, const QByteArray &bytes, qsizetype sent);
+    void account(Subscriber &subscriber, const QByteArray &bytes);
+    // Queues what the kernel did not take (sent: trySend()'s answer).
+    void settle(Subscriber &subscriber, const QByteArray &bytes, qsizetype sent);
 
     StreamHub &m_hub;
     std::unique_ptr<FanoutPool> m_pool;
