@@ -297,6 +297,7 @@ void LoadGenerator::publishPhase()
     const uint32_t subscribersAtStart = r.subscribersConnected;
     const ProcSample cpuBefore = sampleProcesses(m_options.serverPids);
     const uint64_t selfBefore = selfCpuNs();
+    const uint64_t softirqBefore = softirqThreadsCpuNs();
     const int64_t startNs = monotonicNs();
     const int64_t intervalNs =
         m_options.rate > 0.0 ? static_cast<int64_t>(1e9 / m_options.rate) : 0;
@@ -353,6 +354,7 @@ void LoadGenerator::publishPhase()
     m_publishing = false;
     const ProcSample cpuAfter = sampleProcesses(m_options.serverPids);
     const uint64_t selfAfter = selfCpuNs();
+    const uint64_t softirqAfter = softirqThreadsCpuNs();
     closePublisher();
 
     r.expectedDeliveries = uint64_t{subscribersAtStart} * r.eventsPublished;
@@ -390,11 +392,14 @@ void LoadGenerator::publishPhase()
     const double wallSeconds = static_cast<double>(nowNs - startNs) / 1e9;
     r.loadgenCpuSeconds = static_cast<double>(selfAfter - selfBefore) / 1e9;
     r.loadgenCpuShare = wallSeconds > 0 ? r.loadgenCpuSeconds / wallSeconds : 0.0;
+    r.softirqThreadsCpuSeconds = static_cast<double>(softirqAfter - softirqBefore) / 1e9;
     if (r.serverSampled) {
         if (cpuBefore.ok && cpuAfter.ok) {
             r.serverCpuSeconds = static_cast<double>(cpuAfter.cpuNs - cpuBefore.cpuNs) / 1e9;
             if (r.receivedDeliveries > 0) {
                 r.serverCpuNsPerDelivery = r.serverCpuSeconds * 1e9 / r.receivedDeliveries;
+                r.serverWithSoftirqNsPerDelivery =
+                    (r.serverCpuSeconds + r.softirqThreadsCpuSeconds) * 1e9 / r.receivedDeliveries;
             }
             r.serverRssAfterKiB = cpuAfter.rssKiB;
         } else {

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <dirent.h>
 #include <fstream>
 #include <sstream>
 
@@ -72,6 +73,34 @@ ProcSample sampleProcesses(const std::vector<int> &pids)
         sample.rssKiB += kib;
     }
     return sample;
+}
+
+uint64_t softirqThreadsCpuNs()
+{
+    static const std::vector<int> threads = [] {
+        std::vector<int> pids;
+        DIR *proc = opendir("/proc");
+        while (dirent *entry = proc ? readdir(proc) : nullptr) {
+            const int pid = std::atoi(entry->d_name);
+            if (pid <= 0)
+                continue;
+            std::ifstream in("/proc/" + std::to_string(pid) + "/comm");
+            std::string name;
+            if (std::getline(in, name) && name.compare(0, 10, "ksoftirqd/") == 0)
+                pids.push_back(pid);
+        }
+        if (proc)
+            closedir(proc);
+        return pids;
+    }();
+    static const long ticksPerSecond = sysconf(_SC_CLK_TCK);
+    uint64_t ns = 0;
+    for (const int pid : threads) {
+        uint64_t ticks = 0;
+        if (readCpuTicks(pid, ticks))
+            ns += ticks * (1'000'000'000ull / static_cast<uint64_t>(ticksPerSecond));
+    }
+    return ns;
 }
 
 uint64_t selfCpuNs()

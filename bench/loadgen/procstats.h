@@ -16,5 +16,10 @@ struct ProcSample
 
 ProcSample sampleProcesses(const std::vector<int> &pids);
 
+// CPU time of the kernel's softirq threads (ksoftirqd/N) together. On loopback the receive
+// half of a send runs in the sender's system call, unless the kernel defers it to these
+// threads; then it is in no process's figure, so a run reads them too.
+uint64_t softirqThreadsCpuNs();
+
 // This process's own user + system CPU time.
 uint64_t selfCpuNs();

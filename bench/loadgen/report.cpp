@@ -140,6 +140,8 @@ std::string toJson(const RunReport &r)
         .addBool("serverSampled", r.serverSampled)
         .addNumber("serverCpuSeconds", r.serverCpuSeconds)
         .addNumber("serverCpuNsPerDelivery", r.serverCpuNsPerDelivery)
+        .addNumber("softirqThreadsCpuSeconds", r.softirqThreadsCpuSeconds)
+        .addNumber("serverWithSoftirqNsPerDelivery", r.serverWithSoftirqNsPerDelivery)
         .add("serverRssBeforeKiB", r.serverRssBeforeKiB)
         .add("serverRssIdleKiB", r.serverRssIdleKiB)
         .add("serverRssAfterKiB", r.serverRssAfterKiB)
@@ -220,6 +222,8 @@ std::string toHumanSummary(const RunReport &r)
                 "of a core)\n",
                 r.serverCpuSeconds, r.serverCpuNsPerDelivery, r.loadgenCpuSeconds,
                 r.loadgenCpuShare * 100.0);
+            add("             ksoftirqd %.3f s; server + ksoftirqd = %.0f ns per delivery\n",
+                r.softirqThreadsCpuSeconds, r.serverWithSoftirqNsPerDelivery);
         } else {
             add("   cpu       load generator %.3f s (%.0f%% of a core); no --server-pid given\n",
                 r.loadgenCpuSeconds, r.loadgenCpuShare * 100.0);

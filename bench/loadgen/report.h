@@ -50,6 +50,10 @@ struct RunReport
     bool serverSampled = false;
     double serverCpuSeconds = 0.0;
     double serverCpuNsPerDelivery = 0.0;
+    // ksoftirqd/N during the publish phase, and the server's figure with all of it added: an
+    // upper bound, since the threads also serve the load generator's sockets.
+    double softirqThreadsCpuSeconds = 0.0;
+    double serverWithSoftirqNsPerDelivery = 0.0;
     uint64_t serverRssBeforeKiB = 0;
     uint64_t serverRssIdleKiB = 0;
     uint64_t serverRssAfterKiB = 0;
