@@ -563,6 +563,21 @@ private slots:
         QVERIFY(metrics.body.contains("\nsse_events_published_total 3\n"));
         QVERIFY(metrics.body.contains("\nsse_deliveries_total 6\n"));
         QVERIFY(metrics.body.contains("# TYPE sse_slow_client_drops_total counter\n"));
+
+        // Which way events reach the sockets: the CI runs this test once per backend.
+        const QJsonObject io = stats.value(QStringLiteral("io")).toObject();
+        const QString backend = io.value(QStringLiteral("backend")).toString();
+        const QString refusal = io.value(QStringLiteral("uringRefused")).toString();
+        if (qEnvironmentVariable("SSE_DASHBOARD_IO") == QLatin1String("epoll")) {
+            QCOMPARE(backend, QStringLiteral("epoll"));
+            QVERIFY(refusal.isEmpty()); // not tried
+        } else {
+            // auto: io_uring, unless the kernel refused it and the reason is given
+            QVERIFY2(backend == QLatin1String("uring") || !refusal.isEmpty(), qPrintable(refusal));
+        }
+        QCOMPARE(io.value(QStringLiteral("threads")).toInt(), sse::ServerConfig().fanoutThreads);
+        QVERIFY(metrics.body.contains(backend == QLatin1String("uring") ? "\nsse_io_uring 1\n"
+                                                                        : "\nsse_io_uring 0\n"));
     }
 
     void replayFromLastEventIdHeaderAndQuery()

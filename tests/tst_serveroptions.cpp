@@ -58,6 +58,15 @@ private slots:
         config.idleTimeoutSeconds = 7200;
         QCOMPARE(config.validate(),
                  QStringLiteral("idle-timeout: must be between 1 and 3600 seconds"));
+        config = ServerConfig();
+        const sse::ConfigOption &io = *sse::findConfigOption(QStringLiteral("io"));
+        QVERIFY(io.setFromText(config, QStringLiteral("iouring")).isEmpty());
+        QCOMPARE(config.validate(),
+                 QStringLiteral("io: must be auto, epoll or uring, not \"iouring\""));
+        for (const char *accepted : {"auto", "epoll", "uring"}) {
+            QVERIFY(io.setFromText(config, QLatin1String(accepted)).isEmpty());
+            QVERIFY(config.validate().isEmpty());
+        }
     }
 
     void settingsRoundTripTheRememberedOptions()

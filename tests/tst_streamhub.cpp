@@ -1,6 +1,6 @@
-// The epoll stream hub on real loopback TCP connections: writes that outrun the peer are
-// queued in order and flushed when it reads, the queue limit is reported, peers that close
-// or talk are noticed.
+// The stream hub on real loopback TCP connections: writes that outrun the peer are queued in
+// order and flushed when it reads, the queue limit is reported, peers that close or talk are
+// noticed; batched sends (trySendMany) follow the same rules on epoll and on io_uring.
 #include "streamhub.h"
 
 #include <QSignalSpy>
@@ -9,8 +9,15 @@
 #include <QTest>
 
 #include <memory>
+#include <vector>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+using sse::IoBackend;
 using sse::StreamHub;
+
+Q_DECLARE_METATYPE(sse::IoBackend)
 
 class TestStreamHub : public QObject
 {
@@ -32,6 +39,60 @@ private:
         const int handle = hub.adopt(m_serverEnd->socketDescriptor());
         m_serverEnd->abort(); // the hub holds its own descriptor now
         return handle;
+    }
+
+    struct Peer
+    {
+        std::unique_ptr<QTcpSocket> client;
+        int handle = -1;
+    };
+
+    // Connects count clients; the hub holds the server ends.
+    std::vector<Peer> connectPeers(StreamHub &hub, int count)
+    {
+        std::vector<Peer> peers;
+        for (int i = 0; i < count; ++i) {
+            Peer peer;
+            peer.client = std::make_unique<QTcpSocket>();
+            peer.client->connectToHost(QHostAddress::LocalHost, m_listener.serverPort());
+            if (!m_listener.waitForNewConnection(2000) || !peer.client->waitForConnected(2000))
+                return {};
+            std::unique_ptr<QTcpSocket> serverEnd(m_listener.nextPendingConnection());
+            peer.handle = hub.adopt(serverEnd->socketDescriptor());
+            serverEnd->abort();
+            peers.push_back(std::move(peer));
+        }
+        return peers;
+    }
+
+    static void addBackends()
+    {
+        QTest::addColumn<IoBackend>("io");
+        QTest::newRow("epoll") << IoBackend::Epoll;
+        QTest::newRow("io_uring") << IoBackend::Uring;
+    }
+
+    // A hub on the backend of the row; skips io_uring where the kernel refuses it.
+    static std::unique_ptr<StreamHub> makeHub(IoBackend io, qint64 maxQueueBytes)
+    {
+        auto hub = std::make_unique<StreamHub>(maxQueueBytes, io, 1);
+        if (io == IoBackend::Uring && !hub->isValid())
+            return nullptr;
+        return hub;
+    }
+
+    // trySendMany() over every peer, then finishWrite() as the fan-out does.
+    static std::vector<qsizetype> sendToAll(StreamHub &hub, const std::vector<Peer> &peers,
+                                            const QByteArray &bytes)
+    {
+        std::vector<int> handles;
+        for (const Peer &peer : peers)
+            handles.push_back(peer.handle);
+        std::vector<qsizetype> results(handles.size());
+        hub.trySendMany(0, handles.data(), handles.size(), bytes, results.data());
+        for (size_t i = 0; i < handles.size(); ++i)
+            hub.finishWrite(handles[i], bytes, results[i]);
+        return results;
     }
 
 private slots:
@@ -131,6 +192,173 @@ private slots:
         QTRY_COMPARE(m_client->state(), QAbstractSocket::UnconnectedState);
         QCOMPARE(m_client->readAll(), QByteArray("data: last\n\n"));
         QCOMPARE(m_client->error(), QAbstractSocket::RemoteHostClosedError);
+    }
+
+    void reportsTheBackendInUse()
+    {
+        const StreamHub epoll(1024, IoBackend::Epoll, 1);
+        QVERIFY(epoll.isValid());
+        QCOMPARE(epoll.io(), IoBackend::Epoll);
+        QVERIFY(epoll.uringRefusal().isEmpty());
+
+        const StreamHub automatic(1024, IoBackend::Auto, 2);
+        QVERIFY(automatic.isValid()); // falls back to epoll when io_uring is refused
+        if (automatic.io() == IoBackend::Epoll)
+            QVERIFY(!automatic.uringRefusal().isEmpty()); // and says why
+
+        const StreamHub uring(1024, IoBackend::Uring, 1);
+        if (!uring.isValid()) {
+            QVERIFY(uring.error().contains(QLatin1String("io_uring is not available")));
+            QSKIP(qPrintable(uring.uringRefusal()));
+        }
+        QCOMPARE(uring.io(), IoBackend::Uring);
+        QCOMPARE(automatic.io(), IoBackend::Uring); // where io_uring works, auto takes it
+    }
+
+    void batchedSendsReachEveryPeer_data()
+    {
+        QTest::addColumn<IoBackend>("io");
+        QTest::addColumn<int>("peers");
+        QTest::newRow("epoll, 3") << IoBackend::Epoll << 3;
+        QTest::newRow("io_uring, 3") << IoBackend::Uring << 3;
+        // More than one submission batch (UringSender::BatchSize).
+        QTest::newRow("io_uring, 150") << IoBackend::Uring << 150;
+    }
+
+    void batchedSendsReachEveryPeer()
+    {
+        QFETCH(IoBackend, io);
+        QFETCH(int, peers);
+        const auto hub = makeHub(io, 1024 * 1024);
+        if (!hub)
+            QSKIP("io_uring is not available here");
+        const std::vector<Peer> connected = connectPeers(*hub, peers);
+        QCOMPARE(int(connected.size()), peers);
+        for (int event = 0; event < 3; ++event) {
+            const QByteArray bytes = "data: " + QByteArray::number(event) + "\n\n";
+            for (const qsizetype result : sendToAll(*hub, connected, bytes))
+                QCOMPARE(result, bytes.size()); // the kernel took each whole
+        }
+        for (const Peer &peer : connected) {
+            QTRY_COMPARE(peer.client->bytesAvailable(), qint64(27));
+            QCOMPARE(peer.client->readAll(), QByteArray("data: 0\n\ndata: 1\n\ndata: 2\n\n"));
+        }
+    }
+
+    void batchedSendsQueueWhatAFullSocketRefuses_data() { addBackends(); }
+
+    // A peer that stops reading gets short writes, then EAGAIN: the rest is queued behind
+    // them in order, as with write(), and the reading peer is not held up.
+    void batchedSendsQueueWhatAFullSocketRefuses()
+    {
+        QFETCH(IoBackend, io);
+        const auto hub = makeHub(io, 256 * 1024 * 1024);
+        if (!hub)
+            QSKIP("io_uring is not available here");
+        std::vector<Peer> peers = connectPeers(*hub, 2);
+        QCOMPARE(int(peers.size()), 2);
+        const Peer &stalled = peers[0];
+        const Peer &reading = peers[1];
+        stalled.client->setReadBufferSize(4096);
+        QByteArray expected;
+        QByteArray readByTheOther;
+        bool refused = false;
+        for (int chunk = 0; chunk < 10000 && hub->queuedBytes(stalled.handle) == 0; ++chunk) {
+            const QByteArray bytes = QByteArray(64 * 1024, char('a' + chunk % 26));
+            expected += bytes;
+            const std::vector<qsizetype> results = sendToAll(*hub, peers, bytes);
+            refused = refused || results[0] < bytes.size();
+            readByTheOther += reading.client->readAll();
+            QCoreApplication::processEvents(); // the hub flushes the reading peer's queue
+        }
+        QVERIFY2(refused && hub->queuedBytes(stalled.handle) > 0, "the kernel never pushed back");
+        for (int i = 0; i < 5; ++i) { // behind the queue, even where the socket has room
+            const QByteArray bytes = QByteArray::number(i).repeated(1000);
+            expected += bytes;
+            sendToAll(*hub, peers, bytes);
+        }
+        QTRY_VERIFY_WITH_TIMEOUT((readByTheOther += reading.client->readAll()).size() ==
+                                     expected.size(),
+                                 10000);
+        QCOMPARE(readByTheOther, expected);
+        stalled.client->setReadBufferSize(0);
+        QByteArray received;
+        QTRY_VERIFY_WITH_TIMEOUT((received += stalled.client->readAll()).size() == expected.size(),
+                                 10000);
+        QCOMPARE(received, expected);
+        QTRY_COMPARE(hub->queuedBytes(stalled.handle), 0);
+    }
+
+    void batchedSendsSkipHeldAndClosedStreams_data() { addBackends(); }
+
+    void batchedSendsSkipHeldAndClosedStreams()
+    {
+        QFETCH(IoBackend, io);
+        const auto hub = makeHub(io, 1024 * 1024);
+        if (!hub)
+            QSKIP("io_uring is not available here");
+        std::vector<Peer> peers = connectPeers(*hub, 3);
+        QCOMPARE(int(peers.size()), 3);
+        hub->setHeld(peers[0].handle, true);
+        hub->close(peers[1].handle);
+        const QByteArray bytes = "data: x\n\n";
+        const std::vector<qsizetype> results = sendToAll(*hub, peers, bytes);
+        QCOMPARE(results[0], qsizetype(0)); // held: queued, not sent
+        QCOMPARE(results[1], StreamHub::NoStream);
+        QCOMPARE(results[2], bytes.size());
+        QCOMPARE(hub->queuedBytes(peers[0].handle), bytes.size());
+        hub->setHeld(peers[0].handle, false);
+        QTRY_COMPARE(peers[0].client->bytesAvailable(), bytes.size());
+        QCOMPARE(peers[0].client->readAll(), bytes);
+        QTRY_COMPARE(peers[2].client->bytesAvailable(), bytes.size());
+        QCOMPARE(peers[2].client->readAll(), bytes);
+    }
+
+    void closedStreamsEndAndTheirDescriptorsAreReused_data() { addBackends(); }
+
+    // io_uring holds registered sockets open: a closed stream must still end with FIN, and a
+    // new stream on the same descriptor number must get its own bytes, not go to the old one.
+    void closedStreamsEndAndTheirDescriptorsAreReused()
+    {
+        QFETCH(IoBackend, io);
+        const auto hub = makeHub(io, 1024 * 1024);
+        if (!hub)
+            QSKIP("io_uring is not available here");
+        std::vector<Peer> first = connectPeers(*hub, 2);
+        QCOMPARE(int(first.size()), 2);
+        sendToAll(*hub, first, "data: a\n\n");
+
+        // Connected before the first stream's descriptor is free, so the hub's copy of the
+        // new one is what takes that number.
+        Peer next;
+        next.client = std::make_unique<QTcpSocket>();
+        next.client->connectToHost(QHostAddress::LocalHost, m_listener.serverPort());
+        QVERIFY(m_listener.waitForNewConnection(2000) && next.client->waitForConnected(2000));
+        const std::unique_ptr<QTcpSocket> serverEnd(m_listener.nextPendingConnection());
+        const int reused = first[0].handle;
+        hub->close(reused);
+        QTRY_COMPARE(first[0].client->state(), QAbstractSocket::UnconnectedState);
+        QCOMPARE(first[0].client->readAll(), QByteArray("data: a\n\n"));
+
+        // Take every lower free descriptor, so the hub's copy is given the freed number.
+        std::vector<int> lower;
+        for (int fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC); fd >= 0 && fd < reused;
+             fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC))
+            lower.push_back(fd);
+        ::close(reused); // the last open() took it
+        next.handle = hub->adopt(serverEnd->socketDescriptor());
+        serverEnd->abort();
+        for (const int fd : lower)
+            ::close(fd);
+        QCOMPARE(next.handle, reused);
+        std::vector<Peer> second;
+        second.push_back(std::move(next));
+        second.push_back(std::move(first[1]));
+        sendToAll(*hub, second, "data: b\n\n");
+        QTRY_COMPARE(second[0].client->bytesAvailable(), qint64(9));
+        QCOMPARE(second[0].client->readAll(), QByteArray("data: b\n\n"));
+        QTRY_COMPARE(second[1].client->bytesAvailable(), qint64(18));
+        QCOMPARE(second[1].client->readAll(), QByteArray("data: a\n\ndata: b\n\n"));
     }
 };
 
