@@ -322,10 +322,12 @@ int main(int argc, char **argv)
 
     sse::ServerController controller;
     QObject::connect(&controller, &sse::ServerController::started, &controller,
-                     [&out, &commandLine](const QString &url, const QString &token, quint16 port) {
+                     [&out, &err, &commandLine, &controller](const QString &url,
+                                                             const QString &token, quint16 port) {
                          out << url << Qt::endl;
                          if (!commandLine.headless)
                              return;
+                         err << ProgramName << ": " << controller.ioDescription() << Qt::endl;
                          out << "Publish token: " << token << Qt::endl;
                          // What other devices open when the server listens beyond this computer.
                          for (const QString &lanUrl :

@@ -32,8 +32,8 @@ struct ServerConfig
     QStringList corsOrigins;  // web origins given CORS on the API and publishing
     int fanoutThreads = defaultFanoutThreads(); // threads sending one event to many streams
     QString io = defaultIo(); // how fan-outs reach the kernel: auto, epoll or uring
-    QStringList routes; // "METHOD PATH=FILE": scenario routes (docs/scenarios.md)
-    QStringList faults; // JSON fault specs installed at start (docs/faults.md)
+    QStringList routes;       // "METHOD PATH=FILE": scenario routes (docs/scenarios.md)
+    QStringList faults;       // JSON fault specs installed at start (docs/faults.md)
 
     static int defaultFanoutThreads();
     // $SSE_DASHBOARD_IO when set (so a test suite can run on either backend), else "auto".

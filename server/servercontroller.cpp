@@ -67,11 +67,13 @@ void ServerController::start(const ServerConfig &config, int snapshotIntervalMs)
         const QString url = server->url();
         const QString token = server->config().token;
         const quint16 port = server->port();
-        QMetaObject::invokeMethod(this, [this, url, token, port] {
+        const QString io = server->ioDescription();
+        QMetaObject::invokeMethod(this, [this, url, token, port, io] {
             m_running = true;
             m_url = url;
             m_token = token;
             m_port = port;
+            m_ioDescription = io;
             emit started(url, token, port);
         });
     });

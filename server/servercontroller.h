@@ -35,6 +35,8 @@ public:
     bool isRunning() const { return m_running; }
     QString url() const { return m_url; }
     QString token() const { return m_token; }
+    // How events reach the sockets (--io), once started: a sentence for the log.
+    QString ioDescription() const { return m_ioDescription; }
     quint16 port() const { return m_port; }
 
     void publish(const sse::SseEvent &event, const sse::PublishTarget &target = {});
@@ -111,6 +113,7 @@ private:
     bool m_running = false;
     QString m_url;
     QString m_token;
+    QString m_ioDescription;
     quint16 m_port = 0;
 };
 

@@ -74,13 +74,14 @@ public:
     // Emits what has accumulated now, for a final snapshot before the server goes away.
     void flushSnapshot();
 
+    // Which way events reach the sockets (--io), for the log.
+    QString ioDescription() const;
+
 signals:
     void snapshotReady(const sse::ServerSnapshot &snapshot);
 
 private:
     void emitSnapshot();
-    // Which way events reach the sockets (--io), for the log.
-    QString ioDescription() const;
     void installStartFaults();
     // A traffic-log line when the event log is lost or back.
     void recordLogStatus();

@@ -36,7 +36,8 @@ StreamHub::StreamHub(qint64 maxQueueBytes, IoBackend io, int sendRings, QObject 
     , m_epoll(::epoll_create1(EPOLL_CLOEXEC))
 {
     if (m_epoll < 0) {
-        m_error = QStringLiteral("epoll_create1: %1").arg(QString::fromLocal8Bit(std::strerror(errno)));
+        m_error =
+            QStringLiteral("epoll_create1: %1").arg(QString::fromLocal8Bit(std::strerror(errno)));
         qCWarning(lcHub).noquote() << m_error;
         return;
     }
@@ -143,9 +144,9 @@ qsizetype StreamHub::trySend(int handle, const QByteArray &bytes) const
 void StreamHub::trySendMany(int ring, const int *handles, size_t count, const QByteArray &bytes,
                             qsizetype *results)
 {
-    UringSender *sender =
-        size_t(ring) < m_senders.size() && count >= MinUringBatch ? m_senders[size_t(ring)].get()
-                                                                  : nullptr;
+    UringSender *sender = size_t(ring) < m_senders.size() && count >= MinUringBatch
+                              ? m_senders[size_t(ring)].get()
+                              : nullptr;
     if (!sender || sender->isBroken()) {
         for (size_t i = 0; i < count; ++i)
             results[i] = trySend(handles[i], bytes);

@@ -127,7 +127,7 @@ private:
     QString m_error;
     QString m_uringRefusal;
     bool m_ioRefused = false;
-    QSocketNotifier *m_notifier = nullptr;          // child
+    QSocketNotifier *m_notifier = nullptr; // child
     // Indexed by descriptor, and held in place: a fan-out reads them in a row, and 32 bytes
     // a descriptor cost less than a pointer and a separate allocation each.
     std::vector<Stream> m_streams;

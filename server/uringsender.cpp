@@ -52,7 +52,8 @@ std::unique_ptr<UringSender> UringSender::create(QString *error)
     int result = io_uring_queue_init_params(BatchSize, sender->m_ring.get(), &params);
     if (result < 0) {
         sender->m_ring->ring_fd = -1;
-        *error = QStringLiteral("io_uring_setup: %1").arg(QString::fromLocal8Bit(std::strerror(-result)));
+        *error = QStringLiteral("io_uring_setup: %1")
+                     .arg(QString::fromLocal8Bit(std::strerror(-result)));
         return nullptr;
     }
     // Registered sockets spare the kernel looking up and reference-counting the file of

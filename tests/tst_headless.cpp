@@ -227,6 +227,37 @@ private slots:
             QString::fromUtf8(badBind.readAllStandardError()).contains(QStringLiteral("--bind")));
     }
 
+    void saysHowEventsReachTheSockets()
+    {
+        QProcess epoll;
+        QVERIFY(launch(epoll, {QStringLiteral("--io"), QStringLiteral("epoll")}) != 0);
+        QByteArray errors;
+        QTRY_VERIFY2((errors += epoll.readAllStandardError()).contains("\n"), errors.constData());
+        QVERIFY2(errors.contains("one send() per stream (--io epoll)"), errors.constData());
+        epoll.terminate();
+        QVERIFY(epoll.waitForFinished(5000));
+
+        // The default, auto: io_uring, or epoll with the kernel's reason for refusing it.
+        QProcess automatic;
+        QVERIFY(launch(automatic, {QStringLiteral("--io"), QStringLiteral("auto")}) != 0);
+        errors.clear();
+        QTRY_VERIFY2((errors += automatic.readAllStandardError()).contains("\n"),
+                     errors.constData());
+        QVERIFY2(errors.contains("through io_uring") || errors.contains("io_uring refused ("),
+                 errors.constData());
+        automatic.terminate();
+        QVERIFY(automatic.waitForFinished(5000));
+
+        QProcess wrong;
+        wrong.start(Binary, {QStringLiteral("--headless"), QStringLiteral("--io"),
+                             QStringLiteral("iouring")});
+        QVERIFY(wrong.waitForFinished(10000));
+        QCOMPARE(wrong.exitCode(), 2);
+        const QString error = QString::fromUtf8(wrong.readAllStandardError());
+        QVERIFY2(error.contains(QStringLiteral("io: must be auto, epoll or uring")),
+                 qPrintable(error));
+    }
+
     void helpAndVersion()
     {
         QProcess help;

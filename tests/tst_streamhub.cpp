@@ -277,9 +277,8 @@ private slots:
             expected += bytes;
             sendToAll(*hub, peers, bytes);
         }
-        QTRY_VERIFY_WITH_TIMEOUT((readByTheOther += reading.client->readAll()).size() ==
-                                     expected.size(),
-                                 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (readByTheOther += reading.client->readAll()).size() == expected.size(), 10000);
         QCOMPARE(readByTheOther, expected);
         stalled.client->setReadBufferSize(0);
         QByteArray received;
