@@ -160,49 +160,41 @@ free_port() {
     return 1
 }
 
+# The server started last (PID, whose stdout is DIR/server.stdout) prints its URL as its first
+# line: wait for it and set server_url and server_pids. NAME is for the error message.
+await_url() {
+    local dir=$1 pid=$2 name=$3 url=""
+    stop_pids=("$pid")
+    for _ in $(seq 100); do
+        url=$(head -n 1 "$dir/server.stdout" 2>/dev/null || true)
+        [[ $url == http://* ]] && break
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    if [[ $url != http://* ]]; then
+        echo "compare: $name did not print its URL; stderr:" >&2
+        cat "$dir/server.stderr" >&2
+        return 1
+    fi
+    server_url=$url
+    server_pids=("$pid")
+}
+
 start_ours() {
-    local dir=$1 url="" pid extra=()
+    local dir=$1 extra=()
     read -r -a extra <<<"${extra_server_args//@RUNDIR@/$dir}"
     # QT_NO_GLIB: Qt's own Unix event dispatcher; GLib's costs about twice the CPU per write.
     QT_QPA_PLATFORM=offscreen QT_NO_GLIB=1 stdbuf -oL \
         "$server_bin" --headless --port 0 --max-clients 19500 "${extra[@]}" \
         >"$dir/server.stdout" 2>"$dir/server.stderr" &
-    pid=$!
-    stop_pids=("$pid")
-    for _ in $(seq 100); do
-        url=$(head -n 1 "$dir/server.stdout" 2>/dev/null || true)
-        [[ $url == http://* ]] && break
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    if [[ $url != http://* ]]; then
-        echo "compare: sse-dashboard did not print its URL; stderr:" >&2
-        cat "$dir/server.stderr" >&2
-        return 1
-    fi
-    server_url=$url
-    server_pids=("$pid")
+    await_url "$dir" $! sse-dashboard || return 1
     server_args=(--url "$server_url" --sub-path /events --pub-path /publish)
 }
 
 start_floor() {
-    local dir=$1 url="" pid
+    local dir=$1
     stdbuf -oL "$floor_bin" 0 >"$dir/server.stdout" 2>"$dir/server.stderr" &
-    pid=$!
-    stop_pids=("$pid")
-    for _ in $(seq 100); do
-        url=$(head -n 1 "$dir/server.stdout" 2>/dev/null || true)
-        [[ $url == http://* ]] && break
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    if [[ $url != http://* ]]; then
-        echo "compare: sse-floor did not print its URL; stderr:" >&2
-        cat "$dir/server.stderr" >&2
-        return 1
-    fi
-    server_url=$url
-    server_pids=("$pid")
+    await_url "$dir" $! sse-floor || return 1
     server_args=(--url "$server_url" --sub-path /sub --pub-path /pub
         --pub-body '{{data}}' --pub-content-type text/plain)
 }
