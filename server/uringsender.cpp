@@ -50,6 +50,12 @@ std::unique_ptr<UringSender> UringSender::create(QString *error)
     params.cq_entries = 2 * BatchSize;
     params.flags |= IORING_SETUP_CQSIZE;
     int result = io_uring_queue_init_params(BatchSize, sender->m_ring.get(), &params);
+    if (result == -EINVAL) { // a kernel before 5.19 knows neither flag; both only help
+        params = io_uring_params{};
+        params.cq_entries = 2 * BatchSize;
+        params.flags = IORING_SETUP_CQSIZE;
+        result = io_uring_queue_init_params(BatchSize, sender->m_ring.get(), &params);
+    }
     if (result < 0) {
         sender->m_ring->ring_fd = -1;
         *error = QStringLiteral("io_uring_setup: %1")
@@ -57,8 +63,8 @@ std::unique_ptr<UringSender> UringSender::create(QString *error)
         return nullptr;
     }
     // Registered sockets spare the kernel looking up and reference-counting the file of
-    // every send. Without the table (a memory limit), sends name plain descriptors.
-    // The table may not be larger than the open-file limit.
+    // every send. The table may not be larger than the open-file limit; without it (a memory
+    // limit), sends name plain descriptors.
     rlimit openFiles{};
     ::getrlimit(RLIMIT_NOFILE, &openFiles);
     const unsigned tableSize = unsigned(std::min<rlim_t>(MaxFixedFiles, openFiles.rlim_cur));
