@@ -518,7 +518,7 @@ ServerStats EventBroker::stats() const
     stats.logReconnects = log.reconnects;
     stats.logGaps = log.gaps;
     stats.uptimeSeconds = m_uptime.isValid() ? m_uptime.elapsed() / 1000 : 0;
-    stats.io = m_hub.io() == IoBackend::Uring ? QStringLiteral("uring") : QStringLiteral("epoll");
+    stats.io = ioBackendName(m_hub.io());
     stats.uringRefusal = m_hub.uringRefusal();
     stats.fanoutThreads = m_config.fanoutThreads;
     return stats;

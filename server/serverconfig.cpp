@@ -2,6 +2,7 @@
 
 #include "redisconnection.h"
 #include "serveroptions.h"
+#include "streamhub.h"
 
 #include <QRandomGenerator>
 #include <QThread>
@@ -31,7 +32,7 @@ QString ServerConfig::validate() const
         if (const QString problem = option.check(*this); !problem.isEmpty())
             return problem;
     }
-    if (io != QLatin1String("auto") && io != QLatin1String("epoll") && io != QLatin1String("uring"))
+    if (!ioBackendFromName(io))
         return QStringLiteral("io: must be auto, epoll or uring, not \"%1\"").arg(io);
     if (!redisUrl.isEmpty()) {
         const auto endpoint = RedisEndpoint::parse(redisUrl);

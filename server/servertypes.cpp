@@ -1,5 +1,7 @@
 #include "servertypes.h"
 
+#include "streamhub.h"
+
 #include <QJsonArray>
 
 namespace sse {
@@ -197,7 +199,7 @@ QByteArray metricsText(const ServerStats &stats)
            stats.clusterInstances);
     metric("sse_io_uring", "gauge",
            "1 when fan-outs send through io_uring, 0 with one send() per stream (--io).",
-           stats.io == QLatin1String("uring") ? 1 : 0);
+           stats.io == ioBackendName(IoBackend::Uring) ? 1 : 0);
     return out;
 }
 

@@ -47,11 +47,9 @@ SseServer::SseServer(ServerConfig config, QObject *parent)
         m_log = std::make_unique<SqliteEventLog>(m_config.historyFile, m_config.historySize,
                                                  MemoryEventLog::DefaultMaxBytes);
     m_registry = std::make_unique<SubscriberRegistry>();
-    const IoBackend io = m_config.io == QLatin1String("epoll")   ? IoBackend::Epoll
-                         : m_config.io == QLatin1String("uring") ? IoBackend::Uring
-                                                                 : IoBackend::Auto;
-    // One ring per fan-out thread; an out-of-range count is refused by start().
-    m_hub = std::make_unique<StreamHub>(m_config.maxQueueBytes, io,
+    // One ring per fan-out thread; an out-of-range count or name is refused by start().
+    m_hub = std::make_unique<StreamHub>(m_config.maxQueueBytes,
+                                        ioBackendFromName(m_config.io).value_or(IoBackend::Auto),
                                         std::clamp(m_config.fanoutThreads, 1, 64));
     m_broker = std::make_unique<EventBroker>(m_config, *m_log, *m_registry, *m_hub, *m_recorder);
     m_scenarios = std::make_unique<ScenarioService>(*m_broker);
@@ -108,7 +106,7 @@ QString SseServer::ioDescription() const
 {
     if (m_hub->io() == IoBackend::Uring) {
         return QStringLiteral("events go out through io_uring, %1 ring(s) (--io %2)")
-            .arg(std::clamp(m_config.fanoutThreads, 1, 64))
+            .arg(m_hub->ringCount())
             .arg(m_config.io);
     }
     if (m_hub->uringRefusal().isEmpty())

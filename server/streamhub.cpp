@@ -30,6 +30,28 @@ constexpr size_t MinUringBatch = 2;
 
 } // namespace
 
+std::optional<IoBackend> ioBackendFromName(const QString &name)
+{
+    for (const IoBackend io : {IoBackend::Auto, IoBackend::Epoll, IoBackend::Uring}) {
+        if (name == ioBackendName(io))
+            return io;
+    }
+    return std::nullopt;
+}
+
+QString ioBackendName(IoBackend io)
+{
+    switch (io) {
+    case IoBackend::Auto:
+        return QStringLiteral("auto");
+    case IoBackend::Epoll:
+        return QStringLiteral("epoll");
+    case IoBackend::Uring:
+        return QStringLiteral("uring");
+    }
+    return {};
+}
+
 StreamHub::StreamHub(qint64 maxQueueBytes, IoBackend io, int sendRings, QObject *parent)
     : QObject(parent)
     , m_maxQueueBytes(maxQueueBytes)
@@ -48,8 +70,7 @@ StreamHub::StreamHub(qint64 maxQueueBytes, IoBackend io, int sendRings, QObject 
         }
         if (!m_uringRefusal.isEmpty()) {
             m_senders.clear();
-            m_ioRefused = io == IoBackend::Uring;
-            if (m_ioRefused)
+            if (io == IoBackend::Uring)
                 m_error = QStringLiteral("io_uring is not available: %1").arg(m_uringRefusal);
         }
     }

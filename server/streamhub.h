@@ -6,6 +6,7 @@
 #include <deque>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <vector>
 
 class QSocketNotifier;
@@ -17,6 +18,9 @@ class UringSender;
 // How fan-outs reach the kernel (--io): one send() per stream, or one io_uring_enter() per
 // batch of sends. Auto takes io_uring when the kernel allows it.
 enum class IoBackend { Auto, Epoll, Uring };
+// The names --io takes and /api/stats shows: "auto", "epoll", "uring"; nullopt for others.
+std::optional<IoBackend> ioBackendFromName(const QString &name);
+QString ioBackendName(IoBackend io);
 
 // Holds the long-lived SSE connections once their response has started. It takes each
 // connection's descriptor over from QTcpSocket and drives all of them through one epoll
@@ -45,10 +49,12 @@ public:
 
     // False when epoll, or io_uring asked for by IoBackend::Uring, is not available; error()
     // says why.
-    bool isValid() const { return m_epoll >= 0 && !m_ioRefused; }
+    bool isValid() const { return m_error.isEmpty(); }
     QString error() const { return m_error; }
     // What fan-outs use: IoBackend::Epoll or IoBackend::Uring (never Auto).
     IoBackend io() const { return m_senders.empty() ? IoBackend::Epoll : IoBackend::Uring; }
+    // The io_uring rings, one per fan-out thread; 0 on epoll.
+    int ringCount() const { return int(m_senders.size()); }
     // Why io_uring is not used, when it was asked for or probed ("auto"); else empty.
     QString uringRefusal() const { return m_uringRefusal; }
 
@@ -124,9 +130,8 @@ private:
     qint64 m_maxQueueBytes;
     int m_epoll = -1;
     std::vector<std::unique_ptr<UringSender>> m_senders; // one per ring; empty on epoll
-    QString m_error;
+    QString m_error;                                     // why the hub cannot work
     QString m_uringRefusal;
-    bool m_ioRefused = false;
     QSocketNotifier *m_notifier = nullptr; // child
     // Indexed by descriptor, and held in place: a fan-out reads them in a row, and 32 bytes
     // a descriptor cost less than a pointer and a separate allocation each.
