@@ -92,12 +92,8 @@ std::unique_ptr<UringSender> UringSender::create(QString *error)
 void UringSender::queue(int socket, const char *data, size_t length, qsizetype *result)
 {
     if (m_inFlight.size() >= BatchSize)
-        submitAndReap();
+        submitAndReap(); // leaves the submission queue empty, unless the ring broke
     io_uring_sqe *entry = m_broken ? nullptr : io_uring_get_sqe(m_ring.get());
-    if (!entry && !m_broken) { // cannot happen: the batch above is never larger
-        submitAndReap();
-        entry = m_broken ? nullptr : io_uring_get_sqe(m_ring.get());
-    }
     if (!entry) {
         *result = 0; // to the caller's queue
         return;
