@@ -9,6 +9,8 @@
 #include <QTest>
 
 #include <memory>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include <fcntl.h>
@@ -25,21 +27,7 @@ class TestStreamHub : public QObject
 
 private:
     QTcpServer m_listener;
-    std::unique_ptr<QTcpSocket> m_client;    // the subscriber's end
-    std::unique_ptr<QTcpSocket> m_serverEnd; // handed to the hub
-
-    // Connects a client and returns the hub handle of the server's end.
-    int connectPair(StreamHub &hub)
-    {
-        m_client = std::make_unique<QTcpSocket>();
-        m_client->connectToHost(QHostAddress::LocalHost, m_listener.serverPort());
-        if (!m_listener.waitForNewConnection(2000) || !m_client->waitForConnected(2000))
-            return -1;
-        m_serverEnd.reset(m_listener.nextPendingConnection());
-        const int handle = hub.adopt(m_serverEnd->socketDescriptor());
-        m_serverEnd->abort(); // the hub holds its own descriptor now
-        return handle;
-    }
+    std::unique_ptr<QTcpSocket> m_client; // the subscriber's end, for connectPair()
 
     struct Peer
     {
@@ -47,22 +35,39 @@ private:
         int handle = -1;
     };
 
+    // A connected client and the server's end, not handed to a hub yet; nullptrs on failure.
+    std::pair<std::unique_ptr<QTcpSocket>, std::unique_ptr<QTcpSocket>> connectClient()
+    {
+        auto client = std::make_unique<QTcpSocket>();
+        client->connectToHost(QHostAddress::LocalHost, m_listener.serverPort());
+        if (!m_listener.waitForNewConnection(2000) || !client->waitForConnected(2000))
+            return {};
+        return {std::move(client), std::unique_ptr<QTcpSocket>(m_listener.nextPendingConnection())};
+    }
+
     // Connects count clients; the hub holds the server ends.
     std::vector<Peer> connectPeers(StreamHub &hub, int count)
     {
         std::vector<Peer> peers;
         for (int i = 0; i < count; ++i) {
-            Peer peer;
-            peer.client = std::make_unique<QTcpSocket>();
-            peer.client->connectToHost(QHostAddress::LocalHost, m_listener.serverPort());
-            if (!m_listener.waitForNewConnection(2000) || !peer.client->waitForConnected(2000))
+            auto [client, serverEnd] = connectClient();
+            if (!client)
                 return {};
-            std::unique_ptr<QTcpSocket> serverEnd(m_listener.nextPendingConnection());
-            peer.handle = hub.adopt(serverEnd->socketDescriptor());
-            serverEnd->abort();
+            Peer peer{std::move(client), hub.adopt(serverEnd->socketDescriptor())};
+            serverEnd->abort(); // the hub holds its own descriptor now
             peers.push_back(std::move(peer));
         }
         return peers;
+    }
+
+    // Connects one client as m_client and returns the hub handle of the server's end.
+    int connectPair(StreamHub &hub)
+    {
+        std::vector<Peer> peers = connectPeers(hub, 1);
+        if (peers.empty())
+            return -1;
+        m_client = std::move(peers.front().client);
+        return peers.front().handle;
     }
 
     static void addBackends()
@@ -98,11 +103,7 @@ private:
 private slots:
     void initTestCase() { QVERIFY(m_listener.listen(QHostAddress::LocalHost, 0)); }
 
-    void cleanup()
-    {
-        m_client.reset();
-        m_serverEnd.reset();
-    }
+    void cleanup() { m_client.reset(); }
 
     void writesReachThePeerAfterTheQtSocketIsGone()
     {
@@ -330,10 +331,9 @@ private slots:
         // Connected before the first stream's descriptor is free, so the hub's copy of the
         // new one is what takes that number.
         Peer next;
-        next.client = std::make_unique<QTcpSocket>();
-        next.client->connectToHost(QHostAddress::LocalHost, m_listener.serverPort());
-        QVERIFY(m_listener.waitForNewConnection(2000) && next.client->waitForConnected(2000));
-        const std::unique_ptr<QTcpSocket> serverEnd(m_listener.nextPendingConnection());
+        std::unique_ptr<QTcpSocket> serverEnd;
+        std::tie(next.client, serverEnd) = connectClient();
+        QVERIFY(next.client);
         const int reused = first[0].handle;
         hub->close(reused);
         QTRY_COMPARE(first[0].client->state(), QAbstractSocket::UnconnectedState);
