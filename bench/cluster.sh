@@ -13,6 +13,9 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(dirname "$here")
+# shellcheck source=bench/lib.sh
+. "$here/lib.sh"
+
 server_bin=${SSE_DASHBOARD:-$repo/build/app/sse-dashboard}
 loadgen_bin=${SSE_LOADGEN:-$repo/build/bench/sse-loadgen}
 modes="memory,redis,nginx2"
@@ -47,26 +50,12 @@ mkdir -p "$out"
 
 pids=()
 stop_all() {
-    local pid
-    for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-    for pid in "${pids[@]}"; do
-        for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
-        kill -KILL "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    done
+    stop_processes "${pids[@]}"
     pids=()
 }
 trap stop_all EXIT
 trap 'exit 130' INT TERM
 
-free_port() {
-    local port
-    for _ in $(seq 200); do
-        port=$((20000 + RANDOM % 12000))
-        ss -Htln "sport = :$port" | grep -q . || { echo "$port"; return 0; }
-    done
-    return 1
-}
 wait_port() {
     for _ in $(seq 100); do
         ss -Htln "sport = :$1" | grep -q . && return 0

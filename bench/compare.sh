@@ -15,6 +15,8 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(dirname "$here")
+# shellcheck source=bench/lib.sh
+. "$here/lib.sh"
 
 server_bin=${SSE_DASHBOARD:-$repo/build/app/sse-dashboard}
 loadgen_bin=${SSE_LOADGEN:-$repo/build/bench/sse-loadgen}
@@ -124,41 +126,17 @@ server_args=()  # load generator arguments for the running server
 
 loadgen_pid=""
 stop_server() {
-    local pid
     if [[ -n $loadgen_pid ]]; then
         kill -TERM "$loadgen_pid" 2>/dev/null || true
         wait "$loadgen_pid" 2>/dev/null || true
         loadgen_pid=""
     fi
-    for pid in "${stop_pids[@]}"; do
-        kill -TERM "$pid" 2>/dev/null || true
-    done
-    for pid in "${stop_pids[@]}"; do
-        for _ in $(seq 100); do
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.05
-        done
-        kill -KILL "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    done
+    stop_processes "${stop_pids[@]}"
     stop_pids=()
     server_pids=()
 }
 trap stop_server EXIT
 trap 'exit 130' INT TERM
-
-# A free loopback TCP port below the ephemeral range (so no subscriber socket can hold it).
-free_port() {
-    local port
-    for _ in $(seq 200); do
-        port=$((20000 + RANDOM % 12000))
-        if ! ss -Htln "sport = :$port" | grep -q .; then
-            echo "$port"
-            return 0
-        fi
-    done
-    return 1
-}
 
 # The server started last (PID, whose stdout is DIR/server.stdout) prints its URL as its first
 # line: wait for it and set server_url and server_pids. NAME is for the error message.
