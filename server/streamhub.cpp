@@ -311,7 +311,9 @@ void StreamHub::scheduleFailedClose(int handle)
         QTimer::singleShot(0, this, [this] {
             const std::vector<int> failed = std::exchange(m_failed, {});
             for (const int failedHandle : failed) {
-                if (stream(failedHandle)) {
+                // Not a stream closed meanwhile whose number a new one has taken.
+                if (const Stream *failedStream = stream(failedHandle);
+                    failedStream && failedStream->failed) {
                     release(failedHandle);
                     emit streamClosed(failedHandle);
                 }

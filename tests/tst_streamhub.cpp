@@ -14,6 +14,7 @@
 #include <vector>
 
 #include <fcntl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 using sse::IoBackend;
@@ -68,6 +69,22 @@ private:
             return -1;
         m_client = std::move(peers.front().client);
         return peers.front().handle;
+    }
+
+    // Hands serverEnd to the hub while every free descriptor below `freed` is taken, so that
+    // the hub's copy is given that number.
+    static int adoptOnFreedNumber(StreamHub &hub, std::unique_ptr<QTcpSocket> serverEnd, int freed)
+    {
+        std::vector<int> lower;
+        int fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+        for (; fd >= 0 && fd < freed; fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC))
+            lower.push_back(fd);
+        ::close(fd); // the freed number, taken by the last open()
+        const int handle = hub.adopt(serverEnd->socketDescriptor());
+        serverEnd->abort();
+        for (const int taken : lower)
+            ::close(taken);
+        return handle;
     }
 
     static void addBackends()
@@ -339,16 +356,7 @@ private slots:
         QTRY_COMPARE(first[0].client->state(), QAbstractSocket::UnconnectedState);
         QCOMPARE(first[0].client->readAll(), QByteArray("data: a\n\n"));
 
-        // Take every lower free descriptor, so the hub's copy is given the freed number.
-        std::vector<int> lower;
-        for (int fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC); fd >= 0 && fd < reused;
-             fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC))
-            lower.push_back(fd);
-        ::close(reused); // the last open() took it
-        next.handle = hub->adopt(serverEnd->socketDescriptor());
-        serverEnd->abort();
-        for (const int fd : lower)
-            ::close(fd);
+        next.handle = adoptOnFreedNumber(*hub, std::move(serverEnd), reused);
         QCOMPARE(next.handle, reused);
         std::vector<Peer> second;
         second.push_back(std::move(next));
@@ -358,6 +366,32 @@ private slots:
         QCOMPARE(second[0].client->readAll(), QByteArray("data: b\n\n"));
         QTRY_COMPARE(second[1].client->bytesAvailable(), qint64(18));
         QCOMPARE(second[1].client->readAll(), QByteArray("data: a\n\ndata: b\n\n"));
+    }
+
+    // A failed stream is released from the event loop. If it is closed before then (a fault,
+    // a kick) and a new stream takes its number, the new one must stay open.
+    void aStreamThatFailedAndClosedDoesNotTakeItsSuccessorAlong()
+    {
+        StreamHub hub(1024 * 1024);
+        QSignalSpy closed(&hub, &StreamHub::streamClosed);
+        std::vector<Peer> first = connectPeers(hub, 1);
+        QCOMPARE(int(first.size()), 1);
+        const int reused = first[0].handle;
+        ::shutdown(reused, SHUT_WR); // the next send fails with EPIPE
+        QCOMPARE(hub.write(reused, "data: a\n\n"), StreamHub::WriteResult::Closed);
+
+        auto [client, serverEnd] = connectClient();
+        QVERIFY(client);
+        hub.close(reused);
+        const int next = adoptOnFreedNumber(hub, std::move(serverEnd), reused);
+        QCOMPARE(next, reused);
+        QCoreApplication::processEvents(); // runs the release of the failed stream
+
+        QCOMPARE(closed.size(), 0);
+        QCOMPARE(hub.streamCount(), 1);
+        QCOMPARE(hub.write(next, "data: b\n\n"), StreamHub::WriteResult::Written);
+        QTRY_COMPARE(client->bytesAvailable(), qint64(9));
+        QCOMPARE(client->readAll(), QByteArray("data: b\n\n"));
     }
 };
 
