@@ -1,10 +1,10 @@
 #include "httpapi.h"
 
+#include "accesspolicy.h"
 #include "eventbroker.h"
 #include "faultservice.h"
 #include "guardedtcpserver.h"
 #include "httpexchange.h"
-#include "originpolicy.h"
 #include "requestparsers.h"
 #include "scenarioservice.h"
 #include "serverconfig.h"
@@ -40,11 +40,6 @@ const QByteArray StreamHead = QByteArrayLiteral("HTTP/1.1 200 OK\r\n"
                                                 "X-Accel-Buffering: no\r\n"
                                                 "Access-Control-Allow-Origin: *\r\n"
                                                 "\r\n");
-
-QString bearerToken(const QHttpServerRequest &request)
-{
-    return sse::bearerToken(request.value("authorization"));
-}
 
 // Subscribing is open by design, and a health check harms nobody: any page may use these.
 bool isOpenToEveryOrigin(const QString &path)
@@ -104,8 +99,9 @@ bool HttpApi::listen(QString *errorMessage)
                             .arg(tcpServer->errorString());
         return false;
     }
+    m_access = std::make_unique<AccessPolicy>(m_config, tcpServer->serverPort());
     tcpServer->setContinueCheck([this](const RequestHead &head, const QHostAddress &peer) {
-        return refusalBeforeBody(head, peer);
+        return m_access->refusalBeforeBody(head, peer);
     });
     connect(tcpServer.get(), &GuardedTcpServer::connectionRejected, this,
             [this](const QString &reason) {
@@ -160,7 +156,6 @@ bool HttpApi::listen(QString *errorMessage)
 
     m_tcpServer = tcpServer.release();
     m_http->bind(m_tcpServer); // takes ownership
-    m_policy = std::make_unique<OriginPolicy>(m_config, m_tcpServer->serverPort());
     return true;
 }
 
@@ -209,23 +204,19 @@ void HttpApi::dispatch(HttpExchange &exchange, Handler handler)
     case GuardedTcpServer::Persistence::KeepAlive:
         break;
     }
-    // A name that is not ours is DNS rebinding, or a request meant for another server.
-    // Browsers always send Host; a request without one (HTTP/1.0 tools) cannot be rebound.
     const QByteArray host = request.value("host");
-    if (!host.isEmpty() && !m_policy->isOwnHost(host)) {
-        exchange.error(421, QStringLiteral("Host: '%1' is not a name of this server; start it "
-                                           "with --allowed-host NAME to answer to NAME")
-                                .arg(QString::fromLatin1(host.left(100))));
+    if (const std::optional<HttpError> refusal = m_access->refuseHost(host)) {
+        exchange.error(*refusal);
         return;
     }
     const QByteArray origin = request.value("origin");
     exchange.setFromForeignOrigin(
-        m_policy->isForeignOrigin(origin, request.value("sec-fetch-site"), host));
+        m_access->origins().isForeignOrigin(origin, request.value("sec-fetch-site"), host));
     const QString path = request.url().path();
     const bool routed = m_scenarios.isRouted(path);
     const QByteArray allowedOrigin = isOpenToEveryOrigin(path) || routed
                                          ? QByteArrayLiteral("*")
-                                         : m_policy->corsOriginFor(origin);
+                                         : m_access->origins().corsOriginFor(origin);
     if (allowedOrigin == "*")
         exchange.setCommonHeaders({{"Access-Control-Allow-Origin", "*"}});
     else if (!allowedOrigin.isEmpty())
@@ -300,97 +291,26 @@ bool HttpApi::requireMethod(HttpExchange &exchange, const QByteArray &allowed)
     return false;
 }
 
-bool HttpApi::hasPublishToken(const QByteArray &authorization) const
-{
-    const QString token = sse::bearerToken(authorization);
-    return !token.isEmpty() && tokensEqual(token, m_config.token);
-}
-
-bool HttpApi::isTrustedWithoutToken(bool foreignOrigin, const QHostAddress &peer) const
-{
-    return !m_config.requireTokenOnLoopback && peer.isLoopback() && !foreignOrigin;
-}
-
 bool HttpApi::requirePublisher(HttpExchange &exchange)
 {
     const QHttpServerRequest &request = exchange.request();
     const std::optional<HttpError> refusal =
-        refusePublisher(request.value("authorization"), request.value("origin"),
-                        exchange.isFromForeignOrigin(), exchange.peer());
+        m_access->refusePublisher(request.value("authorization"), request.value("origin"),
+                                  exchange.isFromForeignOrigin(), exchange.peer());
     if (!refusal)
         return true;
     exchange.error(*refusal);
     return false;
 }
 
-std::optional<HttpError> HttpApi::refusePublisher(const QByteArray &authorization,
-                                                  const QByteArray &origin, bool foreignOrigin,
-                                                  const QHostAddress &peer) const
-{
-    if (hasPublishToken(authorization) || isTrustedWithoutToken(foreignOrigin, peer))
-        return std::nullopt;
-    if (foreignOrigin) {
-        return HttpError{403,
-                         QStringLiteral("Origin: a page from %1 may not publish or disconnect "
-                                        "clients without the token ('Authorization: Bearer "
-                                        "TOKEN')")
-                             .arg(origin.isEmpty() ? QStringLiteral("another site")
-                                                   : QString::fromLatin1(origin.left(200))),
-                         {},
-                         false};
-    }
-    if (sse::bearerToken(authorization).isEmpty()) {
-        return HttpError{401,
-                         QStringLiteral("Authorization: missing; publishing from another "
-                                        "computer needs 'Authorization: Bearer TOKEN' (the "
-                                        "token is shown in the dashboard)"),
-                         {{"WWW-Authenticate", "Bearer"}},
-                         false};
-    }
-    return HttpError{401,
-                     QStringLiteral("Authorization: the bearer token is wrong"),
-                     {{"WWW-Authenticate", "Bearer"}},
-                     false};
-}
-
-std::optional<HttpError> HttpApi::refusalBeforeBody(const RequestHead &head,
-                                                    const QHostAddress &peer) const
-{
-    const QByteArray host = head.value("host");
-    if (!host.isEmpty() && !m_policy->isOwnHost(host)) {
-        return HttpError{421,
-                         QStringLiteral("Host: '%1' is not a name of this server")
-                             .arg(QString::fromLatin1(host.left(100))),
-                         {},
-                         true};
-    }
-    // Only publishing takes a body worth refusing early; elsewhere it is read and answered.
-    const QString path = QUrl::fromEncoded(head.target).path();
-    if (head.method != "POST" ||
-        (path != u"/publish" && path != u"/api/scenarios" && path != u"/api/faults"))
-        return std::nullopt;
-    const QByteArray origin = head.value("origin");
-    const bool foreign = m_policy->isForeignOrigin(origin, head.value("sec-fetch-site"), host);
-    if (std::optional<HttpError> refusal =
-            refusePublisher(head.value("authorization"), origin, foreign, peer)) {
-        return refusal;
-    }
-    return path == u"/publish" ? refusePublishContentType(head.value("content-type"))
-                               : std::nullopt;
-}
-
 bool HttpApi::requireSubscriber(HttpExchange &exchange)
 {
-    if (m_config.subscriberToken.isEmpty())
+    const QHttpServerRequest &request = exchange.request();
+    const std::optional<HttpError> refusal = m_access->refuseSubscriber(
+        request.value("authorization"), queryValue(request.query(), QStringLiteral("token")));
+    if (!refusal)
         return true;
-    QString token = bearerToken(exchange.request());
-    if (token.isEmpty())
-        token = queryValue(exchange.request().query(), QStringLiteral("token"));
-    if (tokensEqual(token, m_config.subscriberToken))
-        return true;
-    exchange.error(401, token.isEmpty() ? QStringLiteral("subscribing needs the subscriber token: "
-                                                         "?token=T or 'Authorization: Bearer T'")
-                                        : QStringLiteral("the subscriber token is wrong"));
+    exchange.error(*refusal);
     return false;
 }
 
@@ -549,10 +469,9 @@ void HttpApi::handleClients(HttpExchange &exchange)
 
 bool HttpApi::showsIdentities(HttpExchange &exchange) const
 {
-    // Who is connected from where, with which browser, is for the operator: loopback without
-    // a foreign origin, or the token.
-    return isTrustedWithoutToken(exchange.isFromForeignOrigin(), exchange.peer()) ||
-           hasPublishToken(exchange.request().value("authorization"));
+    // Who is connected from where, with which browser, is for the operator.
+    return m_access->showsIdentities(exchange.request().value("authorization"),
+                                     exchange.isFromForeignOrigin(), exchange.peer());
 }
 
 QJsonObject HttpApi::clientJson(const ClientInfo &info, bool identities)

@@ -20,7 +20,7 @@ class EventBroker;
 class FaultService;
 class GuardedTcpServer;
 class HttpExchange;
-class OriginPolicy;
+class AccessPolicy;
 class ScenarioService;
 struct ScenarioRoute;
 class StreamHub;
@@ -96,16 +96,6 @@ private:
     // Answer 405 (or 401) and return false unless the request may go on.
     bool requireMethod(HttpExchange &exchange, const QByteArray &allowed);
     bool requirePublisher(HttpExchange &exchange);
-    // 401 or 403 unless the caller may publish and disconnect clients.
-    std::optional<HttpError> refusePublisher(const QByteArray &authorization,
-                                             const QByteArray &origin, bool foreignOrigin,
-                                             const QHostAddress &peer) const;
-    bool hasPublishToken(const QByteArray &authorization) const;
-    // Loopback, not on behalf of another web origin, and the server does not demand the token.
-    bool isTrustedWithoutToken(bool foreignOrigin, const QHostAddress &peer) const;
-    // Expect: 100-continue: the refusal a request would get, decided on its head alone.
-    std::optional<HttpError> refusalBeforeBody(const RequestHead &head,
-                                               const QHostAddress &peer) const;
     bool requireSubscriber(HttpExchange &exchange);
     // The number in /api/NAME/ID, or nullopt after answering 400 naming what.
     std::optional<quint64> idInPath(HttpExchange &exchange, const QString &what);
@@ -119,7 +109,7 @@ private:
     SubscriberRegistry &m_registry;
     StreamHub &m_hub;
     TrafficRecorder &m_recorder;
-    std::unique_ptr<OriginPolicy> m_policy;  // made once the port is known
+    std::unique_ptr<AccessPolicy> m_access;  // made once the port is known
     QHttpServer *m_http = nullptr;           // child of this
     GuardedTcpServer *m_tcpServer = nullptr; // child of m_http once bound
 };
