@@ -114,8 +114,9 @@ for (const kind of ['close', 'reset', 'cut-mid-event']) {
     // A short retry first (a fault of its own), so the reconnects come quickly.
     await installFault({ kind: 'retry', channel, ms: 200 });
     await server.publish({ channel, data: 'before' });
-    // Both have it before the break, so each resumes from its id. (Bytes that arrive with an
-    // RST may be lost by the client: that is what an RST means, and not what is tested here.)
+    // Both have read it before the break, so each resumes from its id. An RST may make the
+    // receiver discard bytes not read yet (RFC 9293 lets it flush its queues); that is not
+    // what this tests.
     await waitForBoth(channel, npm, ['before']);
     const before = (await clientsOn(channel)).map((c) => c.id);
 
