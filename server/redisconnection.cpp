@@ -3,7 +3,6 @@
 #include "serverlogging.h"
 
 #include <QRegularExpression>
-#include <QSocketNotifier>
 #include <QUrl>
 #include <QUrlQuery>
 
@@ -292,17 +291,8 @@ void RedisConnection::onReply(redisAsyncContext *context, void *reply, void *pri
 
 void RedisConnection::addRead(void *data)
 {
-    auto *self = static_cast<RedisConnection *>(data);
-    if (!self || !self->m_context)
-        return;
-    if (!self->m_read) {
-        self->m_read = new QSocketNotifier(self->m_context->c.fd, QSocketNotifier::Read, self);
-        connect(self->m_read, &QSocketNotifier::activated, self, [self] {
-            if (self->m_context)
-                redisAsyncHandleRead(self->m_context);
-        });
-    }
-    self->m_read->setEnabled(true);
+    if (auto *self = static_cast<RedisConnection *>(data))
+        self->watch(self->m_read, QSocketNotifier::Read, &redisAsyncHandleRead);
 }
 
 void RedisConnection::delRead(void *data)
@@ -314,17 +304,23 @@ void RedisConnection::delRead(void *data)
 
 void RedisConnection::addWrite(void *data)
 {
-    auto *self = static_cast<RedisConnection *>(data);
-    if (!self || !self->m_context)
+    if (auto *self = static_cast<RedisConnection *>(data))
+        self->watch(self->m_write, QSocketNotifier::Write, &redisAsyncHandleWrite);
+}
+
+void RedisConnection::watch(QSocketNotifier *&notifier, QSocketNotifier::Type type,
+                            void (*handle)(redisAsyncContext *))
+{
+    if (!m_context)
         return;
-    if (!self->m_write) {
-        self->m_write = new QSocketNotifier(self->m_context->c.fd, QSocketNotifier::Write, self);
-        connect(self->m_write, &QSocketNotifier::activated, self, [self] {
-            if (self->m_context)
-                redisAsyncHandleWrite(self->m_context);
+    if (!notifier) {
+        notifier = new QSocketNotifier(m_context->c.fd, type, this);
+        connect(notifier, &QSocketNotifier::activated, this, [this, handle] {
+            if (m_context)
+                handle(m_context);
         });
     }
-    self->m_write->setEnabled(true);
+    notifier->setEnabled(true);
 }
 
 void RedisConnection::delWrite(void *data)

@@ -4,6 +4,7 @@
 #include <QElapsedTimer>
 #include <QList>
 #include <QObject>
+#include <QSocketNotifier>
 #include <QString>
 #include <QTimer>
 
@@ -14,7 +15,6 @@
 
 struct redisAsyncContext;
 struct redisReply;
-class QSocketNotifier;
 
 namespace sse {
 
@@ -91,6 +91,10 @@ private:
     static void addWrite(void *data);
     static void delWrite(void *data);
     static void cleanup(void *data);
+    // hiredis wants the socket watched for reading or writing: notifier is made once, then
+    // enabled; handle is hiredis's read or write handler.
+    void watch(QSocketNotifier *&notifier, QSocketNotifier::Type type,
+               void (*handle)(redisAsyncContext *));
 
     void fail(const QString &reason);
     // Lets go of the hiredis context: hooks and callbacks no longer reach this object.
