@@ -83,6 +83,112 @@ struct ParsedCommandLine
 
 const QString ProgramName = QStringLiteral("sse-dashboard");
 
+// The program's own options; the server's come from the one table (serveroptions.cpp).
+struct ProgramOptions
+{
+    ProgramOptions();
+
+    const QCommandLineOption help;
+    const QCommandLineOption version;
+    const QCommandLineOption headless;
+    const QCommandLineOption language;
+    const QCommandLineOption play;
+    const QCommandLineOption loop;
+    const QCommandLineOption record;
+    const QCommandLineOption out;
+    const QCommandLineOption count;
+    const QCommandLineOption duration;
+    const QCommandLineOption header;
+};
+
+ProgramOptions::ProgramOptions()
+    : help({QStringLiteral("h"), QStringLiteral("help")},
+           QStringLiteral("Show this help and exit."))
+    , version({QStringLiteral("v"), QStringLiteral("version")},
+              QStringLiteral("Show the version and exit."))
+    , headless(QStringLiteral("headless"), QStringLiteral("Run the SSE server without a window."))
+    , language(QStringLiteral("lang"),
+               QStringLiteral("The window's language, such as en or zh_CN (default: the saved "
+                              "choice, else the system's)."),
+               QStringLiteral("LOCALE"))
+    , play(QStringLiteral("play"),
+           QStringLiteral("Play this scenario file (JSON Lines, docs/scenarios.md) once the server "
+                          "listens; :/scenarios/NAME.jsonl names a built-in one."),
+           QStringLiteral("FILE"))
+    , loop(QStringLiteral("loop"), QStringLiteral("With --play: start over after the last step."))
+    , record(QStringLiteral("record"),
+             QStringLiteral("Record the SSE stream at URL as a scenario file (--out) and exit."),
+             QStringLiteral("URL"))
+    , out(QStringLiteral("out"), QStringLiteral("With --record: the scenario file to write."),
+          QStringLiteral("FILE"))
+    , count(QStringLiteral("count"),
+            QStringLiteral("With --record: stop after N events (0: no limit)."),
+            QStringLiteral("N"), QStringLiteral("0"))
+    , duration(
+          QStringLiteral("duration"),
+          QStringLiteral("With --record: stop after S seconds (0: no limit; Ctrl+C also stops)."),
+          QStringLiteral("S"), QStringLiteral("0"))
+    , header(QStringLiteral("header"),
+             QStringLiteral("With --record: send this request header (repeatable)."),
+             QStringLiteral("\"NAME: VALUE\""))
+{}
+
+// Qt writes the path the program was started from; the help names the program.
+QString helpText(const QCommandLineParser &parser)
+{
+    QString text = parser.helpText();
+    const qsizetype usageEnd = text.indexOf(QLatin1Char('\n'));
+    text.replace(0, usageEnd, QStringLiteral("Usage: %1 [options]").arg(ProgramName));
+    return text;
+}
+
+RecordRequest readRecordRequest(const QCommandLineParser &parser, const ProgramOptions &options)
+{
+    RecordRequest request;
+    request.url = parser.value(options.record);
+    request.outFile = parser.value(options.out);
+    bool countOk = false;
+    bool durationOk = false;
+    request.maxEvents = parser.value(options.count).toInt(&countOk);
+    request.maxDurationSeconds = parser.value(options.duration).toInt(&durationOk);
+    if (!countOk)
+        request.maxEvents = -1;
+    if (!durationOk)
+        request.maxDurationSeconds = -1;
+    request.headers = parser.values(options.header);
+    return request;
+}
+
+// The server options given on the command line, into config: the first problem, or an empty
+// string.
+QString readServerOptions(const QCommandLineParser &parser, sse::ServerConfig &config)
+{
+    QString error;
+    for (const sse::ConfigOption &option : sse::configOptions()) {
+        if (!parser.isSet(option.name))
+            continue;
+        // A repeatable option adds each value; any other takes the last one given.
+        const QStringList values = option.kind == sse::ConfigOption::Kind::List
+                                       ? parser.values(option.name)
+                                       : QStringList{parser.value(option.name)};
+        for (const QString &value : values) {
+            const QString problem = option.setFromText(config, value);
+            if (!problem.isEmpty() && error.isEmpty())
+                error = problem;
+        }
+    }
+    for (const QString &fault : std::as_const(config.faults)) {
+        if (const QString problem = sse::checkStartFault(fault);
+            !problem.isEmpty() && error.isEmpty()) {
+            error = QStringLiteral("--fault '%1': %2").arg(fault.left(200), problem);
+        }
+    }
+    // What only makes sense whole (a --redis URL) is checked once every option is read.
+    if (error.isEmpty())
+        error = config.validate();
+    return error;
+}
+
 // Parsed before any QCoreApplication exists, so a bad option is reported (exit 2) even where
 // no window could open.
 ParsedCommandLine parseCommandLine(const QStringList &arguments)
@@ -91,45 +197,10 @@ ParsedCommandLine parseCommandLine(const QStringList &arguments)
     parser.setApplicationDescription(QStringLiteral(
         "A desktop dashboard with a built-in Server-Sent Events server. Browsers open the "
         "printed URL; --headless runs the server alone, without a window."));
-    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")},
-                                  QStringLiteral("Show this help and exit."));
-    const QCommandLineOption version({QStringLiteral("v"), QStringLiteral("version")},
-                                     QStringLiteral("Show the version and exit."));
-    const QCommandLineOption headless(QStringLiteral("headless"),
-                                      QStringLiteral("Run the SSE server without a window."));
-    const QCommandLineOption language(
-        QStringLiteral("lang"),
-        QStringLiteral("The window's language, such as en or zh_CN (default: the saved choice, "
-                       "else the system's)."),
-        QStringLiteral("LOCALE"));
-    const QCommandLineOption play(
-        QStringLiteral("play"),
-        QStringLiteral("Play this scenario file (JSON Lines, docs/scenarios.md) once the server "
-                       "listens; :/scenarios/NAME.jsonl names a built-in one."),
-        QStringLiteral("FILE"));
-    const QCommandLineOption loop(QStringLiteral("loop"),
-                                  QStringLiteral("With --play: start over after the last step."));
-    const QCommandLineOption record(
-        QStringLiteral("record"),
-        QStringLiteral("Record the SSE stream at URL as a scenario file (--out) and exit."),
-        QStringLiteral("URL"));
-    const QCommandLineOption out(QStringLiteral("out"),
-                                 QStringLiteral("With --record: the scenario file to write."),
-                                 QStringLiteral("FILE"));
-    const QCommandLineOption count(
-        QStringLiteral("count"),
-        QStringLiteral("With --record: stop after N events (0: no limit)."), QStringLiteral("N"),
-        QStringLiteral("0"));
-    const QCommandLineOption duration(
-        QStringLiteral("duration"),
-        QStringLiteral("With --record: stop after S seconds (0: no limit; Ctrl+C also stops)."),
-        QStringLiteral("S"), QStringLiteral("0"));
-    const QCommandLineOption header(
-        QStringLiteral("header"),
-        QStringLiteral("With --record: send this request header (repeatable)."),
-        QStringLiteral("\"NAME: VALUE\""));
-    parser.addOptions(
-        {help, version, headless, language, play, loop, record, out, count, duration, header});
+    const ProgramOptions options;
+    parser.addOptions({options.help, options.version, options.headless, options.language,
+                       options.play, options.loop, options.record, options.out, options.count,
+                       options.duration, options.header});
     // Every server option comes from the one table (serveroptions.cpp).
     for (const sse::ConfigOption &option : sse::configOptions())
         parser.addOption(
@@ -145,64 +216,28 @@ ParsedCommandLine parseCommandLine(const QStringList &arguments)
                            .arg(parser.positionalArguments().constFirst());
         return result;
     }
-    result.help = parser.isSet(help);
-    result.version = parser.isSet(version);
+    result.help = parser.isSet(options.help);
+    result.version = parser.isSet(options.version);
     if (result.help) {
-        // Qt writes the path the program was started from; the help names the program.
-        QString text = parser.helpText();
-        const qsizetype usageEnd = text.indexOf(QLatin1Char('\n'));
-        text.replace(0, usageEnd, QStringLiteral("Usage: %1 [options]").arg(ProgramName));
-        result.helpText = text;
+        result.helpText = helpText(parser);
         return result;
     }
-    result.headless = parser.isSet(headless);
-    result.language = parser.value(language);
-    if (parser.isSet(record)) {
-        RecordRequest request;
-        request.url = parser.value(record);
-        request.outFile = parser.value(out);
-        bool countOk = false;
-        bool durationOk = false;
-        request.maxEvents = parser.value(count).toInt(&countOk);
-        request.maxDurationSeconds = parser.value(duration).toInt(&durationOk);
-        if (!countOk)
-            request.maxEvents = -1;
-        if (!durationOk)
-            request.maxDurationSeconds = -1;
-        request.headers = parser.values(header);
+    result.headless = parser.isSet(options.headless);
+    result.language = parser.value(options.language);
+    if (parser.isSet(options.record)) {
+        const RecordRequest request = readRecordRequest(parser, options);
         result.error = validateRecordRequest(request);
         result.record = request;
         return result;
     }
-    result.playFile = parser.value(play);
-    result.loop = parser.isSet(loop);
+    result.playFile = parser.value(options.play);
+    result.loop = parser.isSet(options.loop);
     if (result.loop && result.playFile.isEmpty()) {
         result.error = QStringLiteral("--loop needs --play FILE");
         return result;
     }
     result.explicitOptions = parser.optionNames();
-    for (const sse::ConfigOption &option : sse::configOptions()) {
-        if (!parser.isSet(option.name))
-            continue;
-        // A repeatable option adds each value; any other takes the last one given.
-        const QStringList values = option.kind == sse::ConfigOption::Kind::List
-                                       ? parser.values(option.name)
-                                       : QStringList{parser.value(option.name)};
-        for (const QString &value : values) {
-            const QString error = option.setFromText(result.config, value);
-            if (!error.isEmpty() && result.error.isEmpty())
-                result.error = error;
-        }
-    }
-    for (const QString &fault : std::as_const(result.config.faults)) {
-        if (const QString problem = sse::checkStartFault(fault);
-            !problem.isEmpty() && result.error.isEmpty()) {
-            result.error = QStringLiteral("--fault '%1': %2").arg(fault.left(200), problem);
-        }
-    }
-    // What only makes sense whole (a --redis URL) is checked once every option is read.
-    if (result.error.isEmpty())
-        result.error = result.config.validate();
+    result.error = readServerOptions(parser, result.config);
     return result;
 }
 
@@ -242,6 +277,124 @@ std::optional<sse::Scenario> loadPlayFile(const QString &path, QString *error)
     return scenario;
 }
 
+// Qt's own options (-platform, -style...) are for QApplication, not for our parser.
+QStringList withoutQtOptions(const QStringList &arguments)
+{
+    QStringList ours{arguments.value(0)};
+    for (int i = 1; i < arguments.size(); ++i) {
+        const QString &argument = arguments.at(i);
+        const bool qtOptionWithValue =
+            argument == QLatin1String("-platform") || argument == QLatin1String("-style") ||
+            argument == QLatin1String("-display") || argument == QLatin1String("-qwindowgeometry");
+        if (qtOptionWithValue) {
+            ++i;
+            continue;
+        }
+        ours.append(argument);
+    }
+    return ours;
+}
+
+// A usage error, --help or --version: the exit code once it is printed; nullopt otherwise.
+std::optional<int> answerWithoutRunning(const ParsedCommandLine &commandLine, QTextStream &out,
+                                        QTextStream &err)
+{
+    if (!commandLine.error.isEmpty()) {
+        err << ProgramName << ": " << commandLine.error << Qt::endl
+            << "Try '" << ProgramName << " --help' for the options." << Qt::endl;
+        return 2;
+    }
+    if (commandLine.help) {
+        out << commandLine.helpText;
+        return 0;
+    }
+    if (commandLine.version) {
+        out << ProgramName << ' ' << SSE_DASHBOARD_VERSION << Qt::endl;
+        return 0;
+    }
+    return std::nullopt;
+}
+
+// argc is a reference: the application keeps it.
+std::unique_ptr<QCoreApplication> createApplication(int &argc, char **argv,
+                                                    const ParsedCommandLine &commandLine)
+{
+    if (commandLine.headless)
+        return std::make_unique<QCoreApplication>(argc, argv);
+    auto gui = std::make_unique<QApplication>(argc, argv);
+    QSettings settings;
+    sse::ui::installTranslations(gui.get(), commandLine.language.isEmpty()
+                                                ? sse::ui::languageSetting(settings)
+                                                : commandLine.language);
+    return gui;
+}
+
+// Prints the URL once the server listens; headless, also the token and the LAN addresses.
+void reportStart(sse::ServerController &controller, const ParsedCommandLine &commandLine,
+                 QTextStream &out, QTextStream &err)
+{
+    QObject::connect(&controller, &sse::ServerController::started, &controller,
+                     [&out, &err, &commandLine, &controller](const QString &url,
+                                                             const QString &token, quint16 port) {
+                         out << url << Qt::endl;
+                         if (!commandLine.headless)
+                             return;
+                         err << ProgramName << ": " << controller.ioDescription() << Qt::endl;
+                         out << "Publish token: " << token << Qt::endl;
+                         // What other devices open when the server listens beyond this computer.
+                         for (const QString &lanUrl :
+                              sse::ui::shareUrls(commandLine.config.bindAddress, port)) {
+                             if (lanUrl != url)
+                                 out << "Also at: " << lanUrl << Qt::endl;
+                         }
+                     });
+}
+
+// --play: the scenario starts once the server listens. False (and says why) when its options
+// are refused.
+bool playWhenStarted(sse::ServerController &controller, const ParsedCommandLine &commandLine,
+                     const sse::Scenario &scenario, QTextStream &err)
+{
+    sse::PlaybackOptions options;
+    options.loop = commandLine.loop;
+    if (const QString problem = options.validate(scenario); !problem.isEmpty()) {
+        err << ProgramName << ": --play " << commandLine.playFile << ": " << problem << Qt::endl;
+        return false;
+    }
+    QObject::connect(
+        &controller, &sse::ServerController::started, &controller,
+        [&controller, &scenario, options] { controller.playScenario(0, scenario, options); });
+    QObject::connect(&controller, &sse::ServerController::scenarioStarted, &controller,
+                     [&err, &commandLine](quint64, quint64 playbackId) {
+                         err << "Playing " << commandLine.playFile << " (scenario " << playbackId
+                             << ")" << Qt::endl;
+                     });
+    return true;
+}
+
+int runHeadless(QCoreApplication &app, sse::ServerController &controller,
+                const ParsedCommandLine &commandLine, QTextStream &err)
+{
+    QObject::connect(&controller, &sse::ServerController::startFailed, &controller,
+                     [&err](const QString &message) {
+                         err << "sse-dashboard: " << message << Qt::endl;
+                         QCoreApplication::exit(1);
+                     });
+    QObject::connect(&controller, &sse::ServerController::stopped, &app, &QCoreApplication::quit);
+    watchTerminationSignals(&controller, [&controller] { controller.stop(); });
+    controller.start(commandLine.config, 0);
+    return app.exec();
+}
+
+int runWindow(QCoreApplication &app, sse::ServerController &controller,
+              const ParsedCommandLine &commandLine)
+{
+    sse::ui::MainWindow window(&controller, commandLine.config, commandLine.explicitOptions);
+    window.show();
+    watchTerminationSignals(&controller, [] { QCoreApplication::quit(); });
+    return app.exec();
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -257,35 +410,11 @@ int main(int argc, char **argv)
     QStringList arguments;
     for (int i = 0; i < argc; ++i)
         arguments.append(QString::fromLocal8Bit(argv[i]));
-    // Qt's own options (-platform, -style...) are for QApplication, not for our parser.
-    QStringList ours{arguments.value(0)};
-    for (int i = 1; i < arguments.size(); ++i) {
-        const QString &argument = arguments.at(i);
-        const bool qtOptionWithValue =
-            argument == QLatin1String("-platform") || argument == QLatin1String("-style") ||
-            argument == QLatin1String("-display") || argument == QLatin1String("-qwindowgeometry");
-        if (qtOptionWithValue) {
-            ++i;
-            continue;
-        }
-        ours.append(argument);
-    }
-    const ParsedCommandLine commandLine = parseCommandLine(ours);
+    const ParsedCommandLine commandLine = parseCommandLine(withoutQtOptions(arguments));
     QTextStream out(stdout);
     QTextStream err(stderr);
-    if (!commandLine.error.isEmpty()) {
-        err << ProgramName << ": " << commandLine.error << Qt::endl
-            << "Try '" << ProgramName << " --help' for the options." << Qt::endl;
-        return 2;
-    }
-    if (commandLine.help) {
-        out << commandLine.helpText;
-        return 0;
-    }
-    if (commandLine.version) {
-        out << ProgramName << ' ' << SSE_DASHBOARD_VERSION << Qt::endl;
-        return 0;
-    }
+    if (const std::optional<int> exitCode = answerWithoutRunning(commandLine, out, err))
+        return *exitCode;
     if (commandLine.record) {
         // Needs no display and no server: a client that writes a file.
         QCoreApplication app(argc, argv);
@@ -308,69 +437,12 @@ int main(int argc, char **argv)
         return 1;
     }
 
-    std::unique_ptr<QCoreApplication> app;
-    if (commandLine.headless) {
-        app = std::make_unique<QCoreApplication>(argc, argv);
-    } else {
-        auto gui = std::make_unique<QApplication>(argc, argv);
-        QSettings settings;
-        sse::ui::installTranslations(gui.get(), commandLine.language.isEmpty()
-                                                    ? sse::ui::languageSetting(settings)
-                                                    : commandLine.language);
-        app = std::move(gui);
-    }
-
+    const std::unique_ptr<QCoreApplication> app = createApplication(argc, argv, commandLine);
     sse::ServerController controller;
-    QObject::connect(&controller, &sse::ServerController::started, &controller,
-                     [&out, &err, &commandLine, &controller](const QString &url,
-                                                             const QString &token, quint16 port) {
-                         out << url << Qt::endl;
-                         if (!commandLine.headless)
-                             return;
-                         err << ProgramName << ": " << controller.ioDescription() << Qt::endl;
-                         out << "Publish token: " << token << Qt::endl;
-                         // What other devices open when the server listens beyond this computer.
-                         for (const QString &lanUrl :
-                              sse::ui::shareUrls(commandLine.config.bindAddress, port)) {
-                             if (lanUrl != url)
-                                 out << "Also at: " << lanUrl << Qt::endl;
-                         }
-                     });
-
-    if (playScenario) {
-        sse::PlaybackOptions options;
-        options.loop = commandLine.loop;
-        if (const QString problem = options.validate(*playScenario); !problem.isEmpty()) {
-            err << ProgramName << ": --play " << commandLine.playFile << ": " << problem
-                << Qt::endl;
-            return 1;
-        }
-        QObject::connect(&controller, &sse::ServerController::started, &controller,
-                         [&controller, &playScenario, options] {
-                             controller.playScenario(0, *playScenario, options);
-                         });
-        QObject::connect(&controller, &sse::ServerController::scenarioStarted, &controller,
-                         [&err, &commandLine](quint64, quint64 playbackId) {
-                             err << "Playing " << commandLine.playFile << " (scenario "
-                                 << playbackId << ")" << Qt::endl;
-                         });
-    }
-
-    if (commandLine.headless) {
-        QObject::connect(&controller, &sse::ServerController::startFailed, &controller,
-                         [&err](const QString &message) {
-                             err << "sse-dashboard: " << message << Qt::endl;
-                             QCoreApplication::exit(1);
-                         });
-        QObject::connect(&controller, &sse::ServerController::stopped, app.get(),
-                         &QCoreApplication::quit);
-        watchTerminationSignals(&controller, [&controller] { controller.stop(); });
-        controller.start(commandLine.config, 0);
-        return app->exec();
-    }
-
-    sse::ui::MainWindow window(&controller, commandLine.config, commandLine.explicitOptions);
-    window.show();
-    watchTerminationSignals(&controller, [] { QCoreApplication::quit(); });
-    return app->exec();
+    reportStart(controller, commandLine, out, err);
+    if (playScenario && !playWhenStarted(controller, commandLine, *playScenario, err))
+        return 1;
+    if (commandLine.headless)
+        return runHeadless(*app, controller, commandLine, err);
+    return runWindow(*app, controller, commandLine);
 }

@@ -1,5 +1,5 @@
 # Generates sse-dashboard.1.gz with help2man from the built program's --help and --version,
-# so that every option of the table in server/serveroptions.cpp is in the man page.
+# so that every option of the table in server/core/serveroptions.cpp is in the man page.
 # cmake -DHELP2MAN=... -DGZIP=... -DPROGRAM=<built binary> -DINCLUDE=<.h2m> -DOUTPUT=<.1.gz>
 #       -DSOURCE_DATE_EPOCH=<seconds> -P manpage.cmake
 cmake_minimum_required(VERSION 3.25)

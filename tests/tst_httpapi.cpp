@@ -1,5 +1,7 @@
 // Every row of the HTTP table in DESIGN.md, its error paths and its limits, over real loopback
-// sockets against a real QHttpServer running on the server thread.
+// sockets against a real server running on its own thread, on the event log that
+// $SSE_TEST_EVENT_LOG names (ctest runs this file once per log).
+#include "eventlogfixture.h"
 #include "serverfixture.h"
 #include "testsupport.h"
 
@@ -23,11 +25,15 @@ class TestHttpApi : public QObject
     Q_OBJECT
 
 private:
+    EventLogBackend m_eventLog;
     TestServer m_server;
     quint16 m_port = 0;
 
-    void restart(const sse::ServerConfig &config)
+    void restart(sse::ServerConfig config)
     {
+        m_server.controller.reset(); // before its event log goes
+        QString why;
+        QVERIFY2(m_eventLog.use(eventLogFromEnvironment(), config, &why), qPrintable(why));
         QVERIFY(m_server.restart(config));
         m_port = m_server.port;
     }
@@ -449,6 +455,49 @@ private slots:
             QVERIFY(response.error().contains(QStringLiteral("not implemented")));
         }
         QCOMPARE(request(m_port, "GET", "/healthz").status, 200);
+    }
+
+    void pipelinedAnswersKeepRequestOrder()
+    {
+        // The event log may accept a publish after the requests behind it were answered
+        // (SQLite, Redis): their answers must still leave in the order they were asked.
+        QTcpSocket socket;
+        QByteArray received;
+        connect(&socket, &QTcpSocket::readyRead, this, [&] { received += socket.readAll(); });
+        socket.connectToHost(QStringLiteral("127.0.0.1"), m_port);
+        QVERIFY(socket.waitForConnected(2000));
+        const QByteArray publish = R"({"data": "first"})";
+        socket.write("POST /publish HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                     "Content-Type: application/json\r\nContent-Length: " +
+                     QByteArray::number(publish.size()) + "\r\n\r\n" + publish +
+                     "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                     "GET /send?m=second HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                     "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+        QList<HttpResponse> answers;
+        QTRY_VERIFY([&] {
+            answers.clear();
+            qsizetype offset = 0;
+            while (offset < received.size()) {
+                HttpResponse answer;
+                const qsizetype headSize = parseHead(received.mid(offset), &answer);
+                const qsizetype length = answer.headers.value("content-length").toLongLong();
+                if (headSize <= 0 || received.size() < offset + headSize + length)
+                    break;
+                answer.body = received.mid(offset + headSize, length);
+                answers.append(answer);
+                offset += headSize + length;
+            }
+            return answers.size() == 4;
+        }());
+        QCOMPARE(answers.at(0).status, 202);
+        QCOMPARE(answers.at(0).json().object().value(QStringLiteral("id")).toString(),
+                 QStringLiteral("1"));
+        QCOMPARE(answers.at(1).status, 200);
+        QCOMPARE(answers.at(1).body, QByteArray("ok"));
+        QCOMPARE(answers.at(2).status, 202);
+        QCOMPARE(answers.at(2).json().object().value(QStringLiteral("id")).toString(),
+                 QStringLiteral("2"));
+        QCOMPARE(answers.at(3).body, QByteArray("ok"));
     }
 
     void publishingNeedsTheTokenWhenNotTrusted()

@@ -356,9 +356,13 @@ private slots:
         QVERIFY(a.port());
         SseReader plain(a.port()), control(a.port(), "/events?control=1");
         QTRY_VERIFY(plain.isStreaming() && control.isStreaming());
+        QString first;
         QString last;
-        for (int n = 1; n <= 3; ++n)
+        for (int n = 1; n <= 3; ++n) {
             last = publish(a.port(), "before " + QByteArray::number(n));
+            if (first.isEmpty())
+                first = last;
+        }
         QTRY_COMPARE(plain.userEvents().size(), 3);
 
         redis.stop();
@@ -370,15 +374,21 @@ private slots:
         QVERIFY2(next.toLongLong() > last.toLongLong(), qPrintable(next + u' ' + last));
         QTRY_COMPARE(plain.userEvents().size(), 4);
         QCOMPARE(plain.userEvents().constLast().lastEventId, next);
+        // The events this instance still holds (and replays) start at the first one.
         QVERIFY2(plain.comments().contains(
-                     QStringLiteral("history-gap reason=redis-reset lastEventId=%1 oldestId=")
-                         .arg(last)),
+                     QStringLiteral("history-gap reason=redis-reset lastEventId=%1 oldestId=%2")
+                         .arg(last, first)),
                  qPrintable(plain.comments().join(u'|')));
         QCOMPARE(plain.userEvents().size(), 4); // the plain stream got no extra event
         QTRY_COMPARE(control.controlEvent(QStringLiteral("dashboard.history-gap"))
                          .value(QStringLiteral("reason"))
                          .toString(),
                      QStringLiteral("redis-reset"));
+        // The control event names the oldest id too (it used to be dropped on this path).
+        QCOMPARE(control.controlEvent(QStringLiteral("dashboard.history-gap"))
+                     .value(QStringLiteral("oldestId"))
+                     .toString(),
+                 first);
         QVERIFY(request(a.port(), "GET", "/metrics").body.contains("sse_event_log_gaps_total 1"));
     }
 

@@ -54,7 +54,7 @@ private slots:
         QCOMPARE(members(registry, channel(QStringLiteral("a"))), (QList<quint64>{a, ab}));
         QCOMPARE(members(registry, channel(QStringLiteral("b"))), (QList<quint64>{ab, b}));
         QCOMPARE(members(registry, channel(QStringLiteral("none"))), QList<quint64>{});
-        QCOMPARE(members(registry, Audience{Audience::Kind::All, {}, {}}),
+        QCOMPARE(members(registry, Audience{Audience::Kind::AllSubscribers, {}, {}}),
                  (QList<quint64>{a, ab, b}));
         QCOMPARE(members(registry, Audience{Audience::Kind::Clients, {}, {b, 999}}),
                  QList<quint64>{b});
@@ -89,7 +89,8 @@ private slots:
     {
         sse::PublishTarget all;
         all.kind = sse::PublishTarget::Kind::All;
-        QCOMPARE(Audience::forPublish(QStringLiteral("x"), all).kind, Audience::Kind::All);
+        QCOMPARE(Audience::forPublish(QStringLiteral("x"), all).kind,
+                 Audience::Kind::AllSubscribers);
         const Audience defaulted = Audience::forPublish({}, {});
         QCOMPARE(defaulted.kind, Audience::Kind::Channel);
         QCOMPARE(defaulted.channel, sse::DefaultChannel);

@@ -93,7 +93,13 @@ private:
 
     FieldErrors fieldErrors() const;
     QString targetError() const;
+    // The form (composerwidgetfields.cpp); the widgets' creation order is the tab order.
     QWidget *buildFields();
+    void createEventFields(QWidget *box);
+    void createTargetAndPreview(QWidget *box);
+    void createSendControls(QWidget *box);
+    void layOutFields(QWidget *box);
+    void connectFields();
     void updateValidationAndPreview();
     void rememberType(const QString &eventType);
     void onPublishFinished(const sse::PublishResult &result);

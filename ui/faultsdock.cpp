@@ -90,6 +90,36 @@ QWidget *FaultsDock::buildForm()
 {
     auto *box = new QGroupBox(tr("Add a fault"));
     m_form = new QFormLayout(box);
+    QHBoxLayout *target = createKindAndTarget();
+    createKindParameters();
+    QHBoxLayout *lifetime = createLifetime();
+
+    m_add = new QPushButton(tr("Add fault"));
+    m_add->setObjectName(QStringLiteral("addFaultButton"));
+    m_error = new QLabel;
+    m_error->setObjectName(QStringLiteral("faultError"));
+    m_error->setWordWrap(true);
+    m_error->setStyleSheet(QStringLiteral("color: #c62828"));
+    m_error->hide();
+
+    m_form->addRow(tr("Kind:"), m_kind);
+    m_form->addRow(tr("Target:"), target);
+    m_form->addRow(tr("Stall for:"), m_seconds);
+    m_form->addRow(tr("Rate:"), m_bytesPerSecond);
+    m_form->addRow(tr("Drop every Nth:"), m_every);
+    m_form->addRow(tr("Flaw:"), m_variant);
+    m_form->addRow(tr("Milliseconds:"), m_ms);
+    m_form->addRow(tr("Status:"), m_status);
+    m_form->addRow(tr("Retry-After:"), m_retryAfter);
+    m_form->addRow(tr("Location:"), m_location);
+    m_form->addRow(tr("Lifetime:"), lifetime);
+    m_form->addRow(m_add, m_error);
+    connectForm();
+    return box;
+}
+
+QHBoxLayout *FaultsDock::createKindAndTarget()
+{
     m_kind = new QComboBox;
     m_kind->setObjectName(QStringLiteral("faultKind"));
     const QList<QPair<FaultKind, QString>> kinds{
@@ -121,7 +151,11 @@ QWidget *FaultsDock::buildForm()
     target->addWidget(m_target);
     target->addWidget(m_client, 1);
     target->addWidget(m_channel, 1);
+    return target;
+}
 
+void FaultsDock::createKindParameters()
+{
     m_seconds = new QDoubleSpinBox;
     m_seconds->setRange(0.1, double(MaxStallMs) / 1000);
     m_seconds->setValue(5);
@@ -152,7 +186,10 @@ QWidget *FaultsDock::buildForm()
     m_retryAfter->setSuffix(tr(" s"));
     m_location = new QLineEdit;
     m_location->setPlaceholderText(tr("/events?channel=other or http://host/events"));
+}
 
+QHBoxLayout *FaultsDock::createLifetime()
+{
     m_lifetime = new QComboBox;
     m_lifetime->setObjectName(QStringLiteral("faultLifetime"));
     m_lifetime->addItem(tr("One-shot"), int(Lifetime::OneShot));
@@ -165,28 +202,11 @@ QWidget *FaultsDock::buildForm()
     auto *lifetime = new QHBoxLayout;
     lifetime->addWidget(m_lifetime);
     lifetime->addWidget(m_duration, 1);
+    return lifetime;
+}
 
-    m_add = new QPushButton(tr("Add fault"));
-    m_add->setObjectName(QStringLiteral("addFaultButton"));
-    m_error = new QLabel;
-    m_error->setObjectName(QStringLiteral("faultError"));
-    m_error->setWordWrap(true);
-    m_error->setStyleSheet(QStringLiteral("color: #c62828"));
-    m_error->hide();
-
-    m_form->addRow(tr("Kind:"), m_kind);
-    m_form->addRow(tr("Target:"), target);
-    m_form->addRow(tr("Stall for:"), m_seconds);
-    m_form->addRow(tr("Rate:"), m_bytesPerSecond);
-    m_form->addRow(tr("Drop every Nth:"), m_every);
-    m_form->addRow(tr("Flaw:"), m_variant);
-    m_form->addRow(tr("Milliseconds:"), m_ms);
-    m_form->addRow(tr("Status:"), m_status);
-    m_form->addRow(tr("Retry-After:"), m_retryAfter);
-    m_form->addRow(tr("Location:"), m_location);
-    m_form->addRow(tr("Lifetime:"), lifetime);
-    m_form->addRow(m_add, m_error);
-
+void FaultsDock::connectForm()
+{
     connect(m_kind, &QComboBox::currentIndexChanged, this, [this] {
         // Each kind starts from its own default lifetime.
         const auto kind = FaultKind(m_kind->currentData().toInt());
@@ -198,7 +218,6 @@ QWidget *FaultsDock::buildForm()
     connect(m_lifetime, &QComboBox::currentIndexChanged, this, &FaultsDock::updateFormRows);
     connect(m_status, &QComboBox::currentTextChanged, this, &FaultsDock::updateFormRows);
     connect(m_add, &QPushButton::clicked, this, &FaultsDock::addFault);
-    return box;
 }
 
 QWidget *FaultsDock::buildChaos()

@@ -9,6 +9,7 @@ class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
 class QFormLayout;
+class QHBoxLayout;
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -49,6 +50,11 @@ signals:
 
 private:
     QWidget *buildForm();
+    // buildForm's parts; the rows join the form (and the tab order) in buildForm.
+    QHBoxLayout *createKindAndTarget();
+    void createKindParameters();
+    QHBoxLayout *createLifetime();
+    void connectForm();
     QWidget *buildChaos();
     void updateFormRows();
     void updateButtons();

@@ -82,6 +82,16 @@ HistoryDock::HistoryDock(ServerController *controller, ClientsModel *clients, QW
                       "where they were."),
                    QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel) == QMessageBox::Yes;
     };
+    setUpWidgets();
+    layOutWidgets();
+    setUpTimers();
+    connectButtons();
+    connectController();
+    updateButtons();
+}
+
+void HistoryDock::setUpWidgets()
+{
     m_table->setObjectName(QStringLiteral("historyTable"));
     m_table->setModel(m_model);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -98,7 +108,10 @@ HistoryDock::HistoryDock(ServerController *controller, ClientsModel *clients, QW
     m_pageLabel->setObjectName(QStringLiteral("historyPageLabel"));
     m_status->setObjectName(QStringLiteral("historyStatus"));
     m_status->setWordWrap(true);
+}
 
+void HistoryDock::layOutWidgets()
+{
     auto *filters = new QHBoxLayout;
     filters->addWidget(m_channel, 2);
     filters->addWidget(m_type, 2);
@@ -120,7 +133,10 @@ HistoryDock::HistoryDock(ServerController *controller, ClientsModel *clients, QW
     layout->addLayout(paging);
     layout->addLayout(actions);
     layout->addWidget(m_status);
+}
 
+void HistoryDock::setUpTimers()
+{
     auto *filterTimer = new QTimer(this);
     filterTimer->setSingleShot(true);
     filterTimer->setInterval(FilterDelayMs);
@@ -130,7 +146,10 @@ HistoryDock::HistoryDock(ServerController *controller, ClientsModel *clients, QW
     m_refreshTimer->setSingleShot(true);
     m_refreshTimer->setInterval(RefreshDelayMs);
     connect(m_refreshTimer, &QTimer::timeout, this, &HistoryDock::refresh);
+}
 
+void HistoryDock::connectButtons()
+{
     connect(m_newer, &QPushButton::clicked, this,
             [this] { showPage(std::max(0, m_offset - PageSize)); });
     connect(m_older, &QPushButton::clicked, this, [this] { showPage(m_offset + PageSize); });
@@ -149,7 +168,10 @@ HistoryDock::HistoryDock(ServerController *controller, ClientsModel *clients, QW
     connect(m_clients, &QAbstractItemModel::rowsInserted, this, &HistoryDock::updateButtons);
     connect(m_clients, &QAbstractItemModel::rowsRemoved, this, &HistoryDock::updateButtons);
     connect(m_clients, &QAbstractItemModel::modelReset, this, &HistoryDock::updateButtons);
+}
 
+void HistoryDock::connectController()
+{
     connect(m_controller, &ServerController::historyPage, this, &HistoryDock::applyPage);
     connect(m_controller, &ServerController::historyCleared, this, [this] {
         showStatus(tr("History cleared"));
@@ -162,7 +184,6 @@ HistoryDock::HistoryDock(ServerController *controller, ClientsModel *clients, QW
                         ? tr("Replayed %n event(s) to client %1", nullptr, events).arg(clientId)
                         : tr("Nothing replayed to client %1: %2").arg(clientId).arg(error));
             });
-    updateButtons();
 }
 
 HistoryFilter HistoryDock::filter() const
@@ -250,7 +271,7 @@ void HistoryDock::resendRows(const QList<int> &rows)
         if (!row.hasData)
             continue;
         PublishTarget target;
-        if (row.entry.scope == EventLog::AllChannels)
+        if (row.entry.scope == AllChannelsScope)
             target.kind = PublishTarget::Kind::All;
         m_controller->publish(resendEvent(row), target);
         ++sent;

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "eventlog.h"
+#include "history.h"
 
 #include <QWidget>
 
@@ -62,6 +62,13 @@ protected:
     void showEvent(QShowEvent *event) override;
 
 private:
+    // The constructor's parts, in the order it runs them.
+    void setUpWidgets();
+    void layOutWidgets();
+    void setUpTimers();
+    void connectButtons();
+    void connectController();
+
     void applyPage(quint64 tag, const sse::HistoryPage &page);
     void exportSelection();
     void updateButtons();

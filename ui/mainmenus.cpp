@@ -13,7 +13,20 @@ MainMenus::MainMenus(QMainWindow *window, const QList<QDockWidget *> &panels)
     : QObject(window)
 {
     QMenuBar *bar = window->menuBar();
+    addFileMenu(bar);
+    addServerMenu(bar);
+    addScenarioMenu(bar);
+    addEditMenu(bar);
+    addViewMenu(bar, panels);
+    addHelpMenu(bar);
 
+    // The shortcuts work wherever focus is in the window, menus open or not.
+    for (QAction *action : {quit, startStop, settings, findInLog, copy, clearLog, documentation})
+        window->addAction(action);
+}
+
+void MainMenus::addFileMenu(QMenuBar *bar)
+{
     QMenu *file = bar->addMenu(tr("&File"));
     exportLogMenu = file->addMenu(tr("&Export log"));
     exportLogMenu->setObjectName(QStringLiteral("exportLogMenu"));
@@ -27,7 +40,10 @@ MainMenus::MainMenus(QMainWindow *window, const QList<QDockWidget *> &panels)
     // QKeySequence::Quit is empty on some desktops; Ctrl+Q is what every Linux user tries.
     if (quit->shortcut().isEmpty())
         quit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Q));
+}
 
+void MainMenus::addServerMenu(QMenuBar *bar)
+{
     QMenu *server = bar->addMenu(tr("&Server"));
     startStop = server->addAction(tr("&Start"));
     startStop->setObjectName(QStringLiteral("startStopAction"));
@@ -36,7 +52,10 @@ MainMenus::MainMenus(QMainWindow *window, const QList<QDockWidget *> &panels)
     settings->setObjectName(QStringLiteral("settingsAction"));
     settings->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Comma));
     settings->setMenuRole(QAction::PreferencesRole);
+}
 
+void MainMenus::addScenarioMenu(QMenuBar *bar)
+{
     scenarioMenu = bar->addMenu(tr("S&cenario"));
     scenarioMenu->setObjectName(QStringLiteral("scenarioMenu"));
     newScenario = scenarioMenu->addAction(tr("&New scenario"));
@@ -51,7 +70,10 @@ MainMenus::MainMenus(QMainWindow *window, const QList<QDockWidget *> &panels)
     stopScenario = scenarioMenu->addAction(tr("S&top"));
     stopScenario->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_F5));
     scenarioMenu->addSeparator(); // the window adds the templates below
+}
 
+void MainMenus::addEditMenu(QMenuBar *bar)
+{
     QMenu *edit = bar->addMenu(tr("&Edit"));
     findInLog = edit->addAction(tr("&Find in log"));
     findInLog->setObjectName(QStringLiteral("findInLogAction"));
@@ -61,11 +83,26 @@ MainMenus::MainMenus(QMainWindow *window, const QList<QDockWidget *> &panels)
     // Text fields keep Ctrl+C for their own selection (they claim it first); this one copies
     // the selected rows of the clients table or the traffic log.
     copy->setShortcut(QKeySequence::Copy);
+}
 
+void MainMenus::addViewMenu(QMenuBar *bar, const QList<QDockWidget *> &panels)
+{
     QMenu *view = bar->addMenu(tr("&View"));
     for (QDockWidget *panel : panels)
         view->addAction(panel->toggleViewAction());
     view->addSeparator();
+    addThemeMenu(view);
+    addLanguageMenu(view);
+    view->addSeparator();
+    clearLog = view->addAction(tr("&Clear log"));
+    clearLog->setObjectName(QStringLiteral("clearLogAction"));
+    clearLog->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
+    resetLayout = view->addAction(tr("&Reset layout"));
+    resetLayout->setObjectName(QStringLiteral("resetLayoutAction"));
+}
+
+void MainMenus::addThemeMenu(QMenu *view)
+{
     QMenu *themeMenu = view->addMenu(tr("&Theme"));
     themes = new QActionGroup(this);
     const std::pair<Theme, QString> themeNames[] = {
@@ -78,6 +115,10 @@ MainMenus::MainMenus(QMainWindow *window, const QList<QDockWidget *> &panels)
         connect(action, &QAction::triggered, this,
                 [this, theme = theme] { emit themeChosen(theme); });
     }
+}
+
+void MainMenus::addLanguageMenu(QMenu *view)
+{
     QMenu *languageMenu = view->addMenu(tr("&Language"));
     languages = new QActionGroup(this);
     // Language names are written in their own language, as every program lists them.
@@ -93,13 +134,10 @@ MainMenus::MainMenus(QMainWindow *window, const QList<QDockWidget *> &panels)
         connect(action, &QAction::triggered, this,
                 [this, code = code] { emit languageChosen(code); });
     }
-    view->addSeparator();
-    clearLog = view->addAction(tr("&Clear log"));
-    clearLog->setObjectName(QStringLiteral("clearLogAction"));
-    clearLog->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
-    resetLayout = view->addAction(tr("&Reset layout"));
-    resetLayout->setObjectName(QStringLiteral("resetLayoutAction"));
+}
 
+void MainMenus::addHelpMenu(QMenuBar *bar)
+{
     QMenu *help = bar->addMenu(tr("&Help"));
     documentation = help->addAction(tr("&Documentation"));
     documentation->setShortcut(QKeySequence::HelpContents);
@@ -108,10 +146,6 @@ MainMenus::MainMenus(QMainWindow *window, const QList<QDockWidget *> &panels)
     about->setMenuRole(QAction::AboutRole);
     aboutQt = help->addAction(tr("About &Qt"));
     aboutQt->setMenuRole(QAction::AboutQtRole);
-
-    // The shortcuts work wherever focus is in the window, menus open or not.
-    for (QAction *action : {quit, startStop, settings, findInLog, copy, clearLog, documentation})
-        window->addAction(action);
 }
 
 void MainMenus::setServerRunning(bool running)

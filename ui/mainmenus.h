@@ -9,6 +9,7 @@ class QActionGroup;
 class QDockWidget;
 class QMainWindow;
 class QMenu;
+class QMenuBar;
 
 namespace sse::ui {
 
@@ -56,6 +57,17 @@ public:
 signals:
     void themeChosen(sse::ui::Theme theme);
     void languageChosen(const QString &language);
+
+private:
+    // The menus, left to right.
+    void addFileMenu(QMenuBar *bar);
+    void addServerMenu(QMenuBar *bar);
+    void addScenarioMenu(QMenuBar *bar);
+    void addEditMenu(QMenuBar *bar);
+    void addViewMenu(QMenuBar *bar, const QList<QDockWidget *> &panels);
+    void addThemeMenu(QMenu *view);
+    void addLanguageMenu(QMenu *view);
+    void addHelpMenu(QMenuBar *bar);
 };
 
 } // namespace sse::ui

@@ -17,8 +17,6 @@
 #include "scenariotab.h"
 #include "serverbar.h"
 #include "servercontroller.h"
-#include "serveroptions.h"
-#include "settingsdialog.h"
 #include "sharepanel.h"
 #include "trafficlogview.h"
 
@@ -33,7 +31,6 @@
 #include <QMessageBox>
 #include <QScrollArea>
 #include <QSettings>
-#include <QSplitter>
 #include <QStatusBar>
 #include <QTimer>
 #include <QToolBar>
@@ -46,17 +43,6 @@ namespace {
 // How often the server thread hands the window a snapshot: fast enough to feel live, slow
 // enough that a flood costs the UI thread only a few batches a second.
 constexpr int SnapshotIntervalMs = 100;
-// Bumped when the docks change, so an old saved layout is not restored onto new panels.
-constexpr int LayoutVersion = 6;
-
-bool restartNeeded(const ServerConfig &before, const ServerConfig &after)
-{
-    for (const ConfigOption &option : configOptions()) {
-        if (option.get(before) != option.get(after))
-            return true;
-    }
-    return before.bindAddress != after.bindAddress;
-}
 
 } // namespace
 
@@ -411,40 +397,6 @@ void MainWindow::startServer()
     m_controller->start(config, SnapshotIntervalMs);
 }
 
-void MainWindow::applySettings(const DashboardSettings &settings,
-                               const std::function<bool(int)> &confirmRestart)
-{
-    const bool running = m_serverBar->state() == ServerBar::State::Running;
-    const bool restart =
-        running && restartNeeded(m_settings.serverConfig(), settings.serverConfig());
-    if (restart && m_connectedClients > 0 && !confirmRestart(m_connectedClients))
-        return;
-    if (settings.server.historyFile != m_settings.server.historyFile)
-        m_historyInMemory = false; // a new file gets its chance
-    m_settings = settings;
-    m_trafficModel->setMaxRows(m_settings.logMaxRows);
-    m_composer->setHistorySize(m_settings.sendHistorySize);
-    saveSettings();
-    if (restart)
-        startServer(); // start() restarts with the new settings
-}
-
-void MainWindow::editSettings()
-{
-    SettingsDialog dialog(m_settings, this);
-    if (dialog.exec() != QDialog::Accepted)
-        return;
-    applySettings(dialog.settings(), [this](int clients) {
-        const auto answer = QMessageBox::question(
-            this, tr("Restart the server?"),
-            tr("The new settings take effect after a restart, which disconnects %n client(s). "
-               "Browsers reconnect on their own.",
-               nullptr, clients),
-            QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Yes);
-        return answer == QMessageBox::Yes;
-    });
-}
-
 void MainWindow::listenOnAllInterfaces()
 {
     BindChoice all;
@@ -462,15 +414,6 @@ void MainWindow::copyFromFocusedView()
         m_trafficView->copySelectedRows();
 }
 
-void MainWindow::chooseLanguage(const QString &language)
-{
-    QSettings settings;
-    setLanguageSetting(settings, language);
-    m_menus->checkLanguage(language);
-    QMessageBox::information(this, tr("Language"),
-                             tr("The new language is used the next time SSE Dashboard starts."));
-}
-
 void MainWindow::showAbout()
 {
     QMessageBox::about(this, tr("About SSE Dashboard"),
@@ -483,42 +426,6 @@ void MainWindow::showAbout()
                            .arg(QStringLiteral(SSE_DASHBOARD_VERSION),
                                 QStringLiteral(QT_VERSION_STR), QString::fromLatin1(qVersion()),
                                 QStringLiteral(SSE_DASHBOARD_HOMEPAGE)));
-}
-
-void MainWindow::restoreLayout()
-{
-    QSettings settings;
-    settings.beginGroup(QStringLiteral("window"));
-    if (!restoreGeometry(settings.value(QStringLiteral("geometry")).toByteArray()))
-        resize(1280, 720);
-    // A layout saved by this version replaces the default one, proportions included.
-    if (restoreState(settings.value(QStringLiteral("state")).toByteArray(), LayoutVersion))
-        m_defaultSizesPending = false;
-    m_trafficView->splitter()->restoreState(
-        settings.value(m_trafficView->splitter()->objectName()).toByteArray());
-    settings.endGroup();
-}
-
-void MainWindow::saveSettings() const
-{
-    QSettings settings;
-    m_settings.save(settings);
-    settings.setValue(QStringLiteral("log/maxRows"), m_trafficModel->maxRows());
-    m_composer->saveSettings(settings);
-    settings.beginGroup(QStringLiteral("window"));
-    settings.setValue(QStringLiteral("geometry"), saveGeometry());
-    settings.setValue(QStringLiteral("state"), saveState(LayoutVersion));
-    settings.setValue(m_trafficView->splitter()->objectName(),
-                      m_trafficView->splitter()->saveState());
-    settings.endGroup();
-}
-
-void MainWindow::rememberSettings()
-{
-    // The bind choice and port as they are in the bar, even if not started with them yet.
-    m_settings.bind = m_serverBar->bindChoice();
-    m_settings.server.port = m_serverBar->port();
-    saveSettings();
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

@@ -5,7 +5,7 @@
 #include "models/scenariomodel.h"
 #include "models/trafficscenario.h"
 #include "recorddialog.h"
-#include "scenarioroutes.h"
+#include "routespanel.h"
 #include "scenariotab.h"
 #include "servercontroller.h"
 

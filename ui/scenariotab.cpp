@@ -68,6 +68,34 @@ ScenarioTab::ScenarioTab(ServerController *controller, const Scenario &scenario,
 
 void ScenarioTab::buildLayout()
 {
+    buildTable();
+    // Tool bars rather than rows of buttons: in a narrow dock what does not fit goes to the
+    // bar's » menu instead of widening the window.
+    QToolBar *editBar = buildEditBar();
+    QToolBar *playBar = buildPlayBar();
+    QHBoxLayout *targetRow = buildTargetRow();
+
+    m_progress = new QProgressBar(this);
+    m_progress->setRange(0, 1);
+    m_progress->setValue(0);
+    m_progress->setFormat(tr("stopped"));
+    m_message = new ElidingLabel(this, true);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(4);
+    layout->addWidget(editBar);
+    layout->addWidget(m_table, 1);
+    auto *playRow = new QHBoxLayout;
+    playRow->addWidget(playBar);
+    playRow->addWidget(m_progress, 1);
+    layout->addLayout(playRow);
+    layout->addLayout(targetRow);
+    layout->addWidget(m_message);
+}
+
+void ScenarioTab::buildTable()
+{
     m_table = new QTableView(this);
     m_table->setObjectName(QStringLiteral("scenarioSteps"));
     m_table->setModel(m_model);
@@ -104,9 +132,10 @@ void ScenarioTab::buildLayout()
     // A refused edit goes back to what it was; the message line says why.
     connect(m_model, &ScenarioModel::editRefused, this,
             [this](const QString &reason) { showMessage(reason, true); });
+}
 
-    // Tool bars rather than rows of buttons: in a narrow dock what does not fit goes to the
-    // bar's » menu instead of widening the window.
+QToolBar *ScenarioTab::buildEditBar()
+{
     auto *editBar = new QToolBar(this);
     editBar->setToolButtonStyle(Qt::ToolButtonTextOnly);
     m_add = editBar->addAction(tr("Add step"), this, &ScenarioTab::addStep);
@@ -119,7 +148,11 @@ void ScenarioTab::buildLayout()
     m_down->setObjectName(QStringLiteral("moveStepDown"));
     m_add->setToolTip(tr("Add a step after the current one"));
     m_remove->setToolTip(tr("Remove the selected steps"));
+    return editBar;
+}
 
+QToolBar *ScenarioTab::buildPlayBar()
+{
     auto *playBar = new QToolBar(this);
     playBar->setToolButtonStyle(Qt::ToolButtonTextOnly);
     m_play = playBar->addAction(tr("Play"), this, &ScenarioTab::play);
@@ -128,6 +161,12 @@ void ScenarioTab::buildLayout()
     m_play->setObjectName(QStringLiteral("scenarioPlay"));
     m_pause->setObjectName(QStringLiteral("scenarioPause"));
     m_stop->setObjectName(QStringLiteral("scenarioStop"));
+    return playBar;
+}
+
+// Where the playback goes, at what speed, and whether it loops.
+QHBoxLayout *ScenarioTab::buildTargetRow()
+{
     m_speed = new QDoubleSpinBox(this);
     m_speed->setRange(PlaybackOptions::MinSpeed, PlaybackOptions::MaxSpeed);
     m_speed->setSingleStep(0.5);
@@ -157,24 +196,7 @@ void ScenarioTab::buildLayout()
     targetRow->addWidget(m_client, 1);
     targetRow->addWidget(m_speed);
     targetRow->addWidget(m_loop);
-
-    m_progress = new QProgressBar(this);
-    m_progress->setRange(0, 1);
-    m_progress->setValue(0);
-    m_progress->setFormat(tr("stopped"));
-    m_message = new ElidingLabel(this, true);
-
-    auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->setSpacing(4);
-    layout->addWidget(editBar);
-    layout->addWidget(m_table, 1);
-    auto *playRow = new QHBoxLayout;
-    playRow->addWidget(playBar);
-    playRow->addWidget(m_progress, 1);
-    layout->addLayout(playRow);
-    layout->addLayout(targetRow);
-    layout->addWidget(m_message);
+    return targetRow;
 }
 
 QString ScenarioTab::title() const

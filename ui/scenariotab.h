@@ -8,11 +8,13 @@
 class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
+class QHBoxLayout;
 class QLineEdit;
 class QProgressBar;
 class QAction;
 class QSpinBox;
 class QTableView;
+class QToolBar;
 
 namespace sse {
 class ServerController;
@@ -63,6 +65,10 @@ signals:
 
 private:
     void buildLayout();
+    void buildTable();
+    QToolBar *buildEditBar();
+    QToolBar *buildPlayBar();
+    QHBoxLayout *buildTargetRow();
     void addStep();
     void removeSteps();
     void moveStep(int by);

@@ -52,32 +52,7 @@ SettingsDialog::SettingsDialog(const DashboardSettings &settings, QWidget *paren
     m_heartbeat =
         optionSpinBox(this, QStringLiteral("heartbeat"), server.heartbeatSeconds, tr(" s"));
     m_history = optionSpinBox(this, QStringLiteral("history"), server.historySize, tr(" events"));
-    m_historyInFile = new QCheckBox(tr("Keep it in a file"), this);
-    m_historyInFile->setObjectName(QStringLiteral("historyInFile"));
-    m_historyInFile->setToolTip(tr("The history survives restarts and crashes, and ids go on "
-                                   "from where they were. Off: it is kept in memory."));
-    m_historyInFile->setChecked(!server.historyFile.isEmpty());
-    m_historyFile = new QLineEdit(
-        server.historyFile.isEmpty() ? DashboardSettings::defaultHistoryFile() : server.historyFile,
-        this);
-    m_historyFile->setObjectName(QStringLiteral("historyFile"));
-    m_historyFile->setEnabled(m_historyInFile->isChecked());
-    auto *browseHistory = new QPushButton(tr("Browse…"), this);
-    browseHistory->setEnabled(m_historyInFile->isChecked());
-    connect(m_historyInFile, &QCheckBox::toggled, m_historyFile, &QWidget::setEnabled);
-    connect(m_historyInFile, &QCheckBox::toggled, browseHistory, &QWidget::setEnabled);
-    connect(browseHistory, &QPushButton::clicked, this, [this] {
-        const QString path = QFileDialog::getSaveFileName(
-            this, tr("History file"), m_historyFile->text(),
-            tr("SQLite files (*.sqlite *.db);;All files (*)"), nullptr,
-            QFileDialog::DontConfirmOverwrite); // an existing history is opened, not replaced
-        if (!path.isEmpty())
-            m_historyFile->setText(path);
-    });
-    auto *historyFileRow = new QHBoxLayout;
-    historyFileRow->addWidget(m_historyInFile);
-    historyFileRow->addWidget(m_historyFile, 1);
-    historyFileRow->addWidget(browseHistory);
+    QHBoxLayout *historyFileRow = createHistoryFileRow(server);
     m_redisUrl = new QLineEdit(server.redisUrl, this);
     m_redisUrl->setObjectName(QStringLiteral("redisUrl"));
     m_redisUrl->setPlaceholderText(tr("redis://127.0.0.1:6379/0 — empty: this instance alone"));
@@ -110,7 +85,42 @@ SettingsDialog::SettingsDialog(const DashboardSettings &settings, QWidget *paren
     m_error->setStyleSheet(QStringLiteral("QLabel { color: #b00; }"));
     m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_error->hide();
+    layOutForm(historyFileRow, tokenRow);
+}
 
+QHBoxLayout *SettingsDialog::createHistoryFileRow(const ServerConfig &server)
+{
+    m_historyInFile = new QCheckBox(tr("Keep it in a file"), this);
+    m_historyInFile->setObjectName(QStringLiteral("historyInFile"));
+    m_historyInFile->setToolTip(tr("The history survives restarts and crashes, and ids go on "
+                                   "from where they were. Off: it is kept in memory."));
+    m_historyInFile->setChecked(!server.historyFile.isEmpty());
+    m_historyFile = new QLineEdit(
+        server.historyFile.isEmpty() ? DashboardSettings::defaultHistoryFile() : server.historyFile,
+        this);
+    m_historyFile->setObjectName(QStringLiteral("historyFile"));
+    m_historyFile->setEnabled(m_historyInFile->isChecked());
+    auto *browseHistory = new QPushButton(tr("Browse…"), this);
+    browseHistory->setEnabled(m_historyInFile->isChecked());
+    connect(m_historyInFile, &QCheckBox::toggled, m_historyFile, &QWidget::setEnabled);
+    connect(m_historyInFile, &QCheckBox::toggled, browseHistory, &QWidget::setEnabled);
+    connect(browseHistory, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(
+            this, tr("History file"), m_historyFile->text(),
+            tr("SQLite files (*.sqlite *.db);;All files (*)"), nullptr,
+            QFileDialog::DontConfirmOverwrite); // an existing history is opened, not replaced
+        if (!path.isEmpty())
+            m_historyFile->setText(path);
+    });
+    auto *historyFileRow = new QHBoxLayout;
+    historyFileRow->addWidget(m_historyInFile);
+    historyFileRow->addWidget(m_historyFile, 1);
+    historyFileRow->addWidget(browseHistory);
+    return historyFileRow;
+}
+
+void SettingsDialog::layOutForm(QHBoxLayout *historyFileRow, QHBoxLayout *tokenRow)
+{
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);

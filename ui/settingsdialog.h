@@ -5,6 +5,7 @@
 #include <QDialog>
 
 class QCheckBox;
+class QHBoxLayout;
 class QLabel;
 class QLineEdit;
 class QSpinBox;
@@ -26,6 +27,9 @@ public:
     QString errorText() const;
 
 private:
+    QHBoxLayout *createHistoryFileRow(const ServerConfig &server);
+    void layOutForm(QHBoxLayout *historyFileRow, QHBoxLayout *tokenRow);
+
     DashboardSettings m_settings;
     QSpinBox *m_heartbeat;
     QSpinBox *m_history;

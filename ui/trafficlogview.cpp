@@ -102,7 +102,26 @@ TrafficLogView::TrafficLogView(TrafficLogModel *model, QWidget *parent)
     m_hex->setObjectName(QStringLiteral("logHexView"));
     m_hex->setToolTip(tr("Show the raw bytes as a hex dump"));
 
-    m_filter->setSourceModel(model);
+    setUpTableAndDetails();
+    setUpFilters();
+    QHBoxLayout *footer = buildFooter();
+    // Filters above the rows, what to do with them below: each row fits a narrow dock.
+    auto *bar = new QHBoxLayout;
+    bar->addWidget(m_text, 3);
+    bar->addWidget(m_eventType, 2);
+    bar->addWidget(m_client, 1);
+    bar->addWidget(m_direction);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addLayout(bar);
+    layout->addWidget(m_splitter, 1);
+    layout->addLayout(footer);
+    connectViews();
+}
+
+void TrafficLogView::setUpTableAndDetails()
+{
+    m_filter->setSourceModel(m_model);
     m_table->setModel(m_filter);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
@@ -129,7 +148,10 @@ TrafficLogView::TrafficLogView(TrafficLogModel *model, QWidget *parent)
     m_splitter->addWidget(m_details);
     m_splitter->setStretchFactor(0, 4);
     m_splitter->setStretchFactor(1, 1);
+}
 
+void TrafficLogView::setUpFilters()
+{
     m_text->setPlaceholderText(tr("Search…"));
     m_text->setClearButtonEnabled(true);
     m_eventType->setEditable(true);
@@ -148,11 +170,17 @@ TrafficLogView::TrafficLogView(TrafficLogModel *model, QWidget *parent)
     m_pause->setToolTip(tr("Hold new rows so the log stands still; they arrive on resume"));
     m_maxRows->setRange(100, 1000000);
     m_maxRows->setSingleStep(1000);
-    m_maxRows->setValue(model->maxRows());
+    m_maxRows->setValue(m_model->maxRows());
     m_maxRows->setPrefix(tr("keep "));
     m_maxRows->setSuffix(tr(" rows"));
+}
+
+// The row under the table: the count, follow and pause, the row limit, Clear, Export, Hex.
+QHBoxLayout *TrafficLogView::buildFooter()
+{
     auto *clear = new QPushButton(tr("Clear"), this);
     clear->setObjectName(QStringLiteral("logClear"));
+    connect(clear, &QPushButton::clicked, m_model, &TrafficLogModel::clear);
     auto *exportButton = new QToolButton(this);
     exportButton->setObjectName(QStringLiteral("logExport"));
     exportButton->setText(tr("Export"));
@@ -161,16 +189,6 @@ TrafficLogView::TrafficLogView(TrafficLogModel *model, QWidget *parent)
     addExportActions(exportMenu);
     exportButton->setMenu(exportMenu);
 
-    // Filters above the rows, what to do with them below: each row fits a narrow dock.
-    auto *bar = new QHBoxLayout;
-    bar->addWidget(m_text, 3);
-    bar->addWidget(m_eventType, 2);
-    bar->addWidget(m_client, 1);
-    bar->addWidget(m_direction);
-    auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addLayout(bar);
-    layout->addWidget(m_splitter, 1);
     auto *footer = new QHBoxLayout;
     footer->addWidget(m_count, 1);
     footer->addWidget(m_follow);
@@ -179,17 +197,19 @@ TrafficLogView::TrafficLogView(TrafficLogModel *model, QWidget *parent)
     footer->addWidget(clear);
     footer->addWidget(exportButton);
     footer->addWidget(m_hex);
-    layout->addLayout(footer);
+    return footer;
+}
 
+void TrafficLogView::connectViews()
+{
     connect(m_text, &QLineEdit::textChanged, this, &TrafficLogView::applyFilters);
     connect(m_eventType, &QComboBox::currentTextChanged, this, &TrafficLogView::applyFilters);
     connect(m_client, &QLineEdit::textChanged, this, &TrafficLogView::applyFilters);
     connect(m_direction, &QComboBox::currentIndexChanged, this, &TrafficLogView::applyFilters);
-    connect(m_pause, &QCheckBox::toggled, model, &TrafficLogModel::setPaused);
+    connect(m_pause, &QCheckBox::toggled, m_model, &TrafficLogModel::setPaused);
     connect(m_maxRows, &QSpinBox::editingFinished, this,
             [this] { m_model->setMaxRows(m_maxRows->value()); });
-    connect(clear, &QPushButton::clicked, model, &TrafficLogModel::clear);
-    connect(model, &QAbstractItemModel::rowsInserted, this,
+    connect(m_model, &QAbstractItemModel::rowsInserted, this,
             [this](const QModelIndex &, int first, int last) {
                 learnEventTypes(first, last);
                 if (m_follow->isChecked())

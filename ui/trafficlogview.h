@@ -7,6 +7,7 @@
 
 class QCheckBox;
 class QComboBox;
+class QHBoxLayout;
 class QLabel;
 class QLineEdit;
 class QMenu;
@@ -58,6 +59,12 @@ signals:
     void exported(const QString &path);
 
 private:
+    // The constructor's parts.
+    void setUpTableAndDetails();
+    void setUpFilters();
+    QHBoxLayout *buildFooter();
+    void connectViews();
+
     void applyFilters();
     void learnEventTypes(int first, int last);
     void showDetails();

@@ -1,6 +1,6 @@
 // ClientsModel applies whole snapshots: one insert per batch, one dataChanged for counters.
-#include "models/clientsmodel.h"
-#include "models/useragent.h"
+#include "clientsmodel.h"
+#include "useragent.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>

@@ -1,9 +1,9 @@
 // The traffic log: batched appends with a cap, pause, filtering, NDJSON and HAR round-trips.
-#include "models/curlcommand.h"
-#include "models/jsonformat.h"
-#include "models/logexport.h"
-#include "models/trafficfiltermodel.h"
-#include "models/trafficlogmodel.h"
+#include "curlcommand.h"
+#include "jsonformat.h"
+#include "logexport.h"
+#include "trafficfiltermodel.h"
+#include "trafficlogmodel.h"
 
 #include <QAbstractItemModelTester>
 #include <QJsonArray>

@@ -36,8 +36,6 @@ QVariant ClientsModel::data(const QModelIndex &index, int role) const
         return {};
     const Row &row = m_rows.at(index.row());
     const ClientInfo &info = row.info;
-    const qint64 connectedSeconds =
-        info.connectedSince.isValid() ? info.connectedSince.secsTo(m_now) : 0;
     switch (role) {
     case ClientIdRole:
         return info.id;
@@ -46,26 +44,11 @@ QVariant ClientsModel::data(const QModelIndex &index, int role) const
     case FaultedRole:
         return m_faultLabels.contains(info.id);
     case Qt::BackgroundRole:
-        if (index.column() == FaultsColumn && m_faultLabels.contains(info.id))
-            return QColor(255, 200, 120);
-        if (index.column() == QueuedColumn && isNearLimit(info))
-            return info.queuedBytes >= m_maxQueueBytes * 8 / 10 ? QColor(255, 160, 160)
-                                                                : QColor(255, 230, 150);
-        return {};
+        return backgroundData(info, index.column());
     case Qt::ForegroundRole:
-        // Dark text on the light warning colours, whatever the theme's text colour is.
-        if ((index.column() == QueuedColumn && isNearLimit(info)) ||
-            (index.column() == FaultsColumn && m_faultLabels.contains(info.id)))
-            return QColor(Qt::black);
-        return {};
+        return foregroundData(info, index.column());
     case Qt::ToolTipRole:
-        if (index.column() == BrowserColumn || index.column() == OsColumn)
-            return info.userAgent;
-        if (index.column() == QueuedColumn)
-            return tr("%1 of %2 bytes queued before the client is dropped as slow")
-                .arg(info.queuedBytes)
-                .arg(m_maxQueueBytes);
-        return {};
+        return toolTipData(info, index.column());
     case Qt::TextAlignmentRole:
         switch (index.column()) {
         case IdColumn:
@@ -77,51 +60,98 @@ QVariant ClientsModel::data(const QModelIndex &index, int role) const
             return {};
         }
     case SortRole:
-        switch (index.column()) {
-        case IdColumn:
-            return info.id;
-        case ConnectedForColumn:
-            return connectedSeconds;
-        case EventsColumn:
-            return info.eventsSent;
-        case BytesColumn:
-            return info.bytesSent;
-        case QueuedColumn:
-            return info.queuedBytes;
-        default:
-            return data(index, Qt::DisplayRole);
-        }
+        return sortData(row, index.column());
     case Qt::DisplayRole:
-        switch (index.column()) {
-        case IdColumn:
-            return info.id;
-        case AddressColumn:
-            return info.remoteAddress;
-        case BrowserColumn:
-            return row.agent.browser;
-        case OsColumn:
-            return row.agent.os;
-        case ChannelsColumn:
-            // A scenario route's stream has no channels: it plays its own scenario.
-            return info.route.isEmpty() ? info.channels.join(QStringLiteral(", "))
-                                        : tr("route %1").arg(info.route);
-        case ConnectedForColumn:
-            return formatDuration(connectedSeconds);
-        case EventsColumn:
-            return info.eventsSent;
-        case BytesColumn:
-            return formatBytes(qint64(info.bytesSent));
-        case QueuedColumn:
-            return formatBytes(info.queuedBytes);
-        case LastEventIdColumn:
-            return info.lastEventId;
-        case FaultsColumn:
-            return m_faultLabels.value(info.id).join(QStringLiteral(", "));
-        }
-        return {};
+        return displayData(row, index.column());
     default:
         return {};
     }
+}
+
+qint64 ClientsModel::connectedSeconds(const ClientInfo &info) const
+{
+    return info.connectedSince.isValid() ? info.connectedSince.secsTo(m_now) : 0;
+}
+
+QVariant ClientsModel::backgroundData(const ClientInfo &info, int column) const
+{
+    if (column == FaultsColumn && m_faultLabels.contains(info.id))
+        return QColor(255, 200, 120);
+    if (column == QueuedColumn && isNearLimit(info))
+        return info.queuedBytes >= m_maxQueueBytes * 8 / 10 ? QColor(255, 160, 160)
+                                                            : QColor(255, 230, 150);
+    return {};
+}
+
+QVariant ClientsModel::foregroundData(const ClientInfo &info, int column) const
+{
+    // Dark text on the light warning colours, whatever the theme's text colour is.
+    if ((column == QueuedColumn && isNearLimit(info)) ||
+        (column == FaultsColumn && m_faultLabels.contains(info.id)))
+        return QColor(Qt::black);
+    return {};
+}
+
+QVariant ClientsModel::toolTipData(const ClientInfo &info, int column) const
+{
+    if (column == BrowserColumn || column == OsColumn)
+        return info.userAgent;
+    if (column == QueuedColumn)
+        return tr("%1 of %2 bytes queued before the client is dropped as slow")
+            .arg(info.queuedBytes)
+            .arg(m_maxQueueBytes);
+    return {};
+}
+
+QVariant ClientsModel::sortData(const Row &row, int column) const
+{
+    const ClientInfo &info = row.info;
+    switch (column) {
+    case IdColumn:
+        return info.id;
+    case ConnectedForColumn:
+        return connectedSeconds(info);
+    case EventsColumn:
+        return info.eventsSent;
+    case BytesColumn:
+        return info.bytesSent;
+    case QueuedColumn:
+        return info.queuedBytes;
+    default:
+        return displayData(row, column);
+    }
+}
+
+QVariant ClientsModel::displayData(const Row &row, int column) const
+{
+    const ClientInfo &info = row.info;
+    switch (column) {
+    case IdColumn:
+        return info.id;
+    case AddressColumn:
+        return info.remoteAddress;
+    case BrowserColumn:
+        return row.agent.browser;
+    case OsColumn:
+        return row.agent.os;
+    case ChannelsColumn:
+        // A scenario route's stream has no channels: it plays its own scenario.
+        return info.route.isEmpty() ? info.channels.join(QStringLiteral(", "))
+                                    : tr("route %1").arg(info.route);
+    case ConnectedForColumn:
+        return formatDuration(connectedSeconds(info));
+    case EventsColumn:
+        return info.eventsSent;
+    case BytesColumn:
+        return formatBytes(qint64(info.bytesSent));
+    case QueuedColumn:
+        return formatBytes(info.queuedBytes);
+    case LastEventIdColumn:
+        return info.lastEventId;
+    case FaultsColumn:
+        return m_faultLabels.value(info.id).join(QStringLiteral(", "));
+    }
+    return {};
 }
 
 QVariant ClientsModel::headerData(int section, Qt::Orientation orientation, int role) const

@@ -71,6 +71,13 @@ private:
     };
 
     bool isNearLimit(const ClientInfo &info) const;
+    qint64 connectedSeconds(const ClientInfo &info) const;
+    // data() by role, for a cell of the client's row.
+    QVariant backgroundData(const ClientInfo &info, int column) const;
+    QVariant foregroundData(const ClientInfo &info, int column) const;
+    QVariant toolTipData(const ClientInfo &info, int column) const;
+    QVariant sortData(const Row &row, int column) const;
+    QVariant displayData(const Row &row, int column) const;
     void removeClients(const QList<quint64> &clientIds);
     void rebuildIndex();
 

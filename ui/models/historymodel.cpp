@@ -75,7 +75,7 @@ QVariant HistoryModel::data(const QModelIndex &index, int role) const
                                       .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"))
                                 : QString();
     case ChannelColumn:
-        return entry.scope == EventLog::AllChannels ? tr("all channels") : entry.scope;
+        return entry.scope == AllChannelsScope ? tr("all channels") : entry.scope;
     case TypeColumn:
         return row.type;
     case SizeColumn:
@@ -144,7 +144,7 @@ Scenario scenarioFromHistory(QList<HistoryEntry> entries)
             continue;
         step->delayMs = previous < 0 ? 0 : std::max<qint64>(0, entry.timeMs - previous);
         previous = entry.timeMs;
-        step->event.channel = entry.scope == EventLog::AllChannels ? QString() : entry.scope;
+        step->event.channel = entry.scope == AllChannelsScope ? QString() : entry.scope;
         scenario.steps.append(*step);
     }
     return scenario;
@@ -155,7 +155,7 @@ SseEvent resendEvent(const HistoryModel::Row &row)
     SseEvent event;
     event.event = row.entry.type;
     event.data = row.data;
-    event.channel = row.entry.scope == EventLog::AllChannels ? QString() : row.entry.scope;
+    event.channel = row.entry.scope == AllChannelsScope ? QString() : row.entry.scope;
     return event;
 }
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "eventlog.h"
+#include "history.h"
 #include "scenario.h"
 
 #include <QAbstractTableModel>

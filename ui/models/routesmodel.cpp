@@ -1,6 +1,6 @@
 #include "routesmodel.h"
 
-#include "scenarioservice.h"
+#include "scenarioroute.h"
 
 #include <QRegularExpression>
 

@@ -1,0 +1,219 @@
+#include "httpconnection.h"
+
+#include "httpexchange.h"
+#include "serverlogging.h"
+
+#include <QScopedValueRollback>
+#include <QTcpSocket>
+#include <QTimer>
+
+#include <algorithm>
+
+#include <sys/socket.h>
+
+namespace sse {
+
+namespace {
+
+// How long and how much a refused connection is drained before it is closed regardless.
+constexpr int MaxLingeringMs = 10000;
+constexpr qint64 MaxLingeringBytes = 64 * 1024 * 1024;
+// Complete requests one connection may have waiting while it does not read its answers.
+constexpr qsizetype MaxWaitingRequests = 32;
+
+// Methods the routes may be asked with; the rest (CONNECT, TRACE, WebDAV's) get 501.
+bool isImplemented(const QByteArray &method)
+{
+    static const QList<QByteArray> methods{"GET",    "HEAD",  "POST",   "PUT",
+                                           "DELETE", "PATCH", "OPTIONS"};
+    return methods.contains(method);
+}
+
+} // namespace
+
+HttpConnection::HttpConnection(QTcpSocket *socket, const Limits &limits, RequestHandler &handler,
+                               QObject *parent)
+    : QObject(parent)
+    , m_socket(socket)
+    , m_peer(plainAddress(socket->peerAddress()))
+    , m_framer(limits.request)
+    , m_handler(handler)
+    , m_idleTimeoutMs(limits.idleTimeoutMs)
+{
+    m_socket->setParent(this);
+    m_idle.start();
+    connect(m_socket, &QTcpSocket::readyRead, this, &HttpConnection::onReadyRead);
+    connect(m_socket, &QTcpSocket::bytesWritten, this, [this] {
+        if (m_socket->bytesToWrite() == 0)
+            handleNextRequest();
+    });
+    connect(m_socket, &QTcpSocket::disconnected, this, &QObject::deleteLater);
+}
+
+HttpConnection::~HttpConnection() = default;
+
+void HttpConnection::onReadyRead()
+{
+    const QByteArray received = m_socket->readAll();
+    if (m_closing)
+        return; // a refusal lingers, or the last answer said close: what comes is dropped
+    if (!received.isEmpty() && !m_framer.isFinished())
+        m_framer.feed(received);
+    if (m_framer.queuedRequests() > MaxWaitingRequests) {
+        refuse({429,
+                QStringLiteral("more than %1 pipelined requests are waiting: read the answers "
+                               "before sending more")
+                    .arg(MaxWaitingRequests),
+                {},
+                true});
+        return;
+    }
+    if (const auto head = m_framer.takeHeadAwaitingBody(); head && head->expectContinue)
+        answerExpectation(*head);
+    handleNextRequest();
+}
+
+void HttpConnection::handleNextRequest()
+{
+    // Not again from inside: flush() and write() may emit bytesWritten, which calls this.
+    if (m_busy || m_closing || m_exchange)
+        return;
+    const QScopedValueRollback busy(m_busy, true);
+    while (!m_closing && !m_exchange) {
+        if (!m_framer.hasRequest()) {
+            if (const std::optional<HttpError> &error = m_framer.error())
+                refuse(*error);
+            return;
+        }
+        // Answers to earlier requests leave first: a GET /events after them becomes a stream,
+        // and what was still in the socket's buffer then would be lost. bytesWritten calls
+        // this again.
+        if (m_socket->bytesToWrite() > 0 && (m_socket->flush(), m_socket->bytesToWrite() > 0))
+            return;
+        m_exchange = std::make_unique<HttpExchange>(takeRequest(), this);
+        m_idle.restart();
+        if (isImplemented(m_exchange->request().method)) {
+            m_handler.handle(*m_exchange);
+        } else {
+            m_exchange->error(501, QStringLiteral("method not implemented; use GET, HEAD, POST, "
+                                                  "DELETE or OPTIONS"));
+        }
+        if (m_exchange && m_exchange->isFinished())
+            m_exchange.reset(); // else the answer comes later, through writeAnswer
+    }
+}
+
+Request HttpConnection::takeRequest()
+{
+    FramedRequest framed = m_framer.takeRequest();
+    Request request;
+    request.method = std::move(framed.head.method);
+    request.target = std::move(framed.head.target);
+    request.httpVersion =
+        framed.head.httpMinor == 0 ? QByteArrayLiteral("HTTP/1.0") : QByteArrayLiteral("HTTP/1.1");
+    request.headers = std::move(framed.head.headers);
+    request.body = std::move(framed.body);
+    request.peer = m_peer;
+    request.keepAlive = framed.keepAlive;
+    return request;
+}
+
+void HttpConnection::writeAnswer(const QByteArray &bytes, bool closeAfter)
+{
+    m_socket->write(bytes);
+    if (closeAfter) {
+        m_closing = true;
+        m_socket->disconnectFromHost(); // after what is written has gone out
+    }
+    if (!m_busy) // answered later than the handler returned
+        QMetaObject::invokeMethod(this, &HttpConnection::endExchange, Qt::QueuedConnection);
+}
+
+void HttpConnection::endExchange()
+{
+    m_exchange.reset();
+    m_idle.restart();
+    handleNextRequest();
+}
+
+qintptr HttpConnection::socketDescriptor() const
+{
+    return m_socket->socketDescriptor();
+}
+
+void HttpConnection::handOver()
+{
+    // The stream hub holds its own duplicate of the descriptor; this one closes without a
+    // word to the peer.
+    m_closing = true;
+    m_socket->abort();
+    deleteLater();
+}
+
+void HttpConnection::answerExpectation(const RequestHead &head)
+{
+    // Only for the request the connection is on: answers to earlier ones come first.
+    if (m_framer.hasRequest() || m_exchange)
+        return;
+    if (std::optional<HttpError> refusal = m_handler.refusalBeforeBody(head, m_peer)) {
+        refusal->closeConnection = true; // the body is on its way or never comes
+        refuse(*refusal);
+        return;
+    }
+    m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
+}
+
+void HttpConnection::closeIfIdle()
+{
+    if (m_closing || m_exchange || m_idle.elapsed() <= m_idleTimeoutMs ||
+        m_socket->state() != QAbstractSocket::ConnectedState) {
+        return;
+    }
+    if (!m_framer.isMidRequest()) {
+        m_closing = true;
+        m_socket->disconnectFromHost(); // an idle keep-alive connection just ends
+        return;
+    }
+    // A half-sent request learns why it was cut off.
+    refuse({408,
+            QStringLiteral("request timeout: the request was not complete after %1 s")
+                .arg(m_idleTimeoutMs / 1000.0),
+            {},
+            true});
+}
+
+void HttpConnection::refuse(const HttpError &error)
+{
+    qCInfo(lcHttp).noquote() << "refused" << m_peer.toString() << error.status << error.message;
+    m_closing = true;
+    m_exchange.reset();
+    // Nothing more reaches a handler: what arrived and what still arrives is dropped.
+    m_socket->readAll();
+    qint64 drained = 0;
+    disconnect(m_socket, &QTcpSocket::readyRead, this, nullptr);
+    connect(m_socket, &QTcpSocket::readyRead, this, [this, drained]() mutable {
+        drained += m_socket->readAll().size();
+        if (drained > MaxLingeringBytes)
+            m_socket->abort();
+    });
+    disconnect(m_socket, &QTcpSocket::bytesWritten, this, nullptr);
+    http::HeaderList headers = error.headers;
+    headers.append(qMakePair(QByteArrayLiteral("Connection"), QByteArrayLiteral("close")));
+    m_socket->write(http::buildResponse(error.status, QByteArrayLiteral("application/json"),
+                                        http::errorBody(error.message), headers));
+    // Lingering close: closing now, with request bytes still unread or on their way, would
+    // make the kernel send RST, and a client still writing its body would lose the answer.
+    // So the answer goes out, the write side shuts (FIN), and the rest of the request is read
+    // and dropped until the client closes, for a bounded time and size.
+    const auto shutDownWrites = [this] {
+        if (m_socket->bytesToWrite() == 0 && m_socket->state() == QAbstractSocket::ConnectedState)
+            ::shutdown(int(m_socket->socketDescriptor()), SHUT_WR);
+    };
+    connect(m_socket, &QTcpSocket::bytesWritten, this, shutDownWrites);
+    m_socket->flush();
+    shutDownWrites();
+    QTimer::singleShot(std::min(m_idleTimeoutMs, MaxLingeringMs), m_socket,
+                       &QAbstractSocket::abort);
+}
+
+} // namespace sse

@@ -1,0 +1,77 @@
+#pragma once
+
+#include "httputil.h"
+#include "request.h"
+#include "requestparsers.h"
+
+#include <QJsonDocument>
+#include <QObject>
+#include <QPointer>
+
+#include <functional>
+
+namespace sse {
+
+class HttpConnection;
+
+// One request and its answer. A route handler reads the request and answers through the
+// exchange, now or later (the event log may accept a publish after the handler returned), or
+// hands the connection over to become a stream. The connection it came from keeps the answers
+// of pipelined requests in order: the next request is handled once this one is answered.
+class HttpExchange : public QObject
+{
+    Q_OBJECT
+
+public:
+    HttpExchange(Request request, HttpConnection *connection);
+    ~HttpExchange() override;
+
+    const Request &request() const { return m_request; }
+    QHostAddress peer() const { return m_request.peer; }
+    // The status sent (200 for a stream); 0 while unanswered, or when the client left first.
+    int status() const { return m_status; }
+    // The body bytes answered, for the access log; -1 for a stream.
+    qint64 bodyBytes() const { return m_bodyBytes; }
+    bool streamOpened() const { return m_streamOpened; }
+    // Answered, or handed over to a stream.
+    bool isFinished() const { return m_finished; }
+    // Runs once the exchange is finished (at once when it is already), or when it is dropped
+    // unanswered because the client closed the connection first.
+    void whenFinished(std::function<void(const HttpExchange &)> callback);
+
+    // Headers every answer of this exchange carries (CORS, when the route and origin get it).
+    void setCommonHeaders(http::HeaderList headers) { m_commonHeaders = std::move(headers); }
+    // Sent by a browser for a page of another web origin (OriginPolicy::isForeignOrigin).
+    bool isFromForeignOrigin() const { return m_foreignOrigin; }
+    void setFromForeignOrigin(bool foreign) { m_foreignOrigin = foreign; }
+
+    void respond(int status, const QByteArray &contentType, const QByteArray &body,
+                 http::HeaderList headers = {});
+    // A response already built, status line to body.
+    void respondRaw(int status, const QByteArray &bytes);
+    void json(int status, const QJsonDocument &document, const http::HeaderList &headers = {});
+    void error(int status, const QString &message, const http::HeaderList &headers = {});
+    void error(const HttpError &failure);
+
+    // For a stream: the connection's socket, which the stream hub duplicates.
+    qintptr socketDescriptor() const;
+    // The stream hub has the socket now: the connection lets go of it without a word, and the
+    // exchange is finished (status 200 when opened says a stream started).
+    void handOver(bool opened);
+
+private:
+    void finish();
+
+    Request m_request;
+    QPointer<HttpConnection> m_connection;
+    std::function<void(const HttpExchange &)> m_whenFinished;
+    http::HeaderList m_commonHeaders;
+    QByteArray m_connectionHeader; // "close" or "keep-alive" when the answer must say it
+    int m_status = 0;
+    qint64 m_bodyBytes = -1;
+    bool m_streamOpened = false;
+    bool m_foreignOrigin = false;
+    bool m_finished = false;
+};
+
+} // namespace sse

@@ -1,0 +1,36 @@
+#pragma once
+
+#include "httputil.h"
+
+#include <QByteArray>
+#include <QHostAddress>
+#include <QUrl>
+#include <QUrlQuery>
+
+namespace sse {
+
+// One HTTP request as every front hands it to the route handlers: parsed once, no socket.
+// The HTTP/1.1 connection builds it from what RequestFramer read; tests build it by hand.
+struct Request
+{
+    QByteArray method; // as sent: "GET", "POST", ...
+    QByteArray target; // the request target as sent, path and query
+    QByteArray httpVersion = QByteArrayLiteral("HTTP/1.1");
+    http::HeaderList headers; // as sent, in order; names keep their case
+    QByteArray body;          // decoded (chunked framing removed)
+    QHostAddress peer;        // a.b.c.d for IPv4, also on a dual-stack socket
+    bool keepAlive = true;    // false: the connection closes after the answer
+
+    // The first header with this name (case-insensitive), or an empty array.
+    QByteArray value(QByteArrayView name) const;
+    QUrl url() const { return QUrl::fromEncoded(target); }
+    QString path() const { return url().path(); }
+    QUrlQuery query() const { return QUrlQuery(url()); }
+    bool isHead() const { return method == "HEAD"; }
+    bool isHttp10() const { return httpVersion == "HTTP/1.0"; }
+};
+
+// IPv4 peers on a dual-stack socket show up as ::ffff:a.b.c.d; this gives a.b.c.d.
+QHostAddress plainAddress(const QHostAddress &address);
+
+} // namespace sse

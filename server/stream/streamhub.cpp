@@ -1,0 +1,381 @@
+#include "streamhub.h"
+
+#include "serverlogging.h"
+#include "uringsender.h"
+
+#include <QSocketNotifier>
+#include <QTimer>
+
+#include <algorithm>
+#include <utility>
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+namespace sse {
+
+namespace {
+
+constexpr int MaxIoVectors = 64;
+constexpr int MaxEventsPerWait = 256;
+// Fewer sends than this go out with send(): a batch of one costs a system call either way.
+constexpr size_t MinUringBatch = 2;
+
+} // namespace
+
+StreamHub::StreamHub(qint64 maxQueueBytes, IoBackend io, int sendRings, QObject *parent)
+    : QObject(parent)
+    , m_maxQueueBytes(maxQueueBytes)
+    , m_epoll(::epoll_create1(EPOLL_CLOEXEC))
+{
+    if (m_epoll < 0) {
+        m_error =
+            QStringLiteral("epoll_create1: %1").arg(QString::fromLocal8Bit(std::strerror(errno)));
+        qCWarning(lcHub).noquote() << m_error;
+        return;
+    }
+    if (io != IoBackend::Epoll) {
+        for (int ring = 0; ring < std::max(sendRings, 1) && m_uringRefusal.isEmpty(); ++ring) {
+            if (auto sender = UringSender::create(&m_uringRefusal))
+                m_senders.push_back(std::move(sender));
+        }
+        if (!m_uringRefusal.isEmpty()) {
+            m_senders.clear();
+            if (io == IoBackend::Uring)
+                m_error = QStringLiteral("io_uring is not available: %1").arg(m_uringRefusal);
+        }
+    }
+    m_notifier = new QSocketNotifier(m_epoll, QSocketNotifier::Read, this);
+    connect(m_notifier, &QSocketNotifier::activated, this, &StreamHub::processEvents);
+}
+
+StreamHub::~StreamHub()
+{
+    for (size_t handle = 0; handle < m_streams.size(); ++handle) {
+        if (m_streams[handle].open)
+            ::close(int(handle));
+    }
+    if (m_epoll >= 0)
+        ::close(m_epoll);
+}
+
+int StreamHub::adopt(qintptr descriptor)
+{
+    if (m_epoll < 0)
+        return -1;
+    const int handle = ::fcntl(int(descriptor), F_DUPFD_CLOEXEC, 0);
+    if (handle < 0) {
+        qCWarning(lcHub) << "cannot take over a stream:" << std::strerror(errno);
+        return -1;
+    }
+    ::fcntl(handle, F_SETFL, ::fcntl(handle, F_GETFL) | O_NONBLOCK);
+    // Each event is written whole and should leave at once, not wait for the previous
+    // packet's acknowledgement (Nagle), which costs up to a round trip on a real network.
+    const int noDelay = 1;
+    ::setsockopt(handle, IPPROTO_TCP, TCP_NODELAY, &noDelay, sizeof noDelay);
+    epoll_event event{};
+    event.events = EPOLLIN | EPOLLRDHUP;
+    event.data.fd = handle;
+    if (::epoll_ctl(m_epoll, EPOLL_CTL_ADD, handle, &event) != 0) {
+        qCWarning(lcHub) << "cannot watch stream" << handle << std::strerror(errno);
+        ::close(handle);
+        return -1;
+    }
+    if (size_t(handle) >= m_streams.size())
+        m_streams.resize(size_t(handle) + 1);
+    m_streams[size_t(handle)].open = true;
+    ++m_streamCount;
+    for (const auto &sender : m_senders)
+        sender->registerSocket(handle);
+    return handle;
+}
+
+const StreamHub::Stream *StreamHub::stream(int handle) const
+{
+    if (handle < 0 || size_t(handle) >= m_streams.size() || !m_streams[size_t(handle)].open)
+        return nullptr;
+    return &m_streams[size_t(handle)];
+}
+
+StreamHub::Stream *StreamHub::stream(int handle)
+{
+    return const_cast<Stream *>(std::as_const(*this).stream(handle));
+}
+
+StreamHub::WriteResult StreamHub::write(int handle, const QByteArray &bytes)
+{
+    return finishWrite(handle, bytes, trySend(handle, bytes));
+}
+
+bool StreamHub::maySend(int handle, const QByteArray &bytes, qsizetype *result) const
+{
+    const Stream *s = stream(handle);
+    if (!s || s->failed) {
+        *result = NoStream;
+        return false;
+    }
+    if (bytes.isEmpty() || s->held || (s->queue && !s->queue->empty())) {
+        *result = 0; // held, or behind queued bytes: queue these too, to keep the order
+        return false;
+    }
+    return true;
+}
+
+qsizetype StreamHub::trySend(int handle, const QByteArray &bytes) const
+{
+    if (qsizetype result = 0; !maySend(handle, bytes, &result))
+        return result;
+    // The common case: the kernel takes it all now, nothing is queued or copied.
+    const ssize_t result =
+        ::send(handle, bytes.constData(), size_t(bytes.size()), MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (result >= 0)
+        return result;
+    return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? 0 : SendError;
+}
+
+void StreamHub::trySendMany(int ring, const int *handles, size_t count, const QByteArray &bytes,
+                            qsizetype *results)
+{
+    UringSender *sender = size_t(ring) < m_senders.size() && count >= MinUringBatch
+                              ? m_senders[size_t(ring)].get()
+                              : nullptr;
+    if (!sender || sender->isBroken()) {
+        for (size_t i = 0; i < count; ++i)
+            results[i] = trySend(handles[i], bytes);
+        return;
+    }
+    for (size_t i = 0; i < count; ++i) {
+        if (maySend(handles[i], bytes, &results[i]))
+            sender->queue(handles[i], bytes.constData(), size_t(bytes.size()), &results[i]);
+    }
+    sender->flush();
+}
+
+StreamHub::WriteResult StreamHub::finishWrite(int handle, const QByteArray &bytes, qsizetype sent)
+{
+    if (sent == NoStream)
+        return WriteResult::Closed;
+    if (sent == SendError) {
+        scheduleFailedClose(handle);
+        return WriteResult::Closed;
+    }
+    if (sent == bytes.size())
+        return WriteResult::Written;
+    Stream *s = stream(handle);
+    // Queue the rest; the implicitly shared buffer is not copied.
+    if (!s->queue)
+        s->queue = std::make_unique<std::deque<QByteArray>>();
+    s->queue->push_back(bytes);
+    if (s->queue->size() == 1)
+        s->headOffset = sent;
+    s->queuedBytes += bytes.size() - sent;
+    if (!s->held)
+        setWantsWrite(handle, *s, true);
+    return s->queuedBytes > m_maxQueueBytes ? WriteResult::OverLimit : WriteResult::Written;
+}
+
+qint64 StreamHub::queuedBytes(int handle) const
+{
+    const Stream *s = stream(handle);
+    return s ? s->queuedBytes : 0;
+}
+
+bool StreamHub::flushQueue(int handle, Stream &s, qint64 budget)
+{
+    if (!s.queue)
+        return true;
+    std::deque<QByteArray> &queue = *s.queue;
+    while (!queue.empty() && budget > 0) {
+        iovec vectors[MaxIoVectors];
+        int count = 0;
+        qint64 planned = 0;
+        for (auto it = queue.cbegin();
+             it != queue.cend() && count < MaxIoVectors && planned < budget; ++it) {
+            const qsizetype offset = count == 0 ? s.headOffset : 0;
+            const qint64 length = std::min<qint64>(it->size() - offset, budget - planned);
+            vectors[count].iov_base = const_cast<char *>(it->constData() + offset);
+            vectors[count].iov_len = size_t(length);
+            planned += length;
+            ++count;
+        }
+        msghdr message{};
+        message.msg_iov = vectors;
+        message.msg_iovlen = size_t(count);
+        ssize_t sent = ::sendmsg(handle, &message, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (sent < 0)
+            return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
+        s.queuedBytes -= sent;
+        budget -= sent;
+        while (sent > 0) {
+            const qsizetype rest = queue.front().size() - s.headOffset;
+            if (sent < rest) {
+                s.headOffset += sent;
+                break;
+            }
+            sent -= rest;
+            queue.pop_front();
+            s.headOffset = 0;
+        }
+        if (!queue.empty() && s.headOffset > 0)
+            return true; // the kernel is full for now, or the budget is spent
+    }
+    if (!queue.empty())
+        return true; // the budget is spent
+    s.queue.reset(); // a subscriber that caught up gives its queue memory back
+    setWantsWrite(handle, s, false);
+    return true;
+}
+
+void StreamHub::setWantsWrite(int handle, Stream &s, bool wantsWrite)
+{
+    if (s.wantsWrite == wantsWrite)
+        return;
+    s.wantsWrite = wantsWrite;
+    epoll_event event{};
+    event.events = EPOLLIN | EPOLLRDHUP | (wantsWrite ? EPOLLOUT : 0u);
+    event.data.fd = handle;
+    ::epoll_ctl(m_epoll, EPOLL_CTL_MOD, handle, &event);
+}
+
+void StreamHub::processEvents()
+{
+    epoll_event events[MaxEventsPerWait];
+    // A bounded number of rounds keeps the rest of the event loop (publishes, API) served.
+    for (int round = 0; round < 8; ++round) {
+        const int ready = ::epoll_wait(m_epoll, events, MaxEventsPerWait, 0);
+        if (ready <= 0)
+            return;
+        for (int i = 0; i < ready; ++i) {
+            const int handle = events[i].data.fd;
+            Stream *s = stream(handle);
+            if (!s)
+                continue;
+            const uint32_t flags = events[i].events;
+            bool gone = (flags & (EPOLLERR | EPOLLHUP | EPOLLRDHUP)) != 0;
+            if (!gone && (flags & EPOLLIN))
+                gone = true; // EOF, or bytes an SSE client must not send
+            if (!gone && (flags & EPOLLOUT) && !s->held)
+                gone = !flushQueue(handle, *s);
+            if (!gone && s->finishing && !s->queue) {
+                close(handle); // its owner let go of it at finish()
+                continue;
+            }
+            if (gone) {
+                qCDebug(lcHub) << "stream" << handle << "closed by the peer";
+                release(handle);
+                emit streamClosed(handle);
+            }
+        }
+        if (ready < MaxEventsPerWait)
+            return;
+    }
+}
+
+void StreamHub::scheduleFailedClose(int handle)
+{
+    Stream *s = stream(handle);
+    if (!s || s->failed)
+        return;
+    s->failed = true;
+    // Reported from the event loop, never from inside a caller's fan-out loop.
+    if (m_failed.empty()) {
+        QTimer::singleShot(0, this, [this] {
+            const std::vector<int> failed = std::exchange(m_failed, {});
+            for (const int failedHandle : failed) {
+                // Not a stream closed meanwhile whose number a new one has taken.
+                if (const Stream *failedStream = stream(failedHandle);
+                    failedStream && failedStream->failed) {
+                    release(failedHandle);
+                    emit streamClosed(failedHandle);
+                }
+            }
+        });
+    }
+    m_failed.push_back(handle);
+}
+
+void StreamHub::release(int handle)
+{
+    for (const auto &sender : m_senders)
+        sender->unregisterSocket(handle); // else the ring would keep the socket open
+    ::epoll_ctl(m_epoll, EPOLL_CTL_DEL, handle, nullptr);
+    ::close(handle);
+    m_streams[size_t(handle)] = Stream{};
+    --m_streamCount;
+}
+
+void StreamHub::close(int handle, bool reset)
+{
+    if (!stream(handle))
+        return;
+    if (reset) {
+        const linger abortive{1, 0};
+        ::setsockopt(handle, SOL_SOCKET, SO_LINGER, &abortive, sizeof abortive);
+    } else {
+        ::shutdown(handle, SHUT_WR);
+    }
+    release(handle);
+}
+
+void StreamHub::finish(int handle)
+{
+    Stream *s = stream(handle);
+    if (!s || s->failed)
+        return;
+    if (!s->queue) {
+        close(handle);
+        return;
+    }
+    s->finishing = true;
+}
+
+void StreamHub::setHeld(int handle, bool held)
+{
+    Stream *s = stream(handle);
+    if (!s || s->failed || s->held == held)
+        return;
+    s->held = held;
+    if (held) {
+        setWantsWrite(handle, *s, false);
+        return;
+    }
+    // Let go: what queued meanwhile leaves now, or when the kernel takes it.
+    if (!flushQueue(handle, *s))
+        scheduleFailedClose(handle);
+    else if (s->queue)
+        setWantsWrite(handle, *s, true);
+    else if (s->finishing)
+        close(handle);
+}
+
+qint64 StreamHub::sendHeld(int handle, qint64 maxBytes)
+{
+    Stream *s = stream(handle);
+    if (!s || s->failed || !s->queue || maxBytes <= 0)
+        return 0;
+    const qint64 before = s->queuedBytes;
+    if (!flushQueue(handle, *s, maxBytes)) {
+        scheduleFailedClose(handle);
+        return 0;
+    }
+    return before - s->queuedBytes;
+}
+
+void StreamHub::closeAll()
+{
+    for (size_t handle = 0; handle < m_streams.size(); ++handle) {
+        if (Stream *s = stream(int(handle))) {
+            flushQueue(int(handle), *s);
+            close(int(handle));
+        }
+    }
+}
+
+} // namespace sse

@@ -1,0 +1,138 @@
+#pragma once
+
+#include "iobackend.h"
+
+#include <QByteArray>
+#include <QObject>
+
+#include <deque>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <vector>
+
+class QSocketNotifier;
+
+namespace sse {
+
+class UringSender;
+
+// Holds the long-lived SSE connections once their response has started. It takes each
+// connection's descriptor over from QTcpSocket and drives all of them through one epoll
+// instance that the Qt event loop watches with a single notifier, so:
+// - a subscriber costs a small struct instead of a QTcpSocket, its notifiers and the
+//   request state an HTTP connection keeps;
+// - the event loop polls a handful of descriptors however many subscribers there are;
+// - bytes go to the kernel at once with send(); only what the kernel does not take is queued;
+// - with io_uring, a fan-out costs one system call per batch of streams, not one per stream.
+// Linux only, like the product. Not thread-safe: use it from the thread that created it.
+class StreamHub : public QObject
+{
+    Q_OBJECT
+
+public:
+    enum class WriteResult {
+        Written,   // all bytes are with the kernel or queued below the limit
+        OverLimit, // the queue is over the limit: the caller should drop the stream
+        Closed,    // the peer is gone; streamClosed() follows from the event loop
+    };
+
+    // sendRings: how many threads may call trySendMany() at once (one io_uring each).
+    StreamHub(qint64 maxQueueBytes, IoBackend io = IoBackend::Epoll, int sendRings = 1,
+              QObject *parent = nullptr);
+    ~StreamHub() override;
+
+    // False when epoll, or io_uring asked for by IoBackend::Uring, is not available; error()
+    // says why.
+    bool isValid() const { return m_error.isEmpty(); }
+    QString error() const { return m_error; }
+    // What fan-outs use: IoBackend::Epoll or IoBackend::Uring (never Auto).
+    IoBackend io() const { return m_senders.empty() ? IoBackend::Epoll : IoBackend::Uring; }
+    // The io_uring rings, one per fan-out thread; 0 on epoll.
+    int ringCount() const { return int(m_senders.size()); }
+    // Why io_uring is not used, when it was asked for or probed ("auto"); else empty.
+    QString uringRefusal() const { return m_uringRefusal; }
+
+    // Duplicates the descriptor and watches the copy; the caller then aborts its socket.
+    // Returns the stream's handle, or -1 with errno set.
+    int adopt(qintptr descriptor);
+    WriteResult write(int handle, const QByteArray &bytes);
+
+    // write() in two steps, so the sends of one fan-out can run on several threads:
+    // trySend() only calls send() when nothing is queued and touches no shared state, so it
+    // may run concurrently for distinct handles while no other hub call runs; finishWrite()
+    // then queues what the kernel did not take, on the hub's own thread.
+    static constexpr qsizetype SendError = -1; // the peer is gone
+    static constexpr qsizetype NoStream = -2;  // closed or closing already
+    qsizetype trySend(int handle, const QByteArray &bytes) const;
+    // trySend() for many handles at once: results[i] for handles[i]. On io_uring, one system
+    // call per batch. The same rules as trySend(); concurrent calls need distinct rings
+    // (0 .. sendRings - 1) and distinct handles.
+    void trySendMany(int ring, const int *handles, size_t count, const QByteArray &bytes,
+                     qsizetype *results);
+    WriteResult finishWrite(int handle, const QByteArray &bytes, qsizetype sent);
+    qint64 queuedBytes(int handle) const;
+    // Closes at once. With reset, the peer gets RST and queued data is discarded (slow
+    // consumers); otherwise the kernel delivers what it holds, then FIN.
+    void close(int handle, bool reset = false);
+    // Ends the stream with FIN once its queue has gone to the kernel: at once when nothing is
+    // queued, else from the event loop. The caller lets go of the handle now: no
+    // streamClosed() follows, and nothing more may be written to it.
+    void finish(int handle);
+    // Writes what the kernel takes of every queue, then closes every stream with FIN.
+    void closeAll();
+    int streamCount() const { return m_streamCount; }
+
+    // A held stream sends nothing: every write is queued (the slow-consumer limit still
+    // applies) until it is let go, or sendHeld() lets some of it out. Faults stall and throttle
+    // streams with this; StreamPacer decides when.
+    void setHeld(int handle, bool held);
+    // Sends at most maxBytes of a held stream's queue; returns how many the kernel took.
+    qint64 sendHeld(int handle, qint64 maxBytes);
+
+signals:
+    // The peer closed, reset, or sent bytes (an SSE client has nothing to say). The handle is
+    // already closed when this is emitted.
+    void streamClosed(int handle);
+
+private:
+    struct Stream
+    {
+        // Created on the first write the kernel does not take whole: an empty std::deque
+        // already costs about 600 bytes, most subscribers never need one.
+        std::unique_ptr<std::deque<QByteArray>> queue;
+        qsizetype headOffset = 0; // bytes of queue->front() already sent
+        qint64 queuedBytes = 0;
+        bool wantsWrite = false; // EPOLLOUT registered
+        bool failed = false;     // a write saw the peer gone; closing is pending
+        bool finishing = false;  // finish() was called: close once the queue is empty
+        bool held = false;       // setHeld(): queue every write, send nothing by itself
+        bool open = false;       // adopted and not closed yet
+    };
+
+    const Stream *stream(int handle) const; // nullptr when not open
+    Stream *stream(int handle);
+    // Whether bytes may go to the kernel now; if not, *result is what trySend() answers.
+    bool maySend(int handle, const QByteArray &bytes, qsizetype *result) const;
+    // Sends what the kernel takes of the queue, at most budget bytes; false when the peer is
+    // gone.
+    bool flushQueue(int handle, Stream &stream, qint64 budget = std::numeric_limits<qint64>::max());
+    void setWantsWrite(int handle, Stream &stream, bool wantsWrite);
+    void processEvents();
+    void release(int handle);
+    void scheduleFailedClose(int handle);
+
+    qint64 m_maxQueueBytes;
+    int m_epoll = -1;
+    std::vector<std::unique_ptr<UringSender>> m_senders; // one per ring; empty on epoll
+    QString m_error;                                     // why the hub cannot work
+    QString m_uringRefusal;
+    QSocketNotifier *m_notifier = nullptr; // child
+    // Indexed by descriptor, and held in place: a fan-out reads them in a row, and 32 bytes
+    // a descriptor cost less than a pointer and a separate allocation each.
+    std::vector<Stream> m_streams;
+    std::vector<int> m_failed;
+    int m_streamCount = 0;
+};
+
+} // namespace sse

@@ -1,0 +1,125 @@
+#pragma once
+
+#include "servertypes.h"
+
+#include <QDateTime>
+#include <QHash>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+namespace sse {
+
+// Who an event, a comment, a control event or a kick is for. Every path that reaches
+// subscribers names its audience with this and lets SubscriberRegistry::forEach resolve it.
+struct Audience
+{
+    enum class Kind {
+        Channel,          // subscribers of one channel
+        AllSubscribers,   // every subscriber of every channel; route streams play on their own
+        AllStreams,       // every stream, route streams too: heartbeats, listings
+        Clients,          // the listed subscribers
+        ControlListeners, // subscribers that asked for dashboard.* events (?control=1)
+    };
+    Kind kind = Kind::Channel;
+    QString channel;          // for Channel
+    QList<quint64> clientIds; // for Clients
+
+    static Audience forPublish(const QString &channel, const PublishTarget &target);
+    static Audience allStreams() { return Audience{Kind::AllStreams, {}, {}}; }
+    static Audience controlListeners() { return Audience{Kind::ControlListeners, {}, {}}; }
+    bool operator==(const Audience &other) const;
+};
+
+struct Subscriber
+{
+    quint64 id = 0;
+    int stream = -1; // handle in the StreamHub
+    QString remoteAddress;
+    QString userAgent;
+    QStringList channels; // empty for a route stream
+    QString route;        // "METHOD PATH" of a scenario route; such a stream gets only its own
+    std::vector<size_t> channelSlots; // position in each channel's member list
+    QDateTime connectedSince;
+    bool wantsControl = false; // gets the dashboard.* control events
+    quint64 eventsSent = 0;
+    quint64 bytesSent = 0;
+    QString lastEventId;
+    bool countersChanged = false;
+    bool faulted = false; // a fault acts on this stream: events reach it through StreamFaults
+    quint64 lastWriteBeat = ~quint64(0); // heartbeat period of the last write
+};
+
+// The subscribers, looked up by id, by stream and by channel. It owns them; nothing else
+// keeps a Subscriber past the call that was handed one.
+class SubscriberRegistry
+{
+public:
+    quint64 takeNextId() { return m_nextId++; }
+
+    Subscriber &add(std::unique_ptr<Subscriber> subscriber);
+    // Removes the subscriber from every index and hands it back (its stream is the caller's).
+    std::unique_ptr<Subscriber> remove(quint64 id);
+
+    Subscriber *find(quint64 id) const;
+    Subscriber *findByStream(int stream) const;
+    int size() const { return int(m_subscribers.size()); }
+    bool isEmpty() const { return m_subscribers.empty(); }
+    QList<quint64> ids() const;
+
+    // Calls visit(Subscriber &) for each member of the audience. This is the only place an
+    // audience is resolved: counting, delivery, comments, control events and kicks all use it.
+    // The visitor must not add or remove subscribers.
+    template<typename Visit>
+    void forEach(const Audience &audience, Visit &&visit) const;
+    int count(const Audience &audience) const;
+
+private:
+    using SubscriberMap = std::unordered_map<quint64, std::unique_ptr<Subscriber>>;
+
+    quint64 m_nextId = 1;
+    SubscriberMap m_subscribers;
+    QHash<int, Subscriber *> m_byStream;
+    QHash<QString, std::vector<Subscriber *>> m_channels;
+};
+
+template<typename Visit>
+void SubscriberRegistry::forEach(const Audience &audience, Visit &&visit) const
+{
+    switch (audience.kind) {
+    case Audience::Kind::Channel:
+        if (const auto it = m_channels.constFind(audience.channel); it != m_channels.cend()) {
+            for (Subscriber *subscriber : it.value())
+                visit(*subscriber);
+        }
+        return;
+    case Audience::Kind::AllSubscribers:
+        for (const auto &[id, subscriber] : m_subscribers) {
+            if (subscriber->route.isEmpty())
+                visit(*subscriber);
+        }
+        return;
+    case Audience::Kind::AllStreams:
+        for (const auto &[id, subscriber] : m_subscribers)
+            visit(*subscriber);
+        return;
+    case Audience::Kind::Clients:
+        for (const quint64 clientId : audience.clientIds) {
+            if (Subscriber *subscriber = find(clientId))
+                visit(*subscriber);
+        }
+        return;
+    case Audience::Kind::ControlListeners:
+        for (const auto &[id, subscriber] : m_subscribers) {
+            if (subscriber->wantsControl)
+                visit(*subscriber);
+        }
+        return;
+    }
+}
+
+} // namespace sse

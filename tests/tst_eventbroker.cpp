@@ -1,0 +1,212 @@
+// The broker on its own: no HTTP, no server thread. Its streams are socket pairs in the hub, read
+// from the other end, so what a subscriber gets is what the broker wrote, byte for byte.
+#include "eventbroker.h"
+#include "memoryeventlog.h"
+#include "serverconfig.h"
+#include "sqliteeventlog.h"
+#include "streamhub.h"
+#include "subscriberregistry.h"
+#include "trafficrecorder.h"
+
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+using namespace sse;
+
+namespace {
+
+const QByteArray Head = QByteArrayLiteral("HTTP/1.1 200 OK\r\n\r\n");
+
+// The reading end of a stream the hub holds.
+class Reader
+{
+public:
+    explicit Reader(StreamHub &hub)
+    {
+        int ends[2];
+        if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, ends) != 0)
+            return;
+        m_fd = ends[0];
+        m_stream = hub.adopt(ends[1]);
+        ::close(ends[1]); // the hub holds its own duplicate
+    }
+    ~Reader()
+    {
+        if (m_fd >= 0)
+            ::close(m_fd);
+    }
+    Reader(const Reader &) = delete;
+    Reader &operator=(const Reader &) = delete;
+
+    int stream() const { return m_stream; }
+    // Everything received so far.
+    const QByteArray &received()
+    {
+        char buffer[4096];
+        for (ssize_t n; (n = ::read(m_fd, buffer, sizeof buffer)) > 0;)
+            m_received.append(buffer, qsizetype(n));
+        return m_received;
+    }
+
+private:
+    int m_fd = -1;
+    int m_stream = -1;
+    QByteArray m_received;
+};
+
+SseEvent makeEvent(const QString &data, const QString &channel = {})
+{
+    SseEvent e;
+    e.data = data;
+    e.channel = channel;
+    return e;
+}
+
+Subscription subscription(const QStringList &channels, const QString &lastEventId = {},
+                          bool control = false)
+{
+    Subscription s;
+    s.channels = channels;
+    s.lastEventId = lastEventId;
+    s.control = control;
+    return s;
+}
+
+} // namespace
+
+class TestEventBroker : public QObject
+{
+    Q_OBJECT
+
+private:
+    ServerConfig m_config;
+    std::unique_ptr<MemoryEventLog> m_log;
+    std::unique_ptr<SubscriberRegistry> m_registry;
+    std::unique_ptr<StreamHub> m_hub;
+    std::unique_ptr<TrafficRecorder> m_recorder;
+    std::unique_ptr<EventBroker> m_broker;
+
+    void makeBroker(EventLog &log)
+    {
+        m_broker = std::make_unique<EventBroker>(m_config, log, *m_registry, *m_hub, *m_recorder);
+        m_broker->start();
+    }
+
+private slots:
+    void init()
+    {
+        m_log = std::make_unique<MemoryEventLog>(3);
+        QVERIFY(m_log->open().isEmpty());
+        m_registry = std::make_unique<SubscriberRegistry>();
+        m_hub = std::make_unique<StreamHub>(1024 * 1024, IoBackend::Epoll);
+        m_recorder = std::make_unique<TrafficRecorder>();
+        makeBroker(*m_log);
+    }
+    void cleanup()
+    {
+        m_broker.reset();
+        m_hub.reset();
+    }
+
+    void publishGoesThroughTheLogToTheChannelsAudience()
+    {
+        Reader news(*m_hub);
+        Reader sport(*m_hub);
+        QVERIFY(m_broker->subscribe(news.stream(), Head, subscription({QStringLiteral("news")}),
+                                    QStringLiteral("1.2.3.4")) != 0);
+        QVERIFY(m_broker->subscribe(sport.stream(), Head, subscription({QStringLiteral("sport")}),
+                                    QStringLiteral("1.2.3.5")) != 0);
+        QList<PublishResult> results;
+        m_broker->publish(makeEvent(QStringLiteral("hello"), QStringLiteral("news")), {},
+                          [&results](const PublishResult &result) { results.append(result); });
+        // The memory log answers at once; the bytes leave on the next turn of the event loop.
+        QCOMPARE(results.size(), 1);
+        QCOMPARE(results.at(0).id, QStringLiteral("1"));
+        QCOMPARE(results.at(0).delivered, 1);
+        QTRY_COMPARE(news.received(), Head + "id: 1\ndata: hello\n\n");
+        QCOMPARE(sport.received(), Head);
+        QCOMPARE(m_log->newestId(), QStringLiteral("1"));
+    }
+
+    void refusedEventChangesNothing()
+    {
+        Reader reader(*m_hub);
+        m_broker->subscribe(reader.stream(), Head, subscription({QStringLiteral("default")}), {});
+        SseEvent bad = makeEvent(QStringLiteral("x"));
+        bad.event = QStringLiteral("two\nlines");
+        QList<PublishResult> results;
+        m_broker->publish(bad, {}, [&results](const PublishResult &r) { results.append(r); });
+        QCOMPARE(results.size(), 1);
+        QVERIFY2(results.at(0).error.startsWith(QStringLiteral("field 'event'")),
+                 qPrintable(results.at(0).error));
+        QCOMPARE(m_log->size(), 0);
+        QCOMPARE(m_broker->stats().eventsPublished, 0u);
+    }
+
+    void anEvictedLastEventIdGetsOneGapNoticeWithTheOldestId()
+    {
+        for (int i = 0; i < 5; ++i) // the log keeps 3: ids 3, 4, 5
+            m_broker->publish(makeEvent(QString::number(i)), {}, {});
+        Reader plain(*m_hub);
+        Reader control(*m_hub);
+        m_broker->subscribe(plain.stream(), Head,
+                            subscription({QStringLiteral("default")}, QStringLiteral("1")), {});
+        m_broker->subscribe(control.stream(), Head,
+                            subscription({QStringLiteral("default")}, QStringLiteral("1"), true),
+                            {});
+        const QByteArray comment = ": history-gap reason=evicted lastEventId=1 oldestId=3\n\n";
+        QTRY_VERIFY(plain.received().contains("data: 4"));
+        QVERIFY(plain.received().startsWith(QByteArray(Head + comment)));
+        QCOMPARE(plain.received().count("history-gap"), 1);
+        // The control listener gets the same comment and the event, which names oldestId too.
+        QTRY_VERIFY(control.received().contains(comment));
+        QVERIFY(control.received().contains("event: dashboard.history-gap\n"));
+        QVERIFY(control.received().contains(R"("oldestId":"3")"));
+    }
+
+    void disconnectClientEndsOnlyThatStream()
+    {
+        Reader one(*m_hub);
+        Reader two(*m_hub);
+        const quint64 first =
+            m_broker->subscribe(one.stream(), Head, subscription({QStringLiteral("default")}), {});
+        m_broker->subscribe(two.stream(), Head, subscription({QStringLiteral("default")}), {});
+        QSignalSpy removed(m_broker.get(), &EventBroker::subscriberRemoved);
+        QVERIFY(m_broker->disconnectClient(first));
+        QCOMPARE(removed.size(), 1);
+        QCOMPARE(removed.at(0).at(0).value<quint64>(), first);
+        QVERIFY(!m_broker->disconnectClient(first));
+        QCOMPARE(m_broker->clients().size(), 1);
+    }
+
+    void aLogThatAnswersLaterStillDeliversInOrder()
+    {
+        // SQLite accepts on its own schedule: the answer and the bytes follow it, in order.
+        QTemporaryDir dir;
+        SqliteEventLog sqlite(dir.filePath(QStringLiteral("h.sqlite")), 10, 1024 * 1024);
+        const QString error = sqlite.open();
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        m_broker.reset();
+        makeBroker(sqlite);
+        Reader reader(*m_hub);
+        m_broker->subscribe(reader.stream(), Head, subscription({QStringLiteral("default")}), {});
+        QStringList ids;
+        for (const QString &data : {QStringLiteral("a"), QStringLiteral("b")}) {
+            m_broker->publish(makeEvent(data), {},
+                              [&ids](const PublishResult &result) { ids.append(result.id); });
+        }
+        QTRY_COMPARE(ids, (QStringList{QStringLiteral("1"), QStringLiteral("2")}));
+        QTRY_COMPARE(reader.received(), Head + "id: 1\ndata: a\n\nid: 2\ndata: b\n\n");
+        m_broker.reset(); // before the log it uses
+    }
+};
+
+QTEST_GUILESS_MAIN(TestEventBroker)
+#include "tst_eventbroker.moc"
