@@ -171,6 +171,22 @@ private slots:
         QVERIFY(control.received().contains(R"("oldestId":"3")"));
     }
 
+    void aLastEventIdWithControlBytesIsUnknownAndNeverEchoedRaw()
+    {
+        m_broker->publish(makeEvent(QStringLiteral("kept")), {}, {});
+        Reader reader(*m_hub);
+        const QString sent = QStringLiteral("a") + QChar(u'\0') + QStringLiteral("b\rc\nd");
+        m_broker->subscribe(reader.stream(), Head, subscription({QStringLiteral("default")}, sent),
+                            {});
+        QTRY_VERIFY(reader.received().contains("data: kept"));
+        QVERIFY2(reader.received().contains(
+                     ": history-gap reason=unknown lastEventId=a%00b%0Dc%0Ad oldestId=1\n\n"),
+                 reader.received().constData());
+        const QByteArray stream = reader.received().mid(Head.size());
+        QVERIFY(!stream.contains('\0'));
+        QVERIFY(!stream.contains('\r'));
+    }
+
     void disconnectClientEndsOnlyThatStream()
     {
         Reader one(*m_hub);
