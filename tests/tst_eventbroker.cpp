@@ -6,12 +6,13 @@
 #include "sqliteeventlog.h"
 #include "streamhub.h"
 #include "subscriberregistry.h"
-#include "trafficrecorder.h"
+#include "trafficsink.h"
 
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
 #include <memory>
 
 #include <fcntl.h>
@@ -61,6 +62,33 @@ private:
     QByteArray m_received;
 };
 
+// The dashboard's side of the broker, kept in a list: what the broker records for it.
+class RecordedTraffic : public TrafficSink
+{
+public:
+    QList<TrafficRecord> records;
+
+    bool enabled() const override { return true; }
+    void append(TrafficRecord entry) override { records.append(std::move(entry)); }
+    qsizetype beginRequest(const QString &, const QString &, const QString &,
+                           const QList<QPair<QByteArray, QByteArray>> &,
+                           const QByteArray &) override
+    {
+        return -1;
+    }
+    void finishRequest(qsizetype, int, bool) override {}
+    void clientConnected(const ClientInfo &) override {}
+    void clientDisconnected(quint64) override {}
+
+    int count(TrafficDirection direction) const
+    {
+        return int(
+            std::count_if(records.cbegin(), records.cend(), [direction](const TrafficRecord &r) {
+                return r.direction == direction;
+            }));
+    }
+};
+
 SseEvent makeEvent(const QString &data, const QString &channel = {})
 {
     SseEvent e;
@@ -90,7 +118,7 @@ private:
     std::unique_ptr<MemoryEventLog> m_log;
     std::unique_ptr<SubscriberRegistry> m_registry;
     std::unique_ptr<StreamHub> m_hub;
-    std::unique_ptr<TrafficRecorder> m_recorder;
+    std::unique_ptr<RecordedTraffic> m_recorder;
     std::unique_ptr<EventBroker> m_broker;
 
     void makeBroker(EventLog &log)
@@ -106,7 +134,7 @@ private slots:
         QVERIFY(m_log->open().isEmpty());
         m_registry = std::make_unique<SubscriberRegistry>();
         m_hub = std::make_unique<StreamHub>(1024 * 1024, IoBackend::Epoll);
-        m_recorder = std::make_unique<TrafficRecorder>();
+        m_recorder = std::make_unique<RecordedTraffic>();
         makeBroker(*m_log);
     }
     void cleanup()
@@ -133,6 +161,8 @@ private slots:
         QTRY_COMPARE(news.received(), Head + "id: 1\ndata: hello\n\n");
         QCOMPARE(sport.received(), Head);
         QCOMPARE(m_log->newestId(), QStringLiteral("1"));
+        // The dashboard hears of it once, as one event out.
+        QCOMPARE(m_recorder->count(TrafficDirection::Out), 1);
     }
 
     void refusedEventChangesNothing()
@@ -148,6 +178,7 @@ private slots:
                  qPrintable(results.at(0).error));
         QCOMPARE(m_log->size(), 0);
         QCOMPARE(m_broker->stats().eventsPublished, 0u);
+        QCOMPARE(m_recorder->count(TrafficDirection::Out), 0);
     }
 
     void anEvictedLastEventIdGetsOneGapNoticeWithTheOldestId()

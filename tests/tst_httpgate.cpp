@@ -145,6 +145,10 @@ private slots:
         const Conversation conversation =
             converse(m_port, {"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n" + large + "\r\n"});
         QCOMPARE(conversation.response().status, 431);
+        // The status line has its reason phrase (RFC 6585), not "Unknown".
+        QVERIFY2(conversation.received.startsWith(
+                     "HTTP/1.1 431 Request Header Fields Too Large\r\n"),
+                 conversation.received.left(60).constData());
         QVERIFY(conversation.closedByServer);
     }
 

@@ -9,7 +9,7 @@
 #include "scenarioservice.h"
 #include "serverconfig.h"
 #include "serverlogging.h"
-#include "trafficrecorder.h"
+#include "trafficsink.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -50,7 +50,7 @@ const http::HeaderList &pageSecurityHeaders()
 
 HttpApi::HttpApi(const ServerConfig &config, EventBroker &broker, ScenarioService &scenarios,
                  FaultService &faults, SubscriberRegistry &registry, StreamHub &hub,
-                 TrafficRecorder &recorder, QObject *parent)
+                 TrafficSink &recorder, QObject *parent)
     : QObject(parent)
     , m_config(config)
     , m_broker(broker)

@@ -24,7 +24,7 @@ class ScenarioService;
 struct ScenarioRoute;
 class StreamHub;
 class SubscriberRegistry;
-class TrafficRecorder;
+class TrafficSink;
 struct ServerConfig;
 struct SseEvent;
 
@@ -39,7 +39,7 @@ class HttpApi : public QObject, public RequestHandler
 public:
     HttpApi(const ServerConfig &config, EventBroker &broker, ScenarioService &scenarios,
             FaultService &faults, SubscriberRegistry &registry, StreamHub &hub,
-            TrafficRecorder &recorder, QObject *parent = nullptr);
+            TrafficSink &recorder, QObject *parent = nullptr);
     ~HttpApi() override;
 
     // /api/cluster lists the instances sharing this one's Redis; without one it answers 404.
@@ -116,7 +116,7 @@ private:
     ClusterService *m_cluster = nullptr;
     SubscriberRegistry &m_registry;
     StreamHub &m_hub;
-    TrafficRecorder &m_recorder;
+    TrafficSink &m_recorder;
     std::unique_ptr<AccessPolicy> m_access; // made once the port is known
     std::unique_ptr<AccessLog> m_accessLog; // with --access-log
     std::unique_ptr<HttpServer> m_server;

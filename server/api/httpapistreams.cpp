@@ -9,7 +9,7 @@
 #include "serverconfig.h"
 #include "streamhub.h"
 #include "subscriberregistry.h"
-#include "trafficrecorder.h"
+#include "trafficsink.h"
 
 #include <algorithm>
 #include <cerrno>

@@ -3,7 +3,7 @@
 #include "eventlog.h"
 #include "serverlogging.h"
 #include "streamhub.h"
-#include "trafficrecorder.h"
+#include "trafficsink.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -36,7 +36,7 @@ QString audienceName(const Audience &audience)
 } // namespace
 
 EventBroker::EventBroker(const ServerConfig &config, EventLog &log, SubscriberRegistry &registry,
-                         StreamHub &hub, TrafficRecorder &recorder, QObject *parent)
+                         StreamHub &hub, TrafficSink &recorder, QObject *parent)
     : QObject(parent)
     , m_config(config)
     , m_log(log)

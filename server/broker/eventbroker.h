@@ -20,7 +20,7 @@
 namespace sse {
 
 class StreamHub;
-class TrafficRecorder;
+class TrafficSink;
 
 // The one way into the streams, whatever the source (HTTP, the dashboard, scenarios): an
 // event is validated, appended to the event log (which may assign its id and may answer
@@ -36,7 +36,7 @@ class EventBroker : public QObject, private EventLog::Listener
 
 public:
     EventBroker(const ServerConfig &config, EventLog &log, SubscriberRegistry &registry,
-                StreamHub &hub, TrafficRecorder &recorder, QObject *parent = nullptr);
+                StreamHub &hub, TrafficSink &recorder, QObject *parent = nullptr);
     ~EventBroker() override;
 
     void start(); // the heartbeat and the uptime clock
@@ -120,7 +120,7 @@ private:
     EventLog &m_log;
     SubscriberRegistry &m_registry;
     StreamHub &m_hub;
-    TrafficRecorder &m_recorder;
+    TrafficSink &m_recorder;
     StreamWriter m_writer;
     StreamFaults m_faults;
     std::vector<PendingEvent> m_pending; // published, not yet sent

@@ -4,7 +4,7 @@
 
 #include "serverlogging.h"
 #include "streamhub.h"
-#include "trafficrecorder.h"
+#include "trafficsink.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -15,7 +15,6 @@ namespace {
 
 // The reconnect delay control listeners (the demo page) are told; plain streams get no retry.
 constexpr int ReconnectDelayMs = 2000;
-
 
 QString gapReason(EventLog::Gap gap)
 {

@@ -4,7 +4,7 @@
 
 #include "serverlogging.h"
 #include "streamhub.h"
-#include "trafficrecorder.h"
+#include "trafficsink.h"
 
 namespace sse {
 

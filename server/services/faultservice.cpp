@@ -3,14 +3,14 @@
 #include "eventbroker.h"
 #include "serverlogging.h"
 #include "subscriberregistry.h"
-#include "trafficrecorder.h"
+#include "trafficsink.h"
 
 #include <algorithm>
 
 namespace sse {
 
-FaultService::FaultService(EventBroker &broker, SubscriberRegistry &registry,
-                           TrafficRecorder &recorder, QObject *parent)
+FaultService::FaultService(EventBroker &broker, SubscriberRegistry &registry, TrafficSink &recorder,
+                           QObject *parent)
     : QObject(parent)
     , m_broker(broker)
     , m_registry(registry)

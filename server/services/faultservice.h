@@ -14,7 +14,7 @@ namespace sse {
 
 class EventBroker;
 class SubscriberRegistry;
-class TrafficRecorder;
+class TrafficSink;
 
 // The faults installed on the server (docs/faults.md): which streams each one hits, for how
 // long, and the chaos preset that installs them at random. Installing a fault resolves its
@@ -28,7 +28,7 @@ class FaultService : public QObject
 public:
     static constexpr int MaxFaults = 256;
 
-    FaultService(EventBroker &broker, SubscriberRegistry &registry, TrafficRecorder &recorder,
+    FaultService(EventBroker &broker, SubscriberRegistry &registry, TrafficSink &recorder,
                  QObject *parent = nullptr);
     ~FaultService() override;
 
@@ -80,7 +80,7 @@ private:
 
     EventBroker &m_broker;
     SubscriberRegistry &m_registry;
-    TrafficRecorder &m_recorder;
+    TrafficSink &m_recorder;
     std::map<quint64, Fault> m_faults; // ordered by id for listings
     quint64 m_nextId = 1;
     bool m_changed = false;

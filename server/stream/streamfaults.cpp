@@ -4,7 +4,7 @@
 #include "streamhub.h"
 #include "streamwriter.h"
 #include "subscriberregistry.h"
-#include "trafficrecorder.h"
+#include "trafficsink.h"
 
 #include <algorithm>
 
@@ -63,7 +63,7 @@ QByteArray malformEvent(const QByteArray &encoded, MalformedVariant variant)
     return bytes;
 }
 
-StreamFaults::StreamFaults(StreamHub &hub, StreamWriter &writer, TrafficRecorder &recorder,
+StreamFaults::StreamFaults(StreamHub &hub, StreamWriter &writer, TrafficSink &recorder,
                            QObject *parent)
     : QObject(parent)
     , m_hub(hub)

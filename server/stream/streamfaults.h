@@ -14,7 +14,7 @@ namespace sse {
 
 class StreamHub;
 class StreamWriter;
-class TrafficRecorder;
+class TrafficSink;
 struct Subscriber;
 
 // What faults do to the streams they hit (docs/faults.md). It keeps the faults armed on each
@@ -27,7 +27,7 @@ class StreamFaults : public QObject
     Q_OBJECT
 
 public:
-    StreamFaults(StreamHub &hub, StreamWriter &writer, TrafficRecorder &recorder,
+    StreamFaults(StreamHub &hub, StreamWriter &writer, TrafficSink &recorder,
                  QObject *parent = nullptr);
     ~StreamFaults() override;
 
@@ -84,7 +84,7 @@ private:
 
     StreamHub &m_hub;
     StreamWriter &m_writer;
-    TrafficRecorder &m_recorder;
+    TrafficSink &m_recorder;
     StreamPacer m_pacer;
     std::unordered_map<quint64, Armed> m_armed; // by client id
 };

@@ -9,14 +9,6 @@ constexpr int MaxTrafficRecordsPending = 5000;
 
 } // namespace
 
-QString summarize(const QString &text)
-{
-    constexpr int MaxSummary = 120;
-    QString summary = text.left(MaxSummary);
-    summary.replace(u'\r', u' ').replace(u'\n', u' ');
-    return text.size() > MaxSummary ? summary + QStringLiteral("…") : summary;
-}
-
 void TrafficRecorder::setEnabled(bool enabled, const QList<ClientInfo> &connectedNow)
 {
     m_enabled = enabled;
@@ -24,23 +16,6 @@ void TrafficRecorder::setEnabled(bool enabled, const QList<ClientInfo> &connecte
     m_traffic.clear();
     m_dropped = 0;
     m_connected = enabled ? connectedNow : QList<ClientInfo>();
-}
-
-void TrafficRecorder::record(TrafficDirection direction, quint64 clientId, const QString &eventType,
-                             const QString &id, qint64 size, const QString &summary,
-                             const QByteArray &raw)
-{
-    if (!m_enabled)
-        return;
-    TrafficRecord entry;
-    entry.direction = direction;
-    entry.clientId = clientId;
-    entry.eventType = eventType;
-    entry.id = id;
-    entry.size = size;
-    entry.summary = summary;
-    entry.raw = raw.left(TrafficRecord::MaxRawBytes);
-    append(std::move(entry));
 }
 
 void TrafficRecorder::append(TrafficRecord entry)
