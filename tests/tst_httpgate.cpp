@@ -1,4 +1,4 @@
-// The strict HTTP/1.1 request gate (GuardedTcpServer + RequestFramer) over real loopback
+// The strict HTTP/1.1 request gate (HttpServer, HttpConnection, RequestFramer) over real loopback
 // sockets: one test per rule of docs/protocol.md, "Strict HTTP/1.1".
 #include "serverfixture.h"
 #include "testsupport.h"
@@ -146,9 +146,9 @@ private slots:
             converse(m_port, {"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n" + large + "\r\n"});
         QCOMPARE(conversation.response().status, 431);
         // The status line has its reason phrase (RFC 6585), not "Unknown".
-        QVERIFY2(conversation.received.startsWith(
-                     "HTTP/1.1 431 Request Header Fields Too Large\r\n"),
-                 conversation.received.left(60).constData());
+        QVERIFY2(
+            conversation.received.startsWith("HTTP/1.1 431 Request Header Fields Too Large\r\n"),
+            conversation.received.left(60).constData());
         QVERIFY(conversation.closedByServer);
     }
 

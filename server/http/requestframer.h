@@ -15,7 +15,7 @@ struct http_parser;
 
 namespace sse {
 
-// What the request gate learns once a request's header section is complete.
+// What the connection learns once a request's header section is complete.
 struct RequestHead
 {
     QByteArray method;
