@@ -108,7 +108,7 @@ Request HttpConnection::takeRequest()
     FramedRequest framed = m_framer.takeRequest();
     Request request;
     request.method = std::move(framed.head.method);
-    request.target = std::move(framed.head.target);
+    request.setTarget(std::move(framed.head.target));
     request.httpVersion =
         framed.head.httpMinor == 0 ? QByteArrayLiteral("HTTP/1.0") : QByteArrayLiteral("HTTP/1.1");
     request.headers = std::move(framed.head.headers);

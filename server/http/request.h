@@ -15,6 +15,7 @@ struct Request
 {
     QByteArray method; // as sent: "GET", "POST", ...
     QByteArray target; // the request target as sent, path and query
+    QUrl url;          // target, parsed once (setTarget)
     QByteArray httpVersion = QByteArrayLiteral("HTTP/1.1");
     http::HeaderList headers; // as sent, in order; names keep their case
     QByteArray body;          // decoded (chunked framing removed)
@@ -23,9 +24,13 @@ struct Request
 
     // The first header with this name (case-insensitive), or an empty array.
     QByteArray value(QByteArrayView name) const;
-    QUrl url() const { return QUrl::fromEncoded(target); }
-    QString path() const { return url().path(); }
-    QUrlQuery query() const { return QUrlQuery(url()); }
+    void setTarget(QByteArray requestTarget)
+    {
+        target = std::move(requestTarget);
+        url = QUrl::fromEncoded(target);
+    }
+    QString path() const { return url.path(); }
+    QUrlQuery query() const { return QUrlQuery(url); }
     bool isHead() const { return method == "HEAD"; }
     bool isHttp10() const { return httpVersion == "HTTP/1.0"; }
 };
