@@ -172,7 +172,21 @@ void ServerBar::updateStats(const ServerStats &stats, double eventsPerSecond)
         m_status->setFullText(
             tr("Running at %1 — up %2").arg(m_url, formatDuration(stats.uptimeSeconds)));
     }
-    m_clients->setText(tr("%n client(s)", nullptr, stats.clients));
+    // Queues, replays and refusals appear once there are any: they are what a storm or a slow
+    // reader looks like from here.
+    QStringList clients{tr("%n client(s)", nullptr, stats.clients)};
+    if (stats.replays > 0)
+        clients << tr("%n replaying", nullptr, stats.replays);
+    if (stats.queuedBytes > 0) {
+        clients << tr("%1 queued of %2")
+                       .arg(locale().formattedDataSize(stats.queuedBytes),
+                            locale().formattedDataSize(stats.queuedBytesLimit));
+    }
+    if (stats.slowClientDrops > 0)
+        clients << tr("%n dropped as slow", nullptr, int(stats.slowClientDrops));
+    if (stats.retryAnswers > 0)
+        clients << tr("%n told to retry", nullptr, int(stats.retryAnswers));
+    m_clients->setText(clients.join(QStringLiteral(" · ")));
     m_rate->setText(tr("%1 events/s").arg(eventsPerSecond, 0, 'f', 1));
     updateEventLog(stats);
 }

@@ -71,6 +71,8 @@ bool HttpApi::listen(QString *errorMessage)
     HttpServer::Limits limits;
     limits.maxHttpConnections = m_config.maxHttpConnections;
     limits.maxConnectionsPerAddress = m_config.maxConnectionsPerAddress;
+    limits.streamRoom = m_config.maxClients;
+    limits.streamRoomPerAddress = m_config.maxStreamsPerAddress;
     limits.connection.idleTimeoutMs = m_config.idleTimeoutSeconds * 1000;
     limits.connection.request.maxHeaderBytes = m_config.maxHeaderBytes;
     limits.connection.request.maxBodyBytes = m_config.maxBodyBytes;
@@ -168,6 +170,14 @@ void HttpApi::handle(HttpExchange &exchange)
     if (admit(exchange, path))
         (this->*route(path))(exchange);
     qCDebug(lcHttp).noquote() << exchange.request().method << path << "→" << exchange.status();
+}
+
+bool HttpApi::asksForStream(const Request &request) const
+{
+    const QString path = request.path();
+    if (m_scenarios.isRouted(path))
+        return true; // a route may stream; if this one does not, it is one request anyway
+    return route(path) == &HttpApi::handleEvents && request.method == "GET";
 }
 
 bool HttpApi::admit(HttpExchange &exchange, const QString &path)

@@ -57,6 +57,7 @@ public:
     void handle(HttpExchange &exchange) override;
     std::optional<HttpError> refusalBeforeBody(const RequestHead &head,
                                                const QHostAddress &peer) override;
+    bool asksForStream(const Request &request) const override;
 
 private:
     using Handler = void (HttpApi::*)(HttpExchange &);
@@ -65,6 +66,9 @@ private:
     static Handler route(const QString &path);
     // Host, CORS and preflight; false when the exchange has been answered.
     bool admit(HttpExchange &exchange, const QString &path);
+    // For a stream request there is no room for: a 200 stream with only a retry time, then the
+    // end, which EventSource retries (a 503 would end it for good).
+    void answerRetryLater(HttpExchange &exchange, const QString &reason);
     // Records the request for the dashboard and the access log once it is answered.
     void logWhenFinished(HttpExchange &exchange);
 

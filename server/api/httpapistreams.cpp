@@ -11,6 +11,8 @@
 #include "subscriberregistry.h"
 #include "trafficsink.h"
 
+#include <QRandomGenerator>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -27,7 +29,27 @@ const QByteArray StreamHead = QByteArrayLiteral("HTTP/1.1 200 OK\r\n"
                                                 "Access-Control-Allow-Origin: *\r\n"
                                                 "\r\n");
 
+// A refused stream is told when to come back, at a random point of a few seconds so that a
+// storm of them spreads out.
+constexpr int MinRetryMs = 2000;
+constexpr int RetrySpreadMs = 3000;
+
 } // namespace
+
+void HttpApi::answerRetryLater(HttpExchange &exchange, const QString &reason)
+{
+    // By the HTML standard an EventSource that gets any status but 200 gives up for good, and
+    // one whose 200 stream ends reconnects after its retry time: so a full server answers with
+    // a stream that only says when to retry, and ends (docs/security.md).
+    m_broker.countRetryAnswer();
+    m_recorder.record(TrafficDirection::System, 0, {}, {}, 0,
+                      QStringLiteral("stream refused, told to retry: %1").arg(reason));
+    const int retryMs = MinRetryMs + int(QRandomGenerator::global()->bounded(RetrySpreadMs));
+    exchange.closeAfterAnswer();
+    exchange.respond(200, QByteArrayLiteral("text/event-stream"),
+                     encodeComment(reason) + "retry: " + QByteArray::number(retryMs) + "\n\n",
+                     {{"Cache-Control", "no-cache"}});
+}
 
 void HttpApi::handleEvents(HttpExchange &exchange)
 {
@@ -53,12 +75,16 @@ void HttpApi::openStream(HttpExchange &exchange, const QByteArray &responseHead,
     // The hub also holds ended route streams still sending their last bytes to a slow reader:
     // they count too, so no client can hold more descriptors than the limit.
     if (std::max(m_registry.size(), m_hub.streamCount()) >= m_config.maxClients) {
-        m_broker.countRejectedConnection();
-        exchange.error(503, QStringLiteral("server full: %1 subscribers are connected (the limit)")
-                                .arg(m_config.maxClients));
-        m_recorder.record(
-            TrafficDirection::System, 0, {}, {}, 0,
-            QStringLiteral("subscriber refused: limit of %1 reached").arg(m_config.maxClients));
+        answerRetryLater(exchange, QStringLiteral("server full: %1 subscribers are connected (the "
+                                                  "limit)")
+                                       .arg(m_config.maxClients));
+        return;
+    }
+    if (!exchange.peer().isLoopback() &&
+        m_registry.countFrom(exchange.peer().toString()) >= m_config.maxStreamsPerAddress) {
+        answerRetryLater(exchange, QStringLiteral("%1 streams from your address are connected (the "
+                                                  "limit)")
+                                       .arg(m_config.maxStreamsPerAddress));
         return;
     }
     const QString remoteAddress = exchange.peer().toString();
@@ -71,8 +97,8 @@ void HttpApi::openStream(HttpExchange &exchange, const QByteArray &responseHead,
     // From here the hub owns the connection; the HTTP connection lets go of it.
     const int stream = m_hub.adopt(exchange.socketDescriptor());
     if (stream < 0) {
-        exchange.error(503, QStringLiteral("server full: cannot take another stream (%1)")
-                                .arg(QString::fromLocal8Bit(std::strerror(errno))));
+        answerRetryLater(exchange, QStringLiteral("server full: cannot take another stream (%1)")
+                                       .arg(QString::fromLocal8Bit(std::strerror(errno))));
         return;
     }
     auto started = [this, opened = std::move(opened)](quint64 clientId) {

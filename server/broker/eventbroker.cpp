@@ -238,18 +238,50 @@ int EventBroker::sendComment(const QString &text, const QString &channel,
 void EventBroker::dropSlowConsumers()
 {
     for (const quint64 clientId : m_writer.takeSlowConsumers()) {
-        const Subscriber *subscriber = m_registry.find(clientId);
-        if (!subscriber)
+        if (const Subscriber *subscriber = m_registry.find(clientId)) {
+            dropSlowConsumer(clientId, QStringLiteral("%1 bytes queued (limit %2)")
+                                           .arg(m_hub.queuedBytes(subscriber->stream))
+                                           .arg(m_config.maxQueueBytes));
+        }
+    }
+    if (m_hub.queuedTotal() <= m_config.maxQueuedTotal)
+        return;
+    const qint64 total = m_hub.queuedTotal();
+    for (const int stream : m_hub.largestQueuesOver(m_config.maxQueuedTotal)) {
+        const Subscriber *subscriber = m_registry.findByStream(stream);
+        if (!subscriber) {
+            m_hub.close(stream, true); // an ended route stream still sending its last bytes
             continue;
-        const qint64 queued = m_hub.queuedBytes(subscriber->stream);
-        ++m_stats.slowClientDrops;
-        m_hub.close(subscriber->stream, true);
-        const QString reason = QStringLiteral("dropped as a slow consumer: %1 bytes queued "
-                                              "(limit %2)")
-                                   .arg(queued)
-                                   .arg(m_config.maxQueueBytes);
-        qCInfo(lcBroker).noquote() << "client" << clientId << reason;
-        forget(clientId, reason);
+        }
+        dropSlowConsumer(subscriber->id,
+                         QStringLiteral("%1 bytes queued, among the largest while all queues "
+                                        "held %2 bytes (total limit %3)")
+                             .arg(m_hub.queuedBytes(stream))
+                             .arg(total)
+                             .arg(m_config.maxQueuedTotal));
+    }
+}
+
+void EventBroker::dropSlowConsumer(quint64 clientId, const QString &why)
+{
+    const Subscriber *subscriber = m_registry.find(clientId);
+    if (!subscriber)
+        return;
+    ++m_stats.slowClientDrops;
+    m_hub.close(subscriber->stream, true);
+    const QString reason = QStringLiteral("dropped as a slow consumer: %1").arg(why);
+    qCInfo(lcBroker).noquote() << "client" << clientId << reason;
+    forget(clientId, reason);
+}
+
+void EventBroker::dropStalledReplays()
+{
+    for (const int stream : m_hub.takeStalledFeeds()) {
+        if (const Subscriber *subscriber = m_registry.findByStream(stream)) {
+            dropSlowConsumer(subscriber->id,
+                             QStringLiteral("took nothing of its replay for at least %1 s")
+                                 .arg(m_config.heartbeatSeconds));
+        }
     }
 }
 
@@ -278,6 +310,7 @@ void EventBroker::sendHeartbeat()
     });
     m_writer.advanceBeat();
     dropSlowConsumers();
+    dropStalledReplays();
 }
 
 bool EventBroker::disconnectClient(quint64 clientId)

@@ -76,6 +76,11 @@ public:
                         std::function<void(quint64)> opened);
 
     void countRejectedConnection() { ++m_stats.rejectedConnections; }
+    void countRetryAnswer()
+    {
+        ++m_stats.rejectedConnections;
+        ++m_stats.retryAnswers;
+    }
     // Instances sharing the Redis event log, this one included (ClusterService keeps it).
     void setClusterInstances(int instances) { m_stats.clusterInstances = instances; }
 
@@ -106,9 +111,17 @@ private:
     // Sends the events queued since the last turn of the event loop.
     void flush();
     void sendRun(const PendingEvent *begin, const PendingEvent *end);
+    // Drops the subscribers over their queue limit, then the largest queues while all of them
+    // together are over the total limit.
     void dropSlowConsumers();
+    void dropSlowConsumer(quint64 clientId, const QString &why);
+    // Streams that took nothing of their replay for a whole heartbeat period.
+    void dropStalledReplays();
     void announceEventType(const QString &eventType);
     QByteArray helloEvent(const Subscriber &subscriber, bool historyGap) const;
+    // Streams the kept events after the cursor to the subscriber as its socket drains.
+    void replayFrom(const Subscriber &subscriber, const EventLog::ReplayCursor &cursor,
+                    const QString &lastEventId);
     // The dashboard's "client N connected" row, with the bytes the stream started with.
     void recordConnected(const Subscriber &added, const QByteArray &opening);
     void sendHeartbeat();

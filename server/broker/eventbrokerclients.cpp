@@ -2,6 +2,7 @@
 // replay to one client on request, and what the dashboard and the API list of them.
 #include "eventbroker.h"
 
+#include "replayfeed.h"
 #include "serverlogging.h"
 #include "streamhub.h"
 #include "trafficsink.h"
@@ -40,9 +41,9 @@ quint64 EventBroker::subscribe(int stream, const QByteArray &responseHead,
     subscriber->lastEventId = subscription.lastEventId;
     subscriber->route = subscription.route;
 
-    EventLog::Replay replay; // no gap when there is nothing to replay
+    EventLog::ReplayStart replay; // nothing to replay and no gap
     if (!subscription.lastEventId.isEmpty())
-        replay = m_log.replayAfter(subscription.lastEventId, subscription.channels);
+        replay = m_log.replayStart(subscription.lastEventId);
     const bool gap = replay.gap != EventLog::Gap::None;
 
     QByteArray opening = responseHead;
@@ -55,10 +56,6 @@ quint64 EventBroker::subscribe(int stream, const QByteArray &responseHead,
         if (subscription.control)
             opening += notice.controlEvent();
     }
-    for (const QByteArray &bytes : std::as_const(replay.events))
-        opening.append(bytes);
-    subscriber->eventsSent = quint64(replay.events.size());
-
     if (m_hub.write(stream, opening) != StreamHub::WriteResult::Written) {
         m_hub.close(stream, true);
         return 0;
@@ -69,7 +66,23 @@ quint64 EventBroker::subscribe(int stream, const QByteArray &responseHead,
     Subscriber &added = m_registry.add(std::move(subscriber));
     recordConnected(added, opening);
     qCDebug(lcBroker) << "client" << added.id << "subscribed to" << added.channels << added.route;
+    if (!replay.cursor.done())
+        replayFrom(added, replay.cursor, subscription.lastEventId);
     return added.id;
+}
+
+void EventBroker::replayFrom(const Subscriber &subscriber, const EventLog::ReplayCursor &cursor,
+                             const QString &lastEventId)
+{
+    // Read page by page as the stream drains; what is published meanwhile queues behind it.
+    const quint64 clientId = subscriber.id;
+    auto progress = [this, clientId](qint64 bytes, int events, const QString &lastId) {
+        if (Subscriber *fed = m_registry.find(clientId))
+            m_writer.countFed(*fed, bytes, events, lastId);
+    };
+    m_hub.feed(subscriber.stream,
+               std::make_unique<ReplayFeed>(m_log, cursor, subscriber.channels, lastEventId,
+                                            subscriber.wantsControl, std::move(progress)));
 }
 
 void EventBroker::recordConnected(const Subscriber &added, const QByteArray &opening)
@@ -192,6 +205,9 @@ ServerStats EventBroker::stats() const
     stats.clients = m_registry.size();
     stats.bytesSent = m_writer.bytesSent();
     stats.streamWrites = m_writer.streamWrites();
+    stats.queuedBytes = m_hub.queuedTotal();
+    stats.queuedBytesLimit = m_config.maxQueuedTotal;
+    stats.replays = m_hub.feedCount();
     stats.historySize = m_log.size();
     stats.nextEventId = m_log.nextId();
     const EventLog::Status log = m_log.status();

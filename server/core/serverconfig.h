@@ -19,6 +19,8 @@ struct ServerConfig
     int heartbeatSeconds = 15;
     qint64 maxQueueBytes = 4 * 1024 * 1024; // per subscriber, before it is dropped as slow
     int maxClients = 10000;                 // subscribers (streams)
+    int maxStreamsPerAddress = 256;         // of those, from one non-loopback address
+    qint64 maxQueuedTotal = defaultMaxQueuedTotal(); // queued for all subscribers together
     int maxHttpConnections = 1024;          // connections that are not streams (yet)
     int maxConnectionsPerAddress = 64;      // of those, from one non-loopback address
     int idleTimeoutSeconds = 10;            // for connections that never finish a request
@@ -36,6 +38,8 @@ struct ServerConfig
     QStringList faults;       // JSON fault specs installed at start (docs/faults.md)
 
     static int defaultFanoutThreads();
+    // An eighth of the machine's memory, at least 64 MiB: what all subscribers' queues may hold.
+    static qint64 defaultMaxQueuedTotal();
     // $SSE_DASHBOARD_IO when set (so a test suite can run on either backend), else "auto".
     static QString defaultIo();
 

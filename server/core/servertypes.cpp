@@ -138,6 +138,13 @@ QJsonObject statsJson(const ServerStats &stats)
         {QStringLiteral("bytesSent"), qint64(stats.bytesSent)},
         {QStringLiteral("slowClientDrops"), qint64(stats.slowClientDrops)},
         {QStringLiteral("rejectedConnections"), qint64(stats.rejectedConnections)},
+        {QStringLiteral("retryAnswers"), qint64(stats.retryAnswers)},
+        {QStringLiteral("queues"),
+         QJsonObject{
+             {QStringLiteral("bytes"), stats.queuedBytes},
+             {QStringLiteral("limit"), stats.queuedBytesLimit},
+             {QStringLiteral("replays"), stats.replays},
+         }},
         {QStringLiteral("streamWrites"), qint64(stats.streamWrites)},
         {QStringLiteral("historySize"), stats.historySize},
         {QStringLiteral("uptimeSeconds"), stats.uptimeSeconds},
@@ -175,11 +182,22 @@ QByteArray metricsText(const ServerStats &stats)
            qint64(stats.deliveries));
     metric("sse_bytes_sent_total", "counter", "Bytes written to subscribers.",
            qint64(stats.bytesSent));
-    metric("sse_slow_client_drops_total", "counter",
-           "Subscribers dropped because their output queue overflowed.",
-           qint64(stats.slowClientDrops));
+    metric(
+        "sse_slow_client_drops_total", "counter",
+        "Subscribers dropped as slow: over their queue limit, largest while all queues were over "
+        "the total limit, or stopped reading during a replay.",
+        qint64(stats.slowClientDrops));
     metric("sse_rejected_connections_total", "counter",
            "Connections refused because the server was full.", qint64(stats.rejectedConnections));
+    metric("sse_stream_retry_answers_total", "counter",
+           "Stream requests told to retry later because the server or their address was full.",
+           qint64(stats.retryAnswers));
+    metric("sse_queued_bytes", "gauge", "Bytes queued for all subscribers together.",
+           stats.queuedBytes);
+    metric("sse_queued_bytes_limit", "gauge",
+           "Most bytes queued for all subscribers together (--max-queued-total).",
+           stats.queuedBytesLimit);
+    metric("sse_replays", "gauge", "Last-Event-ID replays being streamed now.", stats.replays);
     metric("sse_stream_writes_total", "counter",
            "Writes to streams (events published together share one write per subscriber).",
            qint64(stats.streamWrites));

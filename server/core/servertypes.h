@@ -46,6 +46,10 @@ struct ServerStats
     quint64 bytesSent = 0;
     quint64 slowClientDrops = 0;
     quint64 rejectedConnections = 0;
+    quint64 retryAnswers = 0; // stream requests told to come back later (server or address full)
+    qint64 queuedBytes = 0;   // queued for all subscribers now (--max-queued-total bounds it)
+    qint64 queuedBytesLimit = 0;
+    int replays = 0; // Last-Event-ID replays being streamed now
     quint64 streamWrites = 0; // writes to streams; fewer than deliveries when bursts coalesce
     int historySize = 0;
     qint64 uptimeSeconds = 0;

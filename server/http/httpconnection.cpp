@@ -92,6 +92,11 @@ void HttpConnection::handleNextRequest()
             return;
         m_exchange = std::make_unique<HttpExchange>(takeRequest(), this);
         m_idle.restart();
+        if (m_overCap && !m_handler.asksForStream(m_exchange->request())) {
+            emit refusedOverCap(m_overCapReason);
+            refuse(*m_overCap);
+            return;
+        }
         if (isImplemented(m_exchange->request().method)) {
             m_handler.handle(*m_exchange);
         } else {
@@ -180,6 +185,19 @@ void HttpConnection::closeIfIdle()
                 .arg(m_idleTimeoutMs / 1000.0),
             {},
             true});
+}
+
+void HttpConnection::refuseUnlessStream(const HttpError &error, const QString &reason)
+{
+    m_overCap = error;
+    m_overCapReason = reason;
+}
+
+void HttpConnection::drop()
+{
+    m_closing = true;
+    m_socket->abort();
+    deleteLater();
 }
 
 void HttpConnection::refuse(const HttpError &error)

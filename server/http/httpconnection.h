@@ -26,6 +26,9 @@ public:
     // For Expect: 100-continue: a refusal the request would get anyway, decided on its head.
     virtual std::optional<HttpError> refusalBeforeBody(const RequestHead &head,
                                                        const QHostAddress &peer) = 0;
+    // Whether the request asks for a stream (GET /events, a scenario route): such a request
+    // is let through on a connection over the HTTP connection caps.
+    virtual bool asksForStream(const Request &request) const = 0;
 };
 
 // One HTTP/1.1 connection (qBittorrent's Http::Connection): it owns its socket and its
@@ -58,11 +61,19 @@ public:
     void closeIfIdle();
     // Answers with the error and closes, reading what the client still sends for a while.
     void refuse(const HttpError &error);
+    // Over a connection cap: a stream request still goes to the handler, anything else is
+    // refused with the error and reported as refusedOverCap(reason).
+    void refuseUnlessStream(const HttpError &error, const QString &reason);
+    // Closes at once without an answer (RST), for a connection there is no room for at all.
+    void drop();
 
     // For HttpExchange.
     void writeAnswer(const QByteArray &bytes, bool closeAfter);
     qintptr socketDescriptor() const;
     void handOver();
+
+signals:
+    void refusedOverCap(const QString &reason);
 
 private:
     void onReadyRead();
@@ -78,8 +89,10 @@ private:
     std::unique_ptr<HttpExchange> m_exchange; // the request being answered
     QElapsedTimer m_idle; // since the connection opened or its last request was answered
     int m_idleTimeoutMs;
-    bool m_busy = false;    // in handleNextRequest, which answers what it can at once
-    bool m_closing = false; // answered with Connection: close, refused, or handed over
+    bool m_busy = false;                // in handleNextRequest, which answers what it can at once
+    bool m_closing = false;             // answered with Connection: close, refused, or handed over
+    std::optional<HttpError> m_overCap; // refuseUnlessStream()
+    QString m_overCapReason;
 };
 
 } // namespace sse

@@ -45,6 +45,8 @@ public:
     bool isFromForeignOrigin() const { return m_foreignOrigin; }
     void setFromForeignOrigin(bool foreign) { m_foreignOrigin = foreign; }
 
+    // The connection closes once the answer is out.
+    void closeAfterAnswer() { m_connectionHeader = QByteArrayLiteral("close"); }
     void respond(int status, const QByteArray &contentType, const QByteArray &body,
                  http::HeaderList headers = {});
     // A response already built, status line to body.

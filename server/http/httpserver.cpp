@@ -49,26 +49,37 @@ void HttpServer::incomingConnection(qintptr socketDescriptor)
     const int fromPeer = perAddressCapped ? ++m_perAddress[peer] : 0;
     connect(connection, &QObject::destroyed, this,
             [this, connection, peer] { forget(connection, peer); });
+    connect(connection, &HttpConnection::refusedOverCap, this, &HttpServer::connectionRejected);
 
-    if (connectionCount() > m_limits.maxHttpConnections) {
-        emit connectionRejected(QStringLiteral("limit of %1 HTTP connections reached")
-                                    .arg(m_limits.maxHttpConnections));
-        connection->refuse({503,
-                            QStringLiteral("server busy: %1 connections are sending requests or "
-                                           "idle (the limit); streams are not counted")
-                                .arg(m_limits.maxHttpConnections),
-                            {{"Retry-After", "1"}},
-                            true});
-    } else if (fromPeer > m_limits.maxConnectionsPerAddress) {
-        emit connectionRejected(QStringLiteral("limit of %1 connections from %2 reached")
-                                    .arg(m_limits.maxConnectionsPerAddress)
+    if (connectionCount() > m_limits.maxHttpConnections + m_limits.streamRoom ||
+        fromPeer > m_limits.maxConnectionsPerAddress + m_limits.streamRoomPerAddress) {
+        // Not even a stream would find room. A network error, unlike any status but 200, makes
+        // EventSource try again.
+        emit connectionRejected(QStringLiteral("no room for another connection from %1; closed "
+                                               "without an answer")
                                     .arg(peer.toString()));
-        connection->refuse({503,
-                            QStringLiteral("server busy: %1 connections from your address are "
-                                           "sending requests or idle (the limit)")
-                                .arg(m_limits.maxConnectionsPerAddress),
-                            {{"Retry-After", "1"}},
-                            true});
+        connection->drop();
+    } else if (connectionCount() > m_limits.maxHttpConnections) {
+        connection->refuseUnlessStream(
+            {503,
+             QStringLiteral("server busy: %1 connections are sending requests or idle (the "
+                            "limit); streams are not counted")
+                 .arg(m_limits.maxHttpConnections),
+             {{"Retry-After", "1"}},
+             true},
+            QStringLiteral("limit of %1 HTTP connections reached")
+                .arg(m_limits.maxHttpConnections));
+    } else if (fromPeer > m_limits.maxConnectionsPerAddress) {
+        connection->refuseUnlessStream(
+            {503,
+             QStringLiteral("server busy: %1 connections from your address are sending requests "
+                            "or idle (the limit)")
+                 .arg(m_limits.maxConnectionsPerAddress),
+             {{"Retry-After", "1"}},
+             true},
+            QStringLiteral("limit of %1 connections from %2 reached")
+                .arg(m_limits.maxConnectionsPerAddress)
+                .arg(peer.toString()));
     }
 }
 

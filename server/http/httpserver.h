@@ -14,7 +14,10 @@ namespace sse {
 // The HTTP/1.1 front: accepts connections, polices how many there are, and gives each an
 // HttpConnection that answers through the RequestHandler.
 // - Caps: connections that are not streams have their own cap, and a per-address cap for
-//   non-loopback peers, so idle sockets cannot crowd out subscribers (503).
+//   non-loopback peers, so idle sockets cannot crowd out subscribers. A connection over a cap
+//   is not refused at once, since it may be a stream request in flight (a reconnect storm):
+//   it may still become a stream, room for streams allowing, and any other request on it gets
+//   503. Past that room too, it is closed without an answer, which EventSource retries.
 // - Time: a request not complete within the idle timeout gets 408; an idle keep-alive
 //   connection just closes.
 // Streams leave this server's care once the handler hands them to the StreamHub.
@@ -27,6 +30,9 @@ public:
     {
         int maxHttpConnections = 1024;
         int maxConnectionsPerAddress = 64;
+        // Connections over the caps above that may still become streams (the stream limits).
+        int streamRoom = 10000;
+        int streamRoomPerAddress = 256;
         HttpConnection::Limits connection;
     };
 

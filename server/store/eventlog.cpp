@@ -14,4 +14,18 @@ void EvictedIds::add(const QString &id, size_t limit)
     }
 }
 
+EventLog::Replay EventLog::replayAfter(const QString &lastEventId, const QStringList &channels,
+                                       bool inclusive) const
+{
+    const ReplayStart start = replayStart(lastEventId, inclusive);
+    Replay replay{{}, start.gap, start.oldestId};
+    ReplayCursor cursor = start.cursor;
+    constexpr qint64 PageBytes = 1024 * 1024;
+    while (!cursor.done()) {
+        const ReplayPage page = replayPage(cursor, channels, PageBytes);
+        replay.events.append(page.events);
+    }
+    return replay;
+}
+
 } // namespace sse

@@ -57,6 +57,32 @@ public:
         QString oldestId; // the oldest id still held, for the gap report
     };
 
+    // Where a replay stands, in the log's own order of kept events (sequences): what is after
+    // `after`, up to and including `through`, is still to be read. `through` is the newest
+    // event when the replay began: what comes later reaches the subscriber live.
+    struct ReplayCursor
+    {
+        qint64 after = 0;
+        qint64 through = 0;
+        quint64 generation = 0; // clear() starts a new one; a cursor of an older one is void
+        bool done() const { return after >= through; }
+    };
+    struct ReplayStart
+    {
+        ReplayCursor cursor;
+        Gap gap = Gap::None;
+        QString oldestId; // the oldest id still held, for the gap report
+    };
+    // One bounded step of a replay.
+    struct ReplayPage
+    {
+        QList<QByteArray> events; // encoded, shared with the log where it keeps them in memory
+        QString lastId;           // of the last event in events
+        // Events the replay had still to send were trimmed or cleared away meanwhile.
+        bool lost = false;
+        QString oldestId; // the oldest id held, when lost
+    };
+
     // What the log made of an append: the final id and the encoded bytes to deliver, or why
     // it refused the event (then nothing was stored and nothing is delivered).
     struct Appended
@@ -114,12 +140,20 @@ public:
     // Lets go of what open() took (connections), once the server stops.
     virtual void close() {}
 
-    // Events after lastEventId (from it, when inclusive) whose scope is AllChannels or one of
-    // channels. When the id is not held, all that matches is returned along with the kind of
-    // gap. Events appended but not yet accepted (done not called) are never part of it: they
-    // reach a new subscriber through the fan-out.
-    virtual Replay replayAfter(const QString &lastEventId, const QStringList &channels,
-                               bool inclusive = false) const = 0;
+    // Where a replay of the events after lastEventId (from it, when inclusive) starts. When the
+    // id is not held, the replay holds everything kept, along with the kind of gap. Events
+    // appended but not yet accepted (done not called) are never part of it: they reach a new
+    // subscriber through the fan-out.
+    virtual ReplayStart replayStart(const QString &lastEventId, bool inclusive = false) const = 0;
+    // The next events of the replay whose scope is AllChannels or one of channels: whole
+    // events, about maxBytes of them (at least one while any is left), and the cursor moves
+    // past them. Reads are bounded, so a replay of any size can be streamed as the socket
+    // drains (EventBroker's ReplayFeed).
+    virtual ReplayPage replayPage(ReplayCursor &cursor, const QStringList &channels,
+                                  qint64 maxBytes) const = 0;
+    // The whole replay at once (the operator's resend, tests).
+    Replay replayAfter(const QString &lastEventId, const QStringList &channels,
+                       bool inclusive = false) const;
 
     // A page of the kept events, newest first, for the history panel.
     virtual HistoryPage history(const HistoryFilter &filter, int offset, int limit) const = 0;

@@ -60,30 +60,67 @@ void MemoryEventLog::evictOldest()
     m_entries.pop_front();
 }
 
-EventLog::Replay MemoryEventLog::replayAfter(const QString &lastEventId,
-                                             const QStringList &channels, bool inclusive) const
+std::deque<MemoryEventLog::Entry>::const_iterator MemoryEventLog::firstAfter(quint64 sequence) const
 {
-    Replay replay;
-    if (!m_entries.empty())
-        replay.oldestId = m_entries.front().entry.id;
+    // Sequences grow along the ring: a binary search finds it.
+    return std::upper_bound(
+        m_entries.cbegin(), m_entries.cend(), sequence,
+        [](quint64 value, const Entry &entry) { return value < entry.sequence; });
+}
 
-    quint64 after = 0;
+EventLog::ReplayStart MemoryEventLog::replayStart(const QString &lastEventId, bool inclusive) const
+{
+    ReplayStart start;
+    start.oldestId = oldestId();
+    start.cursor.generation = m_generation;
+    start.cursor.through = qint64(m_nextSequence - 1);
     const auto found = m_sequenceById.constFind(lastEventId);
     if (found != m_sequenceById.cend())
-        after = found.value() - (inclusive ? 1 : 0);
+        start.cursor.after = qint64(found.value()) - (inclusive ? 1 : 0);
     else
-        replay.gap = m_evicted.contains(lastEventId) ? Gap::Evicted : Gap::Unknown;
+        start.gap = m_evicted.contains(lastEventId) ? Gap::Evicted : Gap::Unknown;
+    if (start.gap != Gap::None) // everything held, from just before the oldest
+        start.cursor.after =
+            m_entries.empty() ? start.cursor.through : qint64(m_entries.front().sequence) - 1;
+    return start;
+}
 
-    // Sequences grow along the ring, so the first entry after the id is found by binary search.
-    auto it =
-        std::upper_bound(m_entries.cbegin(), m_entries.cend(), after,
-                         [](quint64 value, const Entry &entry) { return value < entry.sequence; });
-    for (; it != m_entries.cend(); ++it) {
-        const HistoryEntry &entry = it->entry;
-        if (entry.scope == AllChannels || channels.contains(entry.scope))
-            replay.events.append(entry.encoded);
+EventLog::ReplayPage MemoryEventLog::replayPage(ReplayCursor &cursor, const QStringList &channels,
+                                                qint64 maxBytes) const
+{
+    // Entries of other channels are skipped a bounded number at a time, so that no page costs
+    // more than a moment whatever the ring holds.
+    constexpr int MaxScanned = 4096;
+    ReplayPage page;
+    if (cursor.done())
+        return page;
+    const quint64 oldest = m_entries.empty() ? m_nextSequence : m_entries.front().sequence;
+    if (cursor.generation != m_generation || oldest > quint64(cursor.after) + 1) {
+        page.lost = true; // what the replay still had to send was trimmed or cleared
+        page.oldestId = oldestId();
+        if (cursor.generation != m_generation) {
+            cursor.after = cursor.through;
+            return page;
+        }
     }
-    return replay;
+    qint64 bytes = 0;
+    int scanned = 0;
+    auto it = firstAfter(quint64(cursor.after));
+    for (; it != m_entries.cend() && qint64(it->sequence) <= cursor.through; ++it) {
+        if (bytes >= maxBytes || scanned == MaxScanned)
+            break;
+        ++scanned;
+        cursor.after = qint64(it->sequence);
+        const HistoryEntry &entry = it->entry;
+        if (entry.scope == AllChannels || channels.contains(entry.scope)) {
+            page.events.append(entry.encoded); // shared, not copied
+            page.lastId = entry.id;
+            bytes += entry.encoded.size();
+        }
+    }
+    if (it == m_entries.cend() || qint64(it->sequence) > cursor.through)
+        cursor.after = cursor.through;
+    return page;
 }
 
 HistoryPage MemoryEventLog::history(const HistoryFilter &filter, int offset, int limit) const
@@ -105,6 +142,7 @@ void MemoryEventLog::clear()
     // Cleared ids count as evicted: a client that comes back with one hears of the gap.
     while (!m_entries.empty())
         evictOldest();
+    ++m_generation;
 }
 
 } // namespace sse

@@ -21,8 +21,9 @@ public:
     explicit MemoryEventLog(int capacity, qint64 maxBytes = DefaultMaxBytes);
 
     void append(SseEvent event, const QString &scope, bool keep, AppendDone done) override;
-    Replay replayAfter(const QString &lastEventId, const QStringList &channels,
-                       bool inclusive = false) const override;
+    ReplayStart replayStart(const QString &lastEventId, bool inclusive = false) const override;
+    ReplayPage replayPage(ReplayCursor &cursor, const QStringList &channels,
+                          qint64 maxBytes) const override;
     HistoryPage history(const HistoryFilter &filter, int offset, int limit) const override;
     void clear() override;
     int size() const override { return int(m_entries.size()); }
@@ -46,6 +47,8 @@ private:
         HistoryEntry entry;
     };
 
+    // The first entry whose sequence is after the given one.
+    std::deque<Entry>::const_iterator firstAfter(quint64 sequence) const;
     void evictOverflow();
     void evictOldest();
 
@@ -54,6 +57,7 @@ private:
     qint64 m_bytes = 0;
     quint64 m_nextId = 1;
     quint64 m_nextSequence = 1;
+    quint64 m_generation = 0; // counts clear() calls, for replay cursors
     std::deque<Entry> m_entries;
     QHash<QString, quint64> m_sequenceById; // newest sequence for each id held
     EvictedIds m_evicted;

@@ -317,16 +317,15 @@ void RedisEventLog::sendAppend(QList<QByteArray> args, SseEvent event, bool keep
         unavailable(done);
 }
 
-EventLog::Replay RedisEventLog::replayAfter(const QString &lastEventId, const QStringList &channels,
-                                            bool inclusive) const
+EventLog::ReplayStart RedisEventLog::replayStart(const QString &lastEventId, bool inclusive) const
 {
-    Replay replay = m_mirror.replayAfter(lastEventId, channels, inclusive);
+    ReplayStart start = m_mirror.replayStart(lastEventId, inclusive);
     // A number the cluster handed out before the oldest event held was trimmed, not unknown.
     bool isNumber = false;
     const quint64 number = lastEventId.toULongLong(&isNumber);
-    if (replay.gap == Gap::Unknown && isNumber && number > 0 && number <= m_highestNumber)
-        replay.gap = Gap::Evicted;
-    return replay;
+    if (start.gap == Gap::Unknown && isNumber && number > 0 && number <= m_highestNumber)
+        start.gap = Gap::Evicted;
+    return start;
 }
 
 HistoryPage RedisEventLog::history(const HistoryFilter &filter, int offset, int limit) const

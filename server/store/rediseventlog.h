@@ -34,8 +34,12 @@ public:
     // Ends both connections; appends still waiting are answered as unavailable.
     void close() override;
     void append(SseEvent event, const QString &scope, bool keep, AppendDone done) override;
-    Replay replayAfter(const QString &lastEventId, const QStringList &channels,
-                       bool inclusive = false) const override;
+    ReplayStart replayStart(const QString &lastEventId, bool inclusive = false) const override;
+    ReplayPage replayPage(ReplayCursor &cursor, const QStringList &channels,
+                          qint64 maxBytes) const override
+    {
+        return m_mirror.replayPage(cursor, channels, maxBytes);
+    }
     HistoryPage history(const HistoryFilter &filter, int offset, int limit) const override;
     // Empties the stream for every server (each clears its mirror when it reads the order).
     void clear() override;

@@ -44,7 +44,8 @@ void SqliteEventLog::closeDatabase()
     m_trimThrough = QSqlQuery();
     m_findId = QSqlQuery();
     m_replay = QSqlQuery();
-    m_oldestId = QSqlQuery();
+    m_oldest = QSqlQuery();
+    m_newest = QSqlQuery();
     if (m_db.isValid()) {
         m_db.close();
         m_db = QSqlDatabase();
@@ -113,10 +114,11 @@ QString SqliteEventLog::loadState()
         prepare(m_trimThrough, QStringLiteral("DELETE FROM events WHERE seq <= ?")) &&
         prepare(m_findId,
                 QStringLiteral("SELECT seq FROM events WHERE id = ? ORDER BY seq DESC LIMIT 1")) &&
-        prepare(m_replay, QStringLiteral("SELECT encoded FROM events WHERE seq > ? AND "
-                                         "(scope = ? OR scope IN (SELECT value FROM "
-                                         "json_each(?))) ORDER BY seq")) &&
-        prepare(m_oldestId, QStringLiteral("SELECT id FROM events ORDER BY seq LIMIT 1"));
+        prepare(m_replay, QStringLiteral("SELECT seq, id, encoded FROM events WHERE seq > ? AND "
+                                         "seq <= ? AND (scope = ? OR scope IN (SELECT value "
+                                         "FROM json_each(?))) ORDER BY seq")) &&
+        prepare(m_oldest, QStringLiteral("SELECT seq, id FROM events ORDER BY seq LIMIT 1")) &&
+        prepare(m_newest, QStringLiteral("SELECT coalesce(max(seq), 0) FROM events"));
     if (!prepared)
         return refuse(QStringLiteral("cannot be used (%1)").arg(m_db.lastError().text()));
     m_replay.setForwardOnly(true);
@@ -245,42 +247,87 @@ QString SqliteEventLog::trimInTransaction()
     return {};
 }
 
-EventLog::Replay SqliteEventLog::replayAfter(const QString &lastEventId,
-                                             const QStringList &channels, bool inclusive) const
+std::pair<qint64, QString> SqliteEventLog::oldest() const
 {
-    Replay replay;
-    if (!m_open)
-        return replay;
-    if (m_oldestId.exec() && m_oldestId.next())
-        replay.oldestId = m_oldestId.value(0).toString();
-    m_oldestId.finish();
+    std::pair<qint64, QString> oldest{0, {}};
+    if (m_oldest.exec() && m_oldest.next())
+        oldest = {m_oldest.value(0).toLongLong(), m_oldest.value(1).toString()};
+    m_oldest.finish();
+    return oldest;
+}
 
-    qint64 after = 0;
+EventLog::ReplayStart SqliteEventLog::replayStart(const QString &lastEventId, bool inclusive) const
+{
+    ReplayStart start;
+    if (!m_open)
+        return start;
+    start.cursor.generation = m_generation;
+    const auto [oldestSeq, oldestId] = oldest();
+    start.oldestId = oldestId;
+    if (m_newest.exec() && m_newest.next())
+        start.cursor.through = m_newest.value(0).toLongLong();
+    m_newest.finish();
+
     m_findId.addBindValue(lastEventId);
     if (m_findId.exec() && m_findId.next()) {
-        after = m_findId.value(0).toLongLong() - (inclusive ? 1 : 0);
+        start.cursor.after = m_findId.value(0).toLongLong() - (inclusive ? 1 : 0);
     } else {
         // Numbers below the next id were handed out here once, so they have been trimmed
         // (or cleared), even when that happened before a restart.
         bool numeric = false;
         const quint64 number = lastEventId.toULongLong(&numeric);
         const bool handedOut = numeric && number > 0 && number < m_nextId;
-        replay.gap = handedOut || m_evicted.contains(lastEventId) ? Gap::Evicted : Gap::Unknown;
+        start.gap = handedOut || m_evicted.contains(lastEventId) ? Gap::Evicted : Gap::Unknown;
+        start.cursor.after = oldestSeq > 0 ? oldestSeq - 1 : start.cursor.through;
     }
     m_findId.finish();
+    return start;
+}
 
-    m_replay.addBindValue(after);
+EventLog::ReplayPage SqliteEventLog::replayPage(ReplayCursor &cursor, const QStringList &channels,
+                                                qint64 maxBytes) const
+{
+    // Rows of other channels are skipped a bounded stretch of sequences at a time, so no page
+    // costs more than a moment whatever the file holds.
+    constexpr qint64 MaxScanned = 4096;
+    ReplayPage page;
+    if (cursor.done())
+        return page;
+    if (!m_open || cursor.generation != m_generation) {
+        page.lost = true;
+        page.oldestId = oldest().second;
+        cursor.after = cursor.through;
+        return page;
+    }
+    if (const auto [oldestSeq, oldestId] = oldest();
+        oldestSeq == 0 || oldestSeq > cursor.after + 1) {
+        page.lost = true; // what the replay still had to send was trimmed meanwhile
+        page.oldestId = oldestId;
+    }
+    const qint64 windowEnd = std::min(cursor.through, cursor.after + MaxScanned);
+    m_replay.addBindValue(cursor.after);
+    m_replay.addBindValue(windowEnd);
     m_replay.addBindValue(AllChannels);
     m_replay.addBindValue(QString::fromUtf8(
         QJsonDocument(QJsonArray::fromStringList(channels)).toJson(QJsonDocument::Compact)));
     if (!m_replay.exec()) {
         qCWarning(lcLog).noquote() << refuse(m_replay.lastError().text());
-        return replay;
+        cursor.after = cursor.through;
+        return page;
     }
-    while (m_replay.next())
-        replay.events.append(m_replay.value(0).toByteArray());
+    qint64 bytes = 0;
+    bool full = false;
+    while (!full && m_replay.next()) {
+        cursor.after = m_replay.value(0).toLongLong();
+        page.lastId = m_replay.value(1).toString();
+        page.events.append(m_replay.value(2).toByteArray());
+        bytes += page.events.constLast().size();
+        full = bytes >= maxBytes;
+    }
     m_replay.finish();
-    return replay;
+    if (!full)
+        cursor.after = windowEnd;
+    return page;
 }
 
 HistoryPage SqliteEventLog::history(const HistoryFilter &filter, int offset, int limit) const
@@ -354,6 +401,7 @@ void SqliteEventLog::clear()
     }
     m_count = 0;
     m_bytes = 0;
+    ++m_generation;
 }
 
 } // namespace sse

@@ -31,8 +31,9 @@ public:
     QString open() override;
     void append(SseEvent event, const QString &scope, bool keep, AppendDone done) override;
     void finishAppends() override { commit(); }
-    Replay replayAfter(const QString &lastEventId, const QStringList &channels,
-                       bool inclusive = false) const override;
+    ReplayStart replayStart(const QString &lastEventId, bool inclusive = false) const override;
+    ReplayPage replayPage(ReplayCursor &cursor, const QStringList &channels,
+                          qint64 maxBytes) const override;
     HistoryPage history(const HistoryFilter &filter, int offset, int limit) const override;
     void clear() override;
     int size() const override { return m_count; }
@@ -63,6 +64,8 @@ private:
     void commit();
     QString writeBatch(const std::vector<PendingAppend> &batch);
     QString trimInTransaction();
+    // The oldest event's sequence and id; 0 and empty when none is kept.
+    std::pair<qint64, QString> oldest() const;
 
     QString m_path;
     int m_capacity;
@@ -74,7 +77,9 @@ private:
     mutable QSqlQuery m_trimThrough;
     mutable QSqlQuery m_findId;
     mutable QSqlQuery m_replay;
-    mutable QSqlQuery m_oldestId;
+    mutable QSqlQuery m_oldest;
+    mutable QSqlQuery m_newest;
+    quint64 m_generation = 0; // counts clear() calls, for replay cursors
     bool m_open = false;
     quint64 m_nextId = 1;
     int m_count = 0;

@@ -27,6 +27,12 @@ constexpr int MaxIoVectors = 64;
 constexpr int MaxEventsPerWait = 256;
 // Fewer sends than this go out with send(): a batch of one costs a system call either way.
 constexpr size_t MinUringBatch = 2;
+// What one turn of the event loop sends from queues and feeds, in all and to one stream: a
+// storm of replays then costs the loop a few milliseconds a turn, and the streams take turns.
+constexpr qint64 MaxBytesPerTurn = 4 * 1024 * 1024;
+constexpr qint64 MaxBytesPerStreamPerTurn = 256 * 1024;
+// A feed pulls about this much at a time (less when the slow-consumer limit is lower).
+constexpr qint64 FeedPageBytes = 64 * 1024;
 
 } // namespace
 
@@ -34,6 +40,7 @@ StreamHub::StreamHub(qint64 maxQueueBytes, IoBackend io, int sendRings, QObject 
     : QObject(parent)
     , m_maxQueueBytes(maxQueueBytes)
     , m_epoll(::epoll_create1(EPOLL_CLOEXEC))
+    , m_feedPageBytes(std::clamp<qint64>(maxQueueBytes / 2, 1, FeedPageBytes))
 {
     if (m_epoll < 0) {
         m_error =
@@ -80,6 +87,8 @@ int StreamHub::adopt(qintptr descriptor)
     // packet's acknowledgement (Nagle), which costs up to a round trip on a real network.
     const int noDelay = 1;
     ::setsockopt(handle, IPPROTO_TCP, TCP_NODELAY, &noDelay, sizeof noDelay);
+    const int sendBuffer = SendBufferBytes;
+    ::setsockopt(handle, SOL_SOCKET, SO_SNDBUF, &sendBuffer, sizeof sendBuffer);
     epoll_event event{};
     event.events = EPOLLIN | EPOLLRDHUP;
     event.data.fd = handle;
@@ -121,8 +130,8 @@ bool StreamHub::maySend(int handle, const QByteArray &bytes, qsizetype *result) 
         *result = NoStream;
         return false;
     }
-    if (bytes.isEmpty() || s->held || (s->queue && !s->queue->empty())) {
-        *result = 0; // held, or behind queued bytes: queue these too, to keep the order
+    if (bytes.isEmpty() || s->held || s->feeding || (s->queue && !s->queue->empty())) {
+        *result = 0; // held, or behind queued or fed bytes: queue these too, to keep the order
         return false;
     }
     return true;
@@ -175,8 +184,8 @@ StreamHub::WriteResult StreamHub::finishWrite(int handle, const QByteArray &byte
     s->queue->push_back(bytes);
     if (s->queue->size() == 1)
         s->headOffset = sent;
-    s->queuedBytes += bytes.size() - sent;
-    if (!s->held)
+    addQueued(*s, bytes.size() - sent);
+    if (!s->held && !s->feeding)
         setWantsWrite(handle, *s, true);
     return s->queuedBytes > m_maxQueueBytes ? WriteResult::OverLimit : WriteResult::Written;
 }
@@ -187,18 +196,18 @@ qint64 StreamHub::queuedBytes(int handle) const
     return s ? s->queuedBytes : 0;
 }
 
-bool StreamHub::flushQueue(int handle, Stream &s, qint64 budget)
+StreamHub::Sent StreamHub::sendQueued(int handle, Stream &s, std::deque<QByteArray> &queue,
+                                      qsizetype &headOffset, qint64 &budget)
 {
-    if (!s.queue)
-        return true;
-    std::deque<QByteArray> &queue = *s.queue;
-    while (!queue.empty() && budget > 0) {
+    while (!queue.empty()) {
+        if (budget <= 0)
+            return Sent::Partial;
         iovec vectors[MaxIoVectors];
         int count = 0;
         qint64 planned = 0;
         for (auto it = queue.cbegin();
              it != queue.cend() && count < MaxIoVectors && planned < budget; ++it) {
-            const qsizetype offset = count == 0 ? s.headOffset : 0;
+            const qsizetype offset = count == 0 ? headOffset : 0;
             const qint64 length = std::min<qint64>(it->size() - offset, budget - planned);
             vectors[count].iov_base = const_cast<char *>(it->constData() + offset);
             vectors[count].iov_len = size_t(length);
@@ -209,28 +218,136 @@ bool StreamHub::flushQueue(int handle, Stream &s, qint64 budget)
         message.msg_iov = vectors;
         message.msg_iovlen = size_t(count);
         ssize_t sent = ::sendmsg(handle, &message, MSG_NOSIGNAL | MSG_DONTWAIT);
-        if (sent < 0)
-            return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
-        s.queuedBytes -= sent;
+        if (sent < 0) {
+            return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? Sent::Partial
+                                                                             : Sent::Error;
+        }
+        addQueued(s, -sent);
         budget -= sent;
+        m_bytesFlushed += sent;
+        const bool kernelFull = sent < planned;
         while (sent > 0) {
-            const qsizetype rest = queue.front().size() - s.headOffset;
+            const qsizetype rest = queue.front().size() - headOffset;
             if (sent < rest) {
-                s.headOffset += sent;
+                headOffset += sent;
                 break;
             }
             sent -= rest;
             queue.pop_front();
-            s.headOffset = 0;
+            headOffset = 0;
         }
-        if (!queue.empty() && s.headOffset > 0)
-            return true; // the kernel is full for now, or the budget is spent
+        if (kernelFull)
+            return queue.empty() ? Sent::All : Sent::Partial;
     }
-    if (!queue.empty())
-        return true; // the budget is spent
+    return Sent::All;
+}
+
+StreamHub::Sent StreamHub::flushFeed(int handle, Stream &s, qint64 &budget)
+{
+    Feed &feed = m_feeds.at(handle);
+    for (;;) {
+        if (feed.pending.empty()) {
+            if (!feed.source)
+                break;
+            if (budget <= 0)
+                return Sent::Partial;
+            if (!feed.source->next(m_feedPageBytes, feed.pending))
+                feed.source.reset();
+            qint64 pulled = 0;
+            for (const QByteArray &bytes : feed.pending)
+                pulled += bytes.size();
+            addQueued(s, pulled);
+            continue;
+        }
+        const qint64 before = budget;
+        const Sent sent = sendQueued(handle, s, feed.pending, feed.headOffset, budget);
+        feed.progressed = feed.progressed || budget < before;
+        if (sent != Sent::All)
+            return sent;
+    }
+    m_feeds.erase(handle);
+    s.feeding = false;
+    return Sent::All;
+}
+
+bool StreamHub::flushQueue(int handle, Stream &s, qint64 budget)
+{
+    Sent sent = Sent::All;
+    if (s.feeding)
+        sent = flushFeed(handle, s, budget);
+    if (sent == Sent::All && s.queue)
+        sent = sendQueued(handle, s, *s.queue, s.headOffset, budget);
+    if (sent == Sent::Error)
+        return false;
+    if (sent == Sent::Partial) {
+        if (!s.held)
+            setWantsWrite(handle, s, true);
+        return true;
+    }
     s.queue.reset(); // a subscriber that caught up gives its queue memory back
+    s.headOffset = 0;
     setWantsWrite(handle, s, false);
     return true;
+}
+
+bool StreamHub::feed(int handle, std::unique_ptr<StreamFeed> source)
+{
+    Stream *s = stream(handle);
+    if (!s || s->failed || s->feeding)
+        return false;
+    Feed &feed = m_feeds[handle];
+    feed.source = std::move(source);
+    if (s->queue) {
+        // What is queued already was written before the feed: it leaves first.
+        feed.pending = std::move(*s->queue);
+        feed.headOffset = s->headOffset;
+        s->queue.reset();
+        s->headOffset = 0;
+    }
+    s->feeding = true;
+    if (!s->held && !flushQueue(handle, *s, MaxBytesPerStreamPerTurn))
+        scheduleFailedClose(handle);
+    return true;
+}
+
+bool StreamHub::isFeeding(int handle) const
+{
+    const Stream *s = stream(handle);
+    return s && s->feeding;
+}
+
+std::vector<int> StreamHub::takeStalledFeeds()
+{
+    std::vector<int> stalled;
+    for (auto &[handle, feed] : m_feeds) {
+        const Stream *s = stream(handle);
+        if (s && !s->held && !s->failed && !feed.progressed)
+            stalled.push_back(handle);
+        feed.progressed = false;
+    }
+    return stalled;
+}
+
+std::vector<int> StreamHub::largestQueuesOver(qint64 limit) const
+{
+    if (m_queuedTotal <= limit)
+        return {};
+    std::vector<std::pair<qint64, int>> queues;
+    for (size_t handle = 0; handle < m_streams.size(); ++handle) {
+        const Stream &s = m_streams[handle];
+        if (s.open && !s.failed && s.queuedBytes > 0)
+            queues.emplace_back(s.queuedBytes, int(handle));
+    }
+    std::sort(queues.begin(), queues.end(), std::greater<>());
+    std::vector<int> largest;
+    qint64 total = m_queuedTotal;
+    for (const auto &[bytes, handle] : queues) {
+        if (total <= limit)
+            break;
+        largest.push_back(handle);
+        total -= bytes;
+    }
+    return largest;
 }
 
 void StreamHub::setWantsWrite(int handle, Stream &s, bool wantsWrite)
@@ -247,8 +364,10 @@ void StreamHub::setWantsWrite(int handle, Stream &s, bool wantsWrite)
 void StreamHub::processEvents()
 {
     epoll_event events[MaxEventsPerWait];
-    // A bounded number of rounds keeps the rest of the event loop (publishes, API) served.
-    for (int round = 0; round < 8; ++round) {
+    qint64 turnBudget = MaxBytesPerTurn;
+    // A bounded number of rounds and bytes keeps the rest of the event loop (publishes, API)
+    // served; what is left is still ready, so the notifier fires again on the next turn.
+    for (int round = 0; round < 8 && turnBudget > 0; ++round) {
         const int ready = ::epoll_wait(m_epoll, events, MaxEventsPerWait, 0);
         if (ready <= 0)
             return;
@@ -261,9 +380,12 @@ void StreamHub::processEvents()
             bool gone = (flags & (EPOLLERR | EPOLLHUP | EPOLLRDHUP)) != 0;
             if (!gone && (flags & EPOLLIN))
                 gone = true; // EOF, or bytes an SSE client must not send
-            if (!gone && (flags & EPOLLOUT) && !s->held)
-                gone = !flushQueue(handle, *s);
-            if (!gone && s->finishing && !s->queue) {
+            if (!gone && (flags & EPOLLOUT) && !s->held && turnBudget > 0) {
+                const quint64 before = m_bytesFlushed;
+                gone = !flushQueue(handle, *s, std::min(turnBudget, MaxBytesPerStreamPerTurn));
+                turnBudget -= qint64(m_bytesFlushed - before);
+            }
+            if (!gone && s->finishing && !s->queue && !s->feeding) {
                 close(handle); // its owner let go of it at finish()
                 continue;
             }
@@ -307,6 +429,8 @@ void StreamHub::release(int handle)
         sender->unregisterSocket(handle); // else the ring would keep the socket open
     ::epoll_ctl(m_epoll, EPOLL_CTL_DEL, handle, nullptr);
     ::close(handle);
+    m_queuedTotal -= m_streams[size_t(handle)].queuedBytes;
+    m_feeds.erase(handle);
     m_streams[size_t(handle)] = Stream{};
     --m_streamCount;
 }
@@ -329,7 +453,7 @@ void StreamHub::finish(int handle)
     Stream *s = stream(handle);
     if (!s || s->failed)
         return;
-    if (!s->queue) {
+    if (!s->queue && !s->feeding) {
         close(handle);
         return;
     }
@@ -347,18 +471,16 @@ void StreamHub::setHeld(int handle, bool held)
         return;
     }
     // Let go: what queued meanwhile leaves now, or when the kernel takes it.
-    if (!flushQueue(handle, *s))
+    if (!flushQueue(handle, *s, MaxBytesPerStreamPerTurn))
         scheduleFailedClose(handle);
-    else if (s->queue)
-        setWantsWrite(handle, *s, true);
-    else if (s->finishing)
+    else if (!s->queue && !s->feeding && s->finishing)
         close(handle);
 }
 
 qint64 StreamHub::sendHeld(int handle, qint64 maxBytes)
 {
     Stream *s = stream(handle);
-    if (!s || s->failed || !s->queue || maxBytes <= 0)
+    if (!s || s->failed || (!s->queue && !s->feeding) || maxBytes <= 0)
         return 0;
     const qint64 before = s->queuedBytes;
     if (!flushQueue(handle, *s, maxBytes)) {
@@ -372,7 +494,10 @@ void StreamHub::closeAll()
 {
     for (size_t handle = 0; handle < m_streams.size(); ++handle) {
         if (Stream *s = stream(int(handle))) {
-            flushQueue(int(handle), *s);
+            // A replay under way is not read to its end: the stream resumes it when it
+            // reconnects with its Last-Event-ID.
+            if (!s->feeding)
+                flushQueue(int(handle), *s);
             close(int(handle));
         }
     }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "iobackend.h"
+#include "streamfeed.h"
 
 #include <QByteArray>
 #include <QObject>
@@ -9,6 +10,7 @@
 #include <limits>
 #include <memory>
 #include <optional>
+#include <unordered_map>
 #include <vector>
 
 class QSocketNotifier;
@@ -40,6 +42,12 @@ public:
     // sendRings: how many threads may call trySendMany() at once (one io_uring each).
     StreamHub(qint64 maxQueueBytes, IoBackend io = IoBackend::Epoll, int sendRings = 1,
               QObject *parent = nullptr);
+
+    // Each stream's kernel send buffer (SO_SNDBUF; the kernel doubles it for its own
+    // bookkeeping). Fixed, so that a reader that shrinks its receive window cannot make the
+    // kernel grow the buffer to megabytes: what does not fit waits in the stream's queue,
+    // which the limits count (docs/security.md).
+    static constexpr int SendBufferBytes = 128 * 1024;
     ~StreamHub() override;
 
     // False when epoll, or io_uring asked for by IoBackend::Uring, is not available; error()
@@ -72,6 +80,22 @@ public:
                      qsizetype *results);
     WriteResult finishWrite(int handle, const QByteArray &bytes, qsizetype sent);
     qint64 queuedBytes(int handle) const;
+    // Bytes queued for all streams together, a feed's pulled pages included.
+    qint64 queuedTotal() const { return m_queuedTotal; }
+    // The streams whose queues are largest, enough of them that dropping them brings the
+    // total to limit or below; empty while it is.
+    std::vector<int> largestQueuesOver(qint64 limit) const;
+
+    // Sends the feed's bytes first, pulled a page at a time as the socket drains, then what
+    // was queued or written meanwhile (which waits, under the slow-consumer limit). What was
+    // queued before the feed began leaves before it. False, and the feed is dropped, when the
+    // stream is gone or has a feed already.
+    bool feed(int handle, std::unique_ptr<StreamFeed> feed);
+    bool isFeeding(int handle) const;
+    int feedCount() const { return int(m_feeds.size()); }
+    // Feeding streams that took nothing since the last call although they were not held:
+    // readers that stopped reading during a replay.
+    std::vector<int> takeStalledFeeds();
     // Closes at once. With reset, the peer gets RST and queued data is discarded (slow
     // consumers); otherwise the kernel delivers what it holds, then FIN.
     void close(int handle, bool reset = false);
@@ -108,7 +132,16 @@ private:
         bool finishing = false;  // finish() was called: close once the queue is empty
         bool held = false;       // setHeld(): queue every write, send nothing by itself
         bool open = false;       // adopted and not closed yet
+        bool feeding = false;    // has a Feed in m_feeds, which goes before the queue
     };
+    struct Feed
+    {
+        std::unique_ptr<StreamFeed> source; // null once it has given its last page
+        std::deque<QByteArray> pending;     // pulled, not all sent yet
+        qsizetype headOffset = 0;           // bytes of pending.front() already sent
+        bool progressed = true;             // sent something since takeStalledFeeds()
+    };
+    enum class Sent { All, Partial, Error };
 
     const Stream *stream(int handle) const; // nullptr when not open
     Stream *stream(int handle);
@@ -117,6 +150,16 @@ private:
     // Sends what the kernel takes of the queue, at most budget bytes; false when the peer is
     // gone.
     bool flushQueue(int handle, Stream &stream, qint64 budget = std::numeric_limits<qint64>::max());
+    // Sends what the kernel takes of queue, at most budget bytes (spent as it goes).
+    Sent sendQueued(int handle, Stream &stream, std::deque<QByteArray> &queue,
+                    qsizetype &headOffset, qint64 &budget);
+    // The feed's part of flushQueue(); ends the feed once it is all sent.
+    Sent flushFeed(int handle, Stream &stream, qint64 &budget);
+    void addQueued(Stream &stream, qint64 bytes)
+    {
+        stream.queuedBytes += bytes;
+        m_queuedTotal += bytes;
+    }
     void setWantsWrite(int handle, Stream &stream, bool wantsWrite);
     void processEvents();
     void release(int handle);
@@ -132,6 +175,10 @@ private:
     // a descriptor cost less than a pointer and a separate allocation each.
     std::vector<Stream> m_streams;
     std::vector<int> m_failed;
+    std::unordered_map<int, Feed> m_feeds;
+    qint64 m_feedPageBytes;
+    qint64 m_queuedTotal = 0;
+    quint64 m_bytesFlushed = 0; // sent from queues and feeds, ever
     int m_streamCount = 0;
 };
 

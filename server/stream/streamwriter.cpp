@@ -36,6 +36,17 @@ void StreamWriter::write(Subscriber &subscriber, const QByteArray &bytes)
     settle(subscriber, bytes, m_hub.trySend(subscriber.stream, bytes));
 }
 
+void StreamWriter::countFed(Subscriber &subscriber, qint64 bytes, int events,
+                            const QString &lastEventId)
+{
+    ++m_streamWrites;
+    m_bytesSent += quint64(bytes);
+    subscriber.bytesSent += quint64(bytes);
+    subscriber.countersChanged = true;
+    subscriber.lastWriteBeat = m_beat;
+    countEvents(subscriber, lastEventId, events);
+}
+
 void StreamWriter::account(Subscriber &subscriber, const QByteArray &bytes)
 {
     // Every write to a stream passes here, so the totals are counted once, where they happen.

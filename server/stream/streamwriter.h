@@ -29,6 +29,9 @@ public:
     void fanOut(const std::vector<Subscriber *> &members, const QByteArray &bytes,
                 const QString &lastEventId, int eventCount);
 
+    // Counts bytes a stream's feed (a replay) handed the hub: events ending with lastEventId.
+    void countFed(Subscriber &subscriber, qint64 bytes, int events, const QString &lastEventId);
+
     std::vector<quint64> takeSlowConsumers() { return std::exchange(m_slowConsumers, {}); }
 
     // Heartbeat periods: a stream written to in the current one needs no heartbeat.

@@ -31,6 +31,7 @@ Subscriber &SubscriberRegistry::add(std::unique_ptr<Subscriber> subscriber)
         members.push_back(raw);
     }
     m_byStream.insert(raw->stream, raw);
+    ++m_perAddress[raw->remoteAddress];
     m_subscribers.emplace(raw->id, std::move(subscriber));
     return *raw;
 }
@@ -43,6 +44,10 @@ std::unique_ptr<Subscriber> SubscriberRegistry::remove(quint64 id)
     std::unique_ptr<Subscriber> subscriber = std::move(it->second);
     m_subscribers.erase(it);
     m_byStream.remove(subscriber->stream);
+    if (const auto from = m_perAddress.find(subscriber->remoteAddress);
+        from != m_perAddress.end() && --*from <= 0) {
+        m_perAddress.erase(from);
+    }
     for (qsizetype i = 0; i < subscriber->channels.size(); ++i) {
         const auto channelIt = m_channels.find(subscriber->channels.at(i));
         auto &members = channelIt.value();

@@ -68,6 +68,8 @@ public:
     Subscriber *find(quint64 id) const;
     Subscriber *findByStream(int stream) const;
     int size() const { return int(m_subscribers.size()); }
+    // Subscribers connected from the address (Subscriber::remoteAddress).
+    int countFrom(const QString &address) const { return m_perAddress.value(address); }
     bool isEmpty() const { return m_subscribers.empty(); }
     QList<quint64> ids() const;
 
@@ -85,6 +87,7 @@ private:
     SubscriberMap m_subscribers;
     QHash<int, Subscriber *> m_byStream;
     QHash<QString, std::vector<Subscriber *>> m_channels;
+    QHash<QString, int> m_perAddress;
 };
 
 template<typename Visit>
