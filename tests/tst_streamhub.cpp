@@ -117,6 +117,31 @@ private:
         return results;
     }
 
+    // Pages of pageBytes, each filled with its own letter, count of them.
+    class LetterFeed : public sse::StreamFeed
+    {
+    public:
+        LetterFeed(int count, int pageBytes)
+            : m_count(count)
+            , m_pageBytes(pageBytes)
+        {}
+        static QByteArray page(int n, int pageBytes)
+        {
+            return QByteArray(pageBytes, char('A' + n % 26));
+        }
+        bool next(qint64, std::deque<QByteArray> &out) override
+        {
+            if (m_given < m_count)
+                out.push_back(page(m_given++, m_pageBytes));
+            return m_given < m_count;
+        }
+
+    private:
+        int m_count;
+        int m_pageBytes;
+        int m_given = 0;
+    };
+
 private slots:
     void initTestCase() { QVERIFY(m_listener.listen(QHostAddress::LocalHost, 0)); }
 
@@ -159,6 +184,61 @@ private slots:
                                  10000);
         QCOMPARE(received, expected);
         QTRY_COMPARE(hub.queuedBytes(handle), 0);
+    }
+
+    void feedGoesAfterWhatWasQueuedAndBeforeLaterWrites()
+    {
+        StreamHub hub(4 * 1024 * 1024);
+        const int handle = connectPair(hub);
+        m_client->setReadBufferSize(4096); // stop reading: the kernel buffers fill
+        QByteArray expected;
+        while (hub.queuedBytes(handle) == 0) {
+            const QByteArray bytes(16 * 1024, 'q');
+            expected += bytes;
+            QCOMPARE(hub.write(handle, bytes), StreamHub::WriteResult::Written);
+        }
+        constexpr int Pages = 100;
+        constexpr int PageBytes = 32 * 1024;
+        QVERIFY(hub.feed(handle, std::make_unique<LetterFeed>(Pages, PageBytes)));
+        QVERIFY(hub.isFeeding(handle));
+        QVERIFY(!hub.feed(handle, std::make_unique<LetterFeed>(1, 1))); // one at a time
+        for (int n = 0; n < Pages; ++n)
+            expected += LetterFeed::page(n, PageBytes);
+        // Written during the feed: it waits behind it, under the queue limit.
+        QCOMPARE(hub.write(handle, "data: live\n\n"), StreamHub::WriteResult::Written);
+        expected += "data: live\n\n";
+        // Pulled a page at a time: far less than the feed's 3.2 MB is held at once.
+        QVERIFY(hub.queuedTotal() < 1024 * 1024);
+        m_client->setReadBufferSize(0);
+        QByteArray received;
+        QTRY_VERIFY_WITH_TIMEOUT((received += m_client->readAll()).size() == expected.size(),
+                                 10000);
+        QCOMPARE(received, expected);
+        QTRY_VERIFY(!hub.isFeeding(handle));
+        QCOMPARE(hub.queuedTotal(), 0);
+        QCOMPARE(hub.feedCount(), 0);
+    }
+
+    void aTurnOfTheEventLoopSendsABoundedAmount()
+    {
+        // Twenty readers replaying 4 MiB each at once: each turn of the loop sends at most
+        // MaxBytesPerTurn, however much the readers could take.
+        StreamHub hub(4 * 1024 * 1024);
+        std::vector<Peer> peers = connectPeers(hub, 20);
+        QCOMPARE(peers.size(), size_t(20));
+        constexpr int Pages = 64;
+        constexpr int PageBytes = 64 * 1024;
+        qint64 received = 0;
+        for (Peer &peer : peers) {
+            QTcpSocket *client = peer.client.get();
+            connect(client, &QTcpSocket::readyRead, this,
+                    [client, &received] { received += client->readAll().size(); });
+            QVERIFY(hub.feed(peer.handle, std::make_unique<LetterFeed>(Pages, PageBytes)));
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(received, qint64(peers.size()) * Pages * PageBytes, 30000);
+        QCOMPARE(hub.feedCount(), 0);
+        QVERIFY(hub.largestTurnBytes() > 0);
+        QVERIFY(hub.largestTurnBytes() <= StreamHub::MaxBytesPerTurn);
     }
 
     void reportsTheQueueLimit()

@@ -3,6 +3,7 @@
 #include "serverlogging.h"
 #include "uringsender.h"
 
+#include <QScopeGuard>
 #include <QSocketNotifier>
 #include <QTimer>
 
@@ -27,9 +28,8 @@ constexpr int MaxIoVectors = 64;
 constexpr int MaxEventsPerWait = 256;
 // Fewer sends than this go out with send(): a batch of one costs a system call either way.
 constexpr size_t MinUringBatch = 2;
-// What one turn of the event loop sends from queues and feeds, in all and to one stream: a
-// storm of replays then costs the loop a few milliseconds a turn, and the streams take turns.
-constexpr qint64 MaxBytesPerTurn = 4 * 1024 * 1024;
+// What one turn of the event loop sends to one stream (MaxBytesPerTurn to all): a storm of
+// replays then costs the loop a few milliseconds a turn, and the streams take turns.
 constexpr qint64 MaxBytesPerStreamPerTurn = 256 * 1024;
 // A feed pulls about this much at a time (less when the slow-consumer limit is lower).
 constexpr qint64 FeedPageBytes = 64 * 1024;
@@ -305,8 +305,10 @@ bool StreamHub::feed(int handle, std::unique_ptr<StreamFeed> source)
         s->headOffset = 0;
     }
     s->feeding = true;
-    if (!s->held && !flushQueue(handle, *s, MaxBytesPerStreamPerTurn))
-        scheduleFailedClose(handle);
+    // Sent from the event loop, within its budget per turn, like every other queue: a
+    // thousand replays starting in one turn do not all send at once.
+    if (!s->held)
+        setWantsWrite(handle, *s, true);
     return true;
 }
 
@@ -365,6 +367,8 @@ void StreamHub::processEvents()
 {
     epoll_event events[MaxEventsPerWait];
     qint64 turnBudget = MaxBytesPerTurn;
+    const auto countTurn = qScopeGuard(
+        [&] { m_largestTurnBytes = std::max(m_largestTurnBytes, MaxBytesPerTurn - turnBudget); });
     // A bounded number of rounds and bytes keeps the rest of the event loop (publishes, API)
     // served; what is left is still ready, so the notifier fires again on the next turn.
     for (int round = 0; round < 8 && turnBudget > 0; ++round) {

@@ -93,6 +93,10 @@ public:
     bool feed(int handle, std::unique_ptr<StreamFeed> feed);
     bool isFeeding(int handle) const;
     int feedCount() const { return int(m_feeds.size()); }
+    // The most bytes one turn of the event loop sent from queues and feeds: what bounds the
+    // time a storm of replays keeps the loop from everything else.
+    qint64 largestTurnBytes() const { return m_largestTurnBytes; }
+    static constexpr qint64 MaxBytesPerTurn = 4 * 1024 * 1024;
     // Feeding streams that took nothing since the last call although they were not held:
     // readers that stopped reading during a replay.
     std::vector<int> takeStalledFeeds();
@@ -179,6 +183,7 @@ private:
     qint64 m_feedPageBytes;
     qint64 m_queuedTotal = 0;
     quint64 m_bytesFlushed = 0; // sent from queues and feeds, ever
+    qint64 m_largestTurnBytes = 0;
     int m_streamCount = 0;
 };
 
