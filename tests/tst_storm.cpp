@@ -194,6 +194,9 @@ private slots:
         }
         QCOMPARE(toldToRetry, Burst - streams);
         QCOMPARE(stats().value(QStringLiteral("retryAnswers")).toInt(), Burst - streams);
+        const QByteArray retries =
+            "\nsse_stream_retry_answers_total " + QByteArray::number(Burst - streams) + '\n';
+        QVERIFY(request(m_port, "GET", "/metrics").body.contains(retries));
     }
 
     // 1,000 kept events of 12,000 bytes (12 MB) after the client's Last-Event-ID, with a queue

@@ -1801,6 +1801,28 @@ History gaps signalled to clients: %3</source>
 断开后重新建立的连接：%2
 已通知客户端的历史缺口：%3</translation>
     </message>
+    <message numerus="yes">
+        <source>%n replaying</source>
+        <translation>
+            <numerusform>%n 个正在重放</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 queued of %2</source>
+        <translation>已排队 %1（上限 %2）</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n dropped as slow</source>
+        <translation>
+            <numerusform>%n 个因过慢被断开</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n told to retry</source>
+        <translation>
+            <numerusform>%n 个被告知稍后重试</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>sse::ui::SettingsDialog</name>
