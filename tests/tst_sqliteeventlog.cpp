@@ -228,6 +228,59 @@ private slots:
             3);
     }
 
+    void pagedReplayIsBoundedWholeAndReportsTrimming_data()
+    {
+        QTest::addColumn<bool>("inFile");
+        QTest::newRow("memory") << false;
+        QTest::newRow("sqlite") << true;
+    }
+
+    // What a stream's ReplayFeed reads: pages of about maxBytes, whole events, at least one,
+    // ending with the newest event kept when the replay began; what is trimmed before its
+    // turn is reported.
+    void pagedReplayIsBoundedWholeAndReportsTrimming()
+    {
+        QFETCH(bool, inFile);
+        constexpr int Capacity = 20;
+        std::unique_ptr<EventLog> log;
+        if (inFile) {
+            auto file = std::make_unique<SqliteEventLog>(
+                m_dir.filePath(QStringLiteral("paged.sqlite")), Capacity, NoByteLimit);
+            QCOMPARE(file->open(), QString());
+            log = std::move(file);
+        } else {
+            log = std::make_unique<sse::MemoryEventLog>(Capacity);
+        }
+        appendAll(*log, numbered(1, Capacity));
+        EventLog::ReplayStart start = log->replayStart(QStringLiteral("4"));
+        QCOMPARE(start.gap, EventLog::Gap::None);
+        QCOMPARE(log->replayCount(start.cursor, {QStringLiteral("default")}), Capacity - 4);
+        appendAll(*log, numbered(Capacity + 1, Capacity + 1)); // after the start: not replayed
+        QStringList ids;
+        EventLog::ReplayCursor cursor = start.cursor;
+        // "id: N\ndata: event N\n\n" is 21 to 23 bytes: 50 bytes hold two or three.
+        const EventLog::ReplayPage first = log->replayPage(cursor, {QStringLiteral("default")}, 50);
+        QVERIFY(first.events.size() >= 2 && first.events.size() <= 3);
+        QVERIFY(!first.lost);
+        for (const QByteArray &event : first.events)
+            ids.append(QString::fromLatin1(event.mid(4, event.indexOf('\n') - 4)));
+        QCOMPARE(first.lastId, ids.constLast());
+        // A page is at least one event, however small maxBytes.
+        const EventLog::ReplayPage one = log->replayPage(cursor, {QStringLiteral("default")}, 1);
+        QCOMPARE(one.events.size(), 1);
+        ids.append(one.lastId);
+        // Twenty more events trim what the replay has still to send.
+        appendAll(*log, numbered(Capacity + 2, 2 * Capacity + 1));
+        const EventLog::ReplayPage after = log->replayPage(cursor, {QStringLiteral("default")}, 50);
+        QVERIFY(after.lost);
+        QCOMPARE(after.oldestId, QString::number(Capacity + 2));
+        QVERIFY(after.events.isEmpty());
+        QVERIFY(cursor.done());
+        QCOMPARE(ids.first(), QStringLiteral("5"));
+        for (int i = 1; i < ids.size(); ++i)
+            QCOMPARE(ids.at(i).toInt(), ids.at(i - 1).toInt() + 1);
+    }
+
     void unkeptEventsWaitTheirTurnButAreNotStored()
     {
         SqliteEventLog log(m_dir.filePath(QStringLiteral("unkept.sqlite")), 100, NoByteLimit);

@@ -123,33 +123,34 @@ QByteArray EventBroker::helloEvent(const Subscriber &subscriber, bool historyGap
 int EventBroker::replayTo(quint64 clientId, const QString &fromId, QString *error)
 {
     flush(); // the replay follows what was published before it
-    Subscriber *subscriber = m_registry.find(clientId);
+    const Subscriber *subscriber = m_registry.find(clientId);
     if (!subscriber) {
         *error = QStringLiteral("client %1 is not connected").arg(clientId);
         return -1;
     }
-    const EventLog::Replay replay = m_log.replayAfter(fromId, subscriber->channels, true);
-    if (replay.gap != EventLog::Gap::None) {
+    const EventLog::ReplayStart start = m_log.replayStart(fromId, true);
+    if (start.gap != EventLog::Gap::None) {
         *error = QStringLiteral("event %1 is no longer in the history").arg(fromId);
         return -1;
     }
-    if (replay.events.isEmpty())
+    if (m_hub.isFeeding(subscriber->stream)) {
+        *error = QStringLiteral("a replay to client %1 is still being sent").arg(clientId);
+        return -1;
+    }
+    const int count = m_log.replayCount(start.cursor, subscriber->channels);
+    if (count == 0)
         return 0;
-    QByteArray bytes;
-    for (const QByteArray &event : replay.events)
-        bytes += event;
-    m_writer.write(*subscriber, bytes);
-    subscriber->eventsSent += quint64(replay.events.size());
+    // Streamed like a Last-Event-ID replay: a resend of any size reaches a client that reads.
+    replayFrom(*subscriber, start.cursor, subscriber->lastEventId);
     if (m_recorder.enabled()) {
-        m_recorder.record(TrafficDirection::Out, clientId, {}, {}, bytes.size(),
+        m_recorder.record(TrafficDirection::Out, clientId, {}, {}, 0,
                           QStringLiteral("replay of %1 kept event(s) from id %2 → client %3")
-                              .arg(replay.events.size())
+                              .arg(count)
                               .arg(fromId)
                               .arg(clientId),
-                          bytes);
+                          {});
     }
-    dropSlowConsumers();
-    return int(replay.events.size());
+    return count;
 }
 
 QList<ClientInfo> EventBroker::clients(int limit) const

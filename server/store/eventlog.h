@@ -151,7 +151,10 @@ public:
     // drains (EventBroker's ReplayFeed).
     virtual ReplayPage replayPage(ReplayCursor &cursor, const QStringList &channels,
                                   qint64 maxBytes) const = 0;
-    // The whole replay at once (the operator's resend, tests).
+    // How many events the replay from cursor holds for channels (the operator's resend says
+    // how many it sends).
+    virtual int replayCount(const ReplayCursor &cursor, const QStringList &channels) const = 0;
+    // The whole replay at once (tests).
     Replay replayAfter(const QString &lastEventId, const QStringList &channels,
                        bool inclusive = false) const;
 

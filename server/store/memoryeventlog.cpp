@@ -123,6 +123,19 @@ EventLog::ReplayPage MemoryEventLog::replayPage(ReplayCursor &cursor, const QStr
     return page;
 }
 
+int MemoryEventLog::replayCount(const ReplayCursor &cursor, const QStringList &channels) const
+{
+    if (cursor.generation != m_generation)
+        return 0;
+    int count = 0;
+    for (auto it = firstAfter(quint64(cursor.after));
+         it != m_entries.cend() && qint64(it->sequence) <= cursor.through; ++it) {
+        if (it->entry.scope == AllChannels || channels.contains(it->entry.scope))
+            ++count;
+    }
+    return count;
+}
+
 HistoryPage MemoryEventLog::history(const HistoryFilter &filter, int offset, int limit) const
 {
     HistoryPage page;

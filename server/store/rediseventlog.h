@@ -40,6 +40,10 @@ public:
     {
         return m_mirror.replayPage(cursor, channels, maxBytes);
     }
+    int replayCount(const ReplayCursor &cursor, const QStringList &channels) const override
+    {
+        return m_mirror.replayCount(cursor, channels);
+    }
     HistoryPage history(const HistoryFilter &filter, int offset, int limit) const override;
     // Empties the stream for every server (each clears its mirror when it reads the order).
     void clear() override;

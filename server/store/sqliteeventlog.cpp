@@ -330,6 +330,26 @@ EventLog::ReplayPage SqliteEventLog::replayPage(ReplayCursor &cursor, const QStr
     return page;
 }
 
+int SqliteEventLog::replayCount(const ReplayCursor &cursor, const QStringList &channels) const
+{
+    if (!m_open || cursor.generation != m_generation || cursor.done())
+        return 0;
+    QSqlQuery count(m_db);
+    count.setForwardOnly(true);
+    count.prepare(QStringLiteral("SELECT count(*) FROM events WHERE seq > ? AND seq <= ? AND "
+                                 "(scope = ? OR scope IN (SELECT value FROM json_each(?)))"));
+    count.addBindValue(cursor.after);
+    count.addBindValue(cursor.through);
+    count.addBindValue(AllChannels);
+    count.addBindValue(QString::fromUtf8(
+        QJsonDocument(QJsonArray::fromStringList(channels)).toJson(QJsonDocument::Compact)));
+    if (!count.exec() || !count.next()) {
+        qCWarning(lcLog).noquote() << refuse(count.lastError().text());
+        return 0;
+    }
+    return count.value(0).toInt();
+}
+
 HistoryPage SqliteEventLog::history(const HistoryFilter &filter, int offset, int limit) const
 {
     HistoryPage page;

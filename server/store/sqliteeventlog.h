@@ -34,6 +34,7 @@ public:
     ReplayStart replayStart(const QString &lastEventId, bool inclusive = false) const override;
     ReplayPage replayPage(ReplayCursor &cursor, const QStringList &channels,
                           qint64 maxBytes) const override;
+    int replayCount(const ReplayCursor &cursor, const QStringList &channels) const override;
     HistoryPage history(const HistoryFilter &filter, int offset, int limit) const override;
     void clear() override;
     int size() const override { return m_count; }
