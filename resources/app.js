@@ -30,6 +30,7 @@
     input: el('channels-input'),
     channelsError: el('channels-error'),
     closedNote: el('closed-note'),
+    waitNote: el('wait-note'),
     reconnectButton: el('reconnect-button'),
     gapBanner: el('gap-banner'),
     gapText: el('gap-text'),
@@ -54,6 +55,10 @@
   let channels = parseChannels(pageParams.getAll('channel').join(',')).channels;
   let everOpened = false; // has this subscription been open once (connecting vs reconnecting)
   let attempts = 0; // failed attempts since the last open, shown as a hint
+  let waitTimer = 0; // shows the wait note when the stream has not opened after WAIT_NOTE_MS
+  // A stream that has not opened after this long is most likely waiting for a connection:
+  // browsers open at most six HTTP/1.1 connections to one server.
+  const WAIT_NOTE_MS = 3000;
   let reconnects = 0;
   let lastId = '';
   let received = 0;
@@ -81,15 +86,24 @@
     listened = new Set();
     setState('connecting');
     ui.closedNote.hidden = true;
+    ui.waitNote.hidden = true;
+    clearTimeout(waitTimer);
 
     const es = new EventSource(eventsUrl(resumeFrom));
     source = es;
+    let esOpened = false;
+    waitTimer = setTimeout(() => {
+      if (source === es && !esOpened && es.readyState === EventSource.CONNECTING) ui.waitNote.hidden = false;
+    }, WAIT_NOTE_MS);
     // Every handler checks `source === es` so events of a closed, replaced stream are ignored.
     es.addEventListener('open', () => {
       if (source !== es) return;
       if (everOpened) setReconnects(reconnects + 1);
       everOpened = true;
+      esOpened = true;
       attempts = 0;
+      clearTimeout(waitTimer);
+      ui.waitNote.hidden = true;
       setState('open');
     });
     es.addEventListener('error', () => {

@@ -71,12 +71,12 @@ public:
     bool enabled() const override { return true; }
     void append(TrafficRecord entry) override { records.append(std::move(entry)); }
     qsizetype beginRequest(const QString &, const QString &, const QString &,
-                           const QList<QPair<QByteArray, QByteArray>> &,
-                           const QByteArray &) override
+                           const QList<QPair<QByteArray, QByteArray>> &, const QByteArray &,
+                           qint64) override
     {
         return -1;
     }
-    void finishRequest(qsizetype, int, bool) override {}
+    void finishRequest(qsizetype, const Answer &) override {}
     void clientConnected(const ClientInfo &) override {}
     void clientDisconnected(quint64) override {}
 

@@ -63,6 +63,21 @@ private slots:
         QCOMPARE(request(m_port, "GET", "/style.css").status, 200);
     }
 
+    void seeIsTheSameStreamAsEvents()
+    {
+        // DESIGN.md: the classic ASP.NET Core example's page opens EventSource("/see").
+        SseReader reader(m_port, "/see?channel=news", {"Last-Event-ID: 0"});
+        QTRY_VERIFY(reader.isStreaming());
+        QCOMPARE(reader.response().headers.value("content-type"), QByteArray("text/event-stream"));
+        QCOMPARE(reader.response().headers.value("access-control-allow-origin"), QByteArray("*"));
+        QCOMPARE(postJson(m_port, R"({"event": "custom", "data": "hi", "channel": "news"})").status,
+                 202);
+        QTRY_COMPARE(reader.userEvents().size(), 1);
+        QCOMPARE(reader.userEvents().at(0).type, QStringLiteral("custom"));
+        QCOMPARE(reader.userEvents().at(0).data, QStringLiteral("hi"));
+        QCOMPARE(request(m_port, "POST", "/see").status, 405);
+    }
+
     void streamHeaders()
     {
         SseReader reader(m_port);

@@ -1,7 +1,12 @@
 // The pure request parsers: every refusal names its field, and nothing needs a socket.
 #include "requestparsers.h"
 
+#include <QCoreApplication>
+#include <QJsonDocument>
+#include <QLibraryInfo>
+#include <QLocale>
 #include <QTest>
+#include <QTranslator>
 
 using sse::HttpError;
 using sse::Parsed;
@@ -35,6 +40,25 @@ class TestRequestParsers : public QObject
     Q_OBJECT
 
 private slots:
+    void jsonErrorsAreEnglishWhateverTheLocale()
+    {
+        // The dashboard installs Qt's own translation for its language, and Qt translates the
+        // JSON parser's messages with it; the HTTP API's errors must not change with it.
+        QTranslator chinese;
+        if (!chinese.load(QLocale(QStringLiteral("zh_CN")), QStringLiteral("qtbase"),
+                          QStringLiteral("_"), QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+            QSKIP("Qt's Chinese translation (qt6-translations-l10n) is not installed");
+        QCoreApplication::installTranslator(&chinese);
+        QJsonParseError parseError;
+        QJsonDocument::fromJson("{\"data\": nope}", &parseError);
+        QVERIFY2(parseError.errorString() != QStringLiteral("illegal value"),
+                 "Qt's message is not translated: the test would prove nothing");
+        const HttpError failure = errorOf(publishJson("{\"data\": nope}"));
+        QCoreApplication::removeTranslator(&chinese);
+        QCOMPARE(failure.status, 400);
+        QCOMPARE(failure.message, QStringLiteral("body: invalid JSON at offset 11: illegal value"));
+    }
+
     void publishJsonFields()
     {
         const Parsed<SseEvent> parsed =

@@ -113,6 +113,18 @@
         <source>Faults</source>
         <translation>故障</translation>
     </message>
+    <message>
+        <source>This browser holds %1 streams to this server, the most a browser opens over HTTP/1.1 to one address: a further tab waits until one of them closes. HTTP/2, which comes with HTTPS, lifts the limit.
+%2</source>
+        <translation>此浏览器已与本服务器建立 %1 个流，这是浏览器通过 HTTP/1.1 对同一地址打开的上限：再开的标签页会一直等待，直到其中一个关闭。HTTP/2（随 HTTPS 提供）可解除此限制。
+%2</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n browser(s) hold %1 streams to this server, the most a browser opens over HTTP/1.1 to one address: another tab there waits, silently, until one of them closes. HTTP/2, which comes with HTTPS, lifts the limit.</source>
+        <translation>
+            <numerusform>%n 个浏览器已与本服务器建立 %1 个流，这是浏览器通过 HTTP/1.1 对同一地址打开的上限：该浏览器再开的标签页会静默等待，直到其中一个关闭。HTTP/2（随 HTTPS 提供）可解除此限制。</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>sse::ui::ClientsView</name>
@@ -402,10 +414,6 @@
         <translation>无（ms）</translation>
     </message>
     <message>
-        <source>All subscribers</source>
-        <translation>所有订阅者</translation>
-    </message>
-    <message>
         <source>Subscribers of the channel</source>
         <translation>该频道的订阅者</translation>
     </message>
@@ -520,6 +528,40 @@
     <message>
         <source>The server refused the event: %1</source>
         <translation>服务器拒绝了该事件：%1</translation>
+    </message>
+    <message>
+        <source>The channel whose subscribers get the event</source>
+        <translation>接收该事件的订阅者所在的频道</translation>
+    </message>
+    <message>
+        <source>Not used: &quot;All subscribers&quot; reaches every subscriber whatever its channels</source>
+        <translation>未使用：“所有订阅者”会发送给每个订阅者，无论其频道</translation>
+    </message>
+    <message>
+        <source>Not used: the selected clients get the event whatever their channels</source>
+        <translation>未使用：选中的客户端无论其频道都会收到该事件</translation>
+    </message>
+    <message numerus="yes">
+        <source>Sent event %1 to all %n subscriber(s), every channel</source>
+        <translation>
+            <numerusform>已将事件 %1 发送给全部 %n 个订阅者（所有频道）</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Sent event %1 to %n subscriber(s) of %2</source>
+        <translation>
+            <numerusform>已将事件 %1 发送给频道 %2 的 %n 个订阅者</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Sent event %1 to %n of %2 selected client(s)</source>
+        <translation>
+            <numerusform>已将事件 %1 发送给 %2 个选中客户端中的 %n 个</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>All subscribers, every channel</source>
+        <translation>所有订阅者（所有频道）</translation>
     </message>
 </context>
 <context>
@@ -1207,6 +1249,16 @@ The file was left as it is. Run with the history in memory this time? Settings c
     <message>
         <source>Client %1 of instance %2 was not disconnected: %3</source>
         <translation>实例 %2 的客户端 %1 未能断开：%3</translation>
+    </message>
+    <message>
+        <source>Listen on all interfaces?</source>
+        <translation>监听所有网络接口？</translation>
+    </message>
+    <message numerus="yes">
+        <source>The server restarts on the same port to listen on all interfaces, which disconnects %n client(s) for a moment. Browsers reconnect on their own.</source>
+        <translation>
+            <numerusform>服务器将在同一端口重启以监听所有网络接口，这会使 %n 个客户端暂时断开。浏览器会自行重新连接。</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -2038,6 +2090,10 @@ History gaps signalled to clients: %3</source>
     <message>
         <source>%1 log records left out: the server produced them faster than the log shows them</source>
         <translation>已省略 %1 条日志记录：服务器产生记录的速度超过了日志的显示速度</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
     </message>
 </context>
 <context>

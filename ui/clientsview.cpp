@@ -23,6 +23,7 @@ ClientsView::ClientsView(ClientsModel *model, QWidget *parent)
     , m_proxy(new QSortFilterProxyModel(this))
     , m_table(new QTableView(this))
     , m_filter(new QLineEdit(this))
+    , m_browserLimit(new QLabel(this))
     , m_disconnect(new QPushButton(tr("Disconnect"), this))
     , m_sendTo(new QPushButton(tr("Send to this client…"), this))
     , m_copy(new QPushButton(tr("Copy details"), this))
@@ -56,10 +57,20 @@ ClientsView::ClientsView(ClientsModel *model, QWidget *parent)
     bar->addWidget(m_disconnect);
     bar->addWidget(m_sendTo);
     bar->addWidget(m_copy);
+    m_browserLimit->setObjectName(QStringLiteral("browserLimitNotice"));
+    m_browserLimit->setWordWrap(true);
+    m_browserLimit->setStyleSheet(
+        QStringLiteral("QLabel { background: #ffe696; color: black; padding: 2px 4px; }"));
+    m_browserLimit->hide();
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(bar);
+    layout->addWidget(m_browserLimit);
     layout->addWidget(m_table);
+    connect(model, &ClientsModel::browsersAtConnectionLimitChanged, this, [this](int browsers) {
+        m_browserLimit->setText(ClientsModel::browserLimitNotice(browsers));
+        m_browserLimit->setVisible(browsers > 0);
+    });
 
     connect(m_filter, &QLineEdit::textChanged, this, &ClientsView::setFilterText);
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {

@@ -5,6 +5,7 @@
 #include <QList>
 #include <QWidget>
 
+class QLabel;
 class QLineEdit;
 class QMenu;
 class QPushButton;
@@ -48,6 +49,7 @@ private:
     QSortFilterProxyModel *m_proxy;
     QTableView *m_table;
     QLineEdit *m_filter;
+    QLabel *m_browserLimit; // ClientsModel::browserLimitNotice(), while there is one
     QPushButton *m_disconnect;
     QPushButton *m_sendTo;
     QPushButton *m_copy;

@@ -173,6 +173,18 @@ void ComposerWidget::updateValidationAndPreview()
     m_prettyJson->setEnabled(jsonMode);
     m_compactJson->setEnabled(jsonMode);
 
+    // The channel names the audience only for "Subscribers of the channel"; otherwise the event
+    // reaches its target whatever their channels, and the field says so instead of being
+    // silently ignored.
+    const TargetKind targetKind = TargetKind(m_target->currentData().toInt());
+    m_channel->setEnabled(targetKind == TargetKind::Channel);
+    m_channel->setToolTip(targetKind == TargetKind::Channel
+                              ? tr("The channel whose subscribers get the event")
+                          : targetKind == TargetKind::All
+                              ? tr("Not used: \"All subscribers\" reaches every subscriber "
+                                   "whatever its channels")
+                              : tr("Not used: the selected clients get the event whatever their "
+                                   "channels"));
     m_target->setItemText(m_target->findData(int(TargetKind::SelectedClients)),
                           m_selectedClients.isEmpty()
                               ? tr("Selected clients (none)")
@@ -272,10 +284,29 @@ void ComposerWidget::onPublishFinished(const PublishResult &result)
         m_sendFailure.clear();
         updateValidationAndPreview();
     }
+    emit sent(confirmation(result));
     bool numeric = false;
     const qulonglong id = result.id.toULongLong(&numeric);
     if (numeric)
         setNextEventId(QString::number(id + 1));
+}
+
+QString ComposerWidget::confirmation(const PublishResult &result)
+{
+    // The real audience, so that what the operator reads is what happened.
+    switch (result.target.kind) {
+    case PublishTarget::Kind::All:
+        return tr("Sent event %1 to all %n subscriber(s), every channel", nullptr, result.delivered)
+            .arg(result.id);
+    case PublishTarget::Kind::Channel:
+        return tr("Sent event %1 to %n subscriber(s) of %2", nullptr, result.delivered)
+            .arg(result.id, result.channel.isEmpty() ? DefaultChannel : result.channel);
+    case PublishTarget::Kind::Clients:
+        return tr("Sent event %1 to %n of %2 selected client(s)", nullptr, result.delivered)
+            .arg(result.id)
+            .arg(result.target.clientIds.size());
+    }
+    return {};
 }
 
 void ComposerWidget::setNextEventId(const QString &id)

@@ -82,6 +82,8 @@ public:
 signals:
     // A send that could not go out or that the server refused, with the reason.
     void sendFailed(const QString &reason);
+    // An event was accepted: whom it reached, in words ("to 6 subscribers, every channel").
+    void sent(const QString &confirmation);
 
 private:
     // Each field's problem, as the HTTP API words it; empty when the field is fine.
@@ -103,6 +105,7 @@ private:
     void updateValidationAndPreview();
     void rememberType(const QString &eventType);
     void onPublishFinished(const sse::PublishResult &result);
+    static QString confirmation(const sse::PublishResult &result);
     // Publishes and records the send; false (and says why) when the server is stopped.
     bool publish(const sse::SseEvent &event, const sse::PublishTarget &target);
     void showSendFailure(const QString &reason);

@@ -73,7 +73,7 @@ void ComposerWidget::createTargetAndPreview(QWidget *box)
 {
     m_target = new QComboBox(box);
     m_target->setObjectName(QStringLiteral("eventTarget"));
-    m_target->addItem(tr("All subscribers"), int(TargetKind::All));
+    m_target->addItem(tr("All subscribers, every channel"), int(TargetKind::All));
     m_target->addItem(tr("Subscribers of the channel"), int(TargetKind::Channel));
     m_target->addItem(tr("Selected clients (none)"), int(TargetKind::SelectedClients));
     m_message = new ElidingLabel(box, true);
@@ -85,7 +85,7 @@ void ComposerWidget::createTargetAndPreview(QWidget *box)
     m_preview->setReadOnly(true);
     m_preview->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_preview->setMinimumHeight(m_preview->fontMetrics().height() * 3);
-    m_preview->setMaximumHeight(m_preview->fontMetrics().height() * 7);
+    m_preview->setMaximumHeight(m_preview->fontMetrics().height() * 20); // grows on a big screen
     m_previewNote = new ElidingLabel(box, true);
     m_previewNote->setObjectName(QStringLiteral("previewNote"));
 }

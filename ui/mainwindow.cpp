@@ -175,12 +175,12 @@ QList<QDockWidget *> MainWindow::docks() const
 
 void MainWindow::placeDocksByDefault()
 {
-    // Clients above the traffic log on the left; the composer above Charts and Connect
-    // (tabbed) on the right. This is what View → Reset layout goes back to.
+    // The three main jobs in front, whole, at 1280×720: Clients above the live Traffic log on
+    // the left, the Composer the whole height on the right, its Send in sight. The other
+    // panels are tabs behind them. This is what View → Reset layout goes back to.
     QDockWidget *clients = dock("clientsDock");
     QDockWidget *traffic = dock("trafficDock");
     QDockWidget *composer = dock("composerDock");
-    QDockWidget *charts = dock("chartsDock");
     for (QDockWidget *panel : docks()) {
         panel->setFloating(false);
         panel->show();
@@ -188,14 +188,13 @@ void MainWindow::placeDocksByDefault()
     addDockWidget(Qt::LeftDockWidgetArea, clients);
     splitDockWidget(clients, traffic, Qt::Vertical);
     addDockWidget(Qt::RightDockWidgetArea, composer);
-    splitDockWidget(composer, charts, Qt::Vertical);
-    tabifyDockWidget(charts, dock("connectDock"));
-    charts->raise();
-    tabifyDockWidget(composer, dock("scenarioDock"));
-    tabifyDockWidget(composer, dock("faultsDock"));
+    for (const char *behindComposer : {"connectDock", "chartsDock", "scenarioDock", "faultsDock"})
+        tabifyDockWidget(composer, dock(behindComposer));
     tabifyDockWidget(traffic, dock("historyDock"));
     tabifyDockWidget(clients, dock("clusterDock"));
+    // tabifyDockWidget puts the panel added last in front.
     clients->raise();
+    traffic->raise();
     composer->raise();
     if (isVisible())
         applyDefaultDockSizes();
@@ -209,8 +208,6 @@ void MainWindow::applyDefaultDockSizes()
     resizeDocks({dock("clientsDock"), dock("composerDock")}, {width() * 11 / 20, width() * 9 / 20},
                 Qt::Horizontal);
     resizeDocks({dock("clientsDock"), dock("trafficDock")}, {height() * 2 / 5, height() * 3 / 5},
-                Qt::Vertical);
-    resizeDocks({dock("composerDock"), dock("chartsDock")}, {height() * 3 / 5, height() * 2 / 5},
                 Qt::Vertical);
 }
 
@@ -247,13 +244,29 @@ void MainWindow::connectPanels()
                 m_composer->setTargetKind(ComposerWidget::TargetKind::SelectedClients);
                 m_composer->focusData();
             });
+    connect(m_composer, &ComposerWidget::sent, this,
+            [this](const QString &confirmation) { statusBar()->showMessage(confirmation, 10000); });
     connect(m_composer, &ComposerWidget::sendFailed, this,
             [this](const QString &reason) { statusBar()->showMessage(reason, 10000); });
     connect(m_trafficView, &TrafficLogView::exported, this, [this](const QString &path) {
         statusBar()->showMessage(tr("Saved the log to %1").arg(path), 10000);
     });
-    connect(m_sharePanel, &SharePanel::listenOnAllInterfacesRequested, this,
-            &MainWindow::listenOnAllInterfaces);
+    connect(m_clientsModel, &ClientsModel::browsersAtConnectionLimitChanged, m_sharePanel,
+            [this](int browsers) {
+                m_sharePanel->setBrowserLimitNotice(ClientsModel::browserLimitNotice(browsers));
+            });
+    connect(m_sharePanel, &SharePanel::listenOnAllInterfacesRequested, this, [this] {
+        listenOnAllInterfaces([this](int clients) {
+            return QMessageBox::question(
+                       this, tr("Listen on all interfaces?"),
+                       tr("The server restarts on the same port to listen on all interfaces, "
+                          "which disconnects %n client(s) for a moment. Browsers reconnect on "
+                          "their own.",
+                          nullptr, clients),
+                       QMessageBox::Yes | QMessageBox::Cancel,
+                       QMessageBox::Yes) == QMessageBox::Yes;
+        });
+    });
     connect(m_scenarioDock, &ScenarioDock::routesChanged, this, [this](const QStringList &specs) {
         m_settings.server.routes = specs;
         saveSettings();
@@ -330,6 +343,7 @@ void MainWindow::connectController()
             [this](const QString &url, const QString &token, quint16 port) {
                 const QStringList urls = shareUrls(bindAddress(m_settings.bind), port);
                 m_serverBar->setState(ServerBar::State::Running, url, urls);
+                m_serverBar->showRunningPort(port);
                 m_sharePanel->setUrls(urls);
                 m_sharePanel->setToken(token);
                 m_trafficView->setServerUrl(url);
@@ -385,6 +399,9 @@ void MainWindow::applySnapshot(const ServerSnapshot &snapshot)
 
 void MainWindow::startServer()
 {
+    // A restart keeps the port a running server picked for "any": its clients know that one.
+    const quint16 runningPort =
+        m_serverBar->state() == ServerBar::State::Running ? m_controller->port() : 0;
     m_settings.bind = m_serverBar->bindChoice();
     m_settings.server.port = m_serverBar->port();
     m_serverBar->setState(ServerBar::State::Starting);
@@ -394,11 +411,16 @@ void MainWindow::startServer()
     ServerConfig config = m_settings.serverConfig();
     if (m_historyInMemory)
         config.historyFile.clear(); // the file was refused and the operator chose memory
+    if (config.port == 0)
+        config.port = runningPort;
     m_controller->start(config, SnapshotIntervalMs);
 }
 
-void MainWindow::listenOnAllInterfaces()
+void MainWindow::listenOnAllInterfaces(const std::function<bool(int)> &confirmRestart)
 {
+    const bool running = m_serverBar->state() == ServerBar::State::Running;
+    if (running && m_connectedClients > 0 && !confirmRestart(m_connectedClients))
+        return;
     BindChoice all;
     all.mode = BindChoice::Mode::AllInterfaces;
     m_serverBar->setBindChoice(all);

@@ -44,6 +44,9 @@ class MainWindow : public QMainWindow
 public:
     // The smallest window every panel stays usable in (a 1280×720 laptop has room to spare).
     static constexpr QSize MinimumSize{1024, 640};
+    // Without a saved geometry: the screen's available area, up to 1920×1200, at least the
+    // minimum.
+    QSize defaultSize() const;
 
     // Saved settings (QSettings) are the base; the options named in explicitOptions (as
     // QCommandLineParser::optionNames() reports them) are taken from commandLine instead.
@@ -78,6 +81,10 @@ public:
     // would be disconnected (ask is there so tests can answer).
     void applySettings(const DashboardSettings &settings,
                        const std::function<bool(int clients)> &confirmRestart);
+    // Listens on all interfaces on the port the server has now (one --port 0 picked too), so
+    // this computer's pages reconnect to the same URL; asks first when clients would be
+    // disconnected.
+    void listenOnAllInterfaces(const std::function<bool(int clients)> &confirmRestart);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -100,7 +107,6 @@ private:
     void restoreLayout();
     void applySnapshot(const sse::ServerSnapshot &snapshot);
     void editSettings();
-    void listenOnAllInterfaces();
     void showAbout();
     void chooseLanguage(const QString &language);
     void copyFromFocusedView();

@@ -10,6 +10,7 @@
 #include "trafficlogview.h"
 
 #include <QMessageBox>
+#include <QScreen>
 #include <QSettings>
 #include <QSplitter>
 
@@ -18,7 +19,8 @@ namespace sse::ui {
 namespace {
 
 // Bumped when the docks change, so an old saved layout is not restored onto new panels.
-constexpr int LayoutVersion = 6;
+// 7: the composer the whole height on the right, the traffic log in front of History.
+constexpr int LayoutVersion = 7;
 
 bool restartNeeded(const ServerConfig &before, const ServerConfig &after)
 {
@@ -74,12 +76,19 @@ void MainWindow::chooseLanguage(const QString &language)
                              tr("The new language is used the next time SSE Dashboard starts."));
 }
 
+QSize MainWindow::defaultSize() const
+{
+    const QScreen *screen = this->screen();
+    const QSize available = screen ? screen->availableGeometry().size() : QSize(1280, 720);
+    return available.boundedTo(QSize(1920, 1200)).expandedTo(MinimumSize);
+}
+
 void MainWindow::restoreLayout()
 {
     QSettings settings;
     settings.beginGroup(QStringLiteral("window"));
     if (!restoreGeometry(settings.value(QStringLiteral("geometry")).toByteArray()))
-        resize(1280, 720);
+        resize(defaultSize());
     // A layout saved by this version replaces the default one, proportions included.
     if (restoreState(settings.value(QStringLiteral("state")).toByteArray(), LayoutVersion))
         m_defaultSizesPending = false;

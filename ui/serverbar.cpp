@@ -113,16 +113,26 @@ BindChoice ServerBar::bindChoice() const
 
 void ServerBar::setPort(quint16 port)
 {
+    m_askedPort = port;
     m_port->setValue(port);
 }
 
 quint16 ServerBar::port() const
 {
-    return quint16(m_port->value());
+    return m_state == State::Running ? m_askedPort : quint16(m_port->value());
+}
+
+void ServerBar::showRunningPort(quint16 port)
+{
+    m_port->setValue(port);
 }
 
 void ServerBar::setState(State state, const QString &url, const QStringList &urls)
 {
+    if (state == State::Running && m_state != State::Running)
+        m_askedPort = quint16(m_port->value());
+    else if (state != State::Running && m_state == State::Running)
+        m_port->setValue(m_askedPort);
     m_state = state;
     m_startStop->setText(state == State::Stopped ? tr("Start") : tr("Stop"));
     m_startStop->setEnabled(state != State::Starting);

@@ -29,8 +29,13 @@ public:
 
     void setBindChoice(const sse::ui::BindChoice &choice);
     BindChoice bindChoice() const;
+    // The port asked for (0: any free one); port() answers it also while the field shows the
+    // running port (showRunningPort).
     void setPort(quint16 port);
     quint16 port() const;
+    // While running, the field shows the port in use, also when any was asked for; it shows
+    // the one asked for again once the server stops.
+    void showRunningPort(quint16 port);
 
     // urls: where others reach the server; the bar shows a LAN one when there is one.
     void setState(State state, const QString &url = {}, const QStringList &urls = {});
@@ -63,6 +68,7 @@ private:
     ElidingLabel *m_eventLog;
     bool m_eventLogLost = false;
     QLabel *m_clients;
+    quint16 m_askedPort = 0; // while the field shows the running port
     QLabel *m_rate;
     QLabel *m_error;
 };

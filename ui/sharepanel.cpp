@@ -39,6 +39,7 @@ SharePanel::SharePanel(QWidget *parent)
     , m_urlRows(new QVBoxLayout)
     , m_urlChoice(new QButtonGroup(this))
     , m_hint(new QLabel(this))
+    , m_browserLimit(new QLabel(this))
     , m_qrCode(new QrCodeWidget(this))
     , m_token(new QLineEdit(this))
     , m_listenAll(new QPushButton(tr("Listen on all interfaces"), this))
@@ -64,6 +65,12 @@ SharePanel::SharePanel(QWidget *parent)
     buttons->addStretch(1);
     urlsLayout->addLayout(buttons);
     urlsLayout->addWidget(m_hint);
+    m_browserLimit->setObjectName(QStringLiteral("shareBrowserLimit"));
+    m_browserLimit->setWordWrap(true);
+    m_browserLimit->setStyleSheet(
+        QStringLiteral("QLabel { background: #ffe696; color: black; padding: 2px 4px; }"));
+    m_browserLimit->hide();
+    urlsLayout->addWidget(m_browserLimit);
     urlsLayout->addWidget(m_qrCode, 1);
 
     auto *tokenBox = new QGroupBox(tr("Publish token"), this);
@@ -88,6 +95,12 @@ SharePanel::SharePanel(QWidget *parent)
             QDesktopServices::openUrl(QUrl(url));
     });
     setUrls({});
+}
+
+void SharePanel::setBrowserLimitNotice(const QString &text)
+{
+    m_browserLimit->setText(text);
+    m_browserLimit->setVisible(!text.isEmpty());
 }
 
 void SharePanel::setUrls(const QStringList &urls)

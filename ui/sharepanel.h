@@ -31,6 +31,8 @@ public:
     QrCodeWidget *qrCode() const { return m_qrCode; }
     // Only this computer can connect: the QR code would be of no use to a phone.
     bool isLoopbackOnly() const;
+    // Why another tab of a browser waits (ClientsModel::browserLimitNotice); empty hides it.
+    void setBrowserLimitNotice(const QString &text);
 
 signals:
     void listenOnAllInterfacesRequested();
@@ -40,6 +42,7 @@ private:
     QVBoxLayout *m_urlRows;
     QButtonGroup *m_urlChoice;
     QLabel *m_hint;
+    QLabel *m_browserLimit;
     QrCodeWidget *m_qrCode;
     QLineEdit *m_token;
     QPushButton *m_listenAll;

@@ -141,6 +141,7 @@ void TrafficLogView::setUpTableAndDetails()
     m_table->setColumnWidth(TrafficLogModel::EventTypeColumn, digit * 13);
     m_table->setColumnWidth(TrafficLogModel::IdColumn, digit * 8);
     m_table->setColumnWidth(TrafficLogModel::SizeColumn, digit * 10);
+    m_table->setColumnWidth(TrafficLogModel::StatusColumn, digit * 16); // "202 Accepted"
     m_details->setReadOnly(true);
     m_details->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_details->setPlaceholderText(tr("The raw bytes of the selected row"));

@@ -27,7 +27,8 @@ namespace {
 // Subscribing is open by design, and a health check harms nobody: any page may use these.
 bool isOpenToEveryOrigin(const QString &path)
 {
-    return path == QStringLiteral("/events") || path == QStringLiteral("/healthz");
+    return path == QStringLiteral("/events") || path == QStringLiteral("/see") ||
+           path == QStringLiteral("/healthz");
 }
 
 // The demo page is served with its policy in headers too, where frame-ancestors works.
@@ -130,6 +131,8 @@ HttpApi::Handler HttpApi::route(const QString &path)
         {QStringLiteral("/app.js"), &HttpApi::handleStatic},
         {QStringLiteral("/style.css"), &HttpApi::handleStatic},
         {QStringLiteral("/events"), &HttpApi::handleEvents},
+        // The path of the classic ASP.NET Core example, whose page opens EventSource("/see").
+        {QStringLiteral("/see"), &HttpApi::handleEvents},
         {QStringLiteral("/publish"), &HttpApi::handlePublish},
         {QStringLiteral("/send"), &HttpApi::handleSend},
         {QStringLiteral("/api/clients"), &HttpApi::handleClients},
@@ -226,14 +229,15 @@ void HttpApi::logWhenFinished(HttpExchange &exchange)
     // The target as the client sent it (path and query), and when the request came in.
     const QString target = QString::fromLatin1(request.target);
     const qsizetype ticket =
-        m_recorder.enabled()
-            ? m_recorder.beginRequest(QString::fromLatin1(request.method), target,
-                                      request.peer.toString(), request.headers, request.body)
-            : -1;
+        m_recorder.enabled() ? m_recorder.beginRequest(QString::fromLatin1(request.method), target,
+                                                       request.peer.toString(), request.headers,
+                                                       request.body, request.wireBytes)
+                             : -1;
     const QDateTime received = m_accessLog ? QDateTime::currentDateTime() : QDateTime();
     // Runs when the answer is sent, which the event log may make later than now.
     exchange.whenFinished([this, ticket, received](const HttpExchange &finished) {
-        m_recorder.finishRequest(ticket, finished.status(), finished.streamOpened());
+        m_recorder.finishRequest(ticket, {finished.status(), finished.streamOpened(),
+                                          finished.responseType(), finished.responseBody()});
         if (m_accessLog) {
             const Request &asked = finished.request();
             m_accessLog->append(http::commonLogLine(asked.peer.toString(), received, asked.method,

@@ -1,5 +1,6 @@
 #include "faultspec.h"
 
+#include "requestparsers.h"
 #include "sseevent.h"
 
 #include <QJsonArray>
@@ -341,7 +342,7 @@ std::variant<FaultSpec, QString> parseFaultSpec(const QByteArray &json)
     const QJsonDocument document = QJsonDocument::fromJson(json, &error);
     if (error.error != QJsonParseError::NoError)
         return QStringLiteral("not JSON: %1 at offset %2")
-            .arg(error.errorString())
+            .arg(jsonErrorText(error))
             .arg(error.offset);
     if (!document.isObject())
         return QStringLiteral("must be a JSON object such as {\"kind\": \"reset\", \"client\": 3}");

@@ -6,6 +6,7 @@
 
 #include <QByteArray>
 #include <QJsonObject>
+#include <QJsonParseError>
 #include <QJsonValue>
 #include <QString>
 #include <QUrlQuery>
@@ -69,6 +70,10 @@ QString jsonDataText(const QJsonValue &data);
 // start of a string: this escapes every U+FEFF and removes a byte-order mark before the
 // document, so JSON text parses with its strings intact.
 QByteArray escapeByteOrderMarks(QByteArray json);
+// Why Qt's JSON parser refused a text, in English: QJsonParseError::errorString() is
+// translated with the application's Qt translation, and the HTTP API answers in one language
+// whatever the locale of the computer it runs on.
+QString jsonErrorText(const QJsonParseError &error);
 
 // The media type of a Content-Type, lower-cased and without parameters:
 // "Application/JSON; charset=utf-8" gives "application/json".

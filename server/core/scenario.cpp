@@ -40,7 +40,7 @@ std::variant<ScenarioStep, ScenarioError> parseStep(const QByteArray &text, int 
     if (parseError.error != QJsonParseError::NoError) {
         return errorAt(line, QStringLiteral("invalid JSON at column %1: %2")
                                  .arg(parseError.offset + 1)
-                                 .arg(parseError.errorString()));
+                                 .arg(jsonErrorText(parseError)));
     }
     if (!document.isObject())
         return errorAt(line, QStringLiteral("a step must be a JSON object"));

@@ -49,7 +49,7 @@ struct ServerStats
     quint64 retryAnswers = 0; // stream requests told to come back later (server or address full)
     qint64 queuedBytes = 0;   // queued for all subscribers now (--max-queued-total bounds it)
     qint64 queuedBytesLimit = 0;
-    int replays = 0; // Last-Event-ID replays being streamed now
+    int replays = 0;          // Last-Event-ID replays being streamed now
     quint64 streamWrites = 0; // writes to streams; fewer than deliveries when bursts coalesce
     int historySize = 0;
     qint64 uptimeSeconds = 0;
@@ -110,6 +110,8 @@ struct TrafficRecord
     QString path;
     int status = 0;
     QList<QPair<QByteArray, QByteArray>> requestHeaders; // at most MaxHeaderBytes of them
+    QByteArray responseType; // the answer's content type and body (not a stream's), for HAR
+    QByteArray responseBody; // at most MaxRawBytes
     // Who an event (Out) was for: a channel, AllScope, or empty for chosen clients; and the
     // channels of a connect notice. The HAR export files each event under its streams.
     QString scope;
@@ -177,6 +179,9 @@ struct PublishResult
     int delivered = 0;
     QString error;            // empty on success
     bool unavailable = false; // the event was fine but could not be stored (answered 503)
+    // What was asked, for the dashboard's confirmation (ServerController fills them in).
+    PublishTarget target = {};
+    QString channel = {};
 };
 
 QString directionName(TrafficDirection direction);

@@ -22,15 +22,24 @@ public:
     void record(TrafficDirection direction, quint64 clientId, const QString &eventType,
                 const QString &id, qint64 size, const QString &summary, const QByteArray &raw = {});
 
-    // A request comes in before what it causes (an event out, a connect). Returns a ticket for
+    // A request comes in before what it causes (an event out, a connect). wireBytes counts
+    // what crossed the wire: request line, headers and body. Returns a ticket for
     // finishRequest(), or -1 when not recording.
     virtual qsizetype beginRequest(const QString &method, const QString &target,
                                    const QString &peer,
                                    const QList<QPair<QByteArray, QByteArray>> &headers,
-                                   const QByteArray &body) = 0;
-    // Fills in the status answered. The request of a stream that opened is moved into the
-    // stream's connect record, which then says it all.
-    virtual void finishRequest(qsizetype ticket, int status, bool streamOpened) = 0;
+                                   const QByteArray &body, qint64 wireBytes) = 0;
+    // What a request was answered with.
+    struct Answer
+    {
+        int status = 0;
+        bool streamOpened = false;
+        QByteArray contentType; // of a body answered (not of a stream)
+        QByteArray body;        // capped at TrafficRecord::MaxRawBytes
+    };
+    // Fills in the answer. The request of a stream that opened is moved into the stream's
+    // connect record, which then says it all.
+    virtual void finishRequest(qsizetype ticket, const Answer &answer) = 0;
 
     virtual void clientConnected(const ClientInfo &info) = 0;
     virtual void clientDisconnected(quint64 clientId) = 0;

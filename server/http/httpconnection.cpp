@@ -120,6 +120,7 @@ Request HttpConnection::takeRequest()
     request.body = std::move(framed.body);
     request.peer = m_peer;
     request.keepAlive = framed.keepAlive;
+    request.wireBytes = framed.bytes.size();
     return request;
 }
 

@@ -38,8 +38,12 @@ void HttpExchange::respond(int status, const QByteArray &contentType, const QByt
     // HEAD gets the headers GET would, Content-Length included, and no body.
     if (m_request.isHead())
         bytes.chop(body.size());
-    if (!m_finished)
+    if (!m_finished) {
         m_bodyBytes = m_request.isHead() ? 0 : body.size();
+        m_responseType = contentType;
+        if (!m_request.isHead())
+            m_responseBody = body; // implicitly shared, not copied
+    }
     respondRaw(status, bytes);
 }
 

@@ -32,6 +32,9 @@ public:
     int status() const { return m_status; }
     // The body bytes answered, for the access log; -1 for a stream.
     qint64 bodyBytes() const { return m_bodyBytes; }
+    // The body answered and its type, for the traffic log; empty for a stream or raw answer.
+    const QByteArray &responseType() const { return m_responseType; }
+    const QByteArray &responseBody() const { return m_responseBody; }
     bool streamOpened() const { return m_streamOpened; }
     // Answered, or handed over to a stream.
     bool isFinished() const { return m_finished; }
@@ -71,6 +74,8 @@ private:
     QByteArray m_connectionHeader; // "close" or "keep-alive" when the answer must say it
     int m_status = 0;
     qint64 m_bodyBytes = -1;
+    QByteArray m_responseType;
+    QByteArray m_responseBody;
     bool m_streamOpened = false;
     bool m_foreignOrigin = false;
     bool m_finished = false;

@@ -104,7 +104,9 @@ void ServerController::stopOnServerThread()
 void ServerController::publish(const SseEvent &event, const PublishTarget &target)
 {
     onServerThread([this, event, target] {
-        const auto finished = [this](const PublishResult &result) {
+        const auto finished = [this, target, channel = event.channel](PublishResult result) {
+            result.target = target;
+            result.channel = channel;
             QMetaObject::invokeMethod(this, [this, result] { emit publishFinished(result); });
         };
         if (m_server)

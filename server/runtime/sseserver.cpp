@@ -90,7 +90,7 @@ bool SseServer::start(QString *errorMessage)
         installStartFaults();
         qCInfo(lcServer).noquote() << "listening on" << url();
         m_recorder->record(TrafficDirection::System, 0, {}, {}, 0,
-                           QStringLiteral("listening on %1").arg(url()));
+                           QStringLiteral("server started on %1").arg(url()));
         const QString io = ioDescription();
         qCInfo(lcServer).noquote() << io;
         m_recorder->record(TrafficDirection::System, 0, {}, {}, 0, io);

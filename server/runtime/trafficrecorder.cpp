@@ -33,7 +33,7 @@ void TrafficRecorder::append(TrafficRecord entry)
 qsizetype TrafficRecorder::beginRequest(const QString &method, const QString &target,
                                         const QString &peer,
                                         const QList<QPair<QByteArray, QByteArray>> &headers,
-                                        const QByteArray &body)
+                                        const QByteArray &body, qint64 wireBytes)
 {
     if (!m_enabled)
         return -1;
@@ -49,21 +49,23 @@ qsizetype TrafficRecorder::beginRequest(const QString &method, const QString &ta
             break;
         in.requestHeaders.append(header);
     }
-    in.size = body.size();
+    in.size = wireBytes;
     in.raw = body.left(TrafficRecord::MaxRawBytes);
     in.summary = QStringLiteral("%1 %2 from %3").arg(method, target, peer);
     append(std::move(in));
     return m_traffic.size() > ticket ? ticket : -1;
 }
 
-void TrafficRecorder::finishRequest(qsizetype ticket, int status, bool streamOpened)
+void TrafficRecorder::finishRequest(qsizetype ticket, const Answer &answer)
 {
     if (ticket < 0 || ticket >= m_traffic.size())
         return;
     TrafficRecord &in = m_traffic[ticket];
-    in.status = status;
-    if (!streamOpened) {
-        in.summary += QStringLiteral(" → %1").arg(status);
+    const int status = answer.status;
+    in.status = status; // shown in a column of its own, with its reason phrase
+    if (!answer.streamOpened) {
+        in.responseType = answer.contentType;
+        in.responseBody = answer.body.left(TrafficRecord::MaxRawBytes);
         return;
     }
     // The stream's connect notice was recorded while the request was handled, after it.

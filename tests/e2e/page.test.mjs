@@ -149,6 +149,62 @@ test('two pages receive the same broadcast', async () => {
   }
 });
 
+test('the classic example page streams from /see, a listener for "custom" included', async () => {
+  // The page of the ASP.NET Core example: new EventSource("/see") and a named-event listener.
+  const seed = await browser.open(server.url);
+  try {
+    await seed.evaluate(() => {
+      window.seen = [];
+      const source = new EventSource('/see');
+      source.addEventListener('custom', (e) => window.seen.push(['custom', e.data, e.lastEventId]));
+      source.onmessage = (e) => window.seen.push(['message', e.data, e.lastEventId]);
+      window.seeSource = source;
+    });
+    await waitFor(() => seed.evaluate(() => window.seeSource.readyState === EventSource.OPEN), {
+      what: 'the /see stream to open',
+    });
+    const custom = await server.publish({ event: 'custom', data: 'from the seed' });
+    const plain = await server.publish({ data: 'plain' });
+    const seen = await waitFor(async () => {
+      const s = await seed.evaluate(() => window.seen);
+      return s.length >= 2 && s;
+    }, { what: 'both events on /see' });
+    assert.deepEqual(seen, [
+      ['custom', 'from the seed', custom.id],
+      ['message', 'plain', plain.id],
+    ]);
+  } finally {
+    await seed.close();
+  }
+});
+
+test('a page whose stream waits for one of the six connections says why', async () => {
+  // One browser opens at most six HTTP/1.1 connections to one server. The page of before()
+  // holds one, this page one, and four of five more streams here take the rest: the fifth
+  // waits. A new subscription of this page then waits behind it, and the page must say why.
+  const p = await browser.open(server.url);
+  try {
+    await waitForState(p, 'open');
+    await p.evaluate(() => {
+      window.extra = [];
+      for (let i = 0; i < 5; i++) window.extra.push(new EventSource('/events?channel=hold'));
+    });
+    await waitFor(async () => (await server.clients()).length === 6, { what: 'six streams' });
+    assert.equal(await p.isVisible(testId('wait-note')), false);
+    await p.fill(testId('channels-input'), 'waiting');
+    await p.click(testId('channels-apply'));
+    await p.waitForSelector(testId('wait-note'), { state: 'visible', timeout: TIMEOUT_MS });
+    assert.match(await text(p, 'wait-note'), /six connections/);
+    assert.match(await text(p, 'wait-note'), /HTTP\/2/);
+    // A connection frees up: the stream opens and the note goes.
+    await p.evaluate(() => window.extra.forEach((e) => e.close()));
+    await waitForState(p, 'open');
+    assert.equal(await p.isVisible(testId('wait-note')), false);
+  } finally {
+    await p.close();
+  }
+});
+
 test('choosing channels reconnects to them; invalid names are refused', async () => {
   const oldId = await pageClientId(page);
   await page.fill(testId('channels-input'), ' alpha ,beta,alpha ');

@@ -197,6 +197,52 @@ private slots:
         QCOMPARE(info.os, os);
     }
 
+    void marksABrowserAtItsSixConnections()
+    {
+        ClientsModel model;
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QSignalSpy changed(&model, &ClientsModel::browsersAtConnectionLimitChanged);
+        const QString chromium = QStringLiteral(
+            "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/120.0 Safari/537.36");
+        const auto tab = [&](quint64 id, const QString &userAgent) {
+            ClientInfo info = client(id, userAgent);
+            info.remoteAddress = QStringLiteral("192.168.1.20"); // one computer
+            return info;
+        };
+        ServerSnapshot five;
+        for (quint64 id = 1; id <= 5; ++id)
+            five.connected.append(tab(id, chromium));
+        // Tools open as many connections as they like: no limit for curl.
+        for (quint64 id = 11; id <= 17; ++id)
+            five.connected.append(tab(id, QStringLiteral("curl/7.88.1")));
+        model.applySnapshot(five);
+        QCOMPARE(model.browsersAtConnectionLimit(), 0);
+        QVERIFY(changed.isEmpty());
+
+        ServerSnapshot sixth;
+        sixth.connected.append(tab(6, chromium));
+        model.applySnapshot(sixth);
+        QCOMPARE(model.browsersAtConnectionLimit(), 1);
+        QCOMPARE(changed.size(), 1);
+        QCOMPARE(changed.last().at(0).toInt(), 1);
+        const QModelIndex browser = model.index(model.rowOfClient(6), ClientsModel::BrowserColumn);
+        QVERIFY(browser.data(ClientsModel::AtBrowserLimitRole).toBool());
+        QVERIFY(browser.data(Qt::ToolTipRole).toString().contains(QStringLiteral("HTTP/2")));
+        QVERIFY(browser.data(Qt::BackgroundRole).isValid());
+        QVERIFY(!model.index(model.rowOfClient(11), ClientsModel::BrowserColumn)
+                     .data(ClientsModel::AtBrowserLimitRole)
+                     .toBool());
+        QVERIFY(ClientsModel::browserLimitNotice(1).contains(QStringLiteral("6 streams")));
+
+        ServerSnapshot leaving;
+        leaving.disconnected = {3};
+        model.applySnapshot(leaving);
+        QCOMPARE(model.browsersAtConnectionLimit(), 0);
+        QCOMPARE(changed.last().at(0).toInt(), 0);
+        QVERIFY(ClientsModel::browserLimitNotice(0).isEmpty());
+    }
+
     void clearEmptiesTheTable()
     {
         ClientsModel model;

@@ -233,6 +233,8 @@ private slots:
         QVERIFY(waitUntilRunning());
         auto *send = child<QPushButton>("sendButton");
         QTRY_VERIFY(send->isVisible());
+        QCoreApplication::sendPostedEvents();
+        m_window->composer()->layout()->activate(); // the layout settled, as after the error
         const QPoint before = send->mapTo(m_window.get(), QPoint());
         compose(QStringLiteral("dashboard.bad"), QStringLiteral("x"));
         QVERIFY(!m_window->composer()->message().isEmpty());
@@ -489,9 +491,50 @@ private slots:
         QVERIFY(!clients->isHidden());
         QCOMPARE(m_window->dockWidgetArea(clients), Qt::LeftDockWidgetArea);
         QCOMPARE(m_window->dockWidgetArea(charts), Qt::RightDockWidgetArea);
-        QCOMPARE(m_window->tabifiedDockWidgets(charts),
-                 QList<QDockWidget *>{
-                     m_window->findChild<QDockWidget *>(QStringLiteral("connectDock"))});
+        const QList<QDockWidget *> besideCharts = m_window->tabifiedDockWidgets(charts);
+        QVERIFY(besideCharts.contains(
+            m_window->findChild<QDockWidget *>(QStringLiteral("composerDock"))));
+        QVERIFY(besideCharts.contains(
+            m_window->findChild<QDockWidget *>(QStringLiteral("connectDock"))));
+    }
+
+    void theMainJobIsInSightAtTheUsualSizes_data()
+    {
+        QTest::addColumn<QSize>("size");
+        QTest::newRow("1280x720") << QSize(1280, 720);
+        QTest::newRow("1024x640") << MainWindow::MinimumSize;
+    }
+
+    // What a newcomer sees first: Send, the Clients table and the live Traffic log, whole and
+    // in front, with the default layout.
+    void theMainJobIsInSightAtTheUsualSizes()
+    {
+        QFETCH(QSize, size);
+        openWindow();
+        QVERIFY(waitUntilRunning());
+        m_window->resize(size);
+        m_window->resetLayout();
+        QTRY_COMPARE(m_window->size(), size);
+        const auto wholeInSight = [](const QWidget *widget) {
+            return widget->isVisible() && widget->visibleRegion().boundingRect() == widget->rect();
+        };
+        const auto inSight = [](const QWidget *widget, int minimumHeight) {
+            return widget->isVisible() &&
+                   widget->visibleRegion().boundingRect().height() >= minimumHeight;
+        };
+        if (size == QSize(1280, 720)) {
+            QTRY_VERIFY2(wholeInSight(child<QPushButton>("sendButton")),
+                         "Send is out of sight at 1280x720");
+        }
+        const int rows = 5 * child<QTableView>("clientsTable")->fontMetrics().height();
+        QTRY_VERIFY2(inSight(child<QTableView>("clientsTable"), rows), "the Clients table");
+        auto *traffic = m_window->findChild<QDockWidget *>(QStringLiteral("trafficDock"));
+        QTRY_VERIFY2(inSight(traffic->widget(), rows), "the Traffic log is not in front");
+        // Smaller may scroll, never clip: every panel gets at least what it needs.
+        if (size == MainWindow::MinimumSize) {
+            testsupport::verifyFitsMinimumWindow(
+                *m_window, m_window->findChild<QDockWidget *>(QStringLiteral("composerDock")));
+        }
     }
 
     void shortcutsFollowPlatformConventions()
@@ -628,6 +671,40 @@ private slots:
         QVERIFY(port != 0);
     }
 
+    void listenOnAllInterfacesAsksFirstAndKeepsThePort()
+    {
+        openWindow(); // on port 0: any free one
+        QVERIFY(waitUntilRunning());
+        const quint16 port = m_controller->port();
+        // The field shows the port in use, while the setting stays "any".
+        QCOMPARE(child<QSpinBox>("portSpinBox")->value(), int(port));
+        QCOMPARE(m_window->serverBar()->port(), quint16(0));
+        Subscriber subscriber(port);
+        QTRY_COMPARE(m_window->clientsModel()->rowCount(), 1);
+
+        int askedAbout = -1;
+        m_window->listenOnAllInterfaces([&askedAbout](int clients) {
+            askedAbout = clients;
+            return false; // Cancel
+        });
+        QCOMPARE(askedAbout, 1);
+        QVERIFY(m_window->serverBar()->bindChoice().mode != BindChoice::Mode::AllInterfaces);
+        QCOMPARE(subscriber.state(), QAbstractSocket::ConnectedState);
+
+        m_window->listenOnAllInterfaces([](int) { return true; });
+        QTRY_COMPARE(subscriber.state(), QAbstractSocket::UnconnectedState);
+        QCOMPARE(m_window->serverBar()->bindChoice().mode, BindChoice::Mode::AllInterfaces);
+        QVERIFY(waitUntilRunning());
+        // The same port: this computer's pages reconnect to the URL they had.
+        QCOMPARE(m_controller->port(), port);
+        Subscriber back(port);
+        QTRY_COMPARE(m_window->clientsModel()->rowCount(), 1);
+        QCOMPARE(m_window->settings().server.port, quint16(0));
+        m_controller->stop();
+        QTRY_COMPARE(m_window->serverBar()->state(), ServerBar::State::Stopped);
+        QCOMPARE(child<QSpinBox>("portSpinBox")->value(), 0); // "any" again
+    }
+
     void composerDefaultsAndDraftAreRemembered()
     {
         openWindow();
@@ -649,6 +726,32 @@ private slots:
         QCOMPARE(child<QPlainTextEdit>("eventData")->toPlainText(), QStringLiteral("half written"));
         QCOMPARE(child<QLineEdit>("eventChannel")->text(), QStringLiteral("news"));
         QCOMPARE(composer->currentTarget().kind, PublishTarget::Kind::Channel);
+    }
+
+    void channelFieldSaysWhenTheTargetIgnoresItAndTheConfirmationNamesTheAudience()
+    {
+        openWindow();
+        QVERIFY(waitUntilRunning());
+        ComposerWidget *composer = m_window->composer();
+        Subscriber subscriber(m_controller->port()); // on the default channel
+        QTRY_COMPARE(m_window->clientsModel()->rowCount(), 1);
+        auto *channel = child<QLineEdit>("eventChannel");
+        channel->setText(QStringLiteral("news"));
+        // "All subscribers" reaches every channel: the field is not used, and says so.
+        composer->setTargetKind(ComposerWidget::TargetKind::All);
+        QVERIFY(!channel->isEnabled());
+        QVERIFY(channel->toolTip().startsWith(QStringLiteral("Not used")));
+        compose(QStringLiteral("message"), QStringLiteral("to all"));
+        QVERIFY(composer->send());
+        QTRY_COMPARE(m_window->statusBar()->currentMessage(),
+                     QStringLiteral("Sent event 1 to all 1 subscriber(s), every channel"));
+        composer->setTargetKind(ComposerWidget::TargetKind::Channel);
+        QVERIFY(channel->isEnabled());
+        QVERIFY(composer->send());
+        QTRY_COMPARE(m_window->statusBar()->currentMessage(),
+                     QStringLiteral("Sent event 2 to 0 subscriber(s) of news"));
+        composer->setTargetKind(ComposerWidget::TargetKind::SelectedClients);
+        QVERIFY(!channel->isEnabled());
     }
 
     void sendToThisClientPutsTheCursorInData()

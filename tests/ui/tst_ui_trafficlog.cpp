@@ -58,6 +58,8 @@ void compareRecords(const QList<TrafficRecord> &actual, const QList<TrafficRecor
         QCOMPARE(actual.at(i).path, expected.at(i).path);
         QCOMPARE(actual.at(i).status, expected.at(i).status);
         QCOMPARE(actual.at(i).requestHeaders, expected.at(i).requestHeaders);
+        QCOMPARE(actual.at(i).responseType, expected.at(i).responseType);
+        QCOMPARE(actual.at(i).responseBody, expected.at(i).responseBody);
         QCOMPARE(actual.at(i).scope, expected.at(i).scope);
         QCOMPARE(actual.at(i).channels, expected.at(i).channels);
     }
@@ -79,6 +81,8 @@ QList<TrafficRecord> mixedRecords()
     list[1].requestHeaders = {qMakePair(QByteArray("User-Agent"), QByteArray("curl/7.88.1"))};
     list[1].raw.clear();
     list[1].size = 0;
+    list[1].responseType = "application/json";
+    list[1].responseBody = R"({"error": "client 7 is not connected"})";
     // The stream: its connect notice carries the GET that opened it.
     list[2].summary = QStringLiteral("client 7 connected from 10.0.0.7");
     list[2].method = QStringLiteral("GET");
@@ -195,6 +199,33 @@ private slots:
                  directionName(TrafficDirection::Out));
         QCOMPARE(model.data(model.index(5, 0), TrafficLogModel::RawRole).toByteArray(),
                  record(5).raw);
+    }
+
+    void statusColumnShowsTheCodeAndItsReason()
+    {
+        TrafficLogModel model;
+        QList<TrafficRecord> list = records(0, 3);
+        list[0].direction = TrafficDirection::In;
+        list[0].status = 202; // a publish, on whichever event log (tst_servercontroller)
+        list[1].direction = TrafficDirection::In;
+        list[1].status = 431;
+        model.appendRecords(list);
+        QCOMPARE(model.headerData(TrafficLogModel::StatusColumn, Qt::Horizontal).toString(),
+                 QStringLiteral("Status"));
+        QCOMPARE(model.index(0, TrafficLogModel::StatusColumn).data().toString(),
+                 QStringLiteral("202 Accepted"));
+        QCOMPARE(model.index(1, TrafficLogModel::StatusColumn).data().toString(),
+                 QStringLiteral("431 Request Header Fields Too Large"));
+        QCOMPARE(model.index(2, TrafficLogModel::StatusColumn).data().toString(), QString());
+        // The summary no longer repeats it, and the filter finds rows by it.
+        QVERIFY(!model.index(0, TrafficLogModel::SummaryColumn)
+                     .data()
+                     .toString()
+                     .contains(QStringLiteral("202")));
+        QVERIFY(model.index(1, 0)
+                    .data(TrafficLogModel::SearchTextRole)
+                    .toString()
+                    .contains(QStringLiteral("431")));
     }
 
     void dropsTheOldestRowsInOneRemoval()
@@ -339,6 +370,12 @@ private slots:
         QCOMPARE(deleteResponse.value(QStringLiteral("status")), QJsonValue(404));
         QCOMPARE(deleteResponse.value(QStringLiteral("statusText")),
                  QJsonValue(QStringLiteral("Not Found")));
+        // The answer's body, as HAR viewers show it.
+        const QJsonObject answered = deleteResponse.value(QStringLiteral("content")).toObject();
+        QCOMPARE(answered.value(QStringLiteral("mimeType")),
+                 QJsonValue(QStringLiteral("application/json")));
+        QCOMPARE(answered.value(QStringLiteral("text")),
+                 QJsonValue(QStringLiteral(R"({"error": "client 7 is not connected"})")));
 
         const QJsonObject stream = entries.at(1).toObject();
         const QJsonObject get = stream.value(QStringLiteral("request")).toObject();

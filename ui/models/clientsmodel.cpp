@@ -43,11 +43,24 @@ QVariant ClientsModel::data(const QModelIndex &index, int role) const
         return isNearLimit(info);
     case FaultedRole:
         return m_faultLabels.contains(info.id);
+    case AtBrowserLimitRole:
+        return isAtBrowserLimit(row);
     case Qt::BackgroundRole:
+        if (index.column() == BrowserColumn && isAtBrowserLimit(row))
+            return QColor(255, 230, 150);
         return backgroundData(info, index.column());
     case Qt::ForegroundRole:
+        if (index.column() == BrowserColumn && isAtBrowserLimit(row))
+            return QColor(Qt::black);
         return foregroundData(info, index.column());
     case Qt::ToolTipRole:
+        if (index.column() == BrowserColumn && isAtBrowserLimit(row)) {
+            return tr("This browser holds %1 streams to this server, the most a browser opens "
+                      "over HTTP/1.1 to one address: a further tab waits until one of them "
+                      "closes. HTTP/2, which comes with HTTPS, lifts the limit.\n%2")
+                .arg(BrowserConnectionLimit)
+                .arg(info.userAgent);
+        }
         return toolTipData(info, index.column());
     case Qt::TextAlignmentRole:
         switch (index.column()) {
@@ -206,6 +219,8 @@ void ClientsModel::applySnapshot(const ServerSnapshot &snapshot)
         }
         endInsertRows();
     }
+    if (!arrived.isEmpty() || !snapshot.disconnected.isEmpty())
+        updateBrowserLimits();
 
     int firstChanged = int(m_rows.size());
     int lastChanged = -1;
@@ -283,6 +298,53 @@ void ClientsModel::clear()
     m_rows.clear();
     m_rowById.clear();
     endRemoveRows();
+    updateBrowserLimits();
+}
+
+namespace {
+
+QString browserKey(const ClientInfo &info)
+{
+    return info.remoteAddress + QLatin1Char(' ') + info.userAgent;
+}
+
+} // namespace
+
+QString ClientsModel::browserLimitNotice(int browsers)
+{
+    if (browsers <= 0)
+        return {};
+    return tr("%n browser(s) hold %1 streams to this server, the most a browser opens over "
+              "HTTP/1.1 to one address: another tab there waits, silently, until one of them "
+              "closes. HTTP/2, which comes with HTTPS, lifts the limit.",
+              nullptr, browsers)
+        .arg(BrowserConnectionLimit);
+}
+
+bool ClientsModel::isAtBrowserLimit(const Row &row) const
+{
+    return !m_browsersAtLimit.isEmpty() && m_browsersAtLimit.contains(browserKey(row.info));
+}
+
+void ClientsModel::updateBrowserLimits()
+{
+    // Only browsers have the limit; tools such as curl open as many connections as asked.
+    QHash<QString, int> streams;
+    for (const Row &row : std::as_const(m_rows)) {
+        if (row.info.userAgent.startsWith(QLatin1String("Mozilla/")))
+            ++streams[browserKey(row.info)];
+    }
+    QSet<QString> atLimit;
+    for (auto it = streams.cbegin(); it != streams.cend(); ++it) {
+        if (it.value() >= BrowserConnectionLimit)
+            atLimit.insert(it.key());
+    }
+    if (atLimit == m_browsersAtLimit)
+        return;
+    m_browsersAtLimit = atLimit;
+    if (!m_rows.isEmpty())
+        emit dataChanged(index(0, BrowserColumn), index(int(m_rows.size()) - 1, BrowserColumn));
+    emit browsersAtConnectionLimitChanged(int(m_browsersAtLimit.size()));
 }
 
 void ClientsModel::refreshDurations(const QDateTime &now)

@@ -6,6 +6,7 @@
 #include <QAbstractTableModel>
 #include <QDateTime>
 #include <QHash>
+#include <QSet>
 
 namespace sse::ui {
 
@@ -35,7 +36,12 @@ public:
         SortRole,      // numbers as numbers, so sorting by bytes or duration is right
         NearLimitRole, // true when the queued bytes approach the slow-consumer limit
         FaultedRole,   // true while a fault acts on the client's stream
+        // true when the client's browser holds BrowserConnectionLimit streams to this server
+        AtBrowserLimitRole,
     };
+    // Browsers open at most this many HTTP/1.1 connections to one origin: a further tab's
+    // stream waits, silently, until one closes. HTTP/2 lifts it (it comes with HTTPS).
+    static constexpr int BrowserConnectionLimit = 6;
 
     // From this fraction of the limit on, the queued bytes are highlighted.
     static constexpr double NearLimitFraction = 0.5;
@@ -62,6 +68,13 @@ public:
     int rowOfClient(quint64 clientId) const { return m_rowById.value(clientId, -1); }
     // The multi-line text "Copy details" puts on the clipboard.
     QString details(int row) const;
+    // Browsers (one address and user agent) holding BrowserConnectionLimit streams.
+    int browsersAtConnectionLimit() const { return int(m_browsersAtLimit.size()); }
+    // What the Clients and Connect panels say while browsers are at the limit; empty for 0.
+    static QString browserLimitNotice(int browsers);
+
+signals:
+    void browsersAtConnectionLimitChanged(int browsers);
 
 private:
     struct Row
@@ -79,11 +92,15 @@ private:
     QVariant sortData(const Row &row, int column) const;
     QVariant displayData(const Row &row, int column) const;
     void removeClients(const QList<quint64> &clientIds);
+    // Counts the streams of each browser again after clients came or went.
+    void updateBrowserLimits();
+    bool isAtBrowserLimit(const Row &row) const;
     void rebuildIndex();
 
     QList<Row> m_rows;
     QHash<quint64, int> m_rowById;
     QHash<quint64, QStringList> m_faultLabels; // "#3 drip 100 B/s" by client, from the snapshots
+    QSet<QString> m_browsersAtLimit;           // "address user agent" keys
     qint64 m_maxQueueBytes = 4 * 1024 * 1024;
     QDateTime m_now = QDateTime::currentDateTime();
 };

@@ -23,6 +23,15 @@ std::optional<TrafficDirection> directionFromName(const QString &name)
     return std::nullopt;
 }
 
+// The key that says how textKey's bytes are written: HAR's "encoding" for its "text" and for
+// a record's "raw"; a key of its own for any other field of the same object.
+QString encodingKey(const QString &textKey)
+{
+    return textKey == QLatin1String("text") || textKey == QLatin1String("raw")
+               ? QStringLiteral("encoding")
+               : textKey + QStringLiteral("Encoding");
+}
+
 // Raw bytes stay readable text when they are UTF-8 and become base64 only when they are not,
 // so an export round-trips exactly.
 void putRaw(QJsonObject &object, const QString &textKey, const QByteArray &raw)
@@ -33,14 +42,14 @@ void putRaw(QJsonObject &object, const QString &textKey, const QByteArray &raw)
         object.insert(textKey, text);
     } else {
         object.insert(textKey, QString::fromLatin1(raw.toBase64()));
-        object.insert(QStringLiteral("encoding"), QStringLiteral("base64"));
+        object.insert(encodingKey(textKey), QStringLiteral("base64"));
     }
 }
 
 QByteArray takeRaw(const QJsonObject &object, const QString &textKey)
 {
     const QString text = object.value(textKey).toString();
-    if (object.value(QStringLiteral("encoding")).toString() == QLatin1String("base64"))
+    if (object.value(encodingKey(textKey)).toString() == QLatin1String("base64"))
         return QByteArray::fromBase64(text.toLatin1());
     return text.toUtf8();
 }
@@ -70,6 +79,10 @@ QJsonObject recordJson(const TrafficRecord &record)
         for (const auto &[name, value] : record.requestHeaders)
             headers.append(QJsonArray{QString::fromLatin1(name), QString::fromUtf8(value)});
         object.insert(QStringLiteral("requestHeaders"), headers);
+        if (!record.responseType.isEmpty())
+            object.insert(QStringLiteral("responseType"), QString::fromLatin1(record.responseType));
+        if (!record.responseBody.isEmpty())
+            putRaw(object, QStringLiteral("responseBody"), record.responseBody);
     }
     if (!record.scope.isEmpty())
         object.insert(QStringLiteral("scope"), record.scope);
@@ -101,6 +114,7 @@ bool readRecordFields(const QJsonObject &object, TrafficRecord *record, QString 
         record->requestHeaders.append(
             qMakePair(pair.at(0).toString().toLatin1(), pair.at(1).toString().toUtf8()));
     }
+    record->responseType = object.value(QStringLiteral("responseType")).toString().toLatin1();
     record->scope = object.value(QStringLiteral("scope")).toString();
     for (const QJsonValue &channel : object.value(QStringLiteral("channels")).toArray())
         record->channels.append(channel.toString());
@@ -113,6 +127,7 @@ TrafficRecord readRecord(const QJsonObject &object, QString *error)
     record.time =
         QDateTime::fromString(object.value(QStringLiteral("time")).toString(), Qt::ISODateWithMs);
     record.raw = takeRaw(object, QStringLiteral("raw"));
+    record.responseBody = takeRaw(object, QStringLiteral("responseBody"));
     readRecordFields(object, &record, error);
     return record;
 }
@@ -244,13 +259,17 @@ QJsonObject harEntry(const TrafficRecord &record, const QUrl &base, const QByteA
         putRaw(postData, QStringLiteral("text"), record.raw);
         request.insert(QStringLiteral("postData"), postData);
     }
+    // A stream's body is the events it received; a request's is what it was answered.
+    const QByteArray &body = stream ? responseBody : record.responseBody;
     QJsonObject content{
-        {QStringLiteral("size"), double(responseBody.size())},
-        {QStringLiteral("mimeType"),
-         stream ? QStringLiteral("text/event-stream") : QStringLiteral("x-unknown")},
+        {QStringLiteral("size"), double(body.size())},
+        {QStringLiteral("mimeType"), stream ? QStringLiteral("text/event-stream")
+                                     : record.responseType.isEmpty()
+                                         ? QStringLiteral("x-unknown")
+                                         : QString::fromLatin1(record.responseType)},
     };
-    if (stream)
-        putRaw(content, QStringLiteral("text"), responseBody);
+    if (!body.isEmpty())
+        putRaw(content, QStringLiteral("text"), body);
     const QJsonObject response{
         {QStringLiteral("status"), record.status},
         {QStringLiteral("statusText"), QString::fromLatin1(http::reasonPhrase(record.status))},
@@ -260,7 +279,8 @@ QJsonObject harEntry(const TrafficRecord &record, const QUrl &base, const QByteA
         {QStringLiteral("content"), content},
         {QStringLiteral("redirectURL"), QString()},
         {QStringLiteral("headersSize"), -1},
-        {QStringLiteral("bodySize"), stream ? double(responseBody.size()) : -1.0},
+        {QStringLiteral("bodySize"),
+         stream || !record.responseType.isEmpty() ? double(body.size()) : -1.0},
     };
     // A stream's time is how long it stayed open; a request's is not measured (0).
     const double elapsed = stream ? double(std::max<qint64>(0, record.time.msecsTo(end))) : 0.0;

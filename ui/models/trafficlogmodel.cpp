@@ -1,6 +1,7 @@
 #include "trafficlogmodel.h"
 
 #include "formatting.h"
+#include "httputil.h"
 
 #include <QColor>
 
@@ -38,9 +39,11 @@ QVariant TrafficLogModel::data(const QModelIndex &index, int role) const
     case EventTypeRole:
         return record.eventType;
     case SearchTextRole:
-        return QString(directionName(record.direction) + QLatin1Char(' ') +
-                       QString::number(record.clientId) + QLatin1Char(' ') + record.eventType +
-                       QLatin1Char(' ') + record.id + QLatin1Char(' ') + record.summary);
+        return QString(
+            directionName(record.direction) + QLatin1Char(' ') + QString::number(record.clientId) +
+            QLatin1Char(' ') + record.eventType + QLatin1Char(' ') + record.id + QLatin1Char(' ') +
+            (record.status ? QString::number(record.status) + QLatin1Char(' ') : QString()) +
+            record.summary);
     case Qt::ForegroundRole:
         // Mid tones that read on the light and the dark theme alike.
         if (record.direction == TrafficDirection::System)
@@ -64,6 +67,12 @@ QVariant TrafficLogModel::data(const QModelIndex &index, int role) const
             return record.id;
         case SizeColumn:
             return formatBytes(record.size);
+        case StatusColumn:
+            return record.status == 0
+                       ? QString()
+                       : QStringLiteral("%1 %2")
+                             .arg(record.status)
+                             .arg(QString::fromLatin1(http::reasonPhrase(record.status)));
         case SummaryColumn:
             return record.summary;
         }
@@ -90,6 +99,8 @@ QVariant TrafficLogModel::headerData(int section, Qt::Orientation orientation, i
         return tr("Id");
     case SizeColumn:
         return tr("Size");
+    case StatusColumn:
+        return tr("Status");
     case SummaryColumn:
         return tr("Summary");
     }

@@ -21,6 +21,7 @@ public:
         EventTypeColumn,
         IdColumn,
         SizeColumn,
+        StatusColumn, // of a request, or of the request that opened a stream
         SummaryColumn,
         ColumnCount
     };
