@@ -120,6 +120,27 @@ private slots:
         QVERIFY(!other.comments().contains(QStringLiteral("hello there")));
     }
 
+    void theLogBeginsWithTheStartAndEndsWithTheStop()
+    {
+        sse::ServerController controller;
+        QSignalSpy snapshots(&controller, &sse::ServerController::snapshotReady);
+        const quint16 port = startServer(controller, {}, 50);
+        const auto summaries = [&snapshots] {
+            QStringList all;
+            for (const QList<QVariant> &arguments : std::as_const(snapshots)) {
+                for (const sse::TrafficRecord &record :
+                     arguments.at(0).value<sse::ServerSnapshot>().traffic)
+                    all.append(record.summary);
+            }
+            return all;
+        };
+        const QString started = QStringLiteral("server started on http://127.0.0.1:%1/").arg(port);
+        QTRY_VERIFY(summaries().contains(started));
+        QCOMPARE(summaries().constFirst(), started);
+        controller.stop();
+        QTRY_VERIFY(summaries().contains(QStringLiteral("server stopped")));
+    }
+
     void requestsAreLoggedWithTheirStatus_data() { addEventLogRows(); }
     void requestsAreLoggedWithTheirStatus()
     {

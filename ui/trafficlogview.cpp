@@ -135,13 +135,14 @@ void TrafficLogView::setUpTableAndDetails()
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     const int digit = m_table->fontMetrics().horizontalAdvance(QLatin1Char('0'));
-    m_table->setColumnWidth(TrafficLogModel::TimeColumn, digit * 14);
+    // Narrow enough that the summary keeps most of a half-width log.
+    m_table->setColumnWidth(TrafficLogModel::TimeColumn, digit * 12);
     m_table->setColumnWidth(TrafficLogModel::DirectionColumn, digit * 9);
-    m_table->setColumnWidth(TrafficLogModel::ClientColumn, digit * 7);
-    m_table->setColumnWidth(TrafficLogModel::EventTypeColumn, digit * 13);
-    m_table->setColumnWidth(TrafficLogModel::IdColumn, digit * 8);
-    m_table->setColumnWidth(TrafficLogModel::SizeColumn, digit * 10);
-    m_table->setColumnWidth(TrafficLogModel::StatusColumn, digit * 16); // "202 Accepted"
+    m_table->setColumnWidth(TrafficLogModel::ClientColumn, digit * 6);
+    m_table->setColumnWidth(TrafficLogModel::EventTypeColumn, digit * 11);
+    m_table->setColumnWidth(TrafficLogModel::IdColumn, digit * 6);
+    m_table->setColumnWidth(TrafficLogModel::SizeColumn, digit * 8);
+    m_table->setColumnWidth(TrafficLogModel::StatusColumn, digit * 13); // "202 Accepted"
     m_details->setReadOnly(true);
     m_details->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_details->setPlaceholderText(tr("The raw bytes of the selected row"));

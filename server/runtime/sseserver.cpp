@@ -89,11 +89,7 @@ bool SseServer::start(QString *errorMessage)
             m_cluster->start(url());
         installStartFaults();
         qCInfo(lcServer).noquote() << "listening on" << url();
-        m_recorder->record(TrafficDirection::System, 0, {}, {}, 0,
-                           QStringLiteral("server started on %1").arg(url()));
-        const QString io = ioDescription();
-        qCInfo(lcServer).noquote() << io;
-        m_recorder->record(TrafficDirection::System, 0, {}, {}, 0, io);
+        qCInfo(lcServer).noquote() << ioDescription();
         return true;
     }
     qCWarning(lcServer).noquote() << error;
@@ -251,6 +247,12 @@ void SseServer::setSnapshotInterval(int intervalMs)
     const bool enabled = intervalMs > 0;
     // The first snapshot carries every client already connected.
     m_recorder->setEnabled(enabled, enabled ? clients() : QList<ClientInfo>());
+    if (enabled && m_running) {
+        // The log the dashboard shows begins with the start, which came before the recording.
+        m_recorder->record(TrafficDirection::System, 0, {}, {}, 0,
+                           QStringLiteral("server started on %1").arg(url()));
+        m_recorder->record(TrafficDirection::System, 0, {}, {}, 0, ioDescription());
+    }
     if (enabled) { // the first snapshot carries the faults installed already
         m_faults->takeChanged();
         m_forceFaults = true;

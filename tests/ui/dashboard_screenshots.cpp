@@ -95,7 +95,8 @@ int main(int argc, char **argv)
     log->selectRow(log->model()->rowCount() - 1);
 
     const QString suffix = locale == QLatin1String("en") ? QString() : QLatin1Char('-') + locale;
-    for (const QSize size : {QSize(1280, 720), QSize(1366, 768), QSize(1920, 1080)}) {
+    for (const QSize size :
+         {QSize(1024, 640), QSize(1280, 720), QSize(1366, 768), QSize(1920, 1080)}) {
         window.resize(size);
         QTest::qWait(300);
         const QString name = QStringLiteral("screenshot-%1x%2%3.png")
