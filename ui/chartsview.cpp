@@ -7,6 +7,7 @@
 #include <QChartView>
 #include <QDateTime>
 #include <QDateTimeAxis>
+#include <QEvent>
 #include <QLineSeries>
 #include <QResizeEvent>
 #include <QVXYModelMapper>
@@ -58,11 +59,26 @@ ChartsView::Chart ChartsView::addChart(const QString &title, int column, const Q
     series->attachAxis(result.timeAxis);
     series->attachAxis(result.valueAxis);
 
+    if (palette().color(QPalette::Window).lightness() < 128)
+        result.chart->setTheme(QChart::ChartThemeDark);
     auto *view = new QChartView(result.chart, this); // the view owns the chart
     view->setRenderHint(QPainter::Antialiasing);
     view->setMinimumHeight(100);
     layout()->addWidget(view);
     return result;
+}
+
+void ChartsView::changeEvent(QEvent *event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() != QEvent::PaletteChange)
+        return;
+    const bool dark = palette().color(QPalette::Window).lightness() < 128;
+    for (QChartView *view : findChildren<QChartView *>()) {
+        const QChart::ChartTheme theme = dark ? QChart::ChartThemeDark : QChart::ChartThemeLight;
+        if (view->chart()->theme() != theme)
+            view->chart()->setTheme(theme);
+    }
 }
 
 void ChartsView::resizeEvent(QResizeEvent *event)

@@ -23,6 +23,8 @@ public:
 
 protected:
     void resizeEvent(QResizeEvent *event) override;
+    // The charts follow the window's theme (their own default is always light).
+    void changeEvent(QEvent *event) override;
 
 private:
     struct Chart

@@ -44,6 +44,7 @@ ClientsView::ClientsView(ClientsModel *model, QWidget *parent)
     m_table->sortByColumn(ClientsModel::IdColumn, Qt::AscendingOrder);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setAlternatingRowColors(true);
+    m_table->setWordWrap(false); // "Headless Chrome 156" keeps its row one line high
     m_table->setContextMenuPolicy(Qt::CustomContextMenu);
     m_table->verticalHeader()->hide();
     // Fixed row heights and no content-based column sizing: cheap to lay out under load.

@@ -100,6 +100,11 @@ void HistoryDock::setUpWidgets()
     m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+    // Wide enough for "2026-12-07 14:31:23.515" whole.
+    m_table->setColumnWidth(
+        HistoryModel::TimeColumn,
+        m_table->fontMetrics().horizontalAdvance(QStringLiteral("0000-00-00 00:00:00.000")) +
+            2 * m_table->fontMetrics().averageCharWidth());
     m_replayClient->setObjectName(QStringLiteral("historyReplayClient"));
     m_replayClient->setModel(m_clients);
     m_replayClient->setModelColumn(ClientsModel::IdColumn);

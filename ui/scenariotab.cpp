@@ -155,6 +155,10 @@ QToolBar *ScenarioTab::buildPlayBar()
 {
     auto *playBar = new QToolBar(this);
     playBar->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    // Framed, so Play, Pause and Stop read as buttons, not labels, in every theme.
+    playBar->setStyleSheet(QStringLiteral("QToolButton { border: 1px solid palette(mid); "
+                                          "border-radius: 3px; padding: 2px 10px; margin: 1px; }"
+                                          "QToolButton:disabled { color: palette(mid); }"));
     m_play = playBar->addAction(tr("Play"), this, &ScenarioTab::play);
     m_pause = playBar->addAction(tr("Pause"), this, &ScenarioTab::pauseOrResume);
     m_stop = playBar->addAction(tr("Stop"), this, &ScenarioTab::stop);

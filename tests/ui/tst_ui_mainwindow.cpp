@@ -9,6 +9,7 @@
 #include "mainwindow.h"
 #include "models/clientsmodel.h"
 #include "models/eventtemplatesmodel.h"
+#include "models/historymodel.h"
 #include "models/logexport.h"
 #include "models/sendhistorymodel.h"
 #include "models/trafficfiltermodel.h"
@@ -24,6 +25,8 @@
 #include <QAction>
 #include <QActionGroup>
 #include <QApplication>
+#include <QChart>
+#include <QChartView>
 #include <QCheckBox>
 #include <QClipboard>
 #include <QComboBox>
@@ -530,6 +533,12 @@ private slots:
         QTRY_VERIFY2(inSight(child<QTableView>("clientsTable"), rows), "the Clients table");
         auto *traffic = m_window->findChild<QDockWidget *>(QStringLiteral("trafficDock"));
         QTRY_VERIFY2(inSight(traffic->widget(), rows), "the Traffic log is not in front");
+        // No cell cut short: long browser names stay on one line, history times are whole.
+        QVERIFY(!child<QTableView>("clientsTable")->wordWrap());
+        auto *history = child<QTableView>("historyTable");
+        QVERIFY(
+            history->columnWidth(HistoryModel::TimeColumn) >
+            history->fontMetrics().horizontalAdvance(QStringLiteral("2026-12-07 14:31:23.515")));
         // Smaller may scroll, never clip: every panel gets at least what it needs.
         if (size == MainWindow::MinimumSize) {
             testsupport::verifyFitsMinimumWindow(
@@ -580,11 +589,18 @@ private slots:
         QCOMPARE(QApplication::style()->name().toLower(), QStringLiteral("fusion"));
         QVERIFY(QApplication::palette().color(QPalette::Window).lightness() < 80);
         QCOMPARE(QSettings().value(QStringLiteral("ui/theme")).toString(), QStringLiteral("dark"));
+        // The charts follow it: Qt Charts' own default is light whatever the palette.
+        const QList<QChartView *> charts = m_window->findChildren<QChartView *>();
+        QVERIFY(!charts.isEmpty());
+        for (const QChartView *chart : charts)
+            QTRY_COMPARE(chart->chart()->theme(), QChart::ChartThemeDark);
         for (QAction *action : menus->themes->actions()) {
             if (action->data().toString() == QLatin1String("system"))
                 action->trigger();
         }
         QVERIFY(QApplication::palette().color(QPalette::Window).lightness() > 128);
+        for (const QChartView *chart : charts)
+            QTRY_COMPARE(chart->chart()->theme(), QChart::ChartThemeLight);
     }
 
     void stoppedServerSaysWhyNothingIsSent()
