@@ -119,3 +119,36 @@ test('a Chromium page comes back through a restart with exactly what it missed',
   assert.equal(cards.filter((c) => c.id === seen.id).length, 1, 'nothing twice');
   assert.equal(await page.isVisible(testId('gap-banner')), false, 'the history file knew its id');
 });
+
+test('a full server tells streams to retry, and EventSource does, in Chromium and in Node', async () => {
+  // One stream at most: every other one is answered 200 with only a retry time, then ended.
+  // By the HTML standard any other status would end an EventSource for good.
+  const server = await startServer({ args: ['--max-clients', '1'] });
+  servers.push(server);
+  const holder = openStream(new URL('events', server.url).href);
+  clients.push(holder);
+  await waitFor(async () => (await stats(server)).clients === 1, { what: 'the one stream' });
+
+  const waiting = openStream(new URL('events', server.url).href);
+  clients.push(waiting);
+  browser ??= await launchBrowser();
+  const page = await browser.open(server.url); // its stream finds the server full too
+  await waitFor(async () => (await stats(server)).retryAnswers >= 2, { what: 'two retry answers' });
+  assert.notEqual(waiting.readyState, waiting.CLOSED, 'the eventsource client keeps trying');
+  assert.equal(await page.isVisible(testId('closed-note')), false, 'Chromium keeps trying');
+  assert.equal(waiting.dataEvents().length, 0);
+
+  // A place frees up: one of them takes it by itself, then the other once that one leaves.
+  holder.close();
+  const pageOpen = async () => (await page.getAttribute(testId('state'), 'data-state')) === 'open';
+  await waitFor(async () => waiting.readyState === waiting.OPEN || (await pageOpen()), {
+    what: 'a waiting stream to open by itself',
+  });
+  if (waiting.readyState === waiting.OPEN) {
+    waiting.close();
+    await waitForState(page, 'open', TIMEOUT_MS + 5000);
+  } else {
+    await page.close();
+    await waitFor(() => waiting.readyState === waiting.OPEN, { what: 'the eventsource client to open' });
+  }
+});
