@@ -2095,6 +2095,18 @@ History gaps signalled to clients: %3</source>
         <source>Status</source>
         <translation>状态</translation>
     </message>
+    <message>
+        <source>in</source>
+        <translation>入</translation>
+    </message>
+    <message>
+        <source>out</source>
+        <translation>出</translation>
+    </message>
+    <message>
+        <source>system</source>
+        <translation>系统</translation>
+    </message>
 </context>
 <context>
     <name>sse::ui::TrafficLogView</name>

@@ -273,8 +273,9 @@ QString TrafficLogView::detailsText() const
         return {};
     const TrafficRecord &record = *current;
     QString text = record.time.toString(Qt::ISODateWithMs) + QLatin1Char(' ') +
-                   directionName(record.direction) + QStringLiteral(" — ") + record.summary +
-                   QStringLiteral("\n") + tr("%1 bytes on the wire").arg(record.size);
+                   TrafficLogModel::displayedDirection(record.direction) + QStringLiteral(" — ") +
+                   record.summary + QStringLiteral("\n") +
+                   tr("%1 bytes on the wire").arg(record.size);
     if (record.raw.size() < record.size)
         text += tr(" (first %1 shown)").arg(record.raw.size());
     const QByteArray bytes = wireBytes(record);

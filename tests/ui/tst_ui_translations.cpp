@@ -2,6 +2,7 @@
 // Chinese with it.
 #include "appearance.h"
 #include "mainwindow.h"
+#include "models/trafficlogmodel.h"
 #include "servercontroller.h"
 
 #include <QAction>
@@ -39,6 +40,10 @@ private slots:
         // Plurals too: Chinese has one form.
         QCOMPARE(QCoreApplication::translate("sse::ui::ServerBar", "%n client(s)", nullptr, 3),
                  QStringLiteral("3 个客户端"));
+        // The traffic log's directions, and the new status column's title.
+        QCOMPARE(TrafficLogModel::displayedDirection(TrafficDirection::In), QStringLiteral("入"));
+        QCOMPARE(TrafficLogModel().headerData(TrafficLogModel::StatusColumn, Qt::Horizontal),
+                 QVariant(QStringLiteral("状态")));
 
         ServerController controller;
         ServerConfig config;

@@ -9,6 +9,19 @@
 
 namespace sse::ui {
 
+QString TrafficLogModel::displayedDirection(TrafficDirection direction)
+{
+    switch (direction) {
+    case TrafficDirection::In:
+        return tr("in");
+    case TrafficDirection::Out:
+        return tr("out");
+    case TrafficDirection::System:
+        return tr("system");
+    }
+    return {};
+}
+
 TrafficLogModel::TrafficLogModel(QObject *parent)
     : QAbstractTableModel(parent)
 {}
@@ -40,8 +53,9 @@ QVariant TrafficLogModel::data(const QModelIndex &index, int role) const
         return record.eventType;
     case SearchTextRole:
         return QString(
-            directionName(record.direction) + QLatin1Char(' ') + QString::number(record.clientId) +
-            QLatin1Char(' ') + record.eventType + QLatin1Char(' ') + record.id + QLatin1Char(' ') +
+            displayedDirection(record.direction) + QLatin1Char(' ') +
+            QString::number(record.clientId) + QLatin1Char(' ') + record.eventType +
+            QLatin1Char(' ') + record.id + QLatin1Char(' ') +
             (record.status ? QString::number(record.status) + QLatin1Char(' ') : QString()) +
             record.summary);
     case Qt::ForegroundRole:
@@ -58,7 +72,7 @@ QVariant TrafficLogModel::data(const QModelIndex &index, int role) const
         case TimeColumn:
             return record.time.toString(QStringLiteral("HH:mm:ss.zzz"));
         case DirectionColumn:
-            return directionName(record.direction);
+            return displayedDirection(record.direction);
         case ClientColumn:
             return record.clientId == 0 ? QString() : QString::number(record.clientId);
         case EventTypeColumn:

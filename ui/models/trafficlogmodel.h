@@ -58,6 +58,9 @@ public:
     int maxRows() const { return m_maxRows; }
 
     const TrafficRecord &record(int row) const { return m_records.at(row); }
+    // The direction as the log shows it, in the window's language (exports keep the English
+    // names of directionName()).
+    static QString displayedDirection(sse::TrafficDirection direction);
     const QList<TrafficRecord> &records() const { return m_records; }
 
 private:
