@@ -822,6 +822,11 @@ private slots:
         }
         QTRY_COMPARE(request(m_port, "GET", "/healthz").status, 503);
         QVERIFY(request(m_port, "GET", "/healthz").error().contains(QStringLiteral("busy")));
+        // A stream request let through over the cap that is answered instead (here 400) closes
+        // its connection: it cannot be kept open over the cap.
+        const HttpResponse refused = request(m_port, "GET", "/events?channel=has%20space");
+        QCOMPARE(refused.status, 400);
+        QCOMPARE(refused.headers.value("connection"), QByteArray("close"));
         // A stream request on a connection over the cap still becomes a stream: in a reconnect
         // storm every request is in flight before it is a stream.
         SseReader second(m_port);

@@ -180,7 +180,9 @@ bool HttpApi::asksForStream(const Request &request) const
     const QString path = request.path();
     if (m_scenarios.isRouted(path))
         return true; // a route may stream; if this one does not, it is one request anyway
-    return route(path) == &HttpApi::handleEvents && request.method == "GET";
+    // A preflight comes before a stream of a page of another origin (a Last-Event-ID header).
+    return route(path) == &HttpApi::handleEvents &&
+           (request.method == "GET" || request.method == "OPTIONS");
 }
 
 bool HttpApi::admit(HttpExchange &exchange, const QString &path)

@@ -277,11 +277,14 @@ void EventBroker::dropSlowConsumer(quint64 clientId, const QString &why)
 void EventBroker::dropStalledReplays()
 {
     for (const int stream : m_hub.takeStalledFeeds()) {
-        if (const Subscriber *subscriber = m_registry.findByStream(stream)) {
-            dropSlowConsumer(subscriber->id,
-                             QStringLiteral("took nothing of its replay for at least %1 s")
-                                 .arg(m_config.heartbeatSeconds));
+        const Subscriber *subscriber = m_registry.findByStream(stream);
+        if (!subscriber) {
+            m_hub.close(stream, true); // an ended stream still sending its replay
+            continue;
         }
+        dropSlowConsumer(subscriber->id,
+                         QStringLiteral("took nothing of its replay for at least %1 s")
+                             .arg(m_config.heartbeatSeconds));
     }
 }
 

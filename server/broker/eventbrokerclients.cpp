@@ -76,9 +76,17 @@ void EventBroker::replayFrom(const Subscriber &subscriber, const EventLog::Repla
 {
     // Read page by page as the stream drains; what is published meanwhile queues behind it.
     const quint64 clientId = subscriber.id;
-    auto progress = [this, clientId](qint64 bytes, int events, const QString &lastId) {
-        if (Subscriber *fed = m_registry.find(clientId))
-            m_writer.countFed(*fed, bytes, events, lastId);
+    // Live events queued behind the replay count when they are queued: a later page must not
+    // move the subscriber's last event id back to an older one.
+    auto lastSetByReplay = std::make_shared<QString>(subscriber.lastEventId);
+    auto progress = [this, clientId, lastSetByReplay](qint64 bytes, int events,
+                                                      const QString &lastId) {
+        Subscriber *fed = m_registry.find(clientId);
+        if (!fed)
+            return;
+        const bool liveCameMeanwhile = fed->lastEventId != *lastSetByReplay;
+        m_writer.countFed(*fed, bytes, events, liveCameMeanwhile ? fed->lastEventId : lastId);
+        *lastSetByReplay = fed->lastEventId;
     };
     m_hub.feed(subscriber.stream,
                std::make_unique<ReplayFeed>(m_log, cursor, subscriber.channels, lastEventId,

@@ -92,10 +92,15 @@ void HttpConnection::handleNextRequest()
             return;
         m_exchange = std::make_unique<HttpExchange>(takeRequest(), this);
         m_idle.restart();
-        if (m_overCap && !m_handler.asksForStream(m_exchange->request())) {
-            emit refusedOverCap(m_overCapReason);
-            refuse(*m_overCap);
-            return;
+        if (m_overCap) {
+            if (!m_handler.asksForStream(m_exchange->request())) {
+                emit refusedOverCap(m_overCapReason);
+                refuse(*m_overCap);
+                return;
+            }
+            // Let through for a stream only: answered instead (a refusal, a preflight), the
+            // connection must not stay open over the cap.
+            m_exchange->closeAfterAnswer();
         }
         if (isImplemented(m_exchange->request().method)) {
             m_handler.handle(*m_exchange);

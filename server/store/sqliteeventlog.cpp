@@ -241,6 +241,8 @@ QString SqliteEventLog::trimInTransaction()
     oldest.finish();
     if (through < 0)
         return {};
+    if (m_count == 0)
+        ++m_generation; // an empty table numbers its rows from 1 again: cursors are void
     m_trimThrough.addBindValue(through);
     if (!m_trimThrough.exec())
         return m_trimThrough.lastError().text();
@@ -303,6 +305,10 @@ EventLog::ReplayPage SqliteEventLog::replayPage(ReplayCursor &cursor, const QStr
         oldestSeq == 0 || oldestSeq > cursor.after + 1) {
         page.lost = true; // what the replay still had to send was trimmed meanwhile
         page.oldestId = oldestId;
+        // Go on from what is left, so the loss is reported once.
+        cursor.after = oldestSeq == 0 ? cursor.through : oldestSeq - 1;
+        if (cursor.done())
+            return page;
     }
     const qint64 windowEnd = std::min(cursor.through, cursor.after + MaxScanned);
     m_replay.addBindValue(cursor.after);
@@ -313,6 +319,7 @@ EventLog::ReplayPage SqliteEventLog::replayPage(ReplayCursor &cursor, const QStr
     if (!m_replay.exec()) {
         qCWarning(lcLog).noquote() << refuse(m_replay.lastError().text());
         cursor.after = cursor.through;
+        page.lost = true; // the client hears that it missed what could not be read
         return page;
     }
     qint64 bytes = 0;

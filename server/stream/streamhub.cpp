@@ -418,12 +418,13 @@ qint64 StreamHub::sendHeld(int handle, qint64 maxBytes)
     Stream *s = stream(handle);
     if (!s || s->failed || (!s->queue && !s->feeding) || maxBytes <= 0)
         return 0;
-    const qint64 before = s->queuedBytes;
+    // Counted as sent, not as the change of queuedBytes: a feed may pull a page meanwhile.
+    const quint64 before = m_bytesFlushed;
     if (!flushQueue(handle, *s, maxBytes)) {
         scheduleFailedClose(handle);
         return 0;
     }
-    return before - s->queuedBytes;
+    return qint64(m_bytesFlushed - before);
 }
 
 void StreamHub::closeAll()

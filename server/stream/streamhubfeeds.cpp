@@ -59,6 +59,10 @@ StreamHub::Sent StreamHub::flushFeed(int handle, Stream &s, qint64 &budget)
             for (const QByteArray &bytes : feed.pending)
                 pulled += bytes.size();
             addQueued(s, pulled);
+            // A page of nothing (a stretch of other channels' events) still cost a read: the
+            // next one waits for the next turn, so a long scan never holds the loop.
+            if (pulled == 0 && feed.source)
+                return Sent::Partial;
             continue;
         }
         const qint64 before = budget;

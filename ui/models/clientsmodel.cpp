@@ -44,23 +44,12 @@ QVariant ClientsModel::data(const QModelIndex &index, int role) const
     case FaultedRole:
         return m_faultLabels.contains(info.id);
     case AtBrowserLimitRole:
-        return isAtBrowserLimit(row);
+        return isAtBrowserLimit(info);
     case Qt::BackgroundRole:
-        if (index.column() == BrowserColumn && isAtBrowserLimit(row))
-            return QColor(255, 230, 150);
         return backgroundData(info, index.column());
     case Qt::ForegroundRole:
-        if (index.column() == BrowserColumn && isAtBrowserLimit(row))
-            return QColor(Qt::black);
         return foregroundData(info, index.column());
     case Qt::ToolTipRole:
-        if (index.column() == BrowserColumn && isAtBrowserLimit(row)) {
-            return tr("This browser holds %1 streams to this server, the most a browser opens "
-                      "over HTTP/1.1 to one address: a further tab waits until one of them "
-                      "closes. HTTP/2, which comes with HTTPS, lifts the limit.\n%2")
-                .arg(BrowserConnectionLimit)
-                .arg(info.userAgent);
-        }
         return toolTipData(info, index.column());
     case Qt::TextAlignmentRole:
         switch (index.column()) {
@@ -90,6 +79,8 @@ QVariant ClientsModel::backgroundData(const ClientInfo &info, int column) const
 {
     if (column == FaultsColumn && m_faultLabels.contains(info.id))
         return QColor(255, 200, 120);
+    if (column == BrowserColumn && isAtBrowserLimit(info))
+        return QColor(255, 230, 150);
     if (column == QueuedColumn && isNearLimit(info))
         return info.queuedBytes >= m_maxQueueBytes * 8 / 10 ? QColor(255, 160, 160)
                                                             : QColor(255, 230, 150);
@@ -100,13 +91,21 @@ QVariant ClientsModel::foregroundData(const ClientInfo &info, int column) const
 {
     // Dark text on the light warning colours, whatever the theme's text colour is.
     if ((column == QueuedColumn && isNearLimit(info)) ||
-        (column == FaultsColumn && m_faultLabels.contains(info.id)))
+        (column == FaultsColumn && m_faultLabels.contains(info.id)) ||
+        (column == BrowserColumn && isAtBrowserLimit(info)))
         return QColor(Qt::black);
     return {};
 }
 
 QVariant ClientsModel::toolTipData(const ClientInfo &info, int column) const
 {
+    if (column == BrowserColumn && isAtBrowserLimit(info)) {
+        return tr("This browser holds %1 streams to this server, the most a browser opens "
+                  "over HTTP/1.1 to one address: a further tab waits until one of them "
+                  "closes. HTTP/2, which comes with HTTPS, lifts the limit.\n%2")
+            .arg(BrowserConnectionLimit)
+            .arg(info.userAgent);
+    }
     if (column == BrowserColumn || column == OsColumn)
         return info.userAgent;
     if (column == QueuedColumn)
@@ -321,9 +320,9 @@ QString ClientsModel::browserLimitNotice(int browsers)
         .arg(BrowserConnectionLimit);
 }
 
-bool ClientsModel::isAtBrowserLimit(const Row &row) const
+bool ClientsModel::isAtBrowserLimit(const ClientInfo &info) const
 {
-    return !m_browsersAtLimit.isEmpty() && m_browsersAtLimit.contains(browserKey(row.info));
+    return !m_browsersAtLimit.isEmpty() && m_browsersAtLimit.contains(browserKey(info));
 }
 
 void ClientsModel::updateBrowserLimits()

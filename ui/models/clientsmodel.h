@@ -94,7 +94,7 @@ private:
     void removeClients(const QList<quint64> &clientIds);
     // Counts the streams of each browser again after clients came or went.
     void updateBrowserLimits();
-    bool isAtBrowserLimit(const Row &row) const;
+    bool isAtBrowserLimit(const ClientInfo &info) const;
     void rebuildIndex();
 
     QList<Row> m_rows;
