@@ -5,6 +5,11 @@
 # docs/screenshot.png (the README's) is the 1366x768 one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The Chinese screenshot needs a CJK font, or every character is drawn as a box.
+if ! fc-list :lang=zh | grep -q .; then
+    echo "screenshots.sh: no Chinese font; install one first: sudo apt-get install fonts-wqy-microhei" >&2
+    exit 1
+fi
 cmake --build --preset ci --target dashboard_screenshots >/dev/null
 for locale in en zh_CN; do
     QT_QPA_PLATFORM=offscreen ./build/tests/ui/dashboard_screenshots docs "$locale"
