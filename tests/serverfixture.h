@@ -1,5 +1,6 @@
 #pragma once
 
+#include "eventlogfixture.h"
 #include "servercontroller.h"
 
 #include <QSignalSpy>
@@ -31,6 +32,27 @@ struct TestServer
         controller = std::make_unique<sse::ServerController>();
         port = startServer(*controller, config);
         return port != 0;
+    }
+};
+
+// A TestServer on the event log $SSE_TEST_EVENT_LOG names (ctest runs such files once per
+// log), started afresh, on an empty log, by each restart.
+struct TestServerOnEventLog
+{
+    EventLogBackend eventLog;
+    TestServer server;
+
+    // False, and why, when the log's part or the server did not start.
+    bool restart(sse::ServerConfig config, QString *why)
+    {
+        server.controller.reset(); // before its event log goes
+        if (!eventLog.use(eventLogFromEnvironment(), config, why))
+            return false;
+        if (!server.restart(config)) {
+            *why = QStringLiteral("the server did not start");
+            return false;
+        }
+        return true;
     }
 };
 

@@ -25,22 +25,19 @@ class TestHttpApi : public QObject
     Q_OBJECT
 
 private:
-    EventLogBackend m_eventLog;
-    TestServer m_server;
+    TestServerOnEventLog m_server;
     quint16 m_port = 0;
 
-    void restart(sse::ServerConfig config)
+    void restart(const sse::ServerConfig &config)
     {
-        m_server.controller.reset(); // before its event log goes
         QString why;
-        QVERIFY2(m_eventLog.use(eventLogFromEnvironment(), config, &why), qPrintable(why));
-        QVERIFY(m_server.restart(config));
-        m_port = m_server.port;
+        QVERIFY2(m_server.restart(config, &why), qPrintable(why));
+        m_port = m_server.server.port;
     }
 
 private slots:
     void init() { restart(testConfig()); }
-    void cleanup() { m_server.controller.reset(); }
+    void cleanup() { m_server.server.controller.reset(); }
 
     void healthz()
     {
@@ -99,7 +96,7 @@ private slots:
         // A new event type, which control listeners are told about first, and a comment.
         QCOMPARE(postJson(m_port, R"({"event": "price", "data": "42"})").status, 202);
         QTRY_COMPARE(plain.userEvents().size(), 1);
-        m_server.controller->sendComment(QStringLiteral("note"), {});
+        m_server.server.controller->sendComment(QStringLiteral("note"), {});
         const QByteArray expected =
             sse::encodeEvent(sse::SseEvent{
                 QStringLiteral("price"), QStringLiteral("1"), QStringLiteral("42"), {}, {}}) +

@@ -115,17 +115,14 @@ class TestStorm : public QObject
     Q_OBJECT
 
 private:
-    EventLogBackend m_eventLog;
-    TestServer m_server;
+    TestServerOnEventLog m_server;
     quint16 m_port = 0;
 
-    void restart(sse::ServerConfig config)
+    void restart(const sse::ServerConfig &config)
     {
-        m_server.controller.reset(); // before its event log goes
         QString why;
-        QVERIFY2(m_eventLog.use(eventLogFromEnvironment(), config, &why), qPrintable(why));
-        QVERIFY(m_server.restart(config));
-        m_port = m_server.port;
+        QVERIFY2(m_server.restart(config, &why), qPrintable(why));
+        m_port = m_server.server.port;
     }
 
     QJsonObject stats() const { return request(m_port, "GET", "/api/stats").json().object(); }
@@ -135,7 +132,7 @@ private:
     {
         const QString payload(size, u'x');
         for (int n = 1; n <= count; ++n)
-            m_server.controller->publish(eventWithData(payload + QString::number(n)));
+            m_server.server.controller->publish(eventWithData(payload + QString::number(n)));
         QTRY_COMPARE_WITH_TIMEOUT(stats().value(QStringLiteral("historySize")).toInt(), count,
                                   30000);
     }
@@ -153,7 +150,7 @@ private slots:
             QSKIP("fewer than 4,500 descriptors are allowed here");
     }
 
-    void cleanup() { m_server.controller.reset(); }
+    void cleanup() { m_server.server.controller.reset(); }
 
     void burstOfStreamRequestsNeverGetsAnErrorStatus_data()
     {
@@ -213,7 +210,7 @@ private slots:
         QTRY_VERIFY(reader.userEvents().size() >= 50);
         constexpr int Live = 5;
         for (int n = 1; n <= Live; ++n)
-            m_server.controller->publish(eventWithData(QStringLiteral("live %1").arg(n)));
+            m_server.server.controller->publish(eventWithData(QStringLiteral("live %1").arg(n)));
         QTRY_COMPARE_WITH_TIMEOUT(reader.userEvents().size(), Kept - 1 + Live, 60000);
         const QList<ReceivedEvent> events = reader.userEvents();
         for (int i = 0; i < events.size(); ++i)
@@ -267,7 +264,7 @@ private slots:
 
         const QString payload(64 * 1024, u'i');
         for (int n = 0; n < 56; ++n) {
-            m_server.controller->publish(eventWithData(payload + QString::number(n)));
+            m_server.server.controller->publish(eventWithData(payload + QString::number(n)));
             QTRY_COMPARE(stats().value(QStringLiteral("eventsPublished")).toInt(), n + 1);
         }
         const QJsonObject after = stats();

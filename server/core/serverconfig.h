@@ -17,13 +17,13 @@ struct ServerConfig
     QString historyFile; // the SQLite history (docs/history.md); empty keeps it in memory
     QString redisUrl;    // the shared event log (docs/scaling.md); wins over historyFile
     int heartbeatSeconds = 15;
-    qint64 maxQueueBytes = 4 * 1024 * 1024; // per subscriber, before it is dropped as slow
-    int maxClients = 10000;                 // subscribers (streams)
-    int maxStreamsPerAddress = 256;         // of those, from one non-loopback address
+    qint64 maxQueueBytes = 4 * 1024 * 1024;          // per subscriber, before it is dropped as slow
+    int maxClients = 10000;                          // subscribers (streams)
+    int maxStreamsPerAddress = 256;                  // of those, from one non-loopback address
     qint64 maxQueuedTotal = defaultMaxQueuedTotal(); // queued for all subscribers together
-    int maxHttpConnections = 1024;          // connections that are not streams (yet)
-    int maxConnectionsPerAddress = 64;      // of those, from one non-loopback address
-    int idleTimeoutSeconds = 10;            // for connections that never finish a request
+    int maxHttpConnections = 1024;                   // connections that are not streams (yet)
+    int maxConnectionsPerAddress = 64;               // of those, from one non-loopback address
+    int idleTimeoutSeconds = 10;                     // for connections that never finish a request
     qint64 maxBodyBytes = 1024 * 1024;
     int maxHeaderBytes = 16 * 1024;      // request line and header fields (431 beyond)
     QString token;                       // needed to publish from non-loopback addresses

@@ -6,6 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   startServer,
+  startServerOn,
   launchBrowser,
   testId,
   waitForState,
@@ -35,24 +36,11 @@ after(async () => {
 
 const text = (id) => page.textContent(testId(id));
 
-/**
- * Starts a server on a fixed port the previous one just left. Binding can briefly fail while
- * the old listener is torn down, so retry for a few seconds.
- */
+/** A server on the port the previous one just left; stopped with the others. */
 async function restartOn(port, args = []) {
-  let lastError;
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    try {
-      const s = await startServer({ port, args });
-      extraServers.push(s);
-      return s;
-    } catch (err) {
-      lastError = err;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-  throw lastError;
+  const s = await startServerOn(port, args);
+  extraServers.push(s);
+  return s;
 }
 
 test('a page dropped by the server reconnects by itself and gets what it missed', async () => {

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {
   startServer,
+  startServerOn,
   openStream,
   getJson,
   waitFor,
@@ -37,21 +38,11 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Starts a server on `port` (0: any) with a history file; binding the port just left may briefly fail. */
+/** A server on `port` (0: any) with a history file; stopped with the others. */
 async function start(port, history) {
-  let lastError;
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    try {
-      const s = await startServer({ port, args: ['--history-file', history] });
-      servers.push(s);
-      return s;
-    } catch (err) {
-      lastError = err;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-  throw lastError;
+  const s = await startServerOn(port, ['--history-file', history]);
+  servers.push(s);
+  return s;
 }
 
 const stats = (server) => getJson(server.url, 'api/stats');

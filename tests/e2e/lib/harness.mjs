@@ -96,6 +96,24 @@ export async function startServer({ port = 0, args = [] } = {}) {
   };
 }
 
+/**
+ * startServer on a fixed port another server has just left: binding it can briefly fail while
+ * the old listener is torn down, so this tries again for a few seconds.
+ */
+export async function startServerOn(port, args = []) {
+  let lastError;
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    try {
+      return await startServer({ port, args });
+    } catch (err) {
+      lastError = err;
+      await delay(200);
+    }
+  }
+  throw lastError;
+}
+
 /** Sends `signal`, then SIGKILL if the process lingers 5 s, and waits for it to exit. */
 async function stopChild(child, exited, signal) {
   if (child.exitCode !== null || child.signalCode !== null) return exited;
