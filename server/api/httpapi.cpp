@@ -5,10 +5,12 @@
 #include "eventbroker.h"
 #include "httpexchange.h"
 #include "httpserver.h"
+#include "localca.h"
 #include "requestparsers.h"
 #include "scenarioservice.h"
 #include "serverconfig.h"
 #include "serverlogging.h"
+#include "tlscontext.h"
 #include "trafficsink.h"
 
 #include <QFile>
@@ -77,7 +79,11 @@ bool HttpApi::listen(QString *errorMessage)
     limits.connection.idleTimeoutMs = m_config.idleTimeoutSeconds * 1000;
     limits.connection.request.maxHeaderBytes = m_config.maxHeaderBytes;
     limits.connection.request.maxBodyBytes = m_config.maxBodyBytes;
+    if (!setUpTls(errorMessage))
+        return false;
     auto server = std::make_unique<HttpServer>(limits, *this);
+    if (m_tls)
+        server->setTlsContext(m_tls->native());
     if (!server->listen(m_config.bindAddress, m_config.port)) {
         *errorMessage = QStringLiteral("cannot listen on %1 port %2: %3")
                             .arg(m_config.bindAddress.toString())
@@ -139,6 +145,8 @@ HttpApi::Handler HttpApi::route(const QString &path)
         {QStringLiteral("/api/stats"), &HttpApi::handleStats},
         {QStringLiteral("/metrics"), &HttpApi::handleMetrics},
         {QStringLiteral("/healthz"), &HttpApi::handleHealth},
+        {QStringLiteral("/ca"), &HttpApi::handleCaPage},
+        {QStringLiteral("/ca.crt"), &HttpApi::handleCaCertificate},
         {QStringLiteral("/api/scenarios"), &HttpApi::handleScenarios},
         {QStringLiteral("/api/faults"), &HttpApi::handleFaults},
         {QStringLiteral("/api/cluster"), &HttpApi::handleCluster},
@@ -193,6 +201,8 @@ bool HttpApi::admit(HttpExchange &exchange, const QString &path)
         exchange.error(*refusal);
         return false;
     }
+    if (redirectsToTls(exchange, path))
+        return false;
     const QByteArray origin = request.value("origin");
     exchange.setFromForeignOrigin(
         m_access->origins().isForeignOrigin(origin, request.value("sec-fetch-site"), host));

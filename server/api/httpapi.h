@@ -18,6 +18,8 @@ class ClusterService;
 class EventBroker;
 class FaultService;
 class HttpServer;
+class LocalCa;
+class TlsContext;
 class HttpExchange;
 class AccessPolicy;
 class ScenarioService;
@@ -53,6 +55,9 @@ public:
     bool isListening() const;
     quint16 port() const;
 
+    // What the dashboard shows of HTTPS once listening (httpapitls.cpp).
+    TlsStatus tlsStatus() const;
+
     // RequestHandler
     void handle(HttpExchange &exchange) override;
     std::optional<HttpError> refusalBeforeBody(const RequestHead &head,
@@ -69,6 +74,12 @@ private:
     // For a stream request there is no room for: a 200 stream with only a retry time, then the
     // end, which EventSource retries (a 503 would end it for good).
     void answerRetryLater(HttpExchange &exchange, const QString &reason);
+    // The TLS context (and local CA) of --tls-*; false with a sentence naming the file.
+    bool setUpTls(QString *errorMessage);
+    // Plain HTTP on the TLS port: true when it was redirected to https.
+    bool redirectsToTls(HttpExchange &exchange, const QString &path);
+    void handleCaPage(HttpExchange &exchange);
+    void handleCaCertificate(HttpExchange &exchange);
     // Records the request for the dashboard and the access log once it is answered.
     void logWhenFinished(HttpExchange &exchange);
 
@@ -123,6 +134,8 @@ private:
     TrafficSink &m_recorder;
     std::unique_ptr<AccessPolicy> m_access; // made once the port is known
     std::unique_ptr<AccessLog> m_accessLog; // with --access-log
+    std::unique_ptr<TlsContext> m_tls;      // with --tls-*
+    std::unique_ptr<LocalCa> m_localCa;     // with --tls-local
     std::unique_ptr<HttpServer> m_server;
 };
 

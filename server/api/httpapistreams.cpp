@@ -95,7 +95,12 @@ void HttpApi::openStream(HttpExchange &exchange, const QByteArray &responseHead,
         return;
     }
     // From here the hub owns the connection; the HTTP connection lets go of it.
-    const int stream = m_hub.adopt(exchange.socketDescriptor());
+    const bool secure = exchange.request().secure;
+    const int stream = m_hub.adopt(exchange.socketDescriptor(), exchange.takeTlsSession());
+    if (stream < 0 && secure) {
+        exchange.handOver(false); // its TLS session is gone: closed, which EventSource retries
+        return;
+    }
     if (stream < 0) {
         answerRetryLater(exchange, QStringLiteral("server full: cannot take another stream (%1)")
                                        .arg(QString::fromLocal8Bit(std::strerror(errno))));

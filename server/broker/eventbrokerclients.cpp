@@ -191,6 +191,7 @@ ClientInfo EventBroker::clientInfo(const Subscriber &subscriber) const
                       m_hub.queuedBytes(subscriber.stream),
                       subscriber.lastEventId,
                       subscriber.route,
+                      m_hub.tlsVersion(subscriber.stream),
                       subscriber.faulted ? m_faults.faultIds(subscriber.id) : QList<quint64>()};
 }
 

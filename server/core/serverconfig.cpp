@@ -45,6 +45,14 @@ QString ServerConfig::validate() const
         if (const QString problem = option.check(*this); !problem.isEmpty())
             return problem;
     }
+    if (tlsLocal && (!tlsCertFile.isEmpty() || !tlsKeyFile.isEmpty()))
+        return QStringLiteral("tls-local: give either --tls-local or --tls-cert and --tls-key, "
+                              "not both");
+    if (tlsCertFile.isEmpty() != tlsKeyFile.isEmpty()) {
+        return tlsCertFile.isEmpty()
+                   ? QStringLiteral("tls-key: --tls-cert is missing: give both files")
+                   : QStringLiteral("tls-cert: --tls-key is missing: give both files");
+    }
     if (!ioBackendFromName(io))
         return QStringLiteral("io: must be auto, epoll or uring, not \"%1\"").arg(io);
     if (!redisUrl.isEmpty()) {

@@ -36,6 +36,11 @@ struct ServerConfig
     QString io = defaultIo(); // how fan-outs reach the kernel: auto, epoll or uring
     QStringList routes;       // "METHOD PATH=FILE": scenario routes (docs/scenarios.md)
     QStringList faults;       // JSON fault specs installed at start (docs/faults.md)
+    QString tlsCertFile;      // HTTPS with this PEM certificate chain and tlsKeyFile (docs/tls.md)
+    QString tlsKeyFile;
+    bool tlsLocal = false; // HTTPS with a certificate of the dashboard's own CA
+
+    bool tlsEnabled() const { return tlsLocal || !tlsCertFile.isEmpty() || !tlsKeyFile.isEmpty(); }
 
     static int defaultFanoutThreads();
     // An eighth of the machine's memory, at least 64 MiB: what all subscribers' queues may hold.

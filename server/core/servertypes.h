@@ -13,6 +13,19 @@
 namespace sse {
 
 // A subscriber as the UI and /api/clients see it.
+// HTTPS as the server serves it (docs/tls.md), for the dashboard and the headless output.
+struct TlsStatus
+{
+    bool enabled = false;
+    QString certificateFile;
+    QString subjectName;
+    QDateTime notAfter;
+    QString warning;            // expired, or not valid yet
+    QString localCaName;        // with --tls-local
+    QString localCaFingerprint; // SHA-256, "AB:CD:…"
+    QString localCaFile;
+};
+
 struct ClientInfo
 {
     quint64 id = 0;
@@ -25,6 +38,7 @@ struct ClientInfo
     qint64 queuedBytes = 0;
     QString lastEventId;
     QString route;         // "METHOD PATH" for the stream of a scenario route, else empty
+    QString tlsVersion;    // "TLSv1.3" over HTTPS, else empty
     QList<quint64> faults; // the faults acting on this stream now (docs/faults.md)
 };
 

@@ -32,13 +32,14 @@ bool isImplemented(const QByteArray &method)
 } // namespace
 
 HttpConnection::HttpConnection(QTcpSocket *socket, const Limits &limits, RequestHandler &handler,
-                               QObject *parent)
+                               SSL_CTX *tlsContext, QObject *parent)
     : QObject(parent)
     , m_socket(socket)
     , m_peer(plainAddress(socket->peerAddress()))
     , m_framer(limits.request)
     , m_handler(handler)
     , m_idleTimeoutMs(limits.idleTimeoutMs)
+    , m_tlsContext(tlsContext)
 {
     m_socket->setParent(this);
     m_idle.start();
@@ -54,9 +55,11 @@ HttpConnection::~HttpConnection() = default;
 
 void HttpConnection::onReadyRead()
 {
-    const QByteArray received = m_socket->readAll();
+    QByteArray received = m_socket->readAll();
     if (m_closing)
         return; // a refusal lingers, or the last answer said close: what comes is dropped
+    if (!decrypt(received))
+        return;
     if (!received.isEmpty() && !m_framer.isFinished())
         m_framer.feed(received);
     if (m_framer.queuedRequests() > MaxWaitingRequests) {
@@ -71,6 +74,40 @@ void HttpConnection::onReadyRead()
     if (const auto head = m_framer.takeHeadAwaitingBody(); head && head->expectContinue)
         answerExpectation(*head);
     handleNextRequest();
+}
+
+bool HttpConnection::decrypt(QByteArray &received)
+{
+    if (!m_sniffed && m_tlsContext && !received.isEmpty()) {
+        m_sniffed = true;
+        // A TLS record starts with its content type: 22 is a handshake (the ClientHello).
+        if (quint8(received.front()) == 22)
+            m_tls = std::make_unique<TlsSession>(m_tlsContext);
+    }
+    if (!m_tls)
+        return true;
+    QByteArray plain;
+    const bool open = m_tls->receive(received.constData(), received.size(), &plain);
+    if (m_tls->outgoingSize() > 0)
+        m_socket->write(m_tls->takeOutgoing()); // the handshake's answer, or an alert
+    if (!open) {
+        qCInfo(lcHttp).noquote() << "TLS with" << m_peer.toString() << "failed:" << m_tls->error();
+        m_closing = true;
+        m_socket->disconnectFromHost(); // after the alert
+        return false;
+    }
+    received = std::move(plain);
+    return true;
+}
+
+void HttpConnection::send(const QByteArray &bytes)
+{
+    if (!m_tls) {
+        m_socket->write(bytes);
+        return;
+    }
+    if (m_tls->encrypt(bytes.constData(), bytes.size()))
+        m_socket->write(m_tls->takeOutgoing());
 }
 
 void HttpConnection::handleNextRequest()
@@ -126,12 +163,13 @@ Request HttpConnection::takeRequest()
     request.peer = m_peer;
     request.keepAlive = framed.keepAlive;
     request.wireBytes = framed.bytes.size();
+    request.secure = m_tls != nullptr;
     return request;
 }
 
 void HttpConnection::writeAnswer(const QByteArray &bytes, bool closeAfter)
 {
-    m_socket->write(bytes);
+    send(bytes);
     if (closeAfter) {
         m_closing = true;
         m_socket->disconnectFromHost(); // after what is written has gone out
@@ -171,7 +209,7 @@ void HttpConnection::answerExpectation(const RequestHead &head)
         refuse(*refusal);
         return;
     }
-    m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
+    send(QByteArrayLiteral("HTTP/1.1 100 Continue\r\n\r\n"));
 }
 
 void HttpConnection::closeIfIdle()
@@ -223,8 +261,8 @@ void HttpConnection::refuse(const HttpError &error)
     disconnect(m_socket, &QTcpSocket::bytesWritten, this, nullptr);
     http::HeaderList headers = error.headers;
     headers.append(qMakePair(QByteArrayLiteral("Connection"), QByteArrayLiteral("close")));
-    m_socket->write(http::buildResponse(error.status, QByteArrayLiteral("application/json"),
-                                        http::errorBody(error.message), headers));
+    send(http::buildResponse(error.status, QByteArrayLiteral("application/json"),
+                             http::errorBody(error.message), headers));
     // Lingering close: closing now, with request bytes still unread or on their way, would
     // make the kernel send RST, and a client still writing its body would lose the answer.
     // So the answer goes out, the write side shuts (FIN), and the rest of the request is read

@@ -2,6 +2,7 @@
 
 #include "request.h"
 #include "requestframer.h"
+#include "tlssession.h"
 
 #include <QElapsedTimer>
 #include <QHostAddress>
@@ -11,6 +12,7 @@
 #include <optional>
 
 class QTcpSocket;
+typedef struct ssl_ctx_st SSL_CTX;
 
 namespace sse {
 
@@ -50,9 +52,11 @@ public:
         int idleTimeoutMs = 10000;
     };
 
-    // Takes the socket (it becomes a child of the connection).
+    // Takes the socket (it becomes a child of the connection). With a TLS context, a
+    // connection whose first byte starts a TLS handshake (0x16) speaks HTTPS; any other is
+    // plain HTTP on the TLS port, and its requests say so (Request::secure is false).
     HttpConnection(QTcpSocket *socket, const Limits &limits, RequestHandler &handler,
-                   QObject *parent = nullptr);
+                   SSL_CTX *tlsContext = nullptr, QObject *parent = nullptr);
     ~HttpConnection() override;
 
     QHostAddress peer() const { return m_peer; }
@@ -70,6 +74,8 @@ public:
     // For HttpExchange.
     void writeAnswer(const QByteArray &bytes, bool closeAfter);
     qintptr socketDescriptor() const;
+    // The TLS session, for the stream hub that takes the connection over.
+    std::unique_ptr<TlsSession> takeTlsSession() { return std::move(m_tls); }
     void handOver();
 
 signals:
@@ -81,6 +87,10 @@ private:
     Request takeRequest();
     void answerExpectation(const RequestHead &head);
     void endExchange();
+    // Writes to the socket, through TLS when the connection speaks it.
+    void send(const QByteArray &bytes);
+    // Bytes read, as plaintext; false when the TLS session failed and the connection closes.
+    bool decrypt(QByteArray &received);
 
     QTcpSocket *m_socket; // child
     QHostAddress m_peer;
@@ -93,6 +103,9 @@ private:
     bool m_closing = false;             // answered with Connection: close, refused, or handed over
     std::optional<HttpError> m_overCap; // refuseUnlessStream()
     QString m_overCapReason;
+    SSL_CTX *m_tlsContext;             // null: plain HTTP only
+    std::unique_ptr<TlsSession> m_tls; // this connection speaks HTTPS
+    bool m_sniffed = false;            // the first byte decided between TLS and plain
 };
 
 } // namespace sse

@@ -82,6 +82,11 @@ qintptr HttpExchange::socketDescriptor() const
     return m_connection ? m_connection->socketDescriptor() : -1;
 }
 
+std::unique_ptr<TlsSession> HttpExchange::takeTlsSession()
+{
+    return m_connection ? m_connection->takeTlsSession() : nullptr;
+}
+
 void HttpExchange::handOver(bool opened)
 {
     if (opened) {

@@ -9,10 +9,12 @@
 #include <QPointer>
 
 #include <functional>
+#include <memory>
 
 namespace sse {
 
 class HttpConnection;
+class TlsSession;
 
 // One request and its answer. A route handler reads the request and answers through the
 // exchange, now or later (the event log may accept a publish after the handler returned), or
@@ -60,6 +62,8 @@ public:
 
     // For a stream: the connection's socket, which the stream hub duplicates.
     qintptr socketDescriptor() const;
+    // And its TLS session, which the stream hub encrypts with from then on (null for plain).
+    std::unique_ptr<TlsSession> takeTlsSession();
     // The stream hub has the socket now: the connection lets go of it without a word, and the
     // exchange is finished (status 200 when opened says a stream started).
     void handOver(bool opened);

@@ -42,7 +42,8 @@ void HttpServer::incomingConnection(qintptr socketDescriptor)
         delete socket;
         return;
     }
-    auto *connection = new HttpConnection(socket, m_limits.connection, m_handler, this);
+    auto *connection =
+        new HttpConnection(socket, m_limits.connection, m_handler, m_tlsContext, this);
     const QHostAddress peer = connection->peer();
     const bool perAddressCapped = !peer.isLoopback();
     m_connections.insert(connection);

@@ -39,6 +39,10 @@ public:
     HttpServer(Limits limits, RequestHandler &handler, QObject *parent = nullptr);
     ~HttpServer() override;
 
+    // Serve HTTPS (and plain HTTP, told apart by the first byte) with this context; null for
+    // plain HTTP only. The context must outlive the connections made meanwhile.
+    void setTlsContext(SSL_CTX *context) { m_tlsContext = context; }
+
     // Connections this server accepted that are still plain HTTP connections.
     int connectionCount() const { return int(m_connections.size()); }
 
@@ -56,6 +60,7 @@ private:
     QTimer m_sweepTimer;
     std::unordered_set<HttpConnection *> m_connections; // children of this server
     QHash<QHostAddress, int> m_perAddress;              // non-loopback peers only
+    SSL_CTX *m_tlsContext = nullptr;
 };
 
 } // namespace sse

@@ -22,6 +22,7 @@ struct Request
     QHostAddress peer;        // a.b.c.d for IPv4, also on a dual-stack socket
     bool keepAlive = true;    // false: the connection closes after the answer
     qint64 wireBytes = 0;     // what crossed the wire: request line, headers and body as sent
+    bool secure = false;      // came over TLS
 
     // The first header with this name (case-insensitive), or an empty array.
     QByteArray value(QByteArrayView name) const;

@@ -68,12 +68,14 @@ void ServerController::start(const ServerConfig &config, int snapshotIntervalMs)
         const QString token = server->config().token;
         const quint16 port = server->port();
         const QString io = server->ioDescription();
-        QMetaObject::invokeMethod(this, [this, url, token, port, io] {
+        const TlsStatus tls = server->tlsStatus();
+        QMetaObject::invokeMethod(this, [this, url, token, port, io, tls] {
             m_running = true;
             m_url = url;
             m_token = token;
             m_port = port;
             m_ioDescription = io;
+            m_tlsStatus = tls;
             emit started(url, token, port);
         });
     });

@@ -37,6 +37,8 @@ public:
     QString token() const { return m_token; }
     // How events reach the sockets (--io), once started: a sentence for the log.
     QString ioDescription() const { return m_ioDescription; }
+    // HTTPS as served, once started.
+    TlsStatus tlsStatus() const { return m_tlsStatus; }
     quint16 port() const { return m_port; }
 
     void publish(const sse::SseEvent &event, const sse::PublishTarget &target = {});
@@ -114,6 +116,7 @@ private:
     QString m_url;
     QString m_token;
     QString m_ioDescription;
+    TlsStatus m_tlsStatus;
     quint16 m_port = 0;
 };
 

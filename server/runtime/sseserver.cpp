@@ -134,6 +134,11 @@ bool SseServer::isListening() const
     return m_http->isListening();
 }
 
+TlsStatus SseServer::tlsStatus() const
+{
+    return m_http->tlsStatus();
+}
+
 quint16 SseServer::port() const
 {
     return m_http->port();
@@ -149,7 +154,9 @@ QString SseServer::url() const
     QString host = address.toString();
     if (address.protocol() == QAbstractSocket::IPv6Protocol)
         host = QLatin1Char('[') + host + QLatin1Char(']');
-    return QStringLiteral("http://%1:%2/").arg(host).arg(port());
+    return QStringLiteral("%1://%2:%3/")
+        .arg(m_config.tlsEnabled() ? QStringLiteral("https") : QStringLiteral("http"), host)
+        .arg(port());
 }
 
 void SseServer::installStartFaults()

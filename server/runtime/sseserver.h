@@ -76,6 +76,7 @@ public:
 
     // Which way events reach the sockets (--io), for the log.
     QString ioDescription() const;
+    TlsStatus tlsStatus() const;
 
 signals:
     void snapshotReady(const sse::ServerSnapshot &snapshot);

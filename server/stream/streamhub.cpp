@@ -33,6 +33,13 @@ constexpr size_t MinUringBatch = 2;
 constexpr qint64 MaxBytesPerStreamPerTurn = 256 * 1024;
 // A feed pulls about this much at a time (less when the slow-consumer limit is lower).
 constexpr qint64 FeedPageBytes = 64 * 1024;
+// A queued TLS stream encrypts this much at a time: one full record.
+constexpr qint64 TlsChunkBytes = 16 * 1024;
+
+bool wouldBlock()
+{
+    return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
+}
 
 } // namespace
 
@@ -73,7 +80,7 @@ StreamHub::~StreamHub()
         ::close(m_epoll);
 }
 
-int StreamHub::adopt(qintptr descriptor)
+int StreamHub::adopt(qintptr descriptor, std::unique_ptr<TlsSession> tls)
 {
     if (m_epoll < 0)
         return -1;
@@ -100,6 +107,7 @@ int StreamHub::adopt(qintptr descriptor)
     if (size_t(handle) >= m_streams.size())
         m_streams.resize(size_t(handle) + 1);
     m_streams[size_t(handle)].open = true;
+    m_streams[size_t(handle)].tls = std::move(tls);
     ++m_streamCount;
     for (const auto &sender : m_senders)
         sender->registerSocket(handle);
@@ -118,6 +126,12 @@ StreamHub::Stream *StreamHub::stream(int handle)
     return const_cast<Stream *>(std::as_const(*this).stream(handle));
 }
 
+QString StreamHub::tlsVersion(int handle) const
+{
+    const Stream *s = stream(handle);
+    return s && s->tls ? s->tls->version() : QString();
+}
+
 StreamHub::WriteResult StreamHub::write(int handle, const QByteArray &bytes)
 {
     return finishWrite(handle, bytes, trySend(handle, bytes));
@@ -130,7 +144,8 @@ bool StreamHub::maySend(int handle, const QByteArray &bytes, qsizetype *result) 
         *result = NoStream;
         return false;
     }
-    if (bytes.isEmpty() || s->held || s->feeding || (s->queue && !s->queue->empty())) {
+    if (bytes.isEmpty() || s->held || s->feeding || (s->queue && !s->queue->empty()) ||
+        (s->tls && s->tls->outgoingSize() > 0)) {
         *result = 0; // held, or behind queued or fed bytes: queue these too, to keep the order
         return false;
     }
@@ -141,12 +156,28 @@ qsizetype StreamHub::trySend(int handle, const QByteArray &bytes) const
 {
     if (qsizetype result = 0; !maySend(handle, bytes, &result))
         return result;
+    if (TlsSession *tls = m_streams[size_t(handle)].tls.get())
+        return trySendTls(handle, *tls, bytes);
     // The common case: the kernel takes it all now, nothing is queued or copied.
     const ssize_t result =
         ::send(handle, bytes.constData(), size_t(bytes.size()), MSG_NOSIGNAL | MSG_DONTWAIT);
     if (result >= 0)
         return result;
-    return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? 0 : SendError;
+    return wouldBlock() ? 0 : SendError;
+}
+
+qsizetype StreamHub::trySendTls(int handle, TlsSession &tls, const QByteArray &bytes)
+{
+    // Encrypted once for this stream, on the calling (fan-out) thread; what the kernel does
+    // not take waits in the session, counted by finishWrite().
+    if (!tls.encrypt(bytes.constData(), bytes.size()))
+        return SendError;
+    const ssize_t sent =
+        ::send(handle, tls.outgoingData(), size_t(tls.outgoingSize()), MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (sent < 0 && !wouldBlock())
+        return SendError;
+    tls.consumeOutgoing(std::max<qsizetype>(sent, 0));
+    return tls.outgoingSize() == 0 ? bytes.size() : TlsPending;
 }
 
 void StreamHub::trySendMany(int ring, const int *handles, size_t count, const QByteArray &bytes,
@@ -160,11 +191,33 @@ void StreamHub::trySendMany(int ring, const int *handles, size_t count, const QB
             results[i] = trySend(handles[i], bytes);
         return;
     }
+    std::vector<size_t> tlsSends; // allocated only when there are TLS streams
     for (size_t i = 0; i < count; ++i) {
-        if (maySend(handles[i], bytes, &results[i]))
+        if (!maySend(handles[i], bytes, &results[i]))
+            continue;
+        if (TlsSession *tls = m_streams[size_t(handles[i])].tls.get()) {
+            // Each stream's own records, encrypted here, in the same batch as the rest.
+            if (!tls->encrypt(bytes.constData(), bytes.size())) {
+                results[i] = SendError;
+                continue;
+            }
+            sender->queue(handles[i], tls->outgoingData(), size_t(tls->outgoingSize()),
+                          &results[i]);
+            tlsSends.push_back(i);
+        } else {
             sender->queue(handles[i], bytes.constData(), size_t(bytes.size()), &results[i]);
+        }
     }
     sender->flush();
+    for (const size_t i : tlsSends) {
+        TlsSession &tls = *m_streams[size_t(handles[i])].tls;
+        if (results[i] < 0) {
+            results[i] = SendError;
+            continue;
+        }
+        tls.consumeOutgoing(results[i]);
+        results[i] = tls.outgoingSize() == 0 ? bytes.size() : TlsPending;
+    }
 }
 
 StreamHub::WriteResult StreamHub::finishWrite(int handle, const QByteArray &bytes, qsizetype sent)
@@ -178,6 +231,12 @@ StreamHub::WriteResult StreamHub::finishWrite(int handle, const QByteArray &byte
     if (sent == bytes.size())
         return WriteResult::Written;
     Stream *s = stream(handle);
+    if (sent == TlsPending) {
+        countTlsRecords(*s);
+        if (!s->held && !s->feeding)
+            setWantsWrite(handle, *s, true);
+        return s->queuedBytes > m_maxQueueBytes ? WriteResult::OverLimit : WriteResult::Written;
+    }
     // Queue the rest; the implicitly shared buffer is not copied.
     if (!s->queue)
         s->queue = std::make_unique<std::deque<QByteArray>>();
@@ -196,9 +255,63 @@ qint64 StreamHub::queuedBytes(int handle) const
     return s ? s->queuedBytes : 0;
 }
 
+void StreamHub::countTlsRecords(Stream &s)
+{
+    const qint64 made = s.tls->outgoingSize() - s.tls->accountedBytes;
+    s.tls->accountedBytes += made;
+    addQueued(s, made);
+}
+
+StreamHub::Sent StreamHub::sendTlsRecords(int handle, Stream &s, qint64 &budget)
+{
+    TlsSession &tls = *s.tls;
+    countTlsRecords(s);
+    while (tls.outgoingSize() > 0) {
+        const ssize_t sent = ::send(handle, tls.outgoingData(), size_t(tls.outgoingSize()),
+                                    MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (sent < 0)
+            return wouldBlock() ? Sent::Partial : Sent::Error;
+        tls.consumeOutgoing(sent);
+        tls.accountedBytes -= sent;
+        addQueued(s, -sent);
+        budget -= sent;
+        m_bytesFlushed += quint64(sent);
+        if (tls.outgoingSize() > 0)
+            return Sent::Partial; // the kernel is full
+    }
+    return Sent::All;
+}
+
+StreamHub::Sent StreamHub::sendQueuedTls(int handle, Stream &s, std::deque<QByteArray> &queue,
+                                         qsizetype &headOffset, qint64 &budget)
+{
+    for (;;) {
+        if (const Sent records = sendTlsRecords(handle, s, budget); records != Sent::All)
+            return records;
+        if (queue.empty())
+            return Sent::All;
+        if (budget <= 0)
+            return Sent::Partial;
+        // Encrypted as it leaves, a record at a time, so a paced (held) stream sends the few
+        // bytes it is let out as a record of their own.
+        const QByteArray &front = queue.front();
+        const qint64 take = std::min({qint64(front.size() - headOffset), budget, TlsChunkBytes});
+        if (!s.tls->encrypt(front.constData() + headOffset, take))
+            return Sent::Error;
+        addQueued(s, -take);
+        headOffset += take;
+        if (headOffset == front.size()) {
+            queue.pop_front();
+            headOffset = 0;
+        }
+    }
+}
+
 StreamHub::Sent StreamHub::sendQueued(int handle, Stream &s, std::deque<QByteArray> &queue,
                                       qsizetype &headOffset, qint64 &budget)
 {
+    if (s.tls)
+        return sendQueuedTls(handle, s, queue, headOffset, budget);
     while (!queue.empty()) {
         if (budget <= 0)
             return Sent::Partial;
@@ -218,10 +331,8 @@ StreamHub::Sent StreamHub::sendQueued(int handle, Stream &s, std::deque<QByteArr
         message.msg_iov = vectors;
         message.msg_iovlen = size_t(count);
         ssize_t sent = ::sendmsg(handle, &message, MSG_NOSIGNAL | MSG_DONTWAIT);
-        if (sent < 0) {
-            return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? Sent::Partial
-                                                                             : Sent::Error;
-        }
+        if (sent < 0)
+            return wouldBlock() ? Sent::Partial : Sent::Error;
         addQueued(s, -sent);
         budget -= sent;
         m_bytesFlushed += sent;
@@ -245,6 +356,8 @@ StreamHub::Sent StreamHub::sendQueued(int handle, Stream &s, std::deque<QByteArr
 bool StreamHub::flushQueue(int handle, Stream &s, qint64 budget)
 {
     Sent sent = Sent::All;
+    if (s.tls && !s.feeding && !s.queue) // records a send left, with nothing behind them
+        sent = sendTlsRecords(handle, s, budget);
     if (s.feeding)
         sent = flushFeed(handle, s, budget);
     if (sent == Sent::All && s.queue)
@@ -321,7 +434,7 @@ void StreamHub::processEvents()
                 gone = !flushQueue(handle, *s, std::min(turnBudget, MaxBytesPerStreamPerTurn));
                 turnBudget -= qint64(m_bytesFlushed - before);
             }
-            if (!gone && s->finishing && !s->queue && !s->feeding) {
+            if (!gone && s->finishing && !hasPending(*s)) {
                 close(handle); // its owner let go of it at finish()
                 continue;
             }
@@ -379,6 +492,14 @@ void StreamHub::close(int handle, bool reset)
         const linger abortive{1, 0};
         ::setsockopt(handle, SOL_SOCKET, SO_LINGER, &abortive, sizeof abortive);
     } else {
+        if (TlsSession *tls = m_streams[size_t(handle)].tls.get()) {
+            // close_notify, best effort: a client then knows the stream ended whole.
+            tls->shutdown();
+            if (tls->outgoingSize() > 0) {
+                ::send(handle, tls->outgoingData(), size_t(tls->outgoingSize()),
+                       MSG_NOSIGNAL | MSG_DONTWAIT);
+            }
+        }
         ::shutdown(handle, SHUT_WR);
     }
     release(handle);
@@ -389,7 +510,7 @@ void StreamHub::finish(int handle)
     Stream *s = stream(handle);
     if (!s || s->failed)
         return;
-    if (!s->queue && !s->feeding) {
+    if (!hasPending(*s)) {
         close(handle);
         return;
     }
@@ -409,14 +530,14 @@ void StreamHub::setHeld(int handle, bool held)
     // Let go: what queued meanwhile leaves now, or when the kernel takes it.
     if (!flushQueue(handle, *s, MaxBytesPerStreamPerTurn))
         scheduleFailedClose(handle);
-    else if (!s->queue && !s->feeding && s->finishing)
+    else if (!hasPending(*s) && s->finishing)
         close(handle);
 }
 
 qint64 StreamHub::sendHeld(int handle, qint64 maxBytes)
 {
     Stream *s = stream(handle);
-    if (!s || s->failed || (!s->queue && !s->feeding) || maxBytes <= 0)
+    if (!s || s->failed || !hasPending(*s) || maxBytes <= 0)
         return 0;
     // Counted as sent, not as the change of queuedBytes: a feed may pull a page meanwhile.
     const quint64 before = m_bytesFlushed;

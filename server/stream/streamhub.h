@@ -2,6 +2,7 @@
 
 #include "iobackend.h"
 #include "streamfeed.h"
+#include "tlssession.h"
 
 #include <QByteArray>
 #include <QObject>
@@ -62,8 +63,13 @@ public:
     QString uringRefusal() const { return m_uringRefusal; }
 
     // Duplicates the descriptor and watches the copy; the caller then aborts its socket.
-    // Returns the stream's handle, or -1 with errno set.
-    int adopt(qintptr descriptor);
+    // Returns the stream's handle, or -1 with errno set. With a TLS session, whatever is
+    // written is encrypted on the way out: queues hold plaintext (so limits, pacing and faults
+    // count what the client reads), and each write's records wait in the session until the
+    // kernel takes them.
+    int adopt(qintptr descriptor, std::unique_ptr<TlsSession> tls = nullptr);
+    // The TLS version of a stream ("TLSv1.3"), or empty for a plain one.
+    QString tlsVersion(int handle) const;
     WriteResult write(int handle, const QByteArray &bytes);
 
     // write() in two steps, so the sends of one fan-out can run on several threads:
@@ -72,6 +78,8 @@ public:
     // then queues what the kernel did not take, on the hub's own thread.
     static constexpr qsizetype SendError = -1; // the peer is gone
     static constexpr qsizetype NoStream = -2;  // closed or closing already
+    // TLS: all of bytes is encrypted, and part of its records waits in the session.
+    static constexpr qsizetype TlsPending = -3;
     qsizetype trySend(int handle, const QByteArray &bytes) const;
     // trySend() for many handles at once: results[i] for handles[i]. On io_uring, one system
     // call per batch. The same rules as trySend(); concurrent calls need distinct rings
@@ -131,12 +139,13 @@ private:
         std::unique_ptr<std::deque<QByteArray>> queue;
         qsizetype headOffset = 0; // bytes of queue->front() already sent
         qint64 queuedBytes = 0;
-        bool wantsWrite = false; // EPOLLOUT registered
-        bool failed = false;     // a write saw the peer gone; closing is pending
-        bool finishing = false;  // finish() was called: close once the queue is empty
-        bool held = false;       // setHeld(): queue every write, send nothing by itself
-        bool open = false;       // adopted and not closed yet
-        bool feeding = false;    // has a Feed in m_feeds, which goes before the queue
+        bool wantsWrite = false;         // EPOLLOUT registered
+        bool failed = false;             // a write saw the peer gone; closing is pending
+        bool finishing = false;          // finish() was called: close once the queue is empty
+        bool held = false;               // setHeld(): queue every write, send nothing by itself
+        bool open = false;               // adopted and not closed yet
+        bool feeding = false;            // has a Feed in m_feeds, which goes before the queue
+        std::unique_ptr<TlsSession> tls; // records made wait here, before feed and queue
     };
     struct Feed
     {
@@ -159,6 +168,18 @@ private:
                     qsizetype &headOffset, qint64 &budget);
     // The feed's part of flushQueue(); ends the feed once it is all sent.
     Sent flushFeed(int handle, Stream &stream, qint64 &budget);
+    // TLS: sendQueued() encrypting as it goes, and the session's waiting records alone.
+    Sent sendQueuedTls(int handle, Stream &stream, std::deque<QByteArray> &queue,
+                       qsizetype &headOffset, qint64 &budget);
+    Sent sendTlsRecords(int handle, Stream &stream, qint64 &budget);
+    // Counts the records a send on a fan-out thread left in the session.
+    void countTlsRecords(Stream &stream);
+    static qsizetype trySendTls(int handle, TlsSession &tls, const QByteArray &bytes);
+    // What is left to send: queue, feed or TLS records.
+    static bool hasPending(const Stream &stream)
+    {
+        return stream.queue || stream.feeding || (stream.tls && stream.tls->outgoingSize() > 0);
+    }
     void addQueued(Stream &stream, qint64 bytes)
     {
         stream.queuedBytes += bytes;
@@ -175,7 +196,7 @@ private:
     QString m_error;                                     // why the hub cannot work
     QString m_uringRefusal;
     QSocketNotifier *m_notifier = nullptr; // child
-    // Indexed by descriptor, and held in place: a fan-out reads them in a row, and 32 bytes
+    // Indexed by descriptor, and held in place: a fan-out reads them in a row, and 40 bytes
     // a descriptor cost less than a pointer and a separate allocation each.
     std::vector<Stream> m_streams;
     std::vector<int> m_failed;
