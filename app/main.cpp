@@ -333,21 +333,29 @@ std::unique_ptr<QCoreApplication> createApplication(int &argc, char **argv,
 void reportStart(sse::ServerController &controller, const ParsedCommandLine &commandLine,
                  QTextStream &out, QTextStream &err)
 {
-    QObject::connect(&controller, &sse::ServerController::started, &controller,
-                     [&out, &err, &commandLine, &controller](const QString &url,
-                                                             const QString &token, quint16 port) {
-                         out << url << Qt::endl;
-                         if (!commandLine.headless)
-                             return;
-                         err << ProgramName << ": " << controller.ioDescription() << Qt::endl;
-                         out << "Publish token: " << token << Qt::endl;
-                         // What other devices open when the server listens beyond this computer.
-                         for (const QString &lanUrl :
-                              sse::ui::shareUrls(commandLine.config.bindAddress, port)) {
-                             if (lanUrl != url)
-                                 out << "Also at: " << lanUrl << Qt::endl;
-                         }
-                     });
+    QObject::connect(
+        &controller, &sse::ServerController::started, &controller,
+        [&out, &err, &commandLine, &controller](const QString &url, const QString &token,
+                                                quint16 port) {
+            out << url << Qt::endl;
+            if (!commandLine.headless)
+                return;
+            err << ProgramName << ": " << controller.ioDescription() << Qt::endl;
+            out << "Publish token: " << token << Qt::endl;
+            const sse::TlsStatus tls = controller.tlsStatus();
+            if (!tls.localCaFingerprint.isEmpty()) {
+                out << "Local CA SHA-256: " << tls.localCaFingerprint << Qt::endl;
+                // Over plain HTTP: the device does not trust the CA yet.
+                out << "Install it from: " << QString(url).replace(0, 5, QStringLiteral("http"))
+                    << "ca" << Qt::endl;
+            }
+            // What other devices open when the server listens beyond this computer.
+            for (const QString &lanUrl : sse::ui::shareUrls(commandLine.config.bindAddress, port,
+                                                            commandLine.config.tlsEnabled())) {
+                if (lanUrl != url)
+                    out << "Also at: " << lanUrl << Qt::endl;
+            }
+        });
 }
 
 // --play: the scenario starts once the server listens. False (and says why) when its options

@@ -1,19 +1,42 @@
 #pragma once
 
 #include "eventlogfixture.h"
+#include "localca.h"
 #include "servercontroller.h"
+#include "testsupport.h"
 
 #include <QSignalSpy>
+#include <QTemporaryDir>
 
 #include <memory>
 
 namespace testsupport {
+
+// Over TLS (overTls()): a certificate for 127.0.0.1 and localhost from a CA made once per
+// test process, which the clients of testsupport.h trust.
+inline void useTestCertificate(sse::ServerConfig &config)
+{
+    static QTemporaryDir directory;
+    static const std::optional<sse::LocalCa> ca = [] {
+        QString error;
+        std::optional<sse::LocalCa> made = sse::LocalCa::ensure(
+            directory.path(), {QStringLiteral("localhost"), QStringLiteral("127.0.0.1")}, &error);
+        if (!made)
+            qFatal("cannot make the test CA: %s", qPrintable(error));
+        trustedRoots() = QSslCertificate::fromData(made->rootPem());
+        return made;
+    }();
+    config.tlsCertFile = ca->serverCertFile();
+    config.tlsKeyFile = ca->serverKeyFile();
+}
 
 // Starts the controller's server on a free loopback port; returns the port, or 0 on failure.
 inline quint16 startServer(sse::ServerController &controller, sse::ServerConfig config = {},
                            int snapshotIntervalMs = 0)
 {
     config.port = 0;
+    if (overTls() && !config.tlsLocal && config.tlsCertFile.isEmpty())
+        useTestCertificate(config);
     QSignalSpy started(&controller, &sse::ServerController::started);
     controller.start(config, snapshotIntervalMs);
     if (!started.wait(5000))

@@ -10,13 +10,65 @@
 #include <QJsonObject>
 #include <QList>
 #include <QObject>
+#include <QSslCertificate>
+#include <QSslConfiguration>
+#include <QSslSocket>
 #include <QString>
 #include <QTcpSocket>
 #include <QTest>
 
 #include <algorithm>
+#include <memory>
 
 namespace testsupport {
+
+// $SSE_TEST_TLS: the server tests run over HTTPS; startServer() (serverfixture.h) gives the
+// server a certificate of a test CA, and the clients here trust that CA alone.
+inline bool overTls()
+{
+    return qEnvironmentVariableIsSet("SSE_TEST_TLS");
+}
+
+// The roots the clients trust (set by serverfixture.h).
+inline QList<QSslCertificate> &trustedRoots()
+{
+    static QList<QSslCertificate> roots;
+    return roots;
+}
+
+// A socket to 127.0.0.1:port that starts connecting now: a QSslSocket that verifies the
+// server against trustedRoots() over TLS, else a QTcpSocket. Bytes written before the
+// handshake ends leave once it has.
+inline std::unique_ptr<QTcpSocket> connectTo(quint16 port, bool tls = overTls())
+{
+    if (!tls) {
+        auto socket = std::make_unique<QTcpSocket>();
+        socket->connectToHost(QStringLiteral("127.0.0.1"), port);
+        return socket;
+    }
+    auto socket = std::make_unique<QSslSocket>();
+    QSslConfiguration configuration = QSslConfiguration::defaultConfiguration();
+    configuration.setCaCertificates(trustedRoots());
+    socket->setSslConfiguration(configuration);
+    socket->connectToHostEncrypted(QStringLiteral("127.0.0.1"), port);
+    return socket;
+}
+
+// Waits until a socket of connectTo() is connected (and its handshake done).
+inline bool waitForConnected(QTcpSocket &socket, int timeoutMs = 5000)
+{
+    auto *ssl = qobject_cast<QSslSocket *>(&socket);
+    return ssl ? ssl->isEncrypted() || ssl->waitForEncrypted(timeoutMs)
+               : socket.waitForConnected(timeoutMs);
+}
+
+// connectTo(), waiting until the connection (and its handshake) is up; nullptr on failure.
+inline std::unique_ptr<QTcpSocket> connectedTo(quint16 port, int timeoutMs = 5000,
+                                               bool tls = overTls())
+{
+    std::unique_ptr<QTcpSocket> socket = connectTo(port, tls);
+    return waitForConnected(*socket, timeoutMs) ? std::move(socket) : nullptr;
+}
 
 struct HttpResponse
 {
@@ -48,12 +100,13 @@ inline qsizetype parseHead(const QByteArray &buffer, HttpResponse *response)
 }
 
 // Sends raw bytes on a new connection and reads one Content-Length-delimited response.
-inline HttpResponse rawRequest(quint16 port, const QByteArray &request, int timeoutMs = 5000)
+inline HttpResponse rawRequest(quint16 port, const QByteArray &request, int timeoutMs = 5000,
+                               bool tls = overTls())
 {
-    QTcpSocket socket;
-    socket.connectToHost(QStringLiteral("127.0.0.1"), port);
-    if (!socket.waitForConnected(timeoutMs))
+    const std::unique_ptr<QTcpSocket> connected = connectedTo(port, timeoutMs, tls);
+    if (!connected)
         return {};
+    QTcpSocket &socket = *connected;
     socket.write(request);
     QByteArray buffer;
     HttpResponse response;
@@ -198,26 +251,26 @@ public:
     explicit SseReader(quint16 port, const QByteArray &target = "/events",
                        const QList<QByteArray> &headers = {}, const QByteArray &method = "GET",
                        const QByteArray &body = {})
+        : m_socket(connectTo(port))
     {
-        connect(&m_socket, &QTcpSocket::readyRead, this, [this] { onReadyRead(); });
-        m_socket.connectToHost(QStringLiteral("127.0.0.1"), port);
+        connect(m_socket.get(), &QTcpSocket::readyRead, this, [this] { onReadyRead(); });
         QByteArray raw =
             method + ' ' + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n";
         for (const QByteArray &header : headers)
             raw += header + "\r\n";
         if (!body.isEmpty() || method == "POST")
             raw += "Content-Length: " + QByteArray::number(body.size()) + "\r\n";
-        m_socket.write(raw + "\r\n" + body);
+        m_socket->write(raw + "\r\n" + body);
     }
 
-    QTcpSocket &socket() { return m_socket; }
+    QTcpSocket &socket() { return *m_socket; }
     const HttpResponse &response() const { return m_response; }
     bool headReceived() const { return m_headReceived; }
     const QList<ReceivedEvent> &events() const { return m_parser.events(); }
     const QList<QString> &comments() const { return m_parser.comments(); }
     QString retry() const { return m_parser.retry(); }
     const QByteArray &rawBody() const { return m_rawBody; }
-    bool isConnected() const { return m_socket.state() == QAbstractSocket::ConnectedState; }
+    bool isConnected() const { return m_socket->state() == QAbstractSocket::ConnectedState; }
     // The 200 head arrived: the server has registered the subscriber.
     bool isStreaming() const { return m_headReceived && m_response.status == 200; }
     // Events other than the server's own dashboard.* control events.
@@ -249,7 +302,7 @@ public:
 private:
     void onReadyRead()
     {
-        QByteArray bytes = m_socket.readAll();
+        QByteArray bytes = m_socket->readAll();
         if (!m_headReceived) {
             m_head += bytes;
             const qsizetype headSize = parseHead(m_head, &m_response);
@@ -267,7 +320,7 @@ private:
         m_parser.feed(bytes);
     }
 
-    QTcpSocket m_socket;
+    std::unique_ptr<QTcpSocket> m_socket;
     QByteArray m_head;
     QByteArray m_rawBody;
     HttpResponse m_response;

@@ -70,6 +70,8 @@ private slots:
         // The server lives on this thread here, so a burst of publishes is one event-loop turn.
         sse::ServerConfig config;
         config.port = 0;
+        if (overTls())
+            useTestCertificate(config);
         sse::SseServer server(config);
         QVERIFY(server.start());
         constexpr int Subscribers = 20;
@@ -136,10 +138,10 @@ private slots:
         SseReader healthy(port);
         // Reads the response head, then stops reading: its kernel buffers fill and the
         // server's queue for it grows until the limit.
-        QTcpSocket stalled;
+        const std::unique_ptr<QTcpSocket> stalledOwned = connectTo(port);
+        QTcpSocket &stalled = *stalledOwned;
         stalled.setReadBufferSize(1024);
-        stalled.connectToHost(QStringLiteral("127.0.0.1"), port);
-        QVERIFY(stalled.waitForConnected(2000));
+        QVERIFY(waitForConnected(stalled, 2000));
         stalled.write("GET /events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
         QTRY_VERIFY(healthy.isStreaming());
         QTRY_COMPARE(request(port, "GET", "/api/stats")

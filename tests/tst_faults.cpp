@@ -1,6 +1,7 @@
 // Fault injection over real loopback sockets (docs/faults.md): every kind on its target, and
 // the clients it must leave alone. Streams are read with plain POSIX calls, so a test can tell
-// FIN (recv() returns 0) from RST (ECONNRESET), which QTcpSocket reports alike.
+// FIN (recv() returns 0) from RST (ECONNRESET), which QTcpSocket reports alike; over TLS
+// (SSE_TEST_TLS) through an OpenSSL client session on the same descriptor.
 #include "serverfixture.h"
 #include "sseserver.h"
 #include "testsupport.h"
@@ -14,6 +15,8 @@
 #include <functional>
 #include <memory>
 #include <netinet/in.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -43,10 +46,25 @@ public:
         if (::connect(m_fd, reinterpret_cast<sockaddr *>(&address), sizeof address) != 0)
             qWarning("connect failed: %s", strerror(errno));
         const QByteArray request = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+        if (overTls()) {
+            // The certificate is checked by tst_tls; here only what the stream does matters.
+            static SSL_CTX *const context = SSL_CTX_new(TLS_client_method());
+            m_ssl = SSL_new(context);
+            SSL_set_fd(m_ssl, m_fd);
+            if (SSL_connect(m_ssl) != 1 ||
+                SSL_write(m_ssl, request.constData(), int(request.size())) <= 0) {
+                qWarning("TLS handshake or write failed");
+            }
+            return;
+        }
         if (::send(m_fd, request.constData(), size_t(request.size()), MSG_NOSIGNAL) < 0)
             qWarning("send failed: %s", strerror(errno));
     }
-    ~RawStream() { ::close(m_fd); }
+    ~RawStream()
+    {
+        SSL_free(m_ssl);
+        ::close(m_fd);
+    }
     RawStream(const RawStream &) = delete;
     RawStream &operator=(const RawStream &) = delete;
 
@@ -57,8 +75,10 @@ public:
         QDeadlineTimer deadline(timeoutMs);
         while (!done(body())) {
             pollfd descriptor{m_fd, POLLIN, 0};
-            if (::poll(&descriptor, 1, int(deadline.remainingTime())) <= 0)
+            if ((!m_ssl || SSL_pending(m_ssl) == 0) &&
+                ::poll(&descriptor, 1, int(deadline.remainingTime())) <= 0) {
                 return End::Open;
+            }
             if (readOnce() != End::Open)
                 return m_end;
         }
@@ -72,8 +92,10 @@ public:
     void readAvailable()
     {
         pollfd descriptor{m_fd, POLLIN, 0};
-        while (m_end == End::Open && ::poll(&descriptor, 1, 0) > 0)
+        while (m_end == End::Open &&
+               ((m_ssl && SSL_pending(m_ssl) > 0) || ::poll(&descriptor, 1, 0) > 0)) {
             readOnce();
+        }
     }
 
     const QByteArray &received() const { return m_received; }
@@ -97,6 +119,8 @@ private:
     End readOnce()
     {
         char buffer[65536];
+        if (m_ssl)
+            return readTls(buffer, int(sizeof buffer));
         const ssize_t got = ::recv(m_fd, buffer, sizeof buffer, 0);
         if (got > 0) {
             m_received.append(buffer, got);
@@ -109,7 +133,27 @@ private:
         return m_end;
     }
 
+    End readTls(char *buffer, int size)
+    {
+        const int got = SSL_read(m_ssl, buffer, size);
+        if (got > 0) {
+            m_received.append(buffer, got);
+            ++m_reads;
+            return m_end;
+        }
+        const int reason = SSL_get_error(m_ssl, got);
+        if (reason == SSL_ERROR_ZERO_RETURN)
+            m_end = End::Fin; // close_notify
+        else if (reason == SSL_ERROR_SYSCALL && errno == ECONNRESET)
+            m_end = End::Reset;
+        else if (reason == SSL_ERROR_SSL || reason == SSL_ERROR_SYSCALL)
+            m_end = End::Fin; // the end without close_notify
+        ERR_clear_error();
+        return m_end;
+    }
+
     int m_fd = -1;
+    SSL *m_ssl = nullptr; // over TLS
     QByteArray m_received;
     int m_reads = 0;
     End m_end = End::Open;

@@ -390,9 +390,9 @@ private slots:
         QFETCH(QByteArray, raw);
         SseReader bystander(m_port);
         QTRY_VERIFY(bystander.isStreaming());
-        QTcpSocket attacker;
-        attacker.connectToHost(QStringLiteral("127.0.0.1"), m_port);
-        QVERIFY(attacker.waitForConnected(2000));
+        const std::unique_ptr<QTcpSocket> attackerOwned = connectTo(m_port);
+        QTcpSocket &attacker = *attackerOwned;
+        QVERIFY(waitForConnected(attacker, 2000));
         attacker.write(raw);
         attacker.waitForBytesWritten(2000);
         attacker.waitForReadyRead(500); // whatever the answer, if any
@@ -427,11 +427,11 @@ private slots:
     {
         // HEAD then GET pipelined on one connection: the HEAD answer has no body, so the
         // second answer follows its blank line directly.
-        QTcpSocket socket;
+        const std::unique_ptr<QTcpSocket> socketOwned = connectTo(m_port);
+        QTcpSocket &socket = *socketOwned;
         QByteArray received;
         connect(&socket, &QTcpSocket::readyRead, this, [&] { received += socket.readAll(); });
-        socket.connectToHost(QStringLiteral("127.0.0.1"), m_port);
-        QVERIFY(socket.waitForConnected(2000));
+        QVERIFY(waitForConnected(socket, 2000));
         socket.write("HEAD /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
                      "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
         QTRY_VERIFY(received.endsWith("\r\n\r\nok"));
@@ -443,12 +443,12 @@ private slots:
 
         // HEAD on the stream tells what a stream would be, and opens none.
         HttpResponse stream;
-        QTcpSocket headOfStream;
+        const std::unique_ptr<QTcpSocket> headOfStreamOwned = connectTo(m_port);
+        QTcpSocket &headOfStream = *headOfStreamOwned;
         QByteArray streamBytes;
         connect(&headOfStream, &QTcpSocket::readyRead, this,
                 [&] { streamBytes += headOfStream.readAll(); });
-        headOfStream.connectToHost(QStringLiteral("127.0.0.1"), m_port);
-        QVERIFY(headOfStream.waitForConnected(2000));
+        QVERIFY(waitForConnected(headOfStream, 2000));
         headOfStream.write("HEAD /events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
         QTRY_VERIFY(parseHead(streamBytes, &stream) > 0);
         QCOMPARE(stream.status, 200);
@@ -473,11 +473,11 @@ private slots:
     {
         // The event log may accept a publish after the requests behind it were answered
         // (SQLite, Redis): their answers must still leave in the order they were asked.
-        QTcpSocket socket;
+        const std::unique_ptr<QTcpSocket> socketOwned = connectTo(m_port);
+        QTcpSocket &socket = *socketOwned;
         QByteArray received;
         connect(&socket, &QTcpSocket::readyRead, this, [&] { received += socket.readAll(); });
-        socket.connectToHost(QStringLiteral("127.0.0.1"), m_port);
-        QVERIFY(socket.waitForConnected(2000));
+        QVERIFY(waitForConnected(socket, 2000));
         const QByteArray publish = R"({"data": "first"})";
         socket.write("POST /publish HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                      "Content-Type: application/json\r\nContent-Length: " +
@@ -812,9 +812,8 @@ private slots:
         QTRY_VERIFY(stream.isStreaming());
         std::vector<std::unique_ptr<QTcpSocket>> open;
         for (int i = 0; i < config.maxHttpConnections; ++i) {
-            auto socket = std::make_unique<QTcpSocket>();
-            socket->connectToHost(QStringLiteral("127.0.0.1"), m_port);
-            QVERIFY(socket->waitForConnected(2000));
+            auto socket = connectTo(m_port);
+            QVERIFY(waitForConnected(*socket, 2000));
             open.push_back(std::move(socket));
         }
         QTRY_COMPARE(request(m_port, "GET", "/healthz").status, 503);
@@ -840,11 +839,11 @@ private slots:
         sse::ServerConfig config = testConfig();
         config.idleTimeoutSeconds = 1;
         restart(config);
-        QTcpSocket stalled;
+        const std::unique_ptr<QTcpSocket> stalledOwned = connectTo(m_port);
+        QTcpSocket &stalled = *stalledOwned;
         QByteArray answer;
         connect(&stalled, &QTcpSocket::readyRead, this, [&] { answer += stalled.readAll(); });
-        stalled.connectToHost(QStringLiteral("127.0.0.1"), m_port);
-        QVERIFY(stalled.waitForConnected(2000));
+        QVERIFY(waitForConnected(stalled, 2000));
         stalled.write("GET /healthz HTTP/1.1\r\nHost: x\r\n"); // never finished
         QTRY_COMPARE_WITH_TIMEOUT(stalled.state(), QAbstractSocket::UnconnectedState, 5000);
         // A half-sent request is told why it was cut off.
@@ -852,9 +851,9 @@ private slots:
         QVERIFY(answer.contains("request timeout"));
 
         // A keep-alive connection with nothing under way just ends, with no answer.
-        QTcpSocket quiet;
-        quiet.connectToHost(QStringLiteral("127.0.0.1"), m_port);
-        QVERIFY(quiet.waitForConnected(2000));
+        const std::unique_ptr<QTcpSocket> quietOwned = connectTo(m_port);
+        QTcpSocket &quiet = *quietOwned;
+        QVERIFY(waitForConnected(quiet, 2000));
         QTRY_COMPARE_WITH_TIMEOUT(quiet.state(), QAbstractSocket::UnconnectedState, 5000);
         QCOMPARE(quiet.bytesAvailable(), 0);
 

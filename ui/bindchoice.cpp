@@ -97,14 +97,15 @@ QHostAddress bindAddress(const BindChoice &choice, const QList<LanAddress> &lan)
     return QHostAddress(QHostAddress::LocalHost);
 }
 
-QStringList shareUrls(const QHostAddress &boundAddress, quint16 port, const QList<LanAddress> &lan)
+QStringList shareUrls(const QHostAddress &boundAddress, quint16 port, bool secure,
+                      const QList<LanAddress> &lan)
 {
-    const auto url = [port](const QHostAddress &address) {
+    const QString scheme = secure ? QStringLiteral("https://") : QStringLiteral("http://");
+    const auto url = [port, &scheme](const QHostAddress &address) {
         const QString host = address.protocol() == QAbstractSocket::IPv6Protocol
                                  ? QLatin1Char('[') + address.toString() + QLatin1Char(']')
                                  : address.toString();
-        return QString(QStringLiteral("http://") + host + QLatin1Char(':') + QString::number(port) +
-                       QLatin1Char('/'));
+        return QString(scheme + host + QLatin1Char(':') + QString::number(port) + QLatin1Char('/'));
     };
     QStringList urls;
     const bool everywhere = boundAddress == QHostAddress::AnyIPv4 ||

@@ -39,8 +39,8 @@ QList<LanAddress> lanAddresses();
 // The address to listen on; an interface that has gone away falls back to this computer only.
 QHostAddress bindAddress(const BindChoice &choice, const QList<LanAddress> &lan = lanAddresses());
 // The URLs a browser can open for a server bound to boundAddress: the LAN addresses first
-// (what other devices need), the loopback one last.
-QStringList shareUrls(const QHostAddress &boundAddress, quint16 port,
+// (what other devices need), the loopback one last; https:// ones when secure.
+QStringList shareUrls(const QHostAddress &boundAddress, quint16 port, bool secure = false,
                       const QList<LanAddress> &lan = lanAddresses());
 // Whether a URL shareUrls gave reaches this computer only (127.0.0.1, [::1]).
 bool isLoopbackUrl(const QString &url);

@@ -341,11 +341,14 @@ void MainWindow::connectController()
 {
     connect(m_controller, &ServerController::started, this,
             [this](const QString &url, const QString &token, quint16 port) {
-                const QStringList urls = shareUrls(bindAddress(m_settings.bind), port);
+                const QStringList urls = shareUrls(bindAddress(m_settings.bind), port,
+                                                   url.startsWith(QLatin1String("https:")));
                 m_serverBar->setState(ServerBar::State::Running, url, urls);
                 m_serverBar->showRunningPort(port);
                 m_sharePanel->setUrls(urls);
                 m_sharePanel->setToken(token);
+                m_serverBar->setTls(m_controller->tlsStatus());
+                m_sharePanel->setTls(m_controller->tlsStatus());
                 m_trafficView->setServerUrl(url);
                 m_composer->setServerUrl(url);
                 m_statsModel->resetBaseline();

@@ -6,6 +6,7 @@
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLocale>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QVBoxLayout>
@@ -21,6 +22,7 @@ ServerBar::ServerBar(QWidget *parent)
     , m_eventLog(new ElidingLabel(this))
     , m_clients(new QLabel(this))
     , m_rate(new QLabel(this))
+    , m_tls(new QLabel(this))
     , m_error(new QLabel(this))
 {
     m_startStop->setObjectName(QStringLiteral("startStopButton"));
@@ -32,6 +34,8 @@ ServerBar::ServerBar(QWidget *parent)
     m_clients->setObjectName(QStringLiteral("clientCount"));
     m_rate->setObjectName(QStringLiteral("eventRate"));
     m_error->setObjectName(QStringLiteral("serverError"));
+    m_tls->setObjectName(QStringLiteral("tlsStatus"));
+    m_tls->hide();
 
     m_port->setRange(0, 65535);
     m_port->setToolTip(tr("TCP port; 0 picks a free one"));
@@ -55,6 +59,7 @@ ServerBar::ServerBar(QWidget *parent)
     row->addWidget(m_port);
     row->addWidget(settings);
     row->addSpacing(12);
+    row->addWidget(m_tls);
     row->addWidget(m_status, 1);
     row->addWidget(m_eventLog, 2); // its text is the longer one
     row->addWidget(m_clients);
@@ -138,8 +143,10 @@ void ServerBar::setState(State state, const QString &url, const QStringList &url
     m_startStop->setEnabled(state != State::Starting);
     m_bind->setEnabled(state == State::Stopped);
     m_port->setEnabled(state == State::Stopped);
-    if (state != State::Running)
+    if (state != State::Running) {
         updateEventLog({});
+        m_tls->hide();
+    }
     switch (state) {
     case State::Stopped:
         m_status->setFullText(tr("Stopped"));
@@ -158,6 +165,35 @@ void ServerBar::setState(State state, const QString &url, const QStringList &url
         m_status->setFullText(tr("Running at %1").arg(url));
         break;
     }
+}
+
+void ServerBar::setTls(const sse::TlsStatus &tls)
+{
+    m_tls->setVisible(tls.enabled);
+    if (!tls.enabled)
+        return;
+    // U+1F512 LOCK: the sign every browser uses for HTTPS.
+    const QString until =
+        QLocale().toString(tls.notAfter.toLocalTime().date(), QLocale::ShortFormat);
+    m_tls->setText(tls.warning.isEmpty() ? tr("\U0001F512 HTTPS until %1").arg(until)
+                                         : tr("\U0001F512 HTTPS: %1").arg(tls.warning));
+    m_tls->setStyleSheet(tls.warning.isEmpty()
+                             ? QString()
+                             : QStringLiteral("QLabel { background: #fdd; color: #800; }"));
+    const QString authority =
+        tls.localCaName.isEmpty()
+            ? tr("Certificate: %1 (%2)").arg(tls.subjectName, tls.certificateFile)
+            : tr("Certificate of the local CA \"%1\", SHA-256 %2. Devices install it from the "
+                 "Connect panel.")
+                  .arg(tls.localCaName, tls.localCaFingerprint);
+    m_tls->setToolTip(tr("Every route and stream is served over TLS 1.2 or 1.3; plain HTTP "
+                         "on this port is redirected.") +
+                      QLatin1Char('\n') + authority);
+}
+
+QString ServerBar::tlsText() const
+{
+    return m_tls->isHidden() ? QString() : m_tls->text();
 }
 
 void ServerBar::showError(const QString &message)

@@ -40,6 +40,9 @@ public:
     // urls: where others reach the server; the bar shows a LAN one when there is one.
     void setState(State state, const QString &url = {}, const QStringList &urls = {});
     QString statusText() const;
+    // HTTPS as served: a lock and the certificate's end, hidden for plain HTTP.
+    void setTls(const sse::TlsStatus &tls);
+    QString tlsText() const;
     State state() const { return m_state; }
     // A start failure (port in use, address not available): shown until the next start.
     void showError(const QString &message);
@@ -70,6 +73,7 @@ private:
     QLabel *m_clients;
     quint16 m_askedPort = 0; // while the field shows the running port
     QLabel *m_rate;
+    QLabel *m_tls;
     QLabel *m_error;
 };
 

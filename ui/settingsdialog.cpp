@@ -1,5 +1,6 @@
 #include "settingsdialog.h"
 
+#include "httpssettings.h"
 #include "serveroptions.h"
 
 #include <QCheckBox>
@@ -61,6 +62,7 @@ SettingsDialog::SettingsDialog(const DashboardSettings &settings, QWidget *paren
            "redis://HOST:PORT[/DB][?prefix=P] (docs/scaling.md). While it is set, the history "
            "is kept in Redis and the history file is not used."));
     m_redisUrl->setClearButtonEnabled(true);
+    m_https = new HttpsSettings(server, this);
     m_maxQueueKiB =
         optionSpinBox(this, QStringLiteral("max-queue"), server.maxQueueBytes, tr(" KiB"), 1024);
     m_maxClients = optionSpinBox(this, QStringLiteral("max-clients"), server.maxClients, {});
@@ -129,6 +131,7 @@ void SettingsDialog::layOutForm(QHBoxLayout *historyFileRow, QHBoxLayout *tokenR
     form->addRow(tr("History for replay:"), m_history);
     form->addRow(tr("History file:"), historyFileRow);
     form->addRow(tr("Redis:"), m_redisUrl);
+    form->addRow(tr("HTTPS:"), m_https);
     form->addRow(tr("Slow-consumer limit:"), m_maxQueueKiB);
     form->addRow(tr("Most clients:"), m_maxClients);
     form->addRow(tr("Request timeout:"), m_idleTimeout);
@@ -179,6 +182,7 @@ DashboardSettings SettingsDialog::settings() const
         server.token = generateToken();
     server.subscriberToken = m_subscriberToken->text().trimmed();
     server.redisUrl = m_redisUrl->text().trimmed();
+    m_https->apply(server);
     result.logMaxRows = m_logRows->value();
     result.sendHistorySize = m_sendHistory->value();
     return result;

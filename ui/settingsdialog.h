@@ -12,6 +12,8 @@ class QSpinBox;
 
 namespace sse::ui {
 
+class HttpsSettings;
+
 // The settings that rarely change: heartbeat, history, limits, tokens, log and history sizes.
 // They apply at the next (re)start of the server.
 class SettingsDialog : public QDialog
@@ -25,6 +27,7 @@ public:
     // Refuses settings the server would refuse to start with, saying why in the dialog.
     void accept() override;
     QString errorText() const;
+    HttpsSettings *https() const { return m_https; }
 
 private:
     QHBoxLayout *createHistoryFileRow(const ServerConfig &server);
@@ -36,6 +39,7 @@ private:
     QCheckBox *m_historyInFile;
     QLineEdit *m_historyFile;
     QLineEdit *m_redisUrl;
+    HttpsSettings *m_https;
     QSpinBox *m_maxQueueKiB;
     QSpinBox *m_maxClients;
     QSpinBox *m_idleTimeout;

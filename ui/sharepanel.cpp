@@ -44,6 +44,9 @@ SharePanel::SharePanel(QWidget *parent)
     , m_token(new QLineEdit(this))
     , m_listenAll(new QPushButton(tr("Listen on all interfaces"), this))
     , m_openInBrowser(new QPushButton(tr("Open in browser"), this))
+    , m_trustBox(new QGroupBox(tr("Trust this computer's certificate"), this))
+    , m_trustSteps(new QLabel(m_trustBox))
+    , m_showCa(new QPushButton(tr("QR code of the certificate"), m_trustBox))
 {
     m_qrCode->setObjectName(QStringLiteral("qrCode"));
     m_qrCode->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
@@ -82,13 +85,28 @@ SharePanel::SharePanel(QWidget *parent)
     tokenBox->setToolTip(
         tr("Publishing from another computer needs 'Authorization: Bearer TOKEN'"));
 
+    m_trustBox->setObjectName(QStringLiteral("trustBox"));
+    m_trustSteps->setObjectName(QStringLiteral("trustSteps"));
+    m_trustSteps->setWordWrap(true);
+    m_trustSteps->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_showCa->setObjectName(QStringLiteral("showCaCode"));
+    m_showCa->setCheckable(true);
+    m_showCa->setToolTip(tr("Show the code of the page that installs the certificate; scan it "
+                            "before the page's own code"));
+    auto *trustLayout = new QVBoxLayout(m_trustBox);
+    trustLayout->addWidget(m_trustSteps);
+    trustLayout->addWidget(m_showCa, 0, Qt::AlignLeft);
+    m_trustBox->hide();
+
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(urlsBox, 1);
+    layout->addWidget(m_trustBox);
     layout->addWidget(tokenBox);
 
     connect(copyToken, &QToolButton::clicked, this,
             [this] { QApplication::clipboard()->setText(m_token->text()); });
     connect(m_urlChoice, &QButtonGroup::idClicked, this, &SharePanel::chooseUrl);
+    connect(m_showCa, &QPushButton::toggled, this, &SharePanel::updateCode);
     connect(m_listenAll, &QPushButton::clicked, this, &SharePanel::listenOnAllInterfacesRequested);
     connect(m_openInBrowser, &QPushButton::clicked, this, [this] {
         if (const QString url = chosenUrl(); !url.isEmpty())
@@ -156,18 +174,63 @@ bool SharePanel::isLoopbackOnly() const
 
 void SharePanel::chooseUrl(int index)
 {
-    if (index < 0 || index >= m_urls.size()) {
-        m_qrCode->setText({});
-        return;
-    }
+    m_chosen = index >= 0 && index < m_urls.size() ? index : -1;
     if (QAbstractButton *button = m_urlChoice->button(index))
         button->setChecked(true);
-    m_qrCode->setText(m_urls.at(index));
+    updateCode();
+}
+
+void SharePanel::updateCode()
+{
+    const QString url = chosenUrl();
+    m_qrCode->setText(url.isEmpty() || !isShowingCaCode() ? url : caPageUrl(url));
 }
 
 QString SharePanel::chosenUrl() const
 {
-    return m_qrCode->text();
+    return m_urls.value(m_chosen);
+}
+
+QString SharePanel::caPageUrl(const QString &url)
+{
+    QUrl page(url);
+    page.setScheme(QStringLiteral("http"));
+    page.setPath(QStringLiteral("/ca"));
+    return page.toString();
+}
+
+void SharePanel::setTls(const sse::TlsStatus &tls)
+{
+    const bool localCa = tls.enabled && !tls.localCaFingerprint.isEmpty();
+    m_trustBox->setVisible(localCa);
+    if (!localCa) {
+        showCaCode(false);
+        return;
+    }
+    m_trustSteps->setText(
+        tr("<p>Browsers trust this server once its certificate authority, <b>%1</b>, is "
+           "installed on the device. Scan the certificate's code, or open "
+           "<code>/ca</code> over http, then:</p>"
+           "<ul><li><b>iPhone:</b> Settings › Profile Downloaded › Install; then General › "
+           "About › Certificate Trust Settings › full trust.</li>"
+           "<li><b>Android:</b> Settings › Security › Install a certificate › CA certificate. "
+           "Chrome trusts it; Firefox does not by default.</li>"
+           "<li><b>Debian:</b> copy it to /usr/local/share/ca-certificates/ and run "
+           "<code>update-ca-certificates</code>.</li>"
+           "<li><b>Chromium, Firefox on Linux:</b> <code>certutil -d sql:$HOME/.pki/nssdb -A "
+           "-t C,, -n \"SSE Dashboard\" -i FILE</code>.</li></ul>"
+           "<p>SHA-256: <code>%2</code></p>")
+            .arg(tls.localCaName.toHtmlEscaped(), tls.localCaFingerprint));
+}
+
+void SharePanel::showCaCode(bool show)
+{
+    m_showCa->setChecked(show); // toggled() updates the code
+}
+
+bool SharePanel::isShowingCaCode() const
+{
+    return m_showCa->isChecked() && !m_trustBox->isHidden();
 }
 
 void SharePanel::setToken(const QString &token)

@@ -1,9 +1,12 @@
 #pragma once
 
+#include "servertypes.h"
+
 #include <QStringList>
 #include <QWidget>
 
 class QButtonGroup;
+class QGroupBox;
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -33,12 +36,25 @@ public:
     bool isLoopbackOnly() const;
     // Why another tab of a browser waits (ClientsModel::browserLimitNotice); empty hides it.
     void setBrowserLimitNotice(const QString &text);
+    // With the local CA: how a device comes to trust it, and a QR code of its download page.
+    void setTls(const sse::TlsStatus &tls);
+    // The QR code shows the CA's page (over plain HTTP: the device does not trust the
+    // server yet) instead of the chosen URL.
+    void showCaCode(bool show);
+    bool isShowingCaCode() const;
+    // The page that installs the CA, for the chosen URL: http://HOST:PORT/ca.
+    static QString caPageUrl(const QString &url);
+    QPushButton *caCodeButton() const { return m_showCa; }
+    QGroupBox *trustBox() const { return m_trustBox; }
 
 signals:
     void listenOnAllInterfacesRequested();
 
 private:
+    void updateCode();
+
     QStringList m_urls;
+    int m_chosen = -1;
     QVBoxLayout *m_urlRows;
     QButtonGroup *m_urlChoice;
     QLabel *m_hint;
@@ -47,6 +63,9 @@ private:
     QLineEdit *m_token;
     QPushButton *m_listenAll;
     QPushButton *m_openInBrowser;
+    QGroupBox *m_trustBox;
+    QLabel *m_trustSteps;
+    QPushButton *m_showCa;
 };
 
 } // namespace sse::ui

@@ -106,7 +106,11 @@ bool HttpApi::redirectsToTls(HttpExchange &exchange, const QString &path)
     // Plain HTTP on the TLS port: the same path over https. 308 keeps the method and body,
     // and EventSource follows it. The Host was checked already.
     exchange.closeAfterAnswer();
-    const QByteArray location = "https://" + request.value("host") + request.target;
+    QByteArray host = request.value("host");
+    const qsizetype colon = host.lastIndexOf(':');
+    if (colon < 0 || colon < host.lastIndexOf(']')) // no port: the same one, over https
+        host += ':' + QByteArray::number(port());
+    const QByteArray location = "https://" + host + request.target;
     exchange.respond(308, QByteArrayLiteral("text/plain; charset=utf-8"),
                      "This server speaks HTTPS: " + location + '\n',
                      {{"Location", location}, {"Cache-Control", "no-cache"}});

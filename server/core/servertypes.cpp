@@ -34,6 +34,8 @@ QJsonObject clientInfoJson(const ClientInfo &info)
     };
     if (!info.route.isEmpty())
         object.insert(QStringLiteral("route"), info.route);
+    if (!info.tlsVersion.isEmpty())
+        object.insert(QStringLiteral("tls"), info.tlsVersion);
     if (!info.faults.isEmpty()) {
         QJsonArray faults;
         for (const quint64 faultId : info.faults)
@@ -58,6 +60,7 @@ ClientInfo clientInfoFromJson(const QJsonObject &object)
     info.queuedBytes = object.value(QStringLiteral("queuedBytes")).toInteger();
     info.lastEventId = object.value(QStringLiteral("lastEventId")).toString();
     info.route = object.value(QStringLiteral("route")).toString();
+    info.tlsVersion = object.value(QStringLiteral("tls")).toString();
     return info;
 }
 

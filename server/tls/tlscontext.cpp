@@ -9,6 +9,7 @@
 
 #include <memory>
 #include <optional>
+#include <tuple>
 
 namespace sse {
 
@@ -87,6 +88,13 @@ std::unique_ptr<TlsContext> TlsContext::fromFiles(const QString &certFile, const
     if (!keyPem)
         return nullptr;
 
+    for (const auto &[option, path, pem] :
+         {std::tuple{certOption, certFile, *certPem}, std::tuple{keyOption, keyFile, *keyPem}}) {
+        if (!pem.contains("-----BEGIN ")) {
+            *error = QStringLiteral("%1 %2: not a PEM file (no -----BEGIN line)").arg(option, path);
+            return nullptr;
+        }
+    }
     BioPtr certBio(BIO_new_mem_buf(certPem->constData(), int(certPem->size())));
     X509Ptr certificate(PEM_read_bio_X509(certBio.get(), nullptr, nullptr, nullptr));
     if (!certificate) {
@@ -98,9 +106,13 @@ std::unique_ptr<TlsContext> TlsContext::fromFiles(const QString &certFile, const
     BioPtr keyBio(BIO_new_mem_buf(keyPem->constData(), int(keyPem->size())));
     KeyPtr key(PEM_read_bio_PrivateKey(keyBio.get(), nullptr, nullptr, nullptr));
     if (!key) {
-        *error = QStringLiteral("%1 %2: not a PEM private key (%3)")
-                     .arg(keyOption, keyFile,
-                          takeOpenSslError(QStringLiteral("no BEGIN PRIVATE KEY block")));
+        const QString why = !keyPem->contains("PRIVATE KEY")
+                                ? QStringLiteral("no PRIVATE KEY block")
+                            : keyPem->contains("ENCRYPTED")
+                                ? QStringLiteral("it is encrypted; decrypt it with openssl pkey")
+                                : takeOpenSslError(QStringLiteral("damaged"));
+        ERR_clear_error();
+        *error = QStringLiteral("%1 %2: not a PEM private key (%3)").arg(keyOption, keyFile, why);
         return nullptr;
     }
     if (X509_check_private_key(certificate.get(), key.get()) != 1) {

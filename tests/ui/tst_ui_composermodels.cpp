@@ -210,10 +210,10 @@ private slots:
                                      QHostAddress(QStringLiteral("192.168.5.20"))}};
         QCOMPARE(bindAddress(one, lan), QHostAddress(QStringLiteral("192.168.5.20")));
         QCOMPARE(bindAddress(one, {}), QHostAddress(QHostAddress::LocalHost));
-        QCOMPARE(shareUrls(QHostAddress(QHostAddress::AnyIPv4), 8080, lan),
+        QCOMPARE(shareUrls(QHostAddress(QHostAddress::AnyIPv4), 8080, false, lan),
                  (QStringList{QStringLiteral("http://192.168.5.20:8080/"),
                               QStringLiteral("http://127.0.0.1:8080/")}));
-        QCOMPARE(shareUrls(QHostAddress(QHostAddress::LocalHost), 9, lan),
+        QCOMPARE(shareUrls(QHostAddress(QHostAddress::LocalHost), 9, false, lan),
                  QStringList{QStringLiteral("http://127.0.0.1:9/")});
     }
 };

@@ -162,6 +162,9 @@ QVariant ClientsModel::displayData(const Row &row, int column) const
         return info.lastEventId;
     case FaultsColumn:
         return m_faultLabels.value(info.id).join(QStringLiteral(", "));
+    case ProtocolColumn:
+        return info.tlsVersion.isEmpty() ? QStringLiteral("HTTP/1.1")
+                                         : QStringLiteral("HTTP/1.1 · %1").arg(info.tlsVersion);
     }
     return {};
 }
@@ -193,6 +196,8 @@ QVariant ClientsModel::headerData(int section, Qt::Orientation orientation, int 
         return tr("Last event id");
     case FaultsColumn:
         return tr("Faults");
+    case ProtocolColumn:
+        return tr("Protocol");
     }
     return {};
 }

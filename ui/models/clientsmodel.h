@@ -29,6 +29,7 @@ public:
         QueuedColumn,
         LastEventIdColumn,
         FaultsColumn,
+        ProtocolColumn, // "HTTP/1.1", "HTTP/1.1 · TLSv1.3"
         ColumnCount
     };
     enum Role {
