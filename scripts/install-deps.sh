@@ -9,6 +9,7 @@ packages=(
   qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-translations-l10n
   libqt6sql6-sqlite libgl-dev libqrencode-dev qt6-qpa-plugins libhttp-parser-dev
   libhiredis-dev redis-server liburing-dev
+  libssl-dev openssl libnss3-tools libnghttp2-dev nghttp2-client
   xvfb xauth
   chromium
   nginx libnginx-mod-nchan curl

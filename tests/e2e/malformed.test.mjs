@@ -6,7 +6,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { startServer } from './lib/harness.mjs';
+import tls from 'node:tls';
+import { startServer, OVER_TLS } from './lib/harness.mjs';
 
 const CASES = 2400;
 const CONCURRENCY = 64;
@@ -15,7 +16,8 @@ const PER_CASE_TIMEOUT_MS = 8000; // the server's idle timeout is 1 s: 408 comes
 let server;
 
 before(async () => {
-  server = await startServer({ args: ['--idle-timeout', '1'] });
+  // e2e_malformed_tls: the same cases inside TLS (SSE_E2E_TLS).
+  server = await startServer({ args: ['--idle-timeout', '1'], tls: OVER_TLS });
 });
 
 after(async () => {
@@ -105,7 +107,9 @@ function mutate(rand) {
 /** Sends one case; resolves with its first status, 'closed' or 'timeout'. */
 function exchange(bytes) {
   return new Promise((resolve) => {
-    const socket = net.connect(server.port, '127.0.0.1');
+    const socket = OVER_TLS
+      ? tls.connect({ port: server.port, host: '127.0.0.1', ca: server.ca })
+      : net.connect(server.port, '127.0.0.1');
     let received = '';
     const finish = (outcome) => {
       clearTimeout(timer);
@@ -113,7 +117,7 @@ function exchange(bytes) {
       resolve(outcome);
     };
     const timer = setTimeout(() => finish('timeout'), PER_CASE_TIMEOUT_MS);
-    socket.on('connect', () => socket.write(bytes));
+    socket.on(OVER_TLS ? 'secureConnect' : 'connect', () => socket.write(bytes));
     socket.on('data', (chunk) => {
       received += chunk.toString('latin1');
       const match = /^HTTP\/1\.1 (\d{3}) [^\r\n]*\r\n/.exec(received);

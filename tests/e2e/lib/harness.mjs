@@ -2,10 +2,12 @@
 // chromium through playwright-core, and read streams with an independent EventSource client.
 // No mocks: every test talks to a real `sse-dashboard --headless` over loopback.
 
-import { spawn } from 'node:child_process';
+import { spawn, execFileSync } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs/promises';
+import https from 'node:https';
 import net from 'node:net';
+import { Readable } from 'node:stream';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -31,17 +33,50 @@ process.on('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
+/** $SSE_E2E_TLS: the tests that can (malformed) run against a server with --tls-local. */
+export const OVER_TLS = Boolean(process.env.SSE_E2E_TLS);
+
+/**
+ * A fetch that trusts `ca` (PEM) alone, for https servers of the local CA: Node's own fetch
+ * takes extra roots only at process start (NODE_EXTRA_CA_CERTS).
+ */
+export function fetchTrusting(ca) {
+  return (input, init = {}) =>
+    new Promise((resolve, reject) => {
+      const request = https.request(
+        String(input),
+        { method: init.method ?? 'GET', headers: Object.fromEntries(new Headers(init.headers ?? {})), ca, signal: init.signal },
+        (response) => {
+          const headers = new Headers();
+          for (const [name, value] of Object.entries(response.headers)) headers.set(name, [].concat(value).join(', '));
+          const body = [204, 304].includes(response.statusCode) ? null : Readable.toWeb(response);
+          resolve(new Response(body, { status: response.statusCode, headers }));
+        },
+      );
+      request.on('error', reject);
+      if (init.body !== undefined) request.write(init.body);
+      request.end();
+    });
+}
+
 /**
  * Starts `sse-dashboard --headless --port PORT --heartbeat 1 ...` and resolves once its first
  * stdout line (the URL, per docs/protocol.md) is read. Port 0 lets the system pick a free one.
+ * tls: with --tls-local and a data folder of its own (XDG_DATA_HOME); the result then has the
+ * local CA (`ca`, PEM; `caFile`) and a `fetch` that trusts it.
  */
-export async function startServer({ port = 0, args = [] } = {}) {
+export async function startServer({ port = 0, args = [], tls = false, dataHome } = {}) {
   if (!existsSync(SERVER_BIN)) {
     throw new Error(`server binary not found: ${SERVER_BIN} (build the sse-dashboard target or set SSE_DASHBOARD_BIN)`);
   }
+  const env = { ...process.env, QT_QPA_PLATFORM: 'offscreen' };
+  if (tls) {
+    env.XDG_DATA_HOME = dataHome ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'sse-e2e-data-')));
+    args = ['--tls-local', ...args];
+  }
   const child = spawn(SERVER_BIN, ['--headless', '--port', String(port), '--heartbeat', '1', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, QT_QPA_PLATFORM: 'offscreen' },
+    env,
   });
   running.add(child);
   const exited = once(child, 'exit').then(([code, signal]) => {
@@ -70,25 +105,32 @@ export async function startServer({ port = 0, args = [] } = {}) {
     child.kill('SIGKILL');
     throw err;
   });
-  const match = /^http:\/\/([^/]+):(\d+)\/$/.exec(first.trim());
+  const match = /^https?:\/\/([^/]+):(\d+)\/$/.exec(first.trim());
   if (!match) {
     child.kill('SIGKILL');
     throw failure(`printed ${JSON.stringify(first)} as its first line, expected the URL alone (http://ADDR:PORT/)`);
   }
 
   const url = first.trim();
+  const caFile = tls ? path.join(env.XDG_DATA_HOME, 'SSE Dashboard', 'sse-dashboard', 'local-ca', 'root-ca.pem') : undefined;
+  const ca = tls ? await fs.readFile(caFile, 'utf8') : undefined;
+  const serverFetch = tls ? fetchTrusting(ca) : fetch;
   return {
     url,
     port: Number(match[2]),
+    ca,
+    caFile,
+    dataHome: env.XDG_DATA_HOME,
+    fetch: serverFetch,
     child,
     exited,
     output: () => log,
     /** Stops the server (SIGTERM, then SIGKILL if it lingers) and waits for it to exit. */
     stop: (signal = 'SIGTERM') => stopChild(child, exited, signal),
-    publish: (body) => publish(url, body),
-    clients: () => getJson(url, 'api/clients'),
+    publish: (body) => publish(url, body, serverFetch),
+    clients: () => getJson(url, 'api/clients', serverFetch),
     async disconnect(id) {
-      const res = await fetch(new URL(`api/clients/${id}`, url), { method: 'DELETE' });
+      const res = await serverFetch(new URL(`api/clients/${id}`, url), { method: 'DELETE' });
       const text = await res.text();
       if (res.status !== 200) throw new Error(`DELETE /api/clients/${id}: ${res.status} ${text}`);
       return JSON.parse(text);
@@ -100,12 +142,12 @@ export async function startServer({ port = 0, args = [] } = {}) {
  * startServer on a fixed port another server has just left: binding it can briefly fail while
  * the old listener is torn down, so this tries again for a few seconds.
  */
-export async function startServerOn(port, args = []) {
+export async function startServerOn(port, args = [], options = {}) {
   let lastError;
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {
     try {
-      return await startServer({ port, args });
+      return await startServer({ port, args, ...options });
     } catch (err) {
       lastError = err;
       await delay(200);
@@ -127,8 +169,8 @@ async function stopChild(child, exited, signal) {
 }
 
 /** POST /publish with a JSON body; returns `{id, delivered}` and insists on 202. */
-export async function publish(baseUrl, body) {
-  const res = await fetch(new URL('publish', baseUrl), {
+export async function publish(baseUrl, body, fetchWith = fetch) {
+  const res = await fetchWith(new URL('publish', baseUrl), {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify(body),
@@ -140,8 +182,8 @@ export async function publish(baseUrl, body) {
   return JSON.parse(text);
 }
 
-export async function getJson(baseUrl, route) {
-  const res = await fetch(new URL(route, baseUrl));
+export async function getJson(baseUrl, route, fetchWith = fetch) {
+  const res = await fetchWith(new URL(route, baseUrl));
   const text = await res.text();
   if (res.status !== 200) throw new Error(`GET /${route}: ${res.status} ${text}`);
   return JSON.parse(text);
@@ -172,12 +214,25 @@ export async function waitFor(check, { timeout = TIMEOUT_MS, interval = 20, what
 
 // --- browser --------------------------------------------------------------------------------
 
-/** Launches Debian's chromium headless with a fresh profile; `close()` removes the profile. */
-export async function launchBrowser() {
+/**
+ * Launches Debian's chromium headless with a fresh profile; `close()` removes the profile.
+ * trustCaFile: a root (PEM) chromium trusts, put with certutil into the NSS database of a
+ * HOME of its own, as docs/tls.md tells users to do.
+ */
+export async function launchBrowser({ trustCaFile } = {}) {
   const userDataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'sse-e2e-chromium-'));
+  const env = { ...process.env };
+  if (trustCaFile) {
+    env.HOME = userDataDir;
+    const nssdb = `sql:${path.join(userDataDir, '.pki', 'nssdb')}`;
+    await fs.mkdir(path.join(userDataDir, '.pki', 'nssdb'), { recursive: true });
+    execFileSync('certutil', ['-d', nssdb, '-N', '--empty-password']);
+    execFileSync('certutil', ['-d', nssdb, '-A', '-t', 'C,,', '-n', 'SSE Dashboard e2e', '-i', trustCaFile]);
+  }
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM_BIN,
     headless: true,
+    env,
     args: [
       '--no-sandbox',
       '--disable-gpu',
@@ -306,14 +361,14 @@ class RecordingEventSource extends EventSource {
  * Opens a stream with the `eventsource` package. `lastEventId` is sent as the Last-Event-ID
  * header on the first request only; later reconnects send the package's own value.
  */
-export function openStream(url, { lastEventId } = {}) {
+export function openStream(url, { lastEventId, fetchWith = fetch } = {}) {
   let first = true;
   const es = new RecordingEventSource(url, {
     fetch: (input, init) => {
       const headers = { ...init.headers };
       if (first && lastEventId !== undefined) headers['Last-Event-ID'] = lastEventId;
       first = false;
-      return fetch(input, { ...init, headers });
+      return fetchWith(input, { ...init, headers });
     },
   });
   es.recorded = [];
