@@ -125,6 +125,10 @@
             <numerusform>%n 个浏览器已与本服务器建立 %1 个流，这是浏览器通过 HTTP/1.1 对同一地址打开的上限：该浏览器再开的标签页会静默等待，直到其中一个关闭。HTTP/2（随 HTTPS 提供）可解除此限制。</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Protocol</source>
+        <translation>协议</translation>
+    </message>
 </context>
 <context>
     <name>sse::ui::ClientsView</name>
@@ -1010,6 +1014,49 @@
     </message>
 </context>
 <context>
+    <name>sse::ui::HttpsSettings</name>
+    <message>
+        <source>Off: plain HTTP</source>
+        <translation>关闭：普通 HTTP</translation>
+    </message>
+    <message>
+        <source>On, with the dashboard&apos;s own certificate authority</source>
+        <translation>开启，使用仪表板自己的证书颁发机构</translation>
+    </message>
+    <message>
+        <source>On, with certificate files</source>
+        <translation>开启，使用证书文件</translation>
+    </message>
+    <message>
+        <source>HTTPS lets pages served over https subscribe, keeps the token off the network in the clear, and opens the way to HTTP/2. With the dashboard&apos;s own authority, phones install its certificate once from the Connect panel (docs/tls.md).</source>
+        <translation>HTTPS 让通过 https 提供的页面也能订阅，令牌不再以明文在网络上传输，并为 HTTP/2 铺平道路。使用仪表板自己的颁发机构时，手机只需在“连接”面板中安装一次其证书（见 docs/tls.md）。</translation>
+    </message>
+    <message>
+        <source>PEM certificate chain</source>
+        <translation>PEM 证书链</translation>
+    </message>
+    <message>
+        <source>Certificate file</source>
+        <translation>证书文件</translation>
+    </message>
+    <message>
+        <source>PEM private key</source>
+        <translation>PEM 私钥</translation>
+    </message>
+    <message>
+        <source>Private key file</source>
+        <translation>私钥文件</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>PEM files (*.pem *.crt *.key);;All files (*)</source>
+        <translation>PEM 文件 (*.pem *.crt *.key);;所有文件 (*)</translation>
+    </message>
+</context>
+<context>
     <name>sse::ui::MainMenus</name>
     <message>
         <source>&amp;File</source>
@@ -1875,6 +1922,26 @@ History gaps signalled to clients: %3</source>
             <numerusform>%n 个被告知稍后重试</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Certificate: %1 (%2)</source>
+        <translation>证书：%1（%2）</translation>
+    </message>
+    <message>
+        <source>Certificate of the local CA &quot;%1&quot;, SHA-256 %2. Devices install it from the Connect panel.</source>
+        <translation>本地 CA“%1”签发的证书，SHA-256 %2。设备可在“连接”面板中安装它。</translation>
+    </message>
+    <message>
+        <source>Every route and stream is served over TLS 1.2 or 1.3; plain HTTP on this port is redirected.</source>
+        <translation>所有路由和流均通过 TLS 1.2 或 1.3 提供；此端口上的普通 HTTP 请求会被重定向。</translation>
+    </message>
+    <message>
+        <source>HTTPS until %1</source>
+        <translation>HTTPS，有效期至 %1</translation>
+    </message>
+    <message>
+        <source>HTTPS: %1</source>
+        <translation>HTTPS：%1</translation>
+    </message>
 </context>
 <context>
     <name>sse::ui::SettingsDialog</name>
@@ -1986,6 +2053,10 @@ History gaps signalled to clients: %3</source>
         <source>Redis:</source>
         <translation>Redis：</translation>
     </message>
+    <message>
+        <source>HTTPS:</source>
+        <translation>HTTPS：</translation>
+    </message>
 </context>
 <context>
     <name>sse::ui::SharePanel</name>
@@ -2036,6 +2107,22 @@ History gaps signalled to clients: %3</source>
     <message>
         <source>Scan the code with a phone on the same network.</source>
         <translation>请使用同一网络中的手机扫描二维码。</translation>
+    </message>
+    <message>
+        <source>Trust this computer&apos;s certificate</source>
+        <translation>信任本机的证书</translation>
+    </message>
+    <message>
+        <source>QR code of the certificate</source>
+        <translation>证书的二维码</translation>
+    </message>
+    <message>
+        <source>Show the code of the page that installs the certificate; scan it before the page&apos;s own code</source>
+        <translation>显示安装证书页面的二维码；请先扫描它，再扫描页面本身的二维码</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Browsers trust this server once its certificate authority, &lt;b&gt;%1&lt;/b&gt;, is installed on the device. Scan the certificate&apos;s code, or open &lt;code&gt;/ca&lt;/code&gt; over http, then:&lt;/p&gt;&lt;ul&gt;&lt;li&gt;&lt;b&gt;iPhone:&lt;/b&gt; Settings › Profile Downloaded › Install; then General › About › Certificate Trust Settings › full trust.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Android:&lt;/b&gt; Settings › Security › Install a certificate › CA certificate. Chrome trusts it; Firefox does not by default.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Debian:&lt;/b&gt; copy it to /usr/local/share/ca-certificates/ and run &lt;code&gt;update-ca-certificates&lt;/code&gt;.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Chromium, Firefox on Linux:&lt;/b&gt; &lt;code&gt;certutil -d sql:$HOME/.pki/nssdb -A -t C,, -n &quot;SSE Dashboard&quot; -i FILE&lt;/code&gt;.&lt;/li&gt;&lt;/ul&gt;&lt;p&gt;SHA-256: &lt;code&gt;%2&lt;/code&gt;&lt;/p&gt;</source>
+        <translation>&lt;p&gt;设备安装本服务器的证书颁发机构 &lt;b&gt;%1&lt;/b&gt; 后，浏览器即信任本服务器。扫描证书的二维码，或通过 http 打开 &lt;code&gt;/ca&lt;/code&gt;，然后：&lt;/p&gt;&lt;ul&gt;&lt;li&gt;&lt;b&gt;iPhone：&lt;/b&gt;设置 › 已下载描述文件 › 安装；然后 通用 › 关于本机 › 证书信任设置 › 完全信任。&lt;/li&gt;&lt;li&gt;&lt;b&gt;Android：&lt;/b&gt;设置 › 安全 › 安装证书 › CA 证书。Chrome 会信任它；Firefox 默认不信任。&lt;/li&gt;&lt;li&gt;&lt;b&gt;Debian：&lt;/b&gt;将其复制到 /usr/local/share/ca-certificates/ 并运行 &lt;code&gt;update-ca-certificates&lt;/code&gt;。&lt;/li&gt;&lt;li&gt;&lt;b&gt;Linux 上的 Chromium、Firefox：&lt;/b&gt;&lt;code&gt;certutil -d sql:$HOME/.pki/nssdb -A -t C,, -n &quot;SSE Dashboard&quot; -i FILE&lt;/code&gt;。&lt;/li&gt;&lt;/ul&gt;&lt;p&gt;SHA-256：&lt;code&gt;%2&lt;/code&gt;&lt;/p&gt;</translation>
     </message>
 </context>
 <context>

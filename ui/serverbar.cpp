@@ -175,8 +175,9 @@ void ServerBar::setTls(const sse::TlsStatus &tls)
     // U+1F512 LOCK: the sign every browser uses for HTTPS.
     const QString until =
         QLocale().toString(tls.notAfter.toLocalTime().date(), QLocale::ShortFormat);
-    m_tls->setText(tls.warning.isEmpty() ? tr("\U0001F512 HTTPS until %1").arg(until)
-                                         : tr("\U0001F512 HTTPS: %1").arg(tls.warning));
+    const QString lock = QStringLiteral("\U0001F512 ");
+    m_tls->setText(lock + (tls.warning.isEmpty() ? tr("HTTPS until %1").arg(until)
+                                                 : tr("HTTPS: %1").arg(tls.warning)));
     m_tls->setStyleSheet(tls.warning.isEmpty()
                              ? QString()
                              : QStringLiteral("QLabel { background: #fdd; color: #800; }"));
