@@ -42,6 +42,17 @@ private slots:
         QVERIFY(policy.isForeignOrigin({}, "Same-Site", host));
     }
 
+    void overTlsTheOwnOriginIsHttps()
+    {
+        sse::ServerConfig config;
+        config.tlsLocal = true;
+        const OriginPolicy policy(config, 8443);
+        const QByteArray host = "127.0.0.1:8443";
+        QVERIFY(!policy.isForeignOrigin("https://127.0.0.1:8443", {}, host));
+        // A page of the same host and port over plain http is not ours: it was never served.
+        QVERIFY(policy.isForeignOrigin("http://127.0.0.1:8443", {}, host));
+    }
+
     void corsOnlyForListedOrigins()
     {
         sse::ServerConfig config;

@@ -273,6 +273,46 @@ private slots:
         QVERIFY2(failure.contains(QLatin1String("--tls-key is missing")), qPrintable(failure));
     }
 
+    void anExpiredCertificateIsServedWithAWarning()
+    {
+        // openssl ca is the one tool here that signs with dates in the past.
+        QTemporaryDir directory;
+        const auto inDirectory = [&directory](const QString &name) {
+            return directory.filePath(name);
+        };
+        writeFile(inDirectory(QStringLiteral("index.txt")), {});
+        writeFile(inDirectory(QStringLiteral("ca.cnf")),
+                  "[ca]\ndefault_ca = old\n[old]\ndatabase = index.txt\nnew_certs_dir = .\n"
+                  "serial = serial\ndefault_md = sha256\npolicy = any\n[any]\n"
+                  "commonName = supplied\n");
+        const auto run = [&directory](const QStringList &arguments) {
+            QProcess openssl;
+            openssl.setWorkingDirectory(directory.path());
+            openssl.start(QStringLiteral("openssl"), arguments);
+            return openssl.waitForFinished(20000) && openssl.exitCode() == 0;
+        };
+        QVERIFY(run({QStringLiteral("req"), QStringLiteral("-new"), QStringLiteral("-newkey"),
+                     QStringLiteral("ec"), QStringLiteral("-pkeyopt"),
+                     QStringLiteral("ec_paramgen_curve:P-256"), QStringLiteral("-nodes"),
+                     QStringLiteral("-keyout"), QStringLiteral("key.pem"), QStringLiteral("-out"),
+                     QStringLiteral("req.pem"), QStringLiteral("-subj"),
+                     QStringLiteral("/CN=127.0.0.1")}));
+        QVERIFY(run({QStringLiteral("ca"), QStringLiteral("-config"), QStringLiteral("ca.cnf"),
+                     QStringLiteral("-selfsign"), QStringLiteral("-keyfile"),
+                     QStringLiteral("key.pem"), QStringLiteral("-in"), QStringLiteral("req.pem"),
+                     QStringLiteral("-startdate"), QStringLiteral("20200101000000Z"),
+                     QStringLiteral("-enddate"), QStringLiteral("20200102000000Z"),
+                     QStringLiteral("-batch"), QStringLiteral("-create_serial"),
+                     QStringLiteral("-out"), QStringLiteral("cert.pem")}));
+        sse::ServerConfig config = testConfig();
+        config.tlsCertFile = inDirectory(QStringLiteral("cert.pem"));
+        config.tlsKeyFile = inDirectory(QStringLiteral("key.pem"));
+        QVERIFY(m_server.restart(config));
+        const QString warning = m_server.controller->tlsStatus().warning;
+        QVERIFY2(warning.contains(QStringLiteral("expired on 2020-01-02")), qPrintable(warning));
+        QVERIFY(warning.contains(config.tlsCertFile));
+    }
+
     void handshakesThatNeverFinishOrMakeNoSense()
     {
         sse::ServerConfig config = testConfig();

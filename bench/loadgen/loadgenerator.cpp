@@ -1,5 +1,6 @@
 #include "loadgenerator.h"
 
+#include "loadgenutil.h"
 #include "procstats.h"
 
 #include <arpa/inet.h>
@@ -19,68 +20,23 @@
 #include <cstring>
 #include <ctime>
 
+using namespace loadgen;
+
 namespace {
 
-constexpr uint64_t kPublisherTag = UINT64_MAX;
 constexpr size_t kReadBufferSize = 64 * 1024;
-constexpr size_t kMaxHeadBytes = 16 * 1024;
-constexpr size_t kMaxPublishBodyKept = 4096;
+constexpr size_t kPlainBufferSize = 16 * 1024; // a TLS record's worth
 constexpr int kMaxEpollEvents = 1024;
 constexpr int64_t kPublishAnswerTimeoutNs = 10'000'000'000;
 constexpr size_t kMaxSeenBitmapBytes = 512u << 20; // dedup bitmap beyond this is skipped
 constexpr uint32_t kMaxPublishFailuresInARow = 5;
-
-int64_t monotonicNs()
-{
-    timespec ts{};
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
-}
-
-std::string errnoText(int error)
-{
-    return std::strerror(error);
-}
-
-// Parses an unsigned decimal number at text[pos...], advancing pos. False when no digit.
-bool parseDecimal(std::string_view text, size_t &pos, uint64_t &value)
-{
-    const size_t start = pos;
-    value = 0;
-    while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
-        value = value * 10 + static_cast<uint64_t>(text[pos] - '0');
-        ++pos;
-    }
-    return pos > start && pos - start <= 19;
-}
-
-// The number of subscribers the server says it reached, from our /publish answer
-// ({"id":"1","delivered":N}) or Nchan's text answer ("active subscribers: N").
-int64_t deliveredFromAnswer(std::string_view body)
-{
-    for (const std::string_view key :
-         {std::string_view("\"delivered\""), std::string_view("active subscribers")}) {
-        size_t pos = body.find(key);
-        if (pos == std::string_view::npos) {
-            continue;
-        }
-        pos += key.size();
-        while (pos < body.size() && (body[pos] == ':' || body[pos] == ' ' || body[pos] == '"')) {
-            ++pos;
-        }
-        uint64_t value = 0;
-        if (parseDecimal(body, pos, value)) {
-            return static_cast<int64_t>(value);
-        }
-    }
-    return -1;
-}
 
 } // namespace
 
 LoadGenerator::LoadGenerator(const Options &options)
     : m_options(options)
     , m_readBuffer(kReadBufferSize)
+    , m_plainBuffer(options.tls ? kPlainBufferSize : 0)
 {
     const uint32_t run =
         static_cast<uint32_t>(getpid()) * 2654435761u ^ static_cast<uint32_t>(monotonicNs() / 1000);
@@ -158,6 +114,11 @@ RunReport LoadGenerator::run()
     };
 
     if (!raiseFileLimit()) {
+        return finish();
+    }
+    if (m_options.tls &&
+        !m_tls.init({m_options.caFile, m_options.server.host, m_options.tlsCiphersuites},
+                    r.setupError)) {
         return finish();
     }
     m_epoll = epoll_create1(EPOLL_CLOEXEC);
@@ -241,6 +202,7 @@ bool LoadGenerator::connectPhase()
             for (uint32_t i = 0; i < total; ++i) {
                 const SubscriberState state = m_subscribers[i].state;
                 if (state == SubscriberState::Pending || state == SubscriberState::Connecting ||
+                    state == SubscriberState::Handshaking ||
                     state == SubscriberState::AwaitingHead) {
                     failSubscriber(i, "connect phase timed out");
                 }
@@ -414,6 +376,7 @@ void LoadGenerator::closeAll()
     // follow each other immediately.
     const linger abortive{1, 0};
     for (Subscriber &sub : m_subscribers) {
+        sub.tls.reset();
         if (sub.fd >= 0) {
             setsockopt(sub.fd, SOL_SOCKET, SO_LINGER, &abortive, sizeof abortive);
             close(sub.fd);
@@ -473,7 +436,7 @@ void LoadGenerator::startSubscriber(uint32_t index)
     }
     const sockaddr_in &target = m_options.server.address;
     if (connect(sub.fd, reinterpret_cast<const sockaddr *>(&target), sizeof target) == 0) {
-        sendSubscribeRequest(index);
+        onSubscriberConnected(index);
     } else if (errno != EINPROGRESS) {
         failSubscriber(index, "connect: " + errnoText(errno));
     }
@@ -486,10 +449,22 @@ void LoadGenerator::sendSubscribeRequest(uint32_t index)
                                 " HTTP/1.1\r\nHost: " + m_options.server.hostHeader +
                                 "\r\nAccept: text/event-stream\r\nCache-Control: no-cache\r\n"
                                 "User-Agent: sse-loadgen\r\n\r\n";
-    const ssize_t written = send(sub.fd, request.data(), request.size(), MSG_NOSIGNAL);
-    if (written != static_cast<ssize_t>(request.size())) {
-        failSubscriber(index, written < 0 ? "send: " + errnoText(errno) : "short send");
-        return;
+    if (sub.tls.active()) {
+        size_t written = 0;
+        std::string error;
+        const TlsConnection::Result result =
+            sub.tls.write(request.data(), request.size(), written, error);
+        if (result != TlsConnection::Result::Done || written != request.size()) {
+            failSubscriber(index,
+                           error.empty() ? std::string("short TLS send") : "TLS send: " + error);
+            return;
+        }
+    } else {
+        const ssize_t written = send(sub.fd, request.data(), request.size(), MSG_NOSIGNAL);
+        if (written != static_cast<ssize_t>(request.size())) {
+            failSubscriber(index, written < 0 ? "send: " + errnoText(errno) : "short send");
+            return;
+        }
     }
     epoll_event event{};
     event.events = EPOLLIN;
@@ -512,10 +487,17 @@ void LoadGenerator::onSubscriberReady(uint32_t index, uint32_t events)
         if (error != 0 || (events & (EPOLLERR | EPOLLHUP)) != 0) {
             failSubscriber(index, "connect: " + errnoText(error != 0 ? error : ECONNRESET));
         } else if ((events & EPOLLOUT) != 0) {
-            sendSubscribeRequest(index);
+            onSubscriberConnected(index);
         }
         break;
     }
+    case SubscriberState::Handshaking:
+        if ((events & (EPOLLIN | EPOLLERR | EPOLLHUP)) != 0) {
+            readSubscriber(index); // goes on with the handshake
+        } else {
+            continueHandshake(index); // the socket took what OpenSSL could not send
+        }
+        break;
     case SubscriberState::AwaitingHead:
     case SubscriberState::Streaming:
         readSubscriber(index);
@@ -524,6 +506,48 @@ void LoadGenerator::onSubscriberReady(uint32_t index, uint32_t events)
     case SubscriberState::Closed:
         break;
     }
+}
+
+void LoadGenerator::onSubscriberConnected(uint32_t index)
+{
+    if (!m_tls.enabled()) {
+        sendSubscribeRequest(index);
+        return;
+    }
+    Subscriber &sub = m_subscribers[index];
+    std::string error;
+    if (!sub.tls.start(m_tls, sub.fd, error)) {
+        failSubscriber(index, "TLS: " + error);
+        return;
+    }
+    sub.state = SubscriberState::Handshaking;
+    continueHandshake(index); // sends the ClientHello
+}
+
+// True once the handshake is done and the subscribe request went out. The handshake counts
+// against --connect-concurrency like the rest of the connect phase.
+bool LoadGenerator::continueHandshake(uint32_t index)
+{
+    Subscriber &sub = m_subscribers[index];
+    std::string error;
+    const TlsConnection::Result result = sub.tls.handshake(error);
+    if (result == TlsConnection::Result::Done) {
+        if (m_report.tls.empty()) {
+            m_report.tls = sub.tls.description();
+            m_report.tlsVerified = m_tls.verifying();
+        }
+        sendSubscribeRequest(index);
+        return sub.state == SubscriberState::AwaitingHead;
+    }
+    if (result == TlsConnection::Result::WantRead || result == TlsConnection::Result::WantWrite) {
+        epoll_event event{};
+        event.events = result == TlsConnection::Result::WantRead ? EPOLLIN : EPOLLOUT;
+        event.data.u64 = index;
+        epoll_ctl(m_epoll, EPOLL_CTL_MOD, sub.fd, &event);
+        return false;
+    }
+    failSubscriber(index, "TLS handshake: " + error);
+    return false;
 }
 
 void LoadGenerator::readSubscriber(uint32_t index)
@@ -553,7 +577,13 @@ void LoadGenerator::readSubscriber(uint32_t index)
                         arrival.tv_sec * 1'000'000'000LL + arrival.tv_nsec - m_realtimeOffsetNs;
                 }
             }
-            consumeSubscriberBytes(index, m_readBuffer.data(), static_cast<size_t>(count), times);
+            if (sub.tls.active()) {
+                consumeSubscriberCiphertext(index, m_readBuffer.data(), static_cast<size_t>(count),
+                                            times);
+            } else {
+                consumeSubscriberBytes(index, m_readBuffer.data(), static_cast<size_t>(count),
+                                       times);
+            }
             if (sub.state == SubscriberState::Closed ||
                 static_cast<size_t>(count) < m_readBuffer.size()) {
                 return;
@@ -568,6 +598,39 @@ void LoadGenerator::readSubscriber(uint32_t index)
         }
         failSubscriber(index,
                        count == 0 ? std::string("closed by server") : "read: " + errnoText(errno));
+        return;
+    }
+}
+
+// Every plaintext byte of this read carries its times: the arrival of the segment that
+// completed its TLS record.
+void LoadGenerator::consumeSubscriberCiphertext(uint32_t index, const char *data, size_t size,
+                                                ReceiveTimes times)
+{
+    Subscriber &sub = m_subscribers[index];
+    sub.tls.supply(data, size);
+    if (sub.state == SubscriberState::Handshaking && !continueHandshake(index)) {
+        return;
+    }
+    // Until OpenSSL wants more: nothing stays decrypted inside it (SSL_pending() == 0) that
+    // epoll would not report.
+    for (;;) {
+        size_t got = 0;
+        std::string error;
+        const TlsConnection::Result result =
+            sub.tls.read(m_plainBuffer.data(), m_plainBuffer.size(), got, error);
+        if (result == TlsConnection::Result::Done) {
+            consumeSubscriberBytes(index, m_plainBuffer.data(), got, times);
+            if (sub.state == SubscriberState::Closed) {
+                return;
+            }
+            continue;
+        }
+        if (result != TlsConnection::Result::WantRead) {
+            failSubscriber(index, result == TlsConnection::Result::Closed
+                                      ? std::string("closed by server (close_notify)")
+                                      : "TLS: " + error);
+        }
         return;
     }
 }
@@ -694,6 +757,7 @@ void LoadGenerator::failSubscriber(uint32_t index, const std::string &why)
     switch (sub.state) {
     case SubscriberState::Pending:
     case SubscriberState::Connecting:
+    case SubscriberState::Handshaking:
     case SubscriberState::AwaitingHead:
         ++m_report.connectFailures;
         if (m_report.firstConnectError.empty()) {
@@ -719,6 +783,7 @@ void LoadGenerator::failSubscriber(uint32_t index, const std::string &why)
 void LoadGenerator::closeSubscriber(uint32_t index)
 {
     Subscriber &sub = m_subscribers[index];
+    sub.tls.reset();
     if (sub.fd >= 0) {
         close(sub.fd); // also removes it from the epoll set
         sub.fd = -1;
@@ -726,253 +791,4 @@ void LoadGenerator::closeSubscriber(uint32_t index)
     sub.state = SubscriberState::Closed;
     std::string().swap(sub.head);
     sub.parser = SseParser{};
-}
-
-bool LoadGenerator::connectPublisher()
-{
-    closePublisher();
-    const int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-        publishFailed("socket: " + errnoText(errno));
-        return false;
-    }
-    const int one = 1;
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    const sockaddr_in &target = m_options.server.address;
-    if (connect(fd, reinterpret_cast<const sockaddr *>(&target), sizeof target) != 0) {
-        if (errno != EINPROGRESS) {
-            publishFailed("publisher connect: " + errnoText(errno));
-            close(fd);
-            return false;
-        }
-        pollfd waitFor{fd, POLLOUT, 0};
-        int error = 0;
-        socklen_t length = sizeof error;
-        if (poll(&waitFor, 1, 5000) != 1 ||
-            getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) != 0 || error != 0) {
-            publishFailed("publisher connect: " + errnoText(error != 0 ? error : ETIMEDOUT));
-            close(fd);
-            return false;
-        }
-    }
-    epoll_event event{};
-    event.events = EPOLLIN;
-    event.data.u64 = kPublisherTag;
-    if (epoll_ctl(m_epoll, EPOLL_CTL_ADD, fd, &event) != 0) {
-        publishFailed("epoll_ctl: " + errnoText(errno));
-        close(fd);
-        return false;
-    }
-    m_publisher.fd = fd;
-    return true;
-}
-
-void LoadGenerator::closePublisher()
-{
-    if (m_publisher.fd >= 0) {
-        close(m_publisher.fd);
-    }
-    m_publisher = Publisher{};
-}
-
-void LoadGenerator::publish(uint32_t seq)
-{
-    if (m_publisher.fd < 0 && !connectPublisher()) {
-        return; // counted as a publish error; the next slot tries again
-    }
-    Publisher &pub = m_publisher;
-    const int64_t sentNs = monotonicNs();
-    // Event data: "lg:<run>:<seq>:<send time ns>:" padded with 'x' to the payload size.
-    char header[96];
-    const int headerLength =
-        std::snprintf(header, sizeof header, "%s%u:%lld:", m_eventPrefix.c_str(), seq,
-                      static_cast<long long>(sentNs));
-    std::string data(header, static_cast<size_t>(headerLength));
-    if (data.size() < m_options.payloadBytes) {
-        data.append(m_options.payloadBytes - data.size(), 'x');
-    }
-    std::string body = m_options.publishBody;
-    const size_t slot = body.find("{{data}}");
-    body.replace(slot, 8, data);
-    pub.out = "POST " + m_options.publishPath +
-              " HTTP/1.1\r\nHost: " + m_options.server.hostHeader +
-              "\r\nContent-Type: " + m_options.publishContentType +
-              "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
-    pub.outOffset = 0;
-    pub.busy = true;
-    m_publishingSeq = seq;
-    pub.sentNs = sentNs;
-    pub.in.clear();
-    pub.headDone = false;
-    pub.body.clear();
-    pub.chunkedDecoder = ChunkedDecoder{};
-    flushPublisher();
-}
-
-void LoadGenerator::flushPublisher()
-{
-    Publisher &pub = m_publisher;
-    while (pub.outOffset < pub.out.size()) {
-        const ssize_t written = send(pub.fd, pub.out.data() + pub.outOffset,
-                                     pub.out.size() - pub.outOffset, MSG_NOSIGNAL);
-        if (written > 0) {
-            pub.outOffset += static_cast<size_t>(written);
-            continue;
-        }
-        if (written < 0 && errno == EINTR) {
-            continue;
-        }
-        if (written < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            epoll_event event{};
-            event.events = EPOLLIN | EPOLLOUT;
-            event.data.u64 = kPublisherTag;
-            epoll_ctl(m_epoll, EPOLL_CTL_MOD, pub.fd, &event);
-            return;
-        }
-        publishFailed("publisher send: " + errnoText(errno));
-        return;
-    }
-    epoll_event event{};
-    event.events = EPOLLIN;
-    event.data.u64 = kPublisherTag;
-    epoll_ctl(m_epoll, EPOLL_CTL_MOD, pub.fd, &event);
-}
-
-void LoadGenerator::onPublisherReady(uint32_t events)
-{
-    if (m_publisher.fd < 0) {
-        return;
-    }
-    if ((events & EPOLLOUT) != 0) {
-        flushPublisher();
-        if (m_publisher.fd < 0) {
-            return;
-        }
-    }
-    for (int round = 0; round < 16; ++round) {
-        const ssize_t count = read(m_publisher.fd, m_readBuffer.data(), m_readBuffer.size());
-        if (count > 0) {
-            if (!m_publisher.busy) {
-                continue; // unsolicited bytes: ignore
-            }
-            m_publisher.in.append(m_readBuffer.data(), static_cast<size_t>(count));
-            if (consumePublisherBytes()) {
-                finishPublish(monotonicNs());
-            }
-            if (m_publisher.fd < 0) {
-                return; // failed, or answered with Connection: close
-            }
-            continue;
-        }
-        if (count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            return;
-        }
-        if (count < 0 && errno == EINTR) {
-            continue;
-        }
-        // Closed: completes a body delimited by the connection end, fails anything else.
-        if (m_publisher.busy && m_publisher.headDone && !m_publisher.head.chunked &&
-            m_publisher.head.contentLength < 0) {
-            finishPublish(monotonicNs());
-            closePublisher();
-        } else if (m_publisher.busy) {
-            publishFailed(count == 0 ? std::string("publisher connection closed")
-                                     : "publisher read: " + errnoText(errno));
-        } else {
-            closePublisher();
-        }
-        return;
-    }
-}
-
-bool LoadGenerator::consumePublisherBytes()
-{
-    Publisher &pub = m_publisher;
-    if (!pub.headDone) {
-        const size_t headEnd = findHeadEnd(pub.in, 0);
-        if (headEnd == 0) {
-            if (pub.in.size() > kMaxHeadBytes) {
-                publishFailed("publish answer head too large");
-            }
-            return false;
-        }
-        if (!parseResponseHead(std::string_view(pub.in).substr(0, headEnd - 4), pub.head)) {
-            publishFailed("malformed publish answer");
-            return false;
-        }
-        pub.in.erase(0, headEnd);
-        pub.headDone = true;
-        if (pub.head.status == 100) {
-            pub.headDone = false; // interim answer; the real one follows
-            return consumePublisherBytes();
-        }
-    }
-    auto keep = [&](const char *p, size_t n) {
-        pub.body.append(
-            p, std::min(n, kMaxPublishBodyKept - std::min(kMaxPublishBodyKept, pub.body.size())));
-    };
-    if (pub.head.chunked) {
-        const ChunkedDecoder::Status status =
-            pub.chunkedDecoder.feed(pub.in.data(), pub.in.size(), keep);
-        pub.in.clear();
-        if (status == ChunkedDecoder::Status::Error) {
-            publishFailed("malformed chunked publish answer");
-            return false;
-        }
-        return status == ChunkedDecoder::Status::Finished;
-    }
-    if (pub.head.contentLength >= 0) {
-        if (pub.in.size() < static_cast<size_t>(pub.head.contentLength)) {
-            return false;
-        }
-        keep(pub.in.data(), static_cast<size_t>(pub.head.contentLength));
-        pub.in.clear();
-        return true;
-    }
-    if (pub.head.status == 204 || pub.head.status == 304) {
-        return true;
-    }
-    keep(pub.in.data(), pub.in.size()); // delimited by connection close
-    pub.in.clear();
-    return false;
-}
-
-void LoadGenerator::finishPublish(int64_t nowNs)
-{
-    Publisher &pub = m_publisher;
-    RunReport &r = m_report;
-    pub.busy = false;
-    m_publishRtt.add(nowNs - pub.sentNs);
-    m_lastProgressNs = nowNs;
-    if (pub.head.status >= 200 && pub.head.status < 300) {
-        ++r.eventsPublished;
-        m_acknowledged[m_publishingSeq / 64] |= uint64_t{1} << (m_publishingSeq % 64);
-        m_publishFailuresInARow = 0;
-        const int64_t delivered = deliveredFromAnswer(pub.body);
-        if (delivered >= 0) {
-            r.serverDeliveredMin =
-                r.serverDeliveredMin < 0 ? delivered : std::min(r.serverDeliveredMin, delivered);
-            r.serverDeliveredMax = std::max(r.serverDeliveredMax, delivered);
-        }
-    } else {
-        ++r.publishErrors;
-        ++m_publishFailuresInARow;
-        if (r.firstPublishError.empty()) {
-            r.firstPublishError =
-                "HTTP " + std::to_string(pub.head.status) + " " + pub.body.substr(0, 200);
-        }
-    }
-    if (pub.head.connectionClose) {
-        closePublisher();
-    }
-}
-
-void LoadGenerator::publishFailed(const std::string &why)
-{
-    ++m_report.publishErrors;
-    ++m_publishFailuresInARow;
-    if (m_report.firstPublishError.empty()) {
-        m_report.firstPublishError = why;
-    }
-    closePublisher();
 }

@@ -5,6 +5,7 @@
 #include "options.h"
 #include "report.h"
 #include "streamdecoder.h"
+#include "tlsclient.h"
 
 #include <cstdint>
 #include <string>
@@ -13,7 +14,8 @@
 
 // Single-threaded epoll engine: N subscriber sockets plus one keep-alive publisher
 // connection in one loop. One thread is deliberate: the machine has two cores, one for the
-// server under test and one for the load generator.
+// server under test and one for the load generator. With --tls every connection speaks TLS
+// through tlsclient.h, still read with recvmsg() here so that arrival times stay the kernel's.
 class LoadGenerator
 {
 public:
@@ -25,7 +27,14 @@ public:
     RunReport run();
 
 private:
-    enum class SubscriberState : uint8_t { Pending, Connecting, AwaitingHead, Streaming, Closed };
+    enum class SubscriberState : uint8_t {
+        Pending,
+        Connecting,
+        Handshaking, // TLS
+        AwaitingHead,
+        Streaming,
+        Closed
+    };
 
     struct Subscriber
     {
@@ -36,6 +45,7 @@ private:
         ChunkedDecoder chunkedDecoder;
         SseParser parser;
         int64_t maxSeq = -1;
+        TlsConnection tls;
     };
 
     struct Publisher
@@ -50,6 +60,7 @@ private:
         ChunkedDecoder chunkedDecoder;
         std::string body;
         int64_t sentNs = 0;
+        TlsConnection tls;
     };
 
     bool raiseFileLimit();
@@ -61,6 +72,8 @@ private:
     void pollOnce(int timeoutMs);
     void startSubscriber(uint32_t index);
     void onSubscriberReady(uint32_t index, uint32_t events);
+    void onSubscriberConnected(uint32_t index);
+    bool continueHandshake(uint32_t index);
     void sendSubscribeRequest(uint32_t index);
     // When bytes reached us: readNs when recvmsg() returned them, arrivalNs when the kernel
     // queued them on the socket (SO_TIMESTAMPNS; on loopback that is the moment the server
@@ -72,6 +85,8 @@ private:
     };
 
     void readSubscriber(uint32_t index);
+    void consumeSubscriberCiphertext(uint32_t index, const char *data, size_t size,
+                                     ReceiveTimes times);
     void consumeSubscriberBytes(uint32_t index, const char *data, size_t size, ReceiveTimes times);
     void onEventData(uint32_t index, std::string_view data, ReceiveTimes times);
     void failSubscriber(uint32_t index, const std::string &why);
@@ -82,6 +97,9 @@ private:
     void publish(uint32_t seq);
     void flushPublisher();
     void onPublisherReady(uint32_t events);
+    void decryptPublisherBytes(size_t size);
+    void onPublisherBytes(const char *data, size_t size);
+    void publisherEnded(const std::string &why);
     bool consumePublisherBytes();
     void finishPublish(int64_t nowNs);
     void publishFailed(const std::string &why);
@@ -91,11 +109,13 @@ private:
 
     Options m_options;
     RunReport m_report;
+    TlsClientContext m_tls; // before the connections: they must go first
     int m_epoll = -1;
     std::vector<Subscriber> m_subscribers;
     Publisher m_publisher;
     std::vector<char> m_readBuffer;
-    std::string m_eventPrefix; // "lg:<run>:" identifies this run's events
+    std::vector<char> m_plainBuffer; // TLS: what OpenSSL decrypted from m_readBuffer
+    std::string m_eventPrefix;       // "lg:<run>:" identifies this run's events
     std::string m_dataPadding;
 
     // Connect phase.

@@ -11,7 +11,7 @@
 namespace {
 
 const char kUsage[] =
-    R"(Usage: sse-loadgen --url http://127.0.0.1:PORT/ [options]
+    R"(Usage: sse-loadgen --url http[s]://127.0.0.1:PORT/ [options]
 
 Opens N SSE subscribers on loopback, publishes M events over HTTP POST and reports
 deliveries/s, losses, ordering, publish-to-receive latency and the server's CPU and memory.
@@ -24,6 +24,12 @@ Target:
   --pub-body TEMPLATE       POST body; {{data}} is replaced by the event data
                             (default {"data":"{{data}}"}; for Nchan use '{{data}}')
   --pub-content-type TYPE   Content-Type of the POST (default application/json)
+TLS (OpenSSL; subscribers and the publisher alike):
+  --tls                     speak TLS 1.3 (implied by an https:// URL)
+  --ca FILE                 PEM root(s) to verify the server's certificate and that it
+                            names the URL's host (default: no verification)
+  --tls-ciphersuites LIST   TLS 1.3 cipher suites, colon-separated
+                            (default TLS_AES_128_GCM_SHA256, the same for every server)
 Load:
   -n, --subscribers N       subscribers (default 100)
   -m, --events M            events to publish (default 100; 0 = connect and measure only)
@@ -70,16 +76,19 @@ bool parseUnsigned(const char *text, uint64_t max, uint64_t &value)
 
 bool parseLoopbackUrl(const std::string &url, Endpoint &endpoint, std::string &error)
 {
-    const std::string scheme = "http://";
-    if (url.compare(0, scheme.size(), scheme) != 0) {
-        error = "URL must start with http:// (" + url + ")";
+    const std::string plain = "http://";
+    const std::string secure = "https://";
+    const bool https = url.compare(0, secure.size(), secure) == 0;
+    if (!https && url.compare(0, plain.size(), plain) != 0) {
+        error = "URL must start with http:// or https:// (" + url + ")";
         return false;
     }
-    const std::string rest = url.substr(scheme.size());
+    const std::string rest = url.substr((https ? secure : plain).size());
     const std::string hostPort = rest.substr(0, rest.find('/'));
     const size_t colon = hostPort.rfind(':');
-    std::string host = hostPort.substr(0, colon);
-    uint64_t port = 80;
+    const std::string named = hostPort.substr(0, colon);
+    std::string host = named;
+    uint64_t port = https ? 443 : 80;
     if (colon != std::string::npos &&
         !parseUnsigned(hostPort.substr(colon + 1).c_str(), 65535, port)) {
         error = "bad port in " + url;
@@ -101,7 +110,9 @@ bool parseLoopbackUrl(const std::string &url, Endpoint &endpoint, std::string &e
     endpoint.address.sin_family = AF_INET;
     endpoint.address.sin_port = htons(static_cast<uint16_t>(port));
     endpoint.address.sin_addr = address;
+    endpoint.host = named;
     endpoint.hostHeader = host + ":" + std::to_string(port);
+    endpoint.https = https;
     return true;
 }
 
@@ -210,6 +221,18 @@ bool parseOptions(int argc, char **argv, Options &options, int &exitCode)
                 return fail("--label needs a value");
             }
             options.label = value;
+        } else if (arg == "--tls") {
+            options.tls = true;
+        } else if (arg == "--ca") {
+            if (!needValue() || *value == '\0') {
+                return fail("--ca needs a PEM file");
+            }
+            options.caFile = value;
+        } else if (arg == "--tls-ciphersuites") {
+            if (!needValue() || *value == '\0') {
+                return fail("--tls-ciphersuites needs a list such as TLS_AES_128_GCM_SHA256");
+            }
+            options.tlsCiphersuites = value;
         } else if (arg == "--read-latency") {
             options.kernelTimestamps = false;
         } else if (arg == "-q" || arg == "--quiet") {
@@ -220,6 +243,10 @@ bool parseOptions(int argc, char **argv, Options &options, int &exitCode)
     }
     if (!haveUrl) {
         return fail("--url is required");
+    }
+    options.tls = options.tls || options.server.https;
+    if (!options.tls && !options.caFile.empty()) {
+        return fail("--ca needs --tls or an https:// URL");
     }
     // Source addresses 127.0.0.1 + k must stay inside 127.0.0.0/8.
     const uint64_t sources =

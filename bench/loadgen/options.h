@@ -6,11 +6,13 @@
 #include <string>
 #include <vector>
 
-// A loopback HTTP endpoint: the load generator refuses anything outside 127.0.0.0/8.
+// A loopback HTTP(S) endpoint: the load generator refuses anything outside 127.0.0.0/8.
 struct Endpoint
 {
     sockaddr_in address{};
+    std::string host;       // as the URL names it: "127.0.0.1" or "localhost"
     std::string hostHeader; // "127.0.0.1:8080"
+    bool https = false;     // the URL said https://
 };
 
 struct Options
@@ -33,6 +35,9 @@ struct Options
     uint32_t timeoutS = 300;
     std::string label;
     bool kernelTimestamps = true; // SO_TIMESTAMPNS arrival times for the latency figures
+    bool tls = false;             // --tls or an https:// URL: every connection speaks TLS
+    std::string caFile;           // --ca: verify the server against these roots
+    std::string tlsCiphersuites = "TLS_AES_128_GCM_SHA256";
     bool quiet = false;
 };
 
@@ -40,6 +45,7 @@ struct Options
 // exitCode (0 after --help, 2 after a usage error, which is printed).
 bool parseOptions(int argc, char **argv, Options &options, int &exitCode);
 
-// Parses "http://127.0.0.1:PORT[/...]" (or localhost). Only 127.0.0.0/8 is accepted: the
-// load generator is a benchmark tool for this machine, never a traffic source for others.
+// Parses "http://127.0.0.1:PORT[/...]" or "https://..." (or localhost). Only 127.0.0.0/8 is
+// accepted: the load generator is a benchmark tool for this machine, never a traffic source for
+// others.
 bool parseLoopbackUrl(const std::string &url, Endpoint &endpoint, std::string &error);

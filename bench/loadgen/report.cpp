@@ -104,6 +104,8 @@ std::string toJson(const RunReport &r)
         .add("rejected", r.rejectedResponses)
         .add("firstRejectStatus", r.firstRejectStatus)
         .addString("firstConnectError", r.firstConnectError)
+        .addString("tls", r.tls)
+        .addBool("tlsVerified", r.tlsVerified)
         .add("sourceAddresses", r.sourceAddresses)
         .addNumber("connectSeconds", r.connectSeconds)
         .add("events", r.eventsRequested)
@@ -183,6 +185,10 @@ std::string toHumanSummary(const RunReport &r)
         add(" (first error: %s)", r.firstConnectError.c_str());
     }
     out += "\n";
+    if (!r.tls.empty()) {
+        add("   tls       %s, server certificate %s\n", r.tls.c_str(),
+            r.tlsVerified ? "verified (--ca)" : "not verified");
+    }
     if (r.serverSampled) {
         add("   memory    RSS %.1f MiB before, %.1f MiB idle = %.2f KiB per idle subscriber;"
             " %.1f MiB after publishing\n",

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <sys/types.h>
+
 #include <cstddef>
 #include <string>
 
@@ -22,7 +24,7 @@ struct TlsWindow; // what a connection's BIO reads from and writes to (tlsclient
 struct TlsSettings
 {
     std::string caFile;       // PEM roots; empty = no verification of the server
-    std::string verifyHost;   // the host name or IP address the certificate must name
+    std::string host;         // of --url: sent as SNI if a name; the certificate must name it
     std::string ciphersuites; // TLS 1.3 suites (SSL_CTX_set_ciphersuites)
 };
 
@@ -43,6 +45,7 @@ private:
     friend class TlsConnection;
     SSL_CTX *m_context = nullptr;
     BIO_METHOD *m_method = nullptr;
+    std::string m_serverName; // SNI
     bool m_verifying = false;
 };
 
@@ -82,6 +85,10 @@ public:
     // SSL_write() of up to size bytes (partial writes allowed): Done with written > 0, or
     // WantWrite (retry with the same bytes when the socket is writable), Failed.
     Result write(const char *data, size_t size, size_t &written, std::string &error);
+
+    // write() shaped like send(): bytes taken, or -1 with errno EAGAIN (wait for EPOLLOUT,
+    // then retry with the same bytes) or EPROTO (error says why).
+    ssize_t send(const char *data, size_t size, std::string &error);
 
     // "TLSv1.3 TLS_AES_128_GCM_SHA256" once the handshake is done.
     std::string description() const;

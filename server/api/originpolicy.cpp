@@ -43,6 +43,7 @@ bool isLoopbackName(const QString &name)
 OriginPolicy::OriginPolicy(const ServerConfig &config, quint16 port)
     : m_corsOrigins(config.corsOrigins)
     , m_port(port)
+    , m_ownScheme(config.tlsEnabled() ? QByteArrayLiteral("https://") : QByteArrayLiteral("http://"))
 {
     const QHostAddress bound = config.bindAddress;
     m_names.append(bound.toString().toLower());
@@ -79,7 +80,7 @@ bool OriginPolicy::isForeignOrigin(const QByteArray &origin, const QByteArray &s
     if (origin.isEmpty())
         return false;
     // Our own pages are served from the very Host the browser asked for.
-    return origin.trimmed().toLower() != "http://" + host.trimmed().toLower();
+    return origin.trimmed().toLower() != m_ownScheme + host.trimmed().toLower();
 }
 
 QByteArray OriginPolicy::corsOriginFor(const QByteArray &origin) const

@@ -39,6 +39,7 @@ private:
     QStringList m_names; // lower-case host names and addresses, IPv6 without brackets
     QStringList m_corsOrigins;
     quint16 m_port;
+    QByteArray m_ownScheme; // "https://" with TLS: the pages are served over it then
 };
 
 // "Bearer T" (scheme in any case) gives T; anything else gives an empty string.

@@ -1,0 +1,40 @@
+#pragma once
+
+// Helpers loadgenerator.cpp and publisher.cpp share (internal to the load generator).
+
+#include <cstdint>
+#include <cstring>
+#include <ctime>
+#include <string>
+#include <string_view>
+
+namespace loadgen {
+
+constexpr uint64_t kPublisherTag = UINT64_MAX; // epoll data of the publisher connection
+constexpr size_t kMaxHeadBytes = 16 * 1024;    // of a response head
+
+inline int64_t monotonicNs()
+{
+    timespec ts{};
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
+inline std::string errnoText(int error)
+{
+    return std::strerror(error);
+}
+
+// Parses an unsigned decimal number at text[pos...], advancing pos. False when no digit.
+inline bool parseDecimal(std::string_view text, size_t &pos, uint64_t &value)
+{
+    const size_t start = pos;
+    value = 0;
+    while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
+        value = value * 10 + static_cast<uint64_t>(text[pos] - '0');
+        ++pos;
+    }
+    return pos > start && pos - start <= 19;
+}
+
+} // namespace loadgen
