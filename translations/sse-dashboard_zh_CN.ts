@@ -9,6 +9,125 @@
     </message>
 </context>
 <context>
+    <name>sse::TrafficLog</name>
+    <message>
+        <source>connection refused: %1</source>
+        <translation>连接被拒绝：%1</translation>
+    </message>
+    <message>
+        <source>stream refused, told to retry: %1</source>
+        <translation>流被拒绝，已告知稍后重试：%1</translation>
+    </message>
+    <message>
+        <source>channel %1</source>
+        <translation>频道 %1</translation>
+    </message>
+    <message>
+        <source>all channels</source>
+        <translation>所有频道</translation>
+    </message>
+    <message>
+        <source>every stream</source>
+        <translation>所有流</translation>
+    </message>
+    <message>
+        <source>selected clients</source>
+        <translation>所选客户端</translation>
+    </message>
+    <message>
+        <source>control listeners</source>
+        <translation>控制事件监听者</translation>
+    </message>
+    <message>
+        <source>server stopped</source>
+        <translation>服务器已停止</translation>
+    </message>
+    <message>
+        <source>→ %1 (%2): %3</source>
+        <translation>→ %1（%2）：%3</translation>
+    </message>
+    <message>
+        <source>cut mid-event by a fault</source>
+        <translation>被故障在事件中途切断</translation>
+    </message>
+    <message>
+        <source>comment → %1: %2</source>
+        <translation>注释 → %1：%2</translation>
+    </message>
+    <message>
+        <source>dropped as a slow consumer: %1</source>
+        <translation>作为慢速客户端被断开：%1</translation>
+    </message>
+    <message>
+        <source>disconnected by the operator</source>
+        <translation>被操作员断开</translation>
+    </message>
+    <message>
+        <source>reached the end of its scenario</source>
+        <translation>已播放到场景结尾</translation>
+    </message>
+    <message>
+        <source>disconnected</source>
+        <translation>已断开</translation>
+    </message>
+    <message>
+        <source>client %1 %2 (%3 events, %4 bytes sent)</source>
+        <translation>客户端 %1 %2（已发送 %3 个事件，%4 字节）</translation>
+    </message>
+    <message>
+        <source>client %1 connected from %2 to %3%4</source>
+        <translation>客户端 %1 从 %2 连接到 %3%4</translation>
+    </message>
+    <message>
+        <source>route %1</source>
+        <translation>路由 %1</translation>
+    </message>
+    <message>
+        <source> (Last-Event-ID %1)</source>
+        <translation>（Last-Event-ID %1）</translation>
+    </message>
+    <message>
+        <source>replay of %1 kept event(s) from id %2 → client %3</source>
+        <translation>重放自 ID %2 起保留的 %1 个事件 → 客户端 %3</translation>
+    </message>
+    <message>
+        <source>reset by fault #%1</source>
+        <translation>被故障 #%1 重置</translation>
+    </message>
+    <message>
+        <source>closed by fault #%1</source>
+        <translation>被故障 #%1 关闭</translation>
+    </message>
+    <message>
+        <source>history gap (%1) after id %2: events the event log accepted may be lost; told %3 streams</source>
+        <translation>历史缺口（%1），位于 ID %2 之后：事件日志已接受的事件可能丢失；已通知 %3 个流</translation>
+    </message>
+    <message>
+        <source>history cleared; ids go on</source>
+        <translation>历史已清空；ID 继续递增</translation>
+    </message>
+    <message>
+        <source>history cleared; ids go on from %1</source>
+        <translation>历史已清空；ID 从 %1 继续</translation>
+    </message>
+    <message>
+        <source>event log on %1 is back: publishing resumes</source>
+        <translation>%1 上的事件日志已恢复：发布继续</translation>
+    </message>
+    <message>
+        <source>event log unavailable: %1: %2; publishing answers 503 while it reconnects</source>
+        <translation>事件日志不可用：%1：%2；重连期间发布请求返回 503</translation>
+    </message>
+    <message>
+        <source>server started on %1</source>
+        <translation>服务器已在 %1 启动</translation>
+    </message>
+    <message>
+        <source>%1 %2 from %3</source>
+        <translation>%1 %2，来自 %3</translation>
+    </message>
+</context>
+<context>
     <name>sse::ui::ChartsView</name>
     <message>
         <source>Events per second</source>

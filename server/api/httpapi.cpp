@@ -22,6 +22,8 @@
 #include <algorithm>
 #include <memory>
 
+#include <QCoreApplication>
+
 namespace sse {
 
 namespace {
@@ -96,8 +98,9 @@ bool HttpApi::listen(QString *errorMessage)
         m_accessLog = std::make_unique<AccessLog>();
     connect(server.get(), &HttpServer::connectionRejected, this, [this](const QString &reason) {
         m_broker.countRejectedConnection();
-        m_recorder.record(TrafficDirection::System, 0, {}, {}, 0,
-                          QStringLiteral("connection refused: %1").arg(reason));
+        m_recorder.record(
+            TrafficDirection::System, 0, {}, {}, 0,
+            QCoreApplication::translate("sse::TrafficLog", "connection refused: %1").arg(reason));
     });
     m_server = std::move(server);
     return true;

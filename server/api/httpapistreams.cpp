@@ -17,6 +17,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include <QCoreApplication>
+
 namespace sse {
 
 namespace {
@@ -42,8 +44,10 @@ void HttpApi::answerRetryLater(HttpExchange &exchange, const QString &reason)
     // one whose 200 stream ends reconnects after its retry time: so a full server answers with
     // a stream that only says when to retry, and ends (docs/security.md).
     m_broker.countRetryAnswer();
-    m_recorder.record(TrafficDirection::System, 0, {}, {}, 0,
-                      QStringLiteral("stream refused, told to retry: %1").arg(reason));
+    m_recorder.record(
+        TrafficDirection::System, 0, {}, {}, 0,
+        QCoreApplication::translate("sse::TrafficLog", "stream refused, told to retry: %1")
+            .arg(reason));
     const int retryMs = MinRetryMs + int(QRandomGenerator::global()->bounded(RetrySpreadMs));
     exchange.closeAfterAnswer();
     exchange.respond(200, QByteArrayLiteral("text/event-stream"),

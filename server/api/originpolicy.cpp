@@ -43,7 +43,8 @@ bool isLoopbackName(const QString &name)
 OriginPolicy::OriginPolicy(const ServerConfig &config, quint16 port)
     : m_corsOrigins(config.corsOrigins)
     , m_port(port)
-    , m_ownScheme(config.tlsEnabled() ? QByteArrayLiteral("https://") : QByteArrayLiteral("http://"))
+    , m_ownScheme(config.tlsEnabled() ? QByteArrayLiteral("https://")
+                                      : QByteArrayLiteral("http://"))
 {
     const QHostAddress bound = config.bindAddress;
     m_names.append(bound.toString().toLower());

@@ -11,6 +11,8 @@
 
 #include <algorithm>
 
+#include <QCoreApplication>
+
 namespace sse {
 
 namespace {
@@ -20,15 +22,15 @@ QString audienceName(const Audience &audience)
 {
     switch (audience.kind) {
     case Audience::Kind::Channel:
-        return QStringLiteral("channel %1").arg(audience.channel);
+        return QCoreApplication::translate("sse::TrafficLog", "channel %1").arg(audience.channel);
     case Audience::Kind::AllSubscribers:
-        return QStringLiteral("all channels");
+        return QCoreApplication::translate("sse::TrafficLog", "all channels");
     case Audience::Kind::AllStreams:
-        return QStringLiteral("every stream");
+        return QCoreApplication::translate("sse::TrafficLog", "every stream");
     case Audience::Kind::Clients:
-        return QStringLiteral("selected clients");
+        return QCoreApplication::translate("sse::TrafficLog", "selected clients");
     case Audience::Kind::ControlListeners:
-        return QStringLiteral("control listeners");
+        return QCoreApplication::translate("sse::TrafficLog", "control listeners");
     }
     return {};
 }
@@ -70,7 +72,7 @@ void EventBroker::stop()
     // Every stream ends with FIN after what the kernel holds: clients see a clean end.
     m_hub.closeAll();
     for (const quint64 clientId : m_registry.ids())
-        forget(clientId, QStringLiteral("server stopped"));
+        forget(clientId, QCoreApplication::translate("sse::TrafficLog", "server stopped"));
 }
 
 void EventBroker::publish(SseEvent event, const PublishTarget &target, PublishDone done)
@@ -137,8 +139,9 @@ int EventBroker::deliver(const QByteArray &encoded, const QString &id, const Aud
         out.eventType = eventType;
         out.id = id;
         out.size = encoded.size();
-        out.summary =
-            QStringLiteral("→ %1 (%2): %3").arg(delivered).arg(audienceName(audience), summary);
+        out.summary = QCoreApplication::translate("sse::TrafficLog", "→ %1 (%2): %3")
+                          .arg(delivered)
+                          .arg(audienceName(audience), summary);
         out.raw = encoded.left(TrafficRecord::MaxRawBytes);
         out.scope = audience.kind == Audience::Kind::Channel          ? audience.channel
                     : audience.kind == Audience::Kind::AllSubscribers ? TrafficRecord::AllScope
@@ -208,7 +211,8 @@ void EventBroker::sendRun(const PendingEvent *begin, const PendingEvent *end)
                 // Cut mid-event: the part leaves, then FIN. Nothing else of this run is sent
                 // to it, and forgetting it changes no member list being walked.
                 m_hub.finish(subscriber->stream);
-                forget(subscriber->id, QStringLiteral("cut mid-event by a fault"));
+                forget(subscriber->id,
+                       QCoreApplication::translate("sse::TrafficLog", "cut mid-event by a fault"));
             }
         }
     }
@@ -228,7 +232,9 @@ int EventBroker::sendComment(const QString &text, const QString &channel,
     });
     if (m_recorder.enabled()) {
         m_recorder.record(TrafficDirection::Out, 0, QStringLiteral("comment"), {}, encoded.size(),
-                          QStringLiteral("comment → %1: %2").arg(delivered).arg(summarize(text)),
+                          QCoreApplication::translate("sse::TrafficLog", "comment → %1: %2")
+                              .arg(delivered)
+                              .arg(summarize(text)),
                           encoded);
     }
     dropSlowConsumers();
@@ -269,7 +275,8 @@ void EventBroker::dropSlowConsumer(quint64 clientId, const QString &why)
         return;
     ++m_stats.slowClientDrops;
     m_hub.close(subscriber->stream, true);
-    const QString reason = QStringLiteral("dropped as a slow consumer: %1").arg(why);
+    const QString reason =
+        QCoreApplication::translate("sse::TrafficLog", "dropped as a slow consumer: %1").arg(why);
     qCInfo(lcBroker).noquote() << "client" << clientId << reason;
     forget(clientId, reason);
 }
@@ -323,7 +330,8 @@ bool EventBroker::disconnectClient(quint64 clientId)
     if (!subscriber)
         return false;
     m_hub.close(subscriber->stream);
-    forget(clientId, QStringLiteral("disconnected by the operator"));
+    forget(clientId,
+           QCoreApplication::translate("sse::TrafficLog", "disconnected by the operator"));
     return true;
 }
 
@@ -334,14 +342,15 @@ bool EventBroker::finishStream(quint64 clientId)
     if (!subscriber)
         return false;
     m_hub.finish(subscriber->stream);
-    forget(clientId, QStringLiteral("reached the end of its scenario"));
+    forget(clientId,
+           QCoreApplication::translate("sse::TrafficLog", "reached the end of its scenario"));
     return true;
 }
 
 void EventBroker::onStreamClosed(int stream)
 {
     if (const Subscriber *subscriber = m_registry.findByStream(stream))
-        forget(subscriber->id, QStringLiteral("disconnected"));
+        forget(subscriber->id, QCoreApplication::translate("sse::TrafficLog", "disconnected"));
     else
         m_faults.streamGone(stream); // a response head held back by delay-accept
 }
@@ -356,12 +365,13 @@ void EventBroker::forget(quint64 clientId, const QString &reason)
     emit subscriberRemoved(clientId);
     if (!m_recorder.enabled())
         return;
-    m_recorder.record(TrafficDirection::System, clientId, {}, {}, 0,
-                      QStringLiteral("client %1 %2 (%3 events, %4 bytes sent)")
-                          .arg(clientId)
-                          .arg(reason)
-                          .arg(subscriber->eventsSent)
-                          .arg(subscriber->bytesSent));
+    m_recorder.record(
+        TrafficDirection::System, clientId, {}, {}, 0,
+        QCoreApplication::translate("sse::TrafficLog", "client %1 %2 (%3 events, %4 bytes sent)")
+            .arg(clientId)
+            .arg(reason)
+            .arg(subscriber->eventsSent)
+            .arg(subscriber->bytesSent));
     m_recorder.clientDisconnected(clientId);
 }
 

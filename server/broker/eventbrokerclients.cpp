@@ -10,6 +10,8 @@
 #include <QJsonArray>
 #include <QJsonObject>
 
+#include <QCoreApplication>
+
 namespace sse {
 
 namespace {
@@ -102,14 +104,16 @@ void EventBroker::recordConnected(const Subscriber &added, const QByteArray &ope
     connected.clientId = added.id;
     connected.size = opening.size();
     connected.summary =
-        QStringLiteral("client %1 connected from %2 to %3%4")
+        QCoreApplication::translate("sse::TrafficLog", "client %1 connected from %2 to %3%4")
             .arg(added.id)
             .arg(added.remoteAddress,
-                 added.route.isEmpty() ? added.channels.join(QStringLiteral(", "))
-                                       : QStringLiteral("route %1").arg(added.route),
+                 added.route.isEmpty()
+                     ? added.channels.join(QStringLiteral(", "))
+                     : QCoreApplication::translate("sse::TrafficLog", "route %1").arg(added.route),
                  added.lastEventId.isEmpty()
                      ? QString()
-                     : QStringLiteral(" (Last-Event-ID %1)").arg(added.lastEventId));
+                     : QCoreApplication::translate("sse::TrafficLog", " (Last-Event-ID %1)")
+                           .arg(added.lastEventId));
     connected.raw = opening.left(TrafficRecord::MaxRawBytes);
     connected.channels = added.channels;
     m_recorder.append(std::move(connected));
@@ -151,12 +155,14 @@ int EventBroker::replayTo(quint64 clientId, const QString &fromId, QString *erro
     // Streamed like a Last-Event-ID replay: a resend of any size reaches a client that reads.
     replayFrom(*subscriber, start.cursor, subscriber->lastEventId);
     if (m_recorder.enabled()) {
-        m_recorder.record(TrafficDirection::Out, clientId, {}, {}, 0,
-                          QStringLiteral("replay of %1 kept event(s) from id %2 → client %3")
-                              .arg(count)
-                              .arg(fromId)
-                              .arg(clientId),
-                          {});
+        m_recorder.record(
+            TrafficDirection::Out, clientId, {}, {}, 0,
+            QCoreApplication::translate("sse::TrafficLog",
+                                        "replay of %1 kept event(s) from id %2 → client %3")
+                .arg(count)
+                .arg(fromId)
+                .arg(clientId),
+            {});
     }
     return count;
 }

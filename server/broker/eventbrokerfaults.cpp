@@ -4,6 +4,8 @@
 
 #include "streamhub.h"
 
+#include <QCoreApplication>
+
 namespace sse {
 
 std::optional<StreamFaults::Outcome> EventBroker::applyFault(quint64 clientId, quint64 faultId,
@@ -17,9 +19,10 @@ std::optional<StreamFaults::Outcome> EventBroker::applyFault(quint64 clientId, q
     if (outcome == StreamFaults::Outcome::Close || outcome == StreamFaults::Outcome::Reset) {
         const bool reset = outcome == StreamFaults::Outcome::Reset;
         m_hub.close(subscriber->stream, reset);
-        forget(clientId, QStringLiteral("%1 by fault #%2")
-                             .arg(reset ? QStringLiteral("reset") : QStringLiteral("closed"))
-                             .arg(faultId));
+        forget(clientId,
+               (reset ? QCoreApplication::translate("sse::TrafficLog", "reset by fault #%1")
+                      : QCoreApplication::translate("sse::TrafficLog", "closed by fault #%1"))
+                   .arg(faultId));
     }
     dropSlowConsumers(); // a retry field is a write like any other
     return outcome;

@@ -6,6 +6,8 @@
 #include "streamhub.h"
 #include "trafficsink.h"
 
+#include <QCoreApplication>
+
 namespace sse {
 
 void EventBroker::logDelivered(const HistoryEntry &entry, const QString &data)
@@ -34,8 +36,9 @@ void EventBroker::logGap(const HistoryGap &gap)
                                   << "told to" << told << "streams";
     if (m_recorder.enabled()) {
         m_recorder.record(TrafficDirection::System, 0, {}, {}, comment.size(),
-                          QStringLiteral("history gap (%1) after id %2: events the event log "
-                                         "accepted may be lost; told %3 streams")
+                          QCoreApplication::translate(
+                              "sse::TrafficLog", "history gap (%1) after id %2: events the event "
+                                                 "log accepted may be lost; told %3 streams")
                               .arg(gap.reason, gap.lastEventId.isEmpty() ? QStringLiteral("none")
                                                                          : gap.lastEventId)
                               .arg(told),

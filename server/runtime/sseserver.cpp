@@ -14,6 +14,8 @@
 
 #include <algorithm>
 
+#include <QCoreApplication>
+
 namespace sse {
 
 namespace {
@@ -126,7 +128,8 @@ void SseServer::stop()
     m_log->close();
     m_http->close();
     qCInfo(lcServer) << "server stopped";
-    m_recorder->record(TrafficDirection::System, 0, {}, {}, 0, QStringLiteral("server stopped"));
+    m_recorder->record(TrafficDirection::System, 0, {}, {}, 0,
+                       QCoreApplication::translate("sse::TrafficLog", "server stopped"));
 }
 
 bool SseServer::isListening() const
@@ -197,10 +200,12 @@ void SseServer::clearHistory()
     m_log->clear();
     qCInfo(lcServer) << "history cleared";
     const QString nextId = m_log->nextId();
-    m_recorder->record(TrafficDirection::System, 0, {}, {}, 0,
-                       nextId.isEmpty()
-                           ? QStringLiteral("history cleared; ids go on")
-                           : QStringLiteral("history cleared; ids go on from %1").arg(nextId));
+    m_recorder->record(
+        TrafficDirection::System, 0, {}, {}, 0,
+        nextId.isEmpty()
+            ? QCoreApplication::translate("sse::TrafficLog", "history cleared; ids go on")
+            : QCoreApplication::translate("sse::TrafficLog", "history cleared; ids go on from %1")
+                  .arg(nextId));
 }
 
 int SseServer::replayHistory(quint64 clientId, const QString &fromId, QString *error)
@@ -243,9 +248,12 @@ void SseServer::recordLogStatus()
     m_recorder->record(
         TrafficDirection::System, 0, {}, {}, 0,
         status.available
-            ? QStringLiteral("event log on %1 is back: publishing resumes").arg(status.location)
-            : QStringLiteral("event log unavailable: %1: %2; publishing answers "
-                             "503 while it reconnects")
+            ? QCoreApplication::translate("sse::TrafficLog",
+                                          "event log on %1 is back: publishing resumes")
+                  .arg(status.location)
+            : QCoreApplication::translate("sse::TrafficLog",
+                                          "event log unavailable: %1: %2; publishing answers "
+                                          "503 while it reconnects")
                   .arg(status.location, status.error));
 }
 
@@ -256,8 +264,9 @@ void SseServer::setSnapshotInterval(int intervalMs)
     m_recorder->setEnabled(enabled, enabled ? clients() : QList<ClientInfo>());
     if (enabled && m_running) {
         // The log the dashboard shows begins with the start, which came before the recording.
-        m_recorder->record(TrafficDirection::System, 0, {}, {}, 0,
-                           QStringLiteral("server started on %1").arg(url()));
+        m_recorder->record(
+            TrafficDirection::System, 0, {}, {}, 0,
+            QCoreApplication::translate("sse::TrafficLog", "server started on %1").arg(url()));
         m_recorder->record(TrafficDirection::System, 0, {}, {}, 0, ioDescription());
     }
     if (enabled) { // the first snapshot carries the faults installed already

@@ -1,5 +1,7 @@
 #include "trafficrecorder.h"
 
+#include <QCoreApplication>
+
 namespace sse {
 
 namespace {
@@ -51,7 +53,8 @@ qsizetype TrafficRecorder::beginRequest(const QString &method, const QString &ta
     }
     in.size = wireBytes;
     in.raw = body.left(TrafficRecord::MaxRawBytes);
-    in.summary = QStringLiteral("%1 %2 from %3").arg(method, target, peer);
+    in.summary =
+        QCoreApplication::translate("sse::TrafficLog", "%1 %2 from %3").arg(method, target, peer);
     append(std::move(in));
     return m_traffic.size() > ticket ? ticket : -1;
 }

@@ -1,5 +1,5 @@
 // The zh_CN translation, compiled into the program: loaded by locale, and the window is in
-// Chinese with it.
+// Chinese with it, the traffic log's summaries included.
 #include "appearance.h"
 #include "mainwindow.h"
 #include "models/trafficlogmodel.h"
@@ -59,6 +59,15 @@ private slots:
         QCOMPARE(menus.constFirst(), QStringLiteral("文件(&F)"));
         auto *composer = window.findChild<QDockWidget *>(QStringLiteral("composerDock"));
         QCOMPARE(composer->windowTitle(), QStringLiteral("事件编辑器"));
+
+        // The traffic log's summaries, which the server writes, are in Chinese too.
+        QTRY_VERIFY(window.trafficModel()->rowCount() > 0);
+        const QString started =
+            window.trafficModel()
+                ->data(window.trafficModel()->index(0, TrafficLogModel::SummaryColumn))
+                .toString();
+        QVERIFY2(started.startsWith(QStringLiteral("服务器已在 http://127.0.0.1:")),
+                 qPrintable(started));
     }
 
 private:
