@@ -4,9 +4,11 @@
 #include <QLibraryInfo>
 #include <QLocale>
 #include <QPalette>
+#include <QProxyStyle>
 #include <QSettings>
 #include <QStyle>
 #include <QStyleFactory>
+#include <QStyleOption>
 #include <QTranslator>
 
 namespace sse::ui {
@@ -46,6 +48,29 @@ QPalette darkPalette()
     palette.setColor(QPalette::Disabled, QPalette::Highlight, window.lighter(130));
     return palette;
 }
+
+// Fusion draws the ring of a radio button and the box of a check box in the window colour made
+// darker, which on a dark palette is the colour of the field they sit on: an unchecked one
+// disappears. Drawn with a lighter window colour, the ring shows.
+class DarkFusionStyle : public QProxyStyle
+{
+public:
+    DarkFusionStyle()
+        : QProxyStyle(QStyleFactory::create(QStringLiteral("Fusion")))
+    {}
+
+    void drawPrimitive(PrimitiveElement element, const QStyleOption *option, QPainter *painter,
+                       const QWidget *widget) const override
+    {
+        if (element != PE_IndicatorRadioButton && element != PE_IndicatorCheckBox) {
+            QProxyStyle::drawPrimitive(element, option, painter, widget);
+            return;
+        }
+        QStyleOption lighter(*option);
+        lighter.palette.setColor(QPalette::Window, QColor(0x8f, 0x93, 0x9a));
+        QProxyStyle::drawPrimitive(element, &lighter, painter, widget);
+    }
+};
 
 // The style the platform chose before any theme was applied, to go back to for System.
 QString &systemStyleName()
@@ -87,8 +112,13 @@ void applyTheme(QApplication *app, Theme theme)
         app->setPalette(app->style()->standardPalette());
         return;
     }
+    if (theme == Theme::Dark) {
+        app->setStyle(new DarkFusionStyle); // the application owns it
+        app->setPalette(darkPalette());
+        return;
+    }
     app->setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
-    app->setPalette(theme == Theme::Dark ? darkPalette() : app->style()->standardPalette());
+    app->setPalette(app->style()->standardPalette());
 }
 
 QString languageSetting(QSettings &settings)

@@ -50,6 +50,18 @@ ClientsView::ClientsView(ClientsModel *model, QWidget *parent)
     // Fixed row heights and no content-based column sizing: cheap to lay out under load.
     m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     m_table->horizontalHeader()->setStretchLastSection(true);
+    // Widths that show Id to Events whole in the panel of a 1280-pixel window (the default
+    // section size, 100 px each, pushed Events under the scroll bar).
+    const std::pair<int, int> widths[] = {
+        {ClientsModel::IdColumn, 44},       {ClientsModel::AddressColumn, 110},
+        {ClientsModel::BrowserColumn, 120}, {ClientsModel::OsColumn, 76},
+        {ClientsModel::ChannelsColumn, 88}, {ClientsModel::ConnectedForColumn, 84},
+        {ClientsModel::EventsColumn, 60},   {ClientsModel::BytesColumn, 80},
+        {ClientsModel::QueuedColumn, 70},   {ClientsModel::LastEventIdColumn, 90},
+        {ClientsModel::FaultsColumn, 80},
+    };
+    for (const auto &[column, width] : widths)
+        m_table->horizontalHeader()->resizeSection(column, width);
     m_filter->setPlaceholderText(tr("Filter by address, browser, OS, channel…"));
     m_filter->setClearButtonEnabled(true);
 

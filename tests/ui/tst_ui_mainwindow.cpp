@@ -32,12 +32,15 @@
 #include <QComboBox>
 #include <QDockWidget>
 #include <QFile>
+#include <QHeaderView>
 #include <QLabel>
 #include <QLayout>
 #include <QLineEdit>
 #include <QMenu>
 #include <QPlainTextEdit>
+#include <QProxyStyle>
 #include <QPushButton>
+#include <QRadioButton>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -45,6 +48,7 @@
 #include <QStatusBar>
 #include <QStringListModel>
 #include <QStyle>
+#include <QStyleOption>
 #include <QTableView>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -535,6 +539,17 @@ private slots:
         QTRY_VERIFY2(inSight(traffic->widget(), rows), "the Traffic log is not in front");
         // No cell cut short: long browser names stay on one line, history times are whole.
         QVERIFY(!child<QTableView>("clientsTable")->wordWrap());
+        // At 1280 the Clients columns up to Events show without scrolling sideways.
+        if (size == QSize(1280, 720)) {
+            auto *clients = child<QTableView>("clientsTable");
+            const int eventsEnd =
+                clients->horizontalHeader()->sectionViewportPosition(ClientsModel::EventsColumn) +
+                clients->columnWidth(ClientsModel::EventsColumn);
+            QVERIFY2(eventsEnd <= clients->viewport()->width(),
+                     qPrintable(QStringLiteral("Events ends at %1 of %2")
+                                    .arg(eventsEnd)
+                                    .arg(clients->viewport()->width())));
+        }
         auto *history = child<QTableView>("historyTable");
         QVERIFY(
             history->columnWidth(HistoryModel::TimeColumn) >
@@ -586,9 +601,35 @@ private slots:
         }
         QVERIFY(dark);
         dark->trigger();
-        QCOMPARE(QApplication::style()->name().toLower(), QStringLiteral("fusion"));
+        // Fusion, under a proxy that keeps check boxes and radio buttons visible.
+        const auto *proxy = qobject_cast<QProxyStyle *>(QApplication::style());
+        QVERIFY(proxy);
+        QCOMPARE(proxy->baseStyle()->name().toLower(), QStringLiteral("fusion"));
         QVERIFY(QApplication::palette().color(QPalette::Window).lightness() < 80);
         QCOMPARE(QSettings().value(QStringLiteral("ui/theme")).toString(), QStringLiteral("dark"));
+        // An unchecked radio button (the Connect panel's URLs) shows its ring.
+        {
+            QRadioButton radio(QStringLiteral("http://192.0.2.7:8080/"));
+            radio.resize(radio.sizeHint());
+            const QImage image = radio.grab().toImage();
+            QStyleOptionButton option;
+            option.initFrom(&radio);
+            const QRect ring =
+                radio.style()->subElementRect(QStyle::SE_RadioButtonIndicator, &option, &radio);
+            const QColor base = QApplication::palette().color(QPalette::Base);
+            int contrast = 0;
+            for (int y = ring.top(); y <= ring.bottom(); ++y) {
+                for (int x = ring.left(); x <= ring.right(); ++x) {
+                    contrast = std::max(
+                        contrast, std::abs(image
+                                               .pixelColor(x * image.width() / radio.width(),
+                                                           y * image.height() / radio.height())
+                                               .lightness() -
+                                           base.lightness()));
+                }
+            }
+            QVERIFY2(contrast > 60, qPrintable(QString::number(contrast)));
+        }
         // The charts follow it: Qt Charts' own default is light whatever the palette.
         const QList<QChartView *> charts = m_window->findChildren<QChartView *>();
         QVERIFY(!charts.isEmpty());
