@@ -8,6 +8,7 @@
 #   bench/compare.sh                      # all scenarios, all three servers (about 3 min)
 #   bench/compare.sh --quick              # 1k scenarios with fewer events (about 30 s)
 #   bench/compare.sh --scenarios fanout10k,hold19k --servers nchan --repeat 3
+#   bench/compare.sh --tls                # HTTPS: ours and Nchan over TLS 1.3, ours also in plaintext
 #
 # Results (JSON per run, load generator logs, summary.md) go to --out DIR (default: a new
 # /tmp/sse-compare.XXXXXX directory).
@@ -24,6 +25,9 @@ floor_bin=${SSE_FLOOR:-$repo/build/bench/sse-floor}
 nginx_bin=${NGINX:-nginx}
 scenarios="fanout1k,latency1k,fanout10k,hold19k"
 servers="ours,floor,nchan"
+servers_given=0
+tls=0
+tls_suite=TLS_AES_128_GCM_SHA256 # the one TLS 1.3 cipher suite every server is measured on
 repeat=1
 quick=0
 out=""
@@ -40,10 +44,17 @@ Usage: bench/compare.sh [options]
                        hold19k    19,000 subscribers x 10 events (2 source addresses)
                      idle memory per subscriber is read in every scenario before publishing
   --quick            fewer events per scenario; default scenarios fanout1k,latency1k
-  --servers LIST     from ours,floor,nchan (default all three)
+  --servers LIST     from ours,floor,nchan (default all three); with --tls from
+                     ours,nchan,ours-plain (default all three)
                        ours   sse-dashboard --headless
                        floor  floor/sse-floor.c: one epoll loop, one write() per delivery
                        nchan  nginx + Nchan
+                       ours-plain  sse-dashboard in plaintext during a --tls run, for its
+                              CPU per delivery over TLS against plaintext
+  --tls              HTTPS: every subscriber and the publisher speak TLS 1.3 with
+                     TLS_AES_128_GCM_SHA256 only, verifying an ECDSA P-256 certificate for
+                     IP:127.0.0.1 made for the run (in OUT/tls) that ours and nginx both
+                     serve; floor has no TLS
   --repeat N         runs per scenario and server; the table shows medians (default 1)
   --server-bin PATH  sse-dashboard binary (default build/app/sse-dashboard, env SSE_DASHBOARD)
   --server-args ARGS more sse-dashboard options, split at spaces; @RUNDIR@ becomes the run's
@@ -58,7 +69,8 @@ scenarios_given=0
 while (($#)); do
     case $1 in
     --scenarios) scenarios=${2:?}; scenarios_given=1; shift 2 ;;
-    --servers) servers=${2:?}; shift 2 ;;
+    --servers) servers=${2:?}; servers_given=1; shift 2 ;;
+    --tls) tls=1; shift ;;
     --repeat) repeat=${2:?}; shift 2 ;;
     --quick) quick=1; shift ;;
     --server-bin) server_bin=${2:?}; shift 2 ;;
@@ -72,6 +84,9 @@ while (($#)); do
 done
 if ((quick && !scenarios_given)); then
     scenarios="fanout1k,latency1k"
+fi
+if ((tls && !servers_given)); then
+    servers="ours,nchan,ours-plain"
 fi
 [[ $repeat =~ ^[1-9][0-9]?$ ]] || { echo "compare: --repeat needs 1..99" >&2; exit 2; }
 
@@ -94,11 +109,25 @@ for s in "${scenario_list[@]}"; do
     scenario_args "$s" >/dev/null || { echo "compare: unknown scenario $s" >&2; exit 2; }
 done
 for s in "${server_list[@]}"; do
-    [[ $s == ours || $s == floor || $s == nchan ]] || { echo "compare: unknown server $s" >&2; exit 2; }
+    case $s in
+    ours | nchan) ;;
+    floor)
+        if ((tls)); then
+            echo "compare: floor speaks plain HTTP only; leave it out of --servers with --tls" \
+                "(TLS runs compare ours with Nchan, and ours-plain with ours over TLS)" >&2
+            exit 2
+        fi ;;
+    ours-plain)
+        if ((!tls)); then
+            echo "compare: ours-plain is for --tls runs (without --tls, ours is plaintext already)" >&2
+            exit 2
+        fi ;;
+    *) echo "compare: unknown server $s" >&2; exit 2 ;;
+    esac
 done
 
 [[ -x $loadgen_bin ]] || { echo "compare: no load generator at $loadgen_bin (build target sse-loadgen)" >&2; exit 2; }
-if [[ ,$servers, == *,ours,* && ! -x $server_bin ]]; then
+if [[ ,$servers, =~ ,ours(-plain)?, && ! -x $server_bin ]]; then
     echo "compare: no sse-dashboard at $server_bin (build target sse-dashboard)" >&2
     exit 2
 fi
@@ -112,10 +141,45 @@ if [[ ,$servers, == *,nchan,* ]]; then
         { echo "compare: Nchan module missing (apt-get install libnginx-mod-nchan)" >&2; exit 2; }
 fi
 
+if ((tls)); then
+    command -v openssl >/dev/null || { echo "compare: --tls needs the openssl command" >&2; exit 2; }
+fi
+
 if [[ -z $out ]]; then
     out=$(mktemp -d "${TMPDIR:-/tmp}/sse-compare.XXXXXX")
 else
     mkdir -p "$out"
+fi
+
+# ---------------------------------------------------------------- TLS certificate
+# One for the whole run, used by every TLS server: an ECDSA P-256 CA and a server certificate
+# for IP:127.0.0.1 signed by it. The load generator verifies against the CA.
+tls_dir="$out/tls"
+tls_ca="$tls_dir/ca.pem"
+tls_cert="$tls_dir/server.pem"
+tls_key="$tls_dir/server-key.pem"
+make_certificate() {
+    mkdir -p "$tls_dir"
+    (
+        cd "$tls_dir"
+        openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -sha256 -days 2 \
+            -subj "/CN=sse-dashboard bench CA" -keyout ca-key.pem -out ca.pem \
+            -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign
+        openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -sha256 \
+            -subj "/CN=127.0.0.1" -keyout server-key.pem -out server.csr
+        printf '%s\n' subjectAltName=IP:127.0.0.1 basicConstraints=critical,CA:FALSE \
+            keyUsage=critical,digitalSignature extendedKeyUsage=serverAuth >server.ext
+        openssl x509 -req -in server.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -days 2 \
+            -sha256 -extfile server.ext -out server.pem
+        openssl verify -CAfile ca.pem server.pem
+    ) >"$tls_dir/openssl.log" 2>&1 || {
+        echo "compare: could not make the TLS certificate:" >&2
+        cat "$tls_dir/openssl.log" >&2
+        return 1
+    }
+}
+if ((tls)); then
+    make_certificate || exit 1
 fi
 
 # ---------------------------------------------------------------- server control
@@ -145,11 +209,11 @@ await_url() {
     stop_pids=("$pid")
     for _ in $(seq 100); do
         url=$(head -n 1 "$dir/server.stdout" 2>/dev/null || true)
-        [[ $url == http://* ]] && break
+        [[ $url == http://* || $url == https://* ]] && break
         kill -0 "$pid" 2>/dev/null || break
         sleep 0.1
     done
-    if [[ $url != http://* ]]; then
+    if [[ $url != http://* && $url != https://* ]]; then
         echo "compare: $name did not print its URL; stderr:" >&2
         cat "$dir/server.stderr" >&2
         return 1
@@ -158,15 +222,24 @@ await_url() {
     server_pids=("$pid")
 }
 
-start_ours() {
-    local dir=$1 extra=()
+# Load generator arguments for TLS: verify the run's certificate, the one cipher suite.
+tls_loadgen_args=(--ca "$tls_ca" --tls-ciphersuites "$tls_suite")
+
+start_ours() { # DIR [plain]: in --tls mode HTTPS unless "plain"
+    local dir=$1 extra=() tls_args=()
     read -r -a extra <<<"${extra_server_args//@RUNDIR@/$dir}"
+    if ((tls)) && [[ ${2:-} != plain ]]; then
+        tls_args=(--tls-cert "$tls_cert" --tls-key "$tls_key")
+    fi
     # QT_NO_GLIB: Qt's own Unix event dispatcher; GLib's costs about twice the CPU per write.
     QT_QPA_PLATFORM=offscreen QT_NO_GLIB=1 stdbuf -oL \
-        "$server_bin" --headless --port 0 --max-clients 19500 "${extra[@]}" \
+        "$server_bin" --headless --port 0 --max-clients 19500 "${tls_args[@]}" "${extra[@]}" \
         >"$dir/server.stdout" 2>"$dir/server.stderr" &
     await_url "$dir" $! sse-dashboard || return 1
     server_args=(--url "$server_url" --sub-path /events --pub-path /publish)
+    if [[ $server_url == https://* ]]; then
+        server_args+=("${tls_loadgen_args[@]}")
+    fi
 }
 
 start_floor() {
@@ -181,7 +254,12 @@ start_nchan() {
     local dir=$1 port master worker=""
     port=$(free_port) || { echo "compare: no free port" >&2; return 1; }
     mkdir -p "$dir/nginx"
-    sed -e "s#@RUNDIR@#$dir/nginx#g" -e "s#@PORT@#$port#g" \
+    local tls_edit=()
+    if ((tls)); then # see the head of nginx.conf.in
+        tls_edit=(-e '/#plain$/d' -e 's/^\( *\)#tls /\1/' -e "s#@TLS_CERT@#$tls_cert#g"
+            -e "s#@TLS_KEY@#$tls_key#g" -e "s#@TLS_CIPHERSUITES@#$tls_suite#g")
+    fi
+    sed -e "s#@RUNDIR@#$dir/nginx#g" -e "s#@PORT@#$port#g" "${tls_edit[@]}" \
         "$here/nchan/nginx.conf.in" >"$dir/nginx/nginx.conf"
     "$nginx_bin" -c "$dir/nginx/nginx.conf" -p "$dir/nginx" -e "$dir/nginx/error.log" \
         >"$dir/server.stdout" 2>"$dir/server.stderr" &
@@ -203,8 +281,12 @@ start_nchan() {
     fi
     server_url="http://127.0.0.1:$port/"
     server_pids=("$master" "$worker")
-    server_args=(--url "$server_url" --sub-path /sub --pub-path /pub
-        --pub-body '{{data}}' --pub-content-type text/plain)
+    server_args=(--sub-path /sub --pub-path /pub --pub-body '{{data}}' --pub-content-type text/plain)
+    if ((tls)); then
+        server_url="https://127.0.0.1:$port/"
+        server_args+=("${tls_loadgen_args[@]}")
+    fi
+    server_args+=(--url "$server_url")
 }
 
 # ---------------------------------------------------------------- runs
@@ -224,6 +306,9 @@ for scenario in "${scenario_list[@]}"; do
             if [[ $server == ours ]]; then
                 start_ours "$run_dir" || exit 1
                 label=sse-dashboard
+            elif [[ $server == ours-plain ]]; then
+                start_ours "$run_dir" plain || exit 1
+                label=sse-dashboard-plain
             elif [[ $server == floor ]]; then
                 start_floor "$run_dir" || exit 1
                 label=floor
@@ -258,7 +343,7 @@ done
 
 # ---------------------------------------------------------------- table
 jget() { # file key -> value of a flat JSON line
-    grep -o "\"$2\":[^,}]*" "$1" 2>/dev/null | head -n 1 | cut -d: -f2- | tr -d '"'
+    grep -o "\"$2\":[^,}]*" "$1" 2>/dev/null | head -n 1 | cut -d: -f2- | tr -d '"' || true
 }
 # Median of a metric over the repeats of one scenario and server ("" when absent).
 metric() {
@@ -289,17 +374,17 @@ verdict() {
         ok = (op == ">=") ? (r >= l) : (r <= l); print ok ? "yes" : "NO" }'
 }
 has() { [[ ,$scenarios, == *,$1,* ]]; }
+# "19,000 held, 0 lost" for SERVER in hold19k
+cell() {
+    local c l
+    c=$(metric hold19k "$1" connected)
+    l=$(metric hold19k "$1" lost)
+    [[ -z $c ]] && { echo "-"; return; }
+    echo "$(fmt "$c" 1 0) held, $(fmt "$l" 1 0) lost"
+}
 
-summary="$out/summary.md"
-{
-    echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'),"\
-        "$(uname -r); $(nginx -v 2>&1 | sed 's/.*version: //'), Nchan" \
-        "$(dpkg-query -W -f='${Version}' libnginx-mod-nchan 2>/dev/null || echo '?');" \
-        "$(date -u '+%Y-%m-%d %H:%M UTC'); load average at start $load1;" \
-        "repeats $repeat (medians)$( ((quick)) && echo '; QUICK sizes')"
-    echo
-    echo "sse-dashboard: $server_bin (source $(git -C "$repo" describe --always --dirty 2>/dev/null || echo unknown))"
-    echo
+# The table without --tls: ours against the floor and Nchan.
+plain_table() {
     echo "floor: $floor_bin"
     echo
     echo "| metric | sse-dashboard | floor | nginx + Nchan | ours / floor | ours / Nchan | target | met |"
@@ -349,19 +434,97 @@ summary="$out/summary.md"
         echo "| idle memory KiB/subscriber at $(fmt "$n" 1 0) ($s) | $(fmt "$a" 1024 2) | $(fmt "$f" 1024 2) | $(fmt "$b" 1024 2) | $(ratio "$a" "$f") | $(ratio "$a" "$b") | ≤ 1.5 KiB and < Nchan | $met |"
     done
     if has hold19k; then
-        cell() {
-            local c l
-            c=$(metric hold19k "$1" connected)
-            l=$(metric hold19k "$1" lost)
-            [[ -z $c ]] && { echo "-"; return; }
-            echo "$(fmt "$c" 1 0) held, $(fmt "$l" 1 0) lost"
-        }
         c=$(metric hold19k ours connected)
         l=$(metric hold19k ours lost)
         met="-"
         [[ -n $c ]] && met=$(awk -v c="$c" -v l="$l" 'BEGIN { print (c >= 19000 && l == 0) ? "yes" : "NO" }')
         echo "| 19k subscribers x 10 events | $(cell ours) | $(cell floor) | $(cell nchan) | - | - | 19,000 held, 0 lost | $met |"
         row "deliveries/s, 19k" 1 0 deliveriesPerSec hold19k ">=" 0 0 "(info)"
+    fi
+}
+
+# The --tls table: ours against Nchan, both over TLS, and ours over TLS against ours in
+# plaintext (ours-plain).
+tls_table() {
+    local negotiated
+    negotiated=$(for f in "$out"/*.ours.*/result.json "$out"/*.nchan.*/result.json; do
+        jget "$f" tls
+    done | awk NF | sort -u | paste -sd / -)
+    echo "TLS mode: TLS 1.3 only, cipher suite $tls_suite (negotiated: ${negotiated:-nothing});" \
+        "ECDSA P-256 server certificate for IP:127.0.0.1 made for this run and verified by the" \
+        "load generator; a full handshake for every connection; $(openssl version | cut -d' ' -f1-2)." \
+        "ours-plain: the same sse-dashboard in plaintext."
+    echo
+    echo "| metric | sse-dashboard over TLS | nginx + Nchan over TLS | sse-dashboard plaintext | ours / Nchan | TLS / plaintext | target | met |"
+    echo "|---|---:|---:|---:|---:|---:|---|---|"
+    # trow LABEL SCALE DECIMALS KEY SCENARIO CHECK OP LIMIT TARGET-TEXT; CHECK is nchan (ours
+    # over TLS against Nchan), plain (against ours in plaintext) or info
+    trow() {
+        local a b p rb rp met=-
+        a=$(metric "$5" ours "$4")
+        b=$(metric "$5" nchan "$4")
+        p=$(metric "$5" ours-plain "$4")
+        rb=$(ratio "$a" "$b")
+        rp=$(ratio "$a" "$p")
+        case $6 in
+        nchan) met=$(verdict "$rb" "$7" "$8") ;;
+        plain) met=$(verdict "$rp" "$7" "$8") ;;
+        esac
+        echo "| $1 | $(fmt "$a" "$2" "$3") | $(fmt "$b" "$2" "$3") | $(fmt "$p" "$2" "$3") | $rb | $rp | $9 | $met |"
+    }
+    local s a b p n met
+    for s in fanout1k fanout10k; do
+        has "$s" || continue
+        n=${s#fanout}
+        trow "deliveries/s over TLS, $n subscribers, closed loop" 1 0 deliveriesPerSec "$s" nchan ">=" 1.5 "≥ 1.5× Nchan"
+        trow "server CPU ns/delivery over TLS, $n" 1 0 serverCpuNsPerDelivery "$s" plain "<=" 1.3 "≤ 1.3× ours in plaintext"
+        trow "server + ksoftirqd CPU ns/delivery over TLS, $n" 1 0 serverWithSoftirqNsPerDelivery "$s" info - - "(info)"
+        trow "latency p99 µs over TLS, $n, closed loop (saturated)" 1 0 latencyP99Us "$s" info - - "(info)"
+        trow "load generator CPU, share of a core, $n" 1 2 loadgenCpuShare "$s" info - - "(info; near 1 = it set the pace)"
+    done
+    if has latency1k; then
+        trow "latency p50 µs over TLS, 1k at 50 ev/s" 1 0 latencyP50Us latency1k info - - "(info)"
+        trow "latency p99 µs over TLS, 1k at 50 ev/s" 1 0 latencyP99Us latency1k info - - "(info)"
+    fi
+    for s in fanout1k fanout10k hold19k; do
+        has "$s" || continue
+        a=$(metric "$s" ours idleBytesPerSubscriber)
+        b=$(metric "$s" nchan idleBytesPerSubscriber)
+        p=$(metric "$s" ours-plain idleBytesPerSubscriber)
+        n=$(metric "$s" ours connected)
+        [[ -z $n ]] && n=$(metric "$s" nchan connected)
+        met="-"
+        [[ -n $a ]] && met=$(awk -v a="$a" -v b="${b:-1e18}" 'BEGIN { print (a <= 8192 && a < b) ? "yes" : "NO" }')
+        echo "| idle memory KiB per TLS subscriber at $(fmt "$n" 1 0) ($s) | $(fmt "$a" 1024 2) | $(fmt "$b" 1024 2) | $(fmt "$p" 1024 2) | $(ratio "$a" "$b") | $(ratio "$a" "$p") | ≤ 8 KiB and < Nchan | $met |"
+    done
+    if has hold19k; then
+        a=$(metric hold19k ours connected)
+        b=$(metric hold19k ours lost)
+        met="-"
+        [[ -n $a ]] && met=$(awk -v c="$a" -v l="$b" 'BEGIN { print (c >= 19000 && l == 0) ? "yes" : "NO" }')
+        echo "| 19k TLS subscribers x 10 events | $(cell ours) | $(cell nchan) | $(cell ours-plain) | - | - | 19,000 held, 0 lost | $met |"
+        trow "deliveries/s over TLS, 19k" 1 0 deliveriesPerSec hold19k info - - "(info)"
+    fi
+    if [[ ,$servers, != *,ours-plain,* ]]; then
+        echo
+        echo "No ours-plain in --servers: the CPU target against plaintext is not judged."
+    fi
+}
+
+summary="$out/summary.md"
+{
+    echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'),"\
+        "$(uname -r); $(nginx -v 2>&1 | sed 's/.*version: //'), Nchan" \
+        "$(dpkg-query -W -f='${Version}' libnginx-mod-nchan 2>/dev/null || echo '?');" \
+        "$(date -u '+%Y-%m-%d %H:%M UTC'); load average at start $load1;" \
+        "repeats $repeat (medians)$( ((quick)) && echo '; QUICK sizes')"
+    echo
+    echo "sse-dashboard: $server_bin (source $(git -C "$repo" describe --always --dirty 2>/dev/null || echo unknown))"
+    echo
+    if ((tls)); then
+        tls_table
+    else
+        plain_table
     fi
     echo
     echo "Failures (exit status != 0):"

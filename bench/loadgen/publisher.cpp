@@ -14,6 +14,10 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <string_view>
 #include <utility>
 
 using namespace loadgen;

@@ -256,8 +256,10 @@ TlsConnection::Result TlsConnection::classify(int returned, std::string &error) 
         ERR_clear_error();
         return Result::Closed;
     case SSL_ERROR_SYSCALL:
-        error = m_window->writeErrno != 0 ? std::strerror(m_window->writeErrno)
-                                          : openSslError("I/O error");
+        error = openSslError("I/O error"); // also empties the queue for the next connection
+        if (m_window->writeErrno != 0) {
+            error = std::strerror(m_window->writeErrno);
+        }
         return Result::Failed;
     default: {
         error = openSslError("protocol error");
@@ -323,6 +325,10 @@ TlsConnection::Result TlsConnection::read(char *buffer, size_t capacity, size_t 
 {
     got = 0;
     for (;;) {
+        if (m_window->size == 0 && SSL_pending(m_ssl) == 0) {
+            // Nothing lent and nothing decrypted left: no need to ask OpenSSL.
+            return Result::WantRead;
+        }
         const size_t before = m_window->size;
         const int returned =
             SSL_read(m_ssl, buffer, static_cast<int>(std::min<size_t>(capacity, INT32_MAX)));
