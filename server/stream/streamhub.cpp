@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <malloc.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
@@ -35,6 +36,10 @@ constexpr qint64 MaxBytesPerStreamPerTurn = 256 * 1024;
 constexpr qint64 FeedPageBytes = 64 * 1024;
 // A queued TLS stream encrypts this much at a time: one full record.
 constexpr qint64 TlsChunkBytes = 16 * 1024;
+// How soon after the first of a burst of TLS streams their freed handshake state is given
+// back, and how many make a burst worth a malloc_trim() (about 13 KiB each).
+constexpr int TrimDelayMs = 500;
+constexpr int TrimAfterSessions = 64;
 
 bool wouldBlock()
 {
@@ -66,6 +71,13 @@ StreamHub::StreamHub(qint64 maxQueueBytes, IoBackend io, int sendRings, QObject 
                 m_error = QStringLiteral("io_uring is not available: %1").arg(m_uringRefusal);
         }
     }
+    m_trimTimer.setSingleShot(true);
+    m_trimTimer.setInterval(TrimDelayMs);
+    connect(&m_trimTimer, &QTimer::timeout, this, [this] {
+        if (m_sessionsFreedSinceTrim >= TrimAfterSessions)
+            ::malloc_trim(0);
+        m_sessionsFreedSinceTrim = 0;
+    });
     m_notifier = new QSocketNotifier(m_epoll, QSocketNotifier::Read, this);
     connect(m_notifier, &QSocketNotifier::activated, this, &StreamHub::processEvents);
 }
@@ -107,6 +119,12 @@ int StreamHub::adopt(qintptr descriptor, std::unique_ptr<TlsSession> tls)
     if (size_t(handle) >= m_streams.size())
         m_streams.resize(size_t(handle) + 1);
     m_streams[size_t(handle)].open = true;
+    // A stream only sends: the sending key is all it keeps.
+    if (tls && tls->becomeSendOnly()) {
+        ++m_sessionsFreedSinceTrim;
+        if (!m_trimTimer.isActive())
+            m_trimTimer.start();
+    }
     m_streams[size_t(handle)].tls = std::move(tls);
     ++m_streamCount;
     for (const auto &sender : m_senders)

@@ -6,6 +6,7 @@
 
 #include <QByteArray>
 #include <QObject>
+#include <QTimer>
 
 #include <deque>
 #include <limits>
@@ -191,6 +192,11 @@ private:
     void scheduleFailedClose(int handle);
 
     qint64 m_maxQueueBytes;
+    // TLS streams free OpenSSL's connection state when they start (TlsSession::
+    // becomeSendOnly), between the objects of later connections: glibc keeps such holes until
+    // malloc_trim(). A burst of them is given back to the system once it has passed.
+    QTimer m_trimTimer;
+    int m_sessionsFreedSinceTrim = 0;
     int m_epoll = -1;
     std::vector<std::unique_ptr<UringSender>> m_senders; // one per ring; empty on epoll
     QString m_error;                                     // why the hub cannot work

@@ -1,5 +1,7 @@
 #include "tlscontext.h"
 
+#include "tlssession.h"
+
 #include <QFile>
 
 #include <openssl/err.h>
@@ -143,6 +145,8 @@ std::unique_ptr<TlsContext> TlsContext::fromFiles(const QString &certFile, const
     SSL_CTX_set_num_tickets(context, 0);
     SSL_CTX_set_session_cache_mode(context, SSL_SESS_CACHE_OFF);
     SSL_CTX_set_alpn_select_cb(context, &selectAlpn, nullptr);
+    // The sending secret, for a stream's session to keep alone (TlsSession::becomeSendOnly).
+    SSL_CTX_set_keylog_callback(context, &TlsSession::keyLogged);
     if (SSL_CTX_use_certificate(context, certificate.get()) != 1 ||
         SSL_CTX_use_PrivateKey(context, key.get()) != 1) {
         *error = QStringLiteral("%1 %2: the certificate cannot be used (%3)")

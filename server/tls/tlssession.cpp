@@ -1,5 +1,7 @@
 #include "tlssession.h"
 
+#include "tls13sealer.h"
+
 #include <QScopeGuard>
 
 #include <openssl/bio.h>
@@ -22,6 +24,8 @@ struct TlsSessionBio
         BIO_clear_retry_flags(bio);
         auto *session = static_cast<TlsSession *>(BIO_get_data(bio));
         session->m_out.append(data, size);
+        if (session->m_established)
+            session->countRecords(data, size);
         return size;
     }
     static int read(BIO *bio, char *data, int size)
@@ -69,6 +73,7 @@ TlsSession::TlsSession(SSL_CTX *context)
         fail("SSL_new");
         return;
     }
+    SSL_set_app_data(m_ssl, this);
     BIO *bio = BIO_new(TlsSessionBio::method());
     BIO_set_data(bio, this);
     SSL_set_bio(m_ssl, bio, bio); // one BIO both ways; the session owns it now
@@ -78,6 +83,63 @@ TlsSession::TlsSession(SSL_CTX *context)
 TlsSession::~TlsSession()
 {
     SSL_free(m_ssl);
+    m_sendingSecret.fill('\0');
+}
+
+void TlsSession::keyLogged(const SSL *ssl, const char *line)
+{
+    // "SERVER_TRAFFIC_SECRET_0 <client random> <secret>", all hex.
+    static constexpr char Label[] = "SERVER_TRAFFIC_SECRET_0 ";
+    auto *session = static_cast<TlsSession *>(SSL_get_app_data(ssl));
+    if (!session || std::strncmp(line, Label, sizeof Label - 1) != 0)
+        return;
+    const char *secret = std::strrchr(line, ' ');
+    if (secret)
+        session->m_sendingSecret = QByteArray::fromHex(QByteArray(secret + 1));
+}
+
+void TlsSession::countRecords(const char *data, qsizetype size)
+{
+    while (size > 0) {
+        if (m_recordLeft > 0) {
+            const qsizetype taken = std::min(size, m_recordLeft);
+            m_recordLeft -= taken;
+            data += taken;
+            size -= taken;
+            continue;
+        }
+        m_header[m_headerFill++] = quint8(*data++);
+        --size;
+        if (m_headerFill == int(sizeof m_header)) {
+            m_headerFill = 0;
+            m_recordLeft = (qsizetype(m_header[3]) << 8) | m_header[4];
+            ++m_recordsSent;
+        }
+    }
+}
+
+bool TlsSession::becomeSendOnly(quint64 recordsPerKey)
+{
+    if (!m_ssl || !m_established || !m_error.isEmpty())
+        return false;
+    std::unique_ptr<Tls13Sealer> sealer;
+    // Only between whole records, with nothing received left unread.
+    if (SSL_version(m_ssl) == TLS1_3_VERSION && m_recordLeft == 0 && m_headerFill == 0 &&
+        SSL_pending(m_ssl) == 0 && !m_sendingSecret.isEmpty()) {
+        sealer = Tls13Sealer::create(SSL_CIPHER_standard_name(SSL_get_current_cipher(m_ssl)),
+                                     m_sendingSecret, m_recordsSent, recordsPerKey);
+    }
+    m_sendingSecret.fill('\0');
+    m_sendingSecret = QByteArray();
+    if (!sealer) {
+        SSL_free_buffers(m_ssl);
+        return false;
+    }
+    m_version = SSL_get_version(m_ssl);
+    m_sealer = std::move(sealer);
+    SSL_free(m_ssl);
+    m_ssl = nullptr;
+    return true;
 }
 
 void TlsSession::fail(const char *operation)
@@ -142,6 +204,12 @@ bool TlsSession::receive(const char *data, qsizetype size, QByteArray *plain)
 
 bool TlsSession::encrypt(const char *data, qsizetype size)
 {
+    if (m_sealer) {
+        if (m_sealer->sealApplicationData(data, size, m_out))
+            return true;
+        m_error = QStringLiteral("TLS write: sealing a record failed");
+        return false;
+    }
     if (!m_established || !m_error.isEmpty())
         return false;
     while (size > 0) {
@@ -160,7 +228,11 @@ bool TlsSession::encrypt(const char *data, qsizetype size)
 
 void TlsSession::shutdown()
 {
-    if (m_established && m_error.isEmpty())
+    if (m_sealer) {
+        m_sealer->sealCloseNotify(m_out);
+        return;
+    }
+    if (m_ssl && m_established && m_error.isEmpty())
         SSL_shutdown(m_ssl);
     ERR_clear_error();
 }
@@ -184,7 +256,9 @@ QByteArray TlsSession::takeOutgoing()
 
 QString TlsSession::version() const
 {
-    return m_established ? QString::fromLatin1(SSL_get_version(m_ssl)) : QString();
+    if (m_version)
+        return QString::fromLatin1(m_version);
+    return m_ssl && m_established ? QString::fromLatin1(SSL_get_version(m_ssl)) : QString();
 }
 
 QByteArray TlsSession::alpn() const
