@@ -142,10 +142,26 @@ private slots:
         QVERIFY(altNames(certificateIn(renamed->serverCertFile()))
                     .contains(QLatin1String("other.test")));
 
-        // The names of this machine, as --tls-local uses them.
-        const QStringList local = sse::LocalCa::serverNames({QStringLiteral("lan.test")});
-        for (const char *name : {"localhost", "127.0.0.1", "::1", "lan.test"})
+        // The names of this machine, as --tls-local uses them; a name no certificate can carry
+        // is left out, an address is written the usual way (else it would differ at each start).
+        const QStringList local =
+            sse::LocalCa::serverNames({QStringLiteral("lan.test"), QStringLiteral("a,IP:6.6.6.6"),
+                                       QStringLiteral("0:0:0:0:0:0:0:5")});
+        for (const char *name : {"localhost", "127.0.0.1", "::1", "lan.test", "::5"})
             QVERIFY2(local.contains(QLatin1String(name)), name);
+        QVERIFY(!local.contains(QStringLiteral("a,IP:6.6.6.6")));
+
+        // A root that cannot be read is not replaced: devices trust it.
+        const QByteArray key = [&] {
+            QFile file(ca->rootKeyFile());
+            return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+        }();
+        writeFile(ca->rootCertFile(), "-----BEGIN CERTIFICATE-----\ndamaged\n");
+        QVERIFY(!sse::LocalCa::ensure(directory.path(), names, &error));
+        QVERIFY2(error.contains(QStringLiteral("move the folder away")), qPrintable(error));
+        QFile keyAfter(ca->rootKeyFile());
+        QVERIFY(keyAfter.open(QIODevice::ReadOnly));
+        QCOMPARE(keyAfter.readAll(), key);
     }
 
     void servesRoutesAndStreamsOverTls()

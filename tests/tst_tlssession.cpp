@@ -2,6 +2,7 @@
 // and the send-only mode a stream switches to (Tls13Sealer), whose records, close_notify and
 // KeyUpdate the client must read as it reads OpenSSL's.
 #include "localca.h"
+#include "streamhub.h"
 #include "tlscontext.h"
 #include "tlssession.h"
 
@@ -12,6 +13,9 @@
 #include <openssl/ssl.h>
 
 #include <memory>
+
+#include <sys/socket.h>
+#include <unistd.h>
 
 namespace {
 
@@ -84,6 +88,7 @@ public:
         return SSL_write(m_ssl, plain.constData(), int(plain.size())) == plain.size();
     }
     QString version() const { return QString::fromLatin1(SSL_get_version(m_ssl)); }
+    bool requestKeyUpdate() { return SSL_key_update(m_ssl, SSL_KEY_UPDATE_REQUESTED) == 1; }
 
 private:
     SSL_CTX *m_context;
@@ -161,6 +166,67 @@ private slots:
         bool closed = false;
         QVERIFY(client.read(&closed).isEmpty());
         QVERIFY(closed);
+    }
+
+    void aSessionThatUpdatedItsKeyStaysWithOpenSsl()
+    {
+        MemoryClient client;
+        sse::TlsSession server(m_context->native());
+        QVERIFY(client.handshake(server));
+        // The client asks for a KeyUpdate: the server's answer moves it to a secret the key log
+        // never told, so a sealer made from the first one would be wrong.
+        QVERIFY(client.requestKeyUpdate());
+        QVERIFY(client.write("GET /events HTTP/1.1\r\n\r\n"));
+        const QByteArray toServer = client.takeOutput();
+        QByteArray request;
+        QVERIFY(server.receive(toServer.constData(), toServer.size(), &request));
+        QVERIFY(server.encrypt("HTTP/1.1 200 OK\r\n\r\n", 19));
+        QVERIFY(!server.becomeSendOnly());
+        QVERIFY(server.encrypt("data: after\n\n", 13));
+        client.give(server.takeOutgoing());
+        QCOMPARE(client.read(), QByteArray("HTTP/1.1 200 OK\r\n\r\ndata: after\n\n"));
+    }
+
+    void aPacedTlsStreamCountsWhatTheClientReads()
+    {
+        // A stream of the hub over a socket pair, its session handshaken through memory.
+        MemoryClient client;
+        auto server = std::make_unique<sse::TlsSession>(m_context->native());
+        QVERIFY(client.handshake(*server));
+        int sockets[2];
+        QVERIFY(::socketpair(AF_UNIX, SOCK_STREAM, 0, sockets) == 0);
+        sse::StreamHub hub(1 << 20);
+        const int stream = hub.adopt(sockets[0], std::move(server));
+        ::close(sockets[0]); // the hub holds its own copy
+        QVERIFY(stream >= 0);
+        QCOMPARE(hub.tlsVersion(stream), QStringLiteral("TLSv1.3"));
+
+        // Held (a drip fault): 10 bytes let out are 10 bytes of data, sent as a record of
+        // their own, whatever the record costs on the wire.
+        hub.setHeld(stream, true);
+        const QByteArray event = "data: " + QByteArray(94, 'd') + "\n\n";
+        QCOMPARE(hub.write(stream, event), sse::StreamHub::WriteResult::Written);
+        QCOMPARE(hub.queuedBytes(stream), qint64(event.size()));
+        QCOMPARE(hub.sendHeld(stream, 10), qint64(10));
+        QCOMPARE(hub.queuedBytes(stream), qint64(event.size() - 10));
+        char wire[4096];
+        const ssize_t got = ::recv(sockets[1], wire, sizeof wire, 0);
+        QCOMPARE(got, ssize_t(5 + 10 + 1 + 16)); // one record: header, data, type, tag
+        client.give(QByteArray(wire, int(got)));
+        QCOMPARE(client.read(), event.left(10));
+
+        hub.setHeld(stream, false); // the rest leaves at once
+        QTRY_COMPARE(hub.queuedBytes(stream), qint64(0));
+        QByteArray rest;
+        while (rest.size() < 5 + (event.size() - 10) + 1 + 16) {
+            const ssize_t more = ::recv(sockets[1], wire, sizeof wire, 0);
+            QVERIFY(more > 0);
+            rest.append(wire, int(more));
+        }
+        client.give(rest);
+        QCOMPARE(client.read(), event.mid(10));
+        hub.close(stream);
+        ::close(sockets[1]);
     }
 
     void tls12StaysWithOpenSsl()

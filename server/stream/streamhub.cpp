@@ -13,7 +13,9 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#ifdef __GLIBC__
 #include <malloc.h>
+#endif
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
@@ -74,8 +76,10 @@ StreamHub::StreamHub(qint64 maxQueueBytes, IoBackend io, int sendRings, QObject 
     m_trimTimer.setSingleShot(true);
     m_trimTimer.setInterval(TrimDelayMs);
     connect(&m_trimTimer, &QTimer::timeout, this, [this] {
+#ifdef __GLIBC__
         if (m_sessionsFreedSinceTrim >= TrimAfterSessions)
             ::malloc_trim(0);
+#endif
         m_sessionsFreedSinceTrim = 0;
     });
     m_notifier = new QSocketNotifier(m_epoll, QSocketNotifier::Read, this);
@@ -280,7 +284,7 @@ void StreamHub::countTlsRecords(Stream &s)
     addQueued(s, made);
 }
 
-StreamHub::Sent StreamHub::sendTlsRecords(int handle, Stream &s, qint64 &budget)
+StreamHub::Sent StreamHub::sendTlsRecords(int handle, Stream &s)
 {
     TlsSession &tls = *s.tls;
     countTlsRecords(s);
@@ -292,8 +296,6 @@ StreamHub::Sent StreamHub::sendTlsRecords(int handle, Stream &s, qint64 &budget)
         tls.consumeOutgoing(sent);
         tls.accountedBytes -= sent;
         addQueued(s, -sent);
-        budget -= sent;
-        m_bytesFlushed += quint64(sent);
         if (tls.outgoingSize() > 0)
             return Sent::Partial; // the kernel is full
     }
@@ -304,7 +306,7 @@ StreamHub::Sent StreamHub::sendQueuedTls(int handle, Stream &s, std::deque<QByte
                                          qsizetype &headOffset, qint64 &budget)
 {
     for (;;) {
-        if (const Sent records = sendTlsRecords(handle, s, budget); records != Sent::All)
+        if (const Sent records = sendTlsRecords(handle, s); records != Sent::All)
             return records;
         if (queue.empty())
             return Sent::All;
@@ -316,7 +318,11 @@ StreamHub::Sent StreamHub::sendQueuedTls(int handle, Stream &s, std::deque<QByte
         const qint64 take = std::min({qint64(front.size() - headOffset), budget, TlsChunkBytes});
         if (!s.tls->encrypt(front.constData() + headOffset, take))
             return Sent::Error;
+        // Budgets and pacing count what the client reads: the plaintext, once encrypted (its
+        // records then leave whole, before anything else).
         addQueued(s, -take);
+        budget -= take;
+        m_bytesFlushed += quint64(take);
         headOffset += take;
         if (headOffset == front.size()) {
             queue.pop_front();
@@ -374,9 +380,9 @@ StreamHub::Sent StreamHub::sendQueued(int handle, Stream &s, std::deque<QByteArr
 bool StreamHub::flushQueue(int handle, Stream &s, qint64 budget)
 {
     Sent sent = Sent::All;
-    if (s.tls && !s.feeding && !s.queue) // records a send left, with nothing behind them
-        sent = sendTlsRecords(handle, s, budget);
-    if (s.feeding)
+    if (s.tls) // records a send left in the session are the oldest bytes: they go first
+        sent = sendTlsRecords(handle, s);
+    if (sent == Sent::All && s.feeding)
         sent = flushFeed(handle, s, budget);
     if (sent == Sent::All && s.queue)
         sent = sendQueued(handle, s, *s.queue, s.headOffset, budget);
@@ -510,8 +516,10 @@ void StreamHub::close(int handle, bool reset)
         const linger abortive{1, 0};
         ::setsockopt(handle, SOL_SOCKET, SO_LINGER, &abortive, sizeof abortive);
     } else {
-        if (TlsSession *tls = m_streams[size_t(handle)].tls.get()) {
-            // close_notify, best effort: a client then knows the stream ended whole.
+        const Stream &s = m_streams[size_t(handle)];
+        if (TlsSession *tls = s.tls.get(); tls && !s.queue && !s.feeding) {
+            // close_notify, best effort: a client then knows the stream ended whole (not when
+            // queued bytes are dropped: FIN alone says it did not).
             tls->shutdown();
             if (tls->outgoingSize() > 0) {
                 ::send(handle, tls->outgoingData(), size_t(tls->outgoingSize()),

@@ -172,7 +172,9 @@ private:
     // TLS: sendQueued() encrypting as it goes, and the session's waiting records alone.
     Sent sendQueuedTls(int handle, Stream &stream, std::deque<QByteArray> &queue,
                        qsizetype &headOffset, qint64 &budget);
-    Sent sendTlsRecords(int handle, Stream &stream, qint64 &budget);
+    // The records waiting in the session, whole whatever the budget: their plaintext was
+    // counted when it was encrypted.
+    Sent sendTlsRecords(int handle, Stream &stream);
     // Counts the records a send on a fan-out thread left in the session.
     void countTlsRecords(Stream &stream);
     static qsizetype trySendTls(int handle, TlsSession &tls, const QByteArray &bytes);

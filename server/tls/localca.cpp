@@ -7,6 +7,7 @@
 #include <QHostAddress>
 #include <QHostInfo>
 #include <QNetworkInterface>
+#include <QRegularExpression>
 #include <QStandardPaths>
 #include <QtEndian>
 
@@ -17,7 +18,11 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <memory>
+#include <unistd.h>
 
 namespace sse {
 
@@ -74,22 +79,40 @@ KeyPtr readKey(const QString &path)
     return KeyPtr(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
 }
 
-// Written whole or not at all; a key is readable by its owner alone from the start.
+// Written whole or not at all (a new file, renamed over the old one); a key is readable by its
+// owner alone from the start.
 bool writeFile(const QString &path, const QByteArray &bytes, bool secret, QString *error)
 {
-    QFile::remove(path);
-    QFile file(path);
+    const QString partial = path + QStringLiteral(".new");
+    QFile::remove(partial);
+    QFile file(partial);
     const QFileDevice::Permissions permissions =
         secret ? QFileDevice::ReadOwner | QFileDevice::WriteOwner
                : QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup |
                      QFileDevice::ReadOther;
     if (!file.open(QIODevice::WriteOnly, permissions) || file.write(bytes) != bytes.size() ||
-        !file.flush()) {
-        *error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
+        !file.flush() || ::fsync(file.handle()) != 0) {
+        *error = QStringLiteral("cannot write %1: %2").arg(partial, file.errorString());
         file.remove();
         return false;
     }
+    file.close();
+    if (std::rename(QFile::encodeName(partial).constData(), QFile::encodeName(path).constData()) !=
+        0) {
+        *error = QStringLiteral("cannot write %1: %2")
+                     .arg(path, QString::fromLocal8Bit(std::strerror(errno)));
+        QFile::remove(partial);
+        return false;
+    }
     return true;
+}
+
+// Names a certificate can carry: host names and addresses, nothing that would change the
+// meaning of the subjectAltName list.
+bool isCertificateName(const QString &name)
+{
+    static const QRegularExpression hostName(QStringLiteral("^[A-Za-z0-9._:-]+$"));
+    return !name.isEmpty() && name.size() <= 253 && hostName.match(name).hasMatch();
 }
 
 bool addExtension(X509 *certificate, X509 *issuer, int nid, const char *value)
@@ -212,8 +235,10 @@ QStringList LocalCa::serverNames(const QStringList &extraNames)
             names << host + QStringLiteral(".local");
     }
     for (const QString &extra : extraNames) {
-        if (!extra.isEmpty())
-            names << extra;
+        if (!isCertificateName(extra))
+            continue; // the command line refuses no name, but a certificate cannot carry it
+        const QHostAddress address(extra); // an address in its usual form, or a name as given
+        names << (address.isNull() ? extra : address.toString());
     }
     names.removeDuplicates();
     return names;
@@ -233,7 +258,18 @@ std::optional<LocalCa> LocalCa::ensure(const QString &directory, const QStringLi
 
     X509Ptr root = readCertificate(ca.rootCertFile());
     KeyPtr rootKey = readKey(ca.rootKeyFile());
-    if (!root || !rootKey || X509_check_private_key(root.get(), rootKey.get()) != 1) {
+    const bool rootExists = QFile::exists(ca.rootCertFile()) || QFile::exists(ca.rootKeyFile());
+    if (rootExists &&
+        (!root || !rootKey || X509_check_private_key(root.get(), rootKey.get()) != 1)) {
+        // Replacing it would make every device that trusts it stop trusting this server.
+        ERR_clear_error();
+        *error = QStringLiteral("the local CA in %1 cannot be used (%2 or %3 is missing, damaged "
+                                "or unreadable, or they do not match); move the folder away to "
+                                "make a new one")
+                     .arg(directory, ca.rootCertFile(), ca.rootKeyFile());
+        return std::nullopt;
+    }
+    if (!rootExists) {
         ERR_clear_error();
         rootKey.reset(EVP_EC_gen("P-256"));
         root = newCertificate(rootKey.get(), RootValidityDays);

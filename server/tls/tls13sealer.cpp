@@ -131,7 +131,9 @@ bool Tls13Sealer::updateKey(QByteArray &out)
     const char keyUpdate[] = {24, 0, 0, 1, 0};
     if (!seal(keyUpdate, sizeof keyUpdate, Handshake, out))
         return false;
-    m_secret = expandLabel(m_hash, m_secret, "traffic upd", EVP_MD_get_size(m_hash));
+    QByteArray next = expandLabel(m_hash, m_secret, "traffic upd", EVP_MD_get_size(m_hash));
+    m_secret.fill('\0');
+    m_secret = std::move(next);
     m_sequence = 0;
     return m_secret.size() == EVP_MD_get_size(m_hash) && deriveKeys();
 }

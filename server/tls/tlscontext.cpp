@@ -135,8 +135,13 @@ std::unique_ptr<TlsContext> TlsContext::fromFiles(const QString &certFile, const
 
     SSL_CTX *context = SSL_CTX_new(TLS_server_method());
     made->m_context = context;
+    if (!context || SSL_CTX_set_cipher_list(context, Tls12Ciphers) != 1) {
+        *error = QStringLiteral("TLS cannot be set up: %1")
+                     .arg(takeOpenSslError(QStringLiteral("OpenSSL refused its settings")));
+        return nullptr;
+    }
     SSL_CTX_set_min_proto_version(context, TLS1_2_VERSION);
-    SSL_CTX_set_cipher_list(context, Tls12Ciphers);
+    SSL_CTX_set_dh_auto(context, 1); // the DHE-RSA suites of the list, for RSA keys
     SSL_CTX_set_options(context, SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_COMPRESSION);
     // An idle stream gives its record buffers back; a subscriber costs the session alone.
     SSL_CTX_set_mode(context, SSL_MODE_RELEASE_BUFFERS);
@@ -147,6 +152,7 @@ std::unique_ptr<TlsContext> TlsContext::fromFiles(const QString &certFile, const
     SSL_CTX_set_alpn_select_cb(context, &selectAlpn, nullptr);
     // The sending secret, for a stream's session to keep alone (TlsSession::becomeSendOnly).
     SSL_CTX_set_keylog_callback(context, &TlsSession::keyLogged);
+    SSL_CTX_set_msg_callback(context, &TlsSession::messageSeen);
     if (SSL_CTX_use_certificate(context, certificate.get()) != 1 ||
         SSL_CTX_use_PrivateKey(context, key.get()) != 1) {
         *error = QStringLiteral("%1 %2: the certificate cannot be used (%3)")

@@ -98,6 +98,16 @@ void TlsSession::keyLogged(const SSL *ssl, const char *line)
         session->m_sendingSecret = QByteArray::fromHex(QByteArray(secret + 1));
 }
 
+void TlsSession::messageSeen(int written, int, int contentType, const void *message, size_t length,
+                             SSL *ssl, void *)
+{
+    auto *session = static_cast<TlsSession *>(SSL_get_app_data(ssl));
+    if (session && written && contentType == SSL3_RT_HANDSHAKE && length > 0 &&
+        static_cast<const unsigned char *>(message)[0] == SSL3_MT_KEY_UPDATE) {
+        session->m_keyUpdated = true;
+    }
+}
+
 void TlsSession::countRecords(const char *data, qsizetype size)
 {
     while (size > 0) {
@@ -125,7 +135,7 @@ bool TlsSession::becomeSendOnly(quint64 recordsPerKey)
     std::unique_ptr<Tls13Sealer> sealer;
     // Only between whole records, with nothing received left unread.
     if (SSL_version(m_ssl) == TLS1_3_VERSION && m_recordLeft == 0 && m_headerFill == 0 &&
-        SSL_pending(m_ssl) == 0 && !m_sendingSecret.isEmpty()) {
+        SSL_pending(m_ssl) == 0 && !m_sendingSecret.isEmpty() && !m_keyUpdated) {
         sealer = Tls13Sealer::create(SSL_CIPHER_standard_name(SSL_get_current_cipher(m_ssl)),
                                      m_sendingSecret, m_recordsSent, recordsPerKey);
     }
@@ -241,7 +251,12 @@ void TlsSession::consumeOutgoing(qsizetype bytes)
 {
     m_outOffset += bytes;
     if (m_outOffset >= m_out.size()) {
-        m_out = QByteArray(); // an idle session holds no buffer
+        // A buffer the size of a typical event is kept for the next one, which then costs no
+        // allocation; a large one is given back.
+        if (m_out.capacity() <= KeptBufferBytes)
+            m_out.resize(0);
+        else
+            m_out = QByteArray();
         m_outOffset = 0;
     }
 }

@@ -42,6 +42,10 @@ public:
     // OpenSSL's key log (SSL_CTX_set_keylog_callback): how the session learns its sending
     // secret. TlsContext installs it.
     static void keyLogged(const SSL *ssl, const char *line);
+    // OpenSSL's message callback (SSL_CTX_set_msg_callback): a KeyUpdate the session sent
+    // moves it to a secret the key log does not tell, so it stays with OpenSSL then.
+    static void messageSeen(int written, int version, int contentType, const void *message,
+                            size_t length, SSL *ssl, void *);
 
     // Ciphertext to send, in order.
     qsizetype outgoingSize() const { return m_out.size() - m_outOffset; }
@@ -66,6 +70,8 @@ private:
     // Counts the records written once established: the sequence number a sealer goes on from.
     void countRecords(const char *data, qsizetype size);
 
+    static constexpr qsizetype KeptBufferBytes = 1024;
+
     SSL *m_ssl = nullptr;                  // null once send-only
     std::unique_ptr<Tls13Sealer> m_sealer; // send-only
     QByteArray m_sendingSecret;            // SERVER_TRAFFIC_SECRET_0, until send-only
@@ -74,6 +80,7 @@ private:
     unsigned char m_header[5] = {};        // a record header split across writes
     int m_headerFill = 0;
     const char *m_version = nullptr; // OpenSSL's static text, kept when send-only
+    bool m_keyUpdated = false;       // sent a KeyUpdate: SERVER_TRAFFIC_SECRET_0 is stale
     QByteArray m_out;                // ciphertext made, from m_outOffset on not sent yet
     qsizetype m_outOffset = 0;       // consumed bytes at the front of m_out
     const char *m_in = nullptr;      // receive(): ciphertext OpenSSL reads, m_inSize bytes left
