@@ -178,6 +178,7 @@ private:
     // Counts the records a send on a fan-out thread left in the session.
     void countTlsRecords(Stream &stream);
     static qsizetype trySendTls(int handle, TlsSession &tls, const QByteArray &bytes);
+    static bool sendWouldBlock(); // errno after a send that took nothing: try again later
     // What is left to send: queue, feed or TLS records.
     static bool hasPending(const Stream &stream)
     {
