@@ -890,7 +890,7 @@
     </message>
     <message>
         <source>retry</source>
-        <translation>retry</translation>
+        <translation>重连间隔</translation>
     </message>
     <message>
         <source>Start chaos</source>
