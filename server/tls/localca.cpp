@@ -1,5 +1,7 @@
 #include "localca.h"
 
+#include "opensslpointers.h"
+
 #include "tlscontext.h"
 
 #include <QDir>
@@ -28,15 +30,7 @@ namespace sse {
 
 namespace {
 
-template<typename T, void (*Free)(T *)>
-struct Deleter
-{
-    void operator()(T *pointer) const { Free(pointer); }
-};
-using BioPtr = std::unique_ptr<BIO, Deleter<BIO, BIO_free_all>>;
-using X509Ptr = std::unique_ptr<X509, Deleter<X509, X509_free>>;
-using KeyPtr = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY, EVP_PKEY_free>>;
-using NamesPtr = std::unique_ptr<GENERAL_NAMES, Deleter<GENERAL_NAMES, GENERAL_NAMES_free>>;
+using NamesPtr = std::unique_ptr<GENERAL_NAMES, OpenSslDeleter<GENERAL_NAMES, GENERAL_NAMES_free>>;
 
 QByteArray bioBytes(BIO *bio)
 {
@@ -132,7 +126,7 @@ X509Ptr newCertificate(EVP_PKEY *key, int days)
 {
     X509Ptr certificate(X509_new());
     X509_set_version(certificate.get(), 2);
-    std::unique_ptr<BIGNUM, Deleter<BIGNUM, BN_free>> serial(BN_new());
+    std::unique_ptr<BIGNUM, OpenSslDeleter<BIGNUM, BN_free>> serial(BN_new());
     BN_rand(serial.get(), 127, BN_RAND_TOP_ANY, BN_RAND_BOTTOM_ANY);
     BN_to_ASN1_INTEGER(serial.get(), X509_get_serialNumber(certificate.get()));
     X509_gmtime_adj(X509_getm_notBefore(certificate.get()), -3600);

@@ -1,5 +1,7 @@
 #include "tlscontext.h"
 
+#include "opensslpointers.h"
+
 #include "tlssession.h"
 
 #include <QFile>
@@ -16,15 +18,6 @@
 namespace sse {
 
 namespace {
-
-template<typename T, void (*Free)(T *)>
-struct Deleter
-{
-    void operator()(T *pointer) const { Free(pointer); }
-};
-using BioPtr = std::unique_ptr<BIO, Deleter<BIO, BIO_free_all>>;
-using X509Ptr = std::unique_ptr<X509, Deleter<X509, X509_free>>;
-using KeyPtr = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY, EVP_PKEY_free>>;
 
 QDateTime toDateTime(const ASN1_TIME *time)
 {
