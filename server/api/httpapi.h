@@ -78,6 +78,8 @@ private:
     bool setUpTls(QString *errorMessage);
     // Plain HTTP on the TLS port: true when it was redirected to https.
     bool redirectsToTls(HttpExchange &exchange, const QString &path);
+    // GET, on a server with a local CA; false after answering 405 or 404.
+    bool requireLocalCa(HttpExchange &exchange);
     void handleCaPage(HttpExchange &exchange);
     void handleCaCertificate(HttpExchange &exchange);
     // Records the request for the dashboard and the access log once it is answered.

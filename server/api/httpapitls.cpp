@@ -117,15 +117,22 @@ bool HttpApi::redirectsToTls(HttpExchange &exchange, const QString &path)
     return true;
 }
 
-void HttpApi::handleCaPage(HttpExchange &exchange)
+bool HttpApi::requireLocalCa(HttpExchange &exchange)
 {
     if (!requireMethod(exchange, "GET"))
-        return;
+        return false;
     if (!m_localCa) {
         exchange.error(404, QStringLiteral("this server has no local CA: start it with "
                                            "--tls-local to serve one"));
-        return;
+        return false;
     }
+    return true;
+}
+
+void HttpApi::handleCaPage(HttpExchange &exchange)
+{
+    if (!requireLocalCa(exchange))
+        return;
     const QByteArray host = exchange.request().value("host");
     const QString httpsUrl = QStringLiteral("https://%1/").arg(QString::fromLatin1(host));
     const QString page = QString::fromUtf8(InstallPage)
@@ -137,13 +144,8 @@ void HttpApi::handleCaPage(HttpExchange &exchange)
 
 void HttpApi::handleCaCertificate(HttpExchange &exchange)
 {
-    if (!requireMethod(exchange, "GET"))
+    if (!requireLocalCa(exchange))
         return;
-    if (!m_localCa) {
-        exchange.error(404, QStringLiteral("this server has no local CA: start it with "
-                                           "--tls-local to serve one"));
-        return;
-    }
     // DER, the form iOS and Android install from a download.
     exchange.respond(200, QByteArrayLiteral("application/x-x509-ca-cert"), m_localCa->rootDer(),
                      {{"Content-Disposition", "attachment; filename=\"sse-dashboard-ca.crt\""},

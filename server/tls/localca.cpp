@@ -101,6 +101,20 @@ bool writeFile(const QString &path, const QByteArray &bytes, bool secret, QStrin
     return true;
 }
 
+// Signs a certificate whose extensions were all added (extended) with signer, then saves its
+// key and it; false with a sentence naming what could not be done.
+bool signAndSave(bool extended, X509 *certificate, EVP_PKEY *key, EVP_PKEY *signer,
+                 const QString &certFile, const QString &keyFile, const char *what, QString *error)
+{
+    if (!extended || X509_sign(certificate, signer, EVP_sha256()) <= 0) {
+        *error = QStringLiteral("cannot %1: %2")
+                     .arg(QLatin1String(what), takeOpenSslError(QStringLiteral("unknown error")));
+        return false;
+    }
+    return writeFile(keyFile, keyPem(key), true, error) &&
+           writeFile(certFile, certificatePem(certificate), false, error);
+}
+
 // Names a certificate can carry: host names and addresses, nothing that would change the
 // meaning of the subjectAltName list.
 bool isCertificateName(const QString &name)
@@ -276,13 +290,8 @@ std::optional<LocalCa> LocalCa::ensure(const QString &directory, const QStringLi
                          "critical,CA:TRUE,pathlen:0") &&
             addExtension(root.get(), root.get(), NID_key_usage, "critical,keyCertSign,cRLSign") &&
             addExtension(root.get(), root.get(), NID_subject_key_identifier, "hash");
-        if (!extended || X509_sign(root.get(), rootKey.get(), EVP_sha256()) <= 0) {
-            *error = QStringLiteral("cannot make the local CA: %1")
-                         .arg(takeOpenSslError(QStringLiteral("unknown error")));
-            return std::nullopt;
-        }
-        if (!writeFile(ca.rootKeyFile(), keyPem(rootKey.get()), true, error) ||
-            !writeFile(ca.rootCertFile(), certificatePem(root.get()), false, error)) {
+        if (!signAndSave(extended, root.get(), rootKey.get(), rootKey.get(), ca.rootCertFile(),
+                         ca.rootKeyFile(), "make the local CA", error)) {
             return std::nullopt;
         }
         ca.m_madeRoot = true;
@@ -313,13 +322,9 @@ std::optional<LocalCa> LocalCa::ensure(const QString &directory, const QStringLi
             addExtension(server.get(), root.get(), NID_ext_key_usage, "serverAuth") &&
             addExtension(server.get(), root.get(), NID_authority_key_identifier, "keyid:always") &&
             addExtension(server.get(), root.get(), NID_subject_alt_name, altNames.constData());
-        if (!extended || X509_sign(server.get(), rootKey.get(), EVP_sha256()) <= 0) {
-            *error = QStringLiteral("cannot issue the local server certificate: %1")
-                         .arg(takeOpenSslError(QStringLiteral("unknown error")));
-            return std::nullopt;
-        }
-        if (!writeFile(ca.serverKeyFile(), keyPem(serverKey.get()), true, error) ||
-            !writeFile(ca.serverCertFile(), certificatePem(server.get()), false, error)) {
+        if (!signAndSave(extended, server.get(), serverKey.get(), rootKey.get(),
+                         ca.serverCertFile(), ca.serverKeyFile(),
+                         "issue the local server certificate", error)) {
             return std::nullopt;
         }
         ca.m_issuedServer = true;
