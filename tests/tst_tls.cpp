@@ -254,6 +254,11 @@ private slots:
         QVERIFY(m_server.restart(config));
         trustedRoots() = QSslCertificate::fromData(one->rootPem());
         QCOMPARE(request(m_server.port, "GET", "/healthz").status, 200);
+        // Without the local CA there is no CA to hand out.
+        QCOMPARE(rawRequest(m_server.port, "GET /ca.crt HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 5000,
+                            false)
+                     .status,
+                 404);
         m_server.controller.reset();
 
         const QString garbage = directory.path() + QStringLiteral("/garbage.pem");
