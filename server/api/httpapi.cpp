@@ -81,6 +81,7 @@ bool HttpApi::listen(QString *errorMessage)
     limits.connection.idleTimeoutMs = m_config.idleTimeoutSeconds * 1000;
     limits.connection.request.maxHeaderBytes = m_config.maxHeaderBytes;
     limits.connection.request.maxBodyBytes = m_config.maxBodyBytes;
+    limits.connection.maxHttp2Streams = m_config.maxHttp2Streams;
     if (!setUpTls(errorMessage))
         return false;
     auto server = std::make_unique<HttpServer>(limits, *this);

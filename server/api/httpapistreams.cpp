@@ -99,9 +99,9 @@ void HttpApi::openStream(HttpExchange &exchange, const QByteArray &responseHead,
         return;
     }
     // From here the hub owns the connection; the HTTP connection lets go of it.
-    const bool secure = exchange.request().secure;
-    const int stream = m_hub.adopt(exchange.socketDescriptor(), exchange.takeTlsSession());
-    if (stream < 0 && secure) {
+    const bool tlsTaken = exchange.request().secure && !exchange.request().isHttp2();
+    const int stream = exchange.adoptStream(m_hub);
+    if (stream < 0 && tlsTaken) {
         exchange.handOver(false); // its TLS session is gone: closed, which EventSource retries
         return;
     }

@@ -26,6 +26,7 @@ struct ServerConfig
     int idleTimeoutSeconds = 10;                     // for connections that never finish a request
     qint64 maxBodyBytes = 1024 * 1024;
     int maxHeaderBytes = 16 * 1024;      // request line and header fields (431 beyond)
+    int maxHttp2Streams = 256;           // open at once on one HTTP/2 connection
     QString token;                       // needed to publish from non-loopback addresses
     QString subscriberToken;             // when set, needed to subscribe
     bool requireTokenOnLoopback = false; // loopback publishers normally need no token

@@ -202,6 +202,18 @@ QList<ConfigOption> buildTable()
          QStringLiteral("bytes"),
          SSE_MEMBER(maxHeaderBytes),
          {}},
+        {QStringLiteral("max-h2-streams"),
+         QStringLiteral("N"),
+         QStringLiteral("Streams one HTTP/2 connection may have open at once "
+                        "(SETTINGS_MAX_CONCURRENT_STREAMS); each stream counts toward "
+                        "--max-clients."),
+         QStringLiteral("server/maxHttp2Streams"),
+         Kind::Integer,
+         1,
+         10000,
+         QStringLiteral("streams"),
+         SSE_MEMBER(maxHttp2Streams),
+         {}},
         {QStringLiteral("token"),
          QStringLiteral("TOKEN"),
          QStringLiteral("Bearer token for publishing from other computers."),

@@ -1,7 +1,9 @@
 #include "httpconnection.h"
 
+#include "http2session.h"
 #include "httpexchange.h"
 #include "serverlogging.h"
+#include "streamhub.h"
 
 #include <QScopedValueRollback>
 #include <QTcpSocket>
@@ -21,14 +23,6 @@ constexpr qint64 MaxLingeringBytes = 64 * 1024 * 1024;
 // Complete requests one connection may have waiting while it does not read its answers.
 constexpr qsizetype MaxWaitingRequests = 32;
 
-// Methods the routes may be asked with; the rest (CONNECT, TRACE, WebDAV's) get 501.
-bool isImplemented(const QByteArray &method)
-{
-    static const QList<QByteArray> methods{"GET",    "HEAD",  "POST",   "PUT",
-                                           "DELETE", "PATCH", "OPTIONS"};
-    return methods.contains(method);
-}
-
 } // namespace
 
 HttpConnection::HttpConnection(QTcpSocket *socket, const Limits &limits, RequestHandler &handler,
@@ -40,12 +34,15 @@ HttpConnection::HttpConnection(QTcpSocket *socket, const Limits &limits, Request
     , m_handler(handler)
     , m_idleTimeoutMs(limits.idleTimeoutMs)
     , m_tlsContext(tlsContext)
+    , m_limits(limits)
 {
     m_socket->setParent(this);
     m_idle.start();
     connect(m_socket, &QTcpSocket::readyRead, this, &HttpConnection::onReadyRead);
     connect(m_socket, &QTcpSocket::bytesWritten, this, [this] {
-        if (m_socket->bytesToWrite() == 0)
+        if (m_h2)
+            m_h2->socketDrained();
+        else if (m_socket->bytesToWrite() == 0)
             handleNextRequest();
     });
     connect(m_socket, &QTcpSocket::disconnected, this, &QObject::deleteLater);
@@ -58,8 +55,14 @@ void HttpConnection::onReadyRead()
     QByteArray received = m_socket->readAll();
     if (m_closing)
         return; // a refusal lingers, or the last answer said close: what comes is dropped
-    if (!decrypt(received))
+    if (!decrypt(received) || !startsHttp2(received))
         return;
+    if (m_h2) {
+        m_idle.restart();
+        if (!received.isEmpty())
+            m_h2->receive(received);
+        return;
+    }
     if (!received.isEmpty() && !m_framer.isFinished())
         m_framer.feed(received);
     if (m_framer.queuedRequests() > MaxWaitingRequests) {
@@ -100,6 +103,50 @@ bool HttpConnection::decrypt(QByteArray &received)
     return true;
 }
 
+bool HttpConnection::startsHttp2(QByteArray &received)
+{
+    if (m_protocolKnown)
+        return true;
+    if (m_tls) {
+        if (!m_tls->isEstablished())
+            return false; // nothing but the handshake yet
+        m_protocolKnown = true;
+        if (m_tls->alpn() == "h2")
+            startHttp2();
+        return true;
+    }
+    // h2c with prior knowledge (RFC 9113 section 3.3): the client's preface comes first. No
+    // HTTP/1.1 request starts with "PRI ".
+    received.prepend(std::exchange(m_early, {}));
+    const QByteArray &preface = Http2Session::ClientPreface;
+    if (received.size() < preface.size() && preface.startsWith(received)) {
+        m_early = std::exchange(received, {});
+        return false;
+    }
+    m_protocolKnown = true;
+    if (received.startsWith(preface))
+        startHttp2();
+    return true;
+}
+
+void HttpConnection::startHttp2()
+{
+    const Http2Session::Limits limits{m_limits.maxHttp2Streams, m_limits.request.maxHeaderBytes,
+                                      m_limits.request.maxBodyBytes};
+    Http2Session::Socket socket{[this](const QByteArray &bytes) { send(bytes); },
+                                [this] {
+                                    return m_socket->bytesToWrite();
+                                }};
+    m_h2 = std::make_unique<Http2Session>(limits, m_handler, m_peer,
+                                          m_tls ? m_tls->version() : QString(), std::move(socket));
+    connect(m_h2.get(), &Http2Session::finished, this, [this] {
+        m_closing = true;
+        m_socket->disconnectFromHost(); // after the GOAWAY
+    });
+    if (m_overCap)
+        m_h2->refuseUnlessStream(*m_overCap);
+}
+
 void HttpConnection::send(const QByteArray &bytes)
 {
     if (!m_tls) {
@@ -113,7 +160,7 @@ void HttpConnection::send(const QByteArray &bytes)
 void HttpConnection::handleNextRequest()
 {
     // Not again from inside: flush() and write() may emit bytesWritten, which calls this.
-    if (m_busy || m_closing || m_exchange)
+    if (m_busy || m_closing || m_exchange || m_h2)
         return;
     const QScopedValueRollback busy(m_busy, true);
     while (!m_closing && !m_exchange) {
@@ -127,7 +174,7 @@ void HttpConnection::handleNextRequest()
         // this again.
         if (m_socket->bytesToWrite() > 0 && (m_socket->flush(), m_socket->bytesToWrite() > 0))
             return;
-        m_exchange = std::make_unique<HttpExchange>(takeRequest(), this);
+        m_exchange = std::make_unique<HttpExchange>(takeRequest(), this, this);
         m_idle.restart();
         if (m_overCap) {
             if (!m_handler.asksForStream(m_exchange->request())) {
@@ -139,7 +186,7 @@ void HttpConnection::handleNextRequest()
             // connection must not stay open over the cap.
             m_exchange->closeAfterAnswer();
         }
-        if (isImplemented(m_exchange->request().method)) {
+        if (isImplementedMethod(m_exchange->request().method)) {
             m_handler.handle(*m_exchange);
         } else {
             m_exchange->error(501, QStringLiteral("method not implemented; use GET, HEAD, POST, "
@@ -167,7 +214,7 @@ Request HttpConnection::takeRequest()
     return request;
 }
 
-void HttpConnection::writeAnswer(const QByteArray &bytes, bool closeAfter)
+void HttpConnection::writeAnswer(int32_t, const QByteArray &bytes, bool closeAfter)
 {
     send(bytes);
     if (closeAfter) {
@@ -185,12 +232,12 @@ void HttpConnection::endExchange()
     handleNextRequest();
 }
 
-qintptr HttpConnection::socketDescriptor() const
+int HttpConnection::adoptStream(int32_t, StreamHub &hub)
 {
-    return m_socket->socketDescriptor();
+    return hub.adopt(m_socket->socketDescriptor(), std::move(m_tls));
 }
 
-void HttpConnection::handOver()
+void HttpConnection::handOver(int32_t, bool)
 {
     // The stream hub holds its own duplicate of the descriptor; this one closes without a
     // word to the peer.
@@ -214,6 +261,12 @@ void HttpConnection::answerExpectation(const RequestHead &head)
 
 void HttpConnection::closeIfIdle()
 {
+    if (m_h2) {
+        // An HTTP/2 connection is idle once it has no stream open for the timeout.
+        if (!m_closing && m_h2->isIdle() && m_idle.elapsed() > m_idleTimeoutMs)
+            m_h2->goAway();
+        return;
+    }
     if (m_closing || m_exchange || m_idle.elapsed() <= m_idleTimeoutMs ||
         m_socket->state() != QAbstractSocket::ConnectedState) {
         return;
@@ -235,6 +288,8 @@ void HttpConnection::refuseUnlessStream(const HttpError &error, const QString &r
 {
     m_overCap = error;
     m_overCapReason = reason;
+    if (m_h2)
+        m_h2->refuseUnlessStream(error);
 }
 
 void HttpConnection::drop()

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "exchangetransport.h"
 #include "request.h"
 #include "requestframer.h"
 #include "tlssession.h"
@@ -17,6 +18,7 @@ typedef struct ssl_ctx_st SSL_CTX;
 namespace sse {
 
 class HttpExchange;
+class Http2Session;
 
 // What answers requests: the route handlers behind every front (HttpApi).
 class RequestHandler
@@ -33,7 +35,7 @@ public:
     virtual bool asksForStream(const Request &request) const = 0;
 };
 
-// One HTTP/1.1 connection (qBittorrent's Http::Connection): it owns its socket and its
+// One connection (qBittorrent's Http::Connection): it owns its socket and its
 // RequestFramer, parses each request once, and hands the handler one Request at a time. The
 // next pipelined request is handled once the answer before it has been written, whenever the
 // handler gives it, so answers leave in request order and a GET /events after other requests
@@ -41,7 +43,9 @@ public:
 // Malformed requests get their status here (400, 413, 414, 417, 429, 431, 501, 505) and
 // reach no handler; each refusal is read by the client before the connection closes
 // (lingering close).
-class HttpConnection : public QObject
+// A connection that starts with HTTP/2's client preface (h2c), or agrees on h2 through ALPN,
+// speaks HTTP/2 from then on: an Http2Session reads its plaintext and writes through it.
+class HttpConnection : public QObject, public ExchangeTransport
 {
     Q_OBJECT
 
@@ -50,6 +54,7 @@ public:
     {
         RequestFramer::Limits request;
         int idleTimeoutMs = 10000;
+        int maxHttp2Streams = 256;
     };
 
     // Takes the socket (it becomes a child of the connection). With a TLS context, a
@@ -71,12 +76,13 @@ public:
     // Closes at once without an answer (RST), for a connection there is no room for at all.
     void drop();
 
-    // For HttpExchange.
-    void writeAnswer(const QByteArray &bytes, bool closeAfter);
-    qintptr socketDescriptor() const;
-    // The TLS session, for the stream hub that takes the connection over.
-    std::unique_ptr<TlsSession> takeTlsSession() { return std::move(m_tls); }
-    void handOver();
+    // "HTTP/2" once the connection speaks it, else "HTTP/1.1".
+    bool isHttp2() const { return m_h2 != nullptr; }
+
+    // ExchangeTransport, for HttpExchange. A stream takes the socket and the TLS session over.
+    void writeAnswer(int32_t streamId, const QByteArray &bytes, bool closeAfter) override;
+    int adoptStream(int32_t streamId, StreamHub &hub) override;
+    void handOver(int32_t streamId, bool opened) override;
 
 signals:
     void refusedOverCap(const QString &reason);
@@ -91,6 +97,10 @@ private:
     void send(const QByteArray &bytes);
     // Bytes read, as plaintext; false when the TLS session failed and the connection closes.
     bool decrypt(QByteArray &received);
+    // Whether the plaintext so far starts HTTP/2 (h2 agreed through ALPN, or the client's
+    // preface); starts the session then. False, with received kept, while it cannot tell yet.
+    bool startsHttp2(QByteArray &received);
+    void startHttp2();
 
     QTcpSocket *m_socket; // child
     QHostAddress m_peer;
@@ -106,6 +116,10 @@ private:
     SSL_CTX *m_tlsContext;             // null: plain HTTP only
     std::unique_ptr<TlsSession> m_tls; // this connection speaks HTTPS
     bool m_sniffed = false;            // the first byte decided between TLS and plain
+    Limits m_limits;
+    std::unique_ptr<Http2Session> m_h2; // the connection speaks HTTP/2
+    QByteArray m_early;                 // plaintext that may be the start of the h2c preface
+    bool m_protocolKnown = false;       // HTTP/1.1 or HTTP/2 decided
 };
 
 } // namespace sse

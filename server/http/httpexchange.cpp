@@ -1,13 +1,15 @@
 #include "httpexchange.h"
 
-#include "httpconnection.h"
 #include "serverlogging.h"
 
 namespace sse {
 
-HttpExchange::HttpExchange(Request request, HttpConnection *connection)
+HttpExchange::HttpExchange(Request request, ExchangeTransport *transport, QObject *owner,
+                           int32_t streamId)
     : m_request(std::move(request))
-    , m_connection(connection)
+    , m_transport(transport)
+    , m_owner(owner)
+    , m_streamId(streamId)
 {
     if (!m_request.keepAlive)
         m_connectionHeader = QByteArrayLiteral("close");
@@ -53,8 +55,8 @@ void HttpExchange::respondRaw(int status, const QByteArray &bytes)
         return;
     m_status = status;
     finish();
-    if (m_connection)
-        m_connection->writeAnswer(bytes, m_connectionHeader == "close");
+    if (m_owner)
+        m_transport->writeAnswer(m_streamId, bytes, m_connectionHeader == "close");
 }
 
 void HttpExchange::json(int status, const QJsonDocument &document, const http::HeaderList &headers)
@@ -77,14 +79,9 @@ void HttpExchange::error(const HttpError &failure)
     error(failure.status, failure.message, failure.headers);
 }
 
-qintptr HttpExchange::socketDescriptor() const
+int HttpExchange::adoptStream(StreamHub &hub)
 {
-    return m_connection ? m_connection->socketDescriptor() : -1;
-}
-
-std::unique_ptr<TlsSession> HttpExchange::takeTlsSession()
-{
-    return m_connection ? m_connection->takeTlsSession() : nullptr;
+    return m_owner ? m_transport->adoptStream(m_streamId, hub) : -1;
 }
 
 void HttpExchange::handOver(bool opened)
@@ -94,8 +91,8 @@ void HttpExchange::handOver(bool opened)
         m_streamOpened = true;
     }
     finish();
-    if (m_connection)
-        m_connection->handOver();
+    if (m_owner)
+        m_transport->handOver(m_streamId, opened);
 }
 
 void HttpExchange::finish()

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "exchangetransport.h"
 #include "httputil.h"
 #include "request.h"
 #include "requestparsers.h"
@@ -13,19 +14,21 @@
 
 namespace sse {
 
-class HttpConnection;
-class TlsSession;
+class StreamHub;
 
 // One request and its answer. A route handler reads the request and answers through the
 // exchange, now or later (the event log may accept a publish after the handler returned), or
-// hands the connection over to become a stream. The connection it came from keeps the answers
-// of pipelined requests in order: the next request is handled once this one is answered.
+// hands the connection (HTTP/1.1) or its stream (HTTP/2) over to become a stream of the hub. An
+// HTTP/1.1 connection keeps the answers of pipelined requests in order: the next request is
+// handled once this one is answered.
 class HttpExchange : public QObject
 {
     Q_OBJECT
 
 public:
-    HttpExchange(Request request, HttpConnection *connection);
+    // owner: the transport's QObject, which may go away before the exchange (the client left).
+    HttpExchange(Request request, ExchangeTransport *transport, QObject *owner,
+                 int32_t streamId = 0);
     ~HttpExchange() override;
 
     const Request &request() const { return m_request; }
@@ -60,19 +63,20 @@ public:
     void error(int status, const QString &message, const http::HeaderList &headers = {});
     void error(const HttpError &failure);
 
-    // For a stream: the connection's socket, which the stream hub duplicates.
-    qintptr socketDescriptor() const;
-    // And its TLS session, which the stream hub encrypts with from then on (null for plain).
-    std::unique_ptr<TlsSession> takeTlsSession();
-    // The stream hub has the socket now: the connection lets go of it without a word, and the
-    // exchange is finished (status 200 when opened says a stream started).
+    // For a stream: the hub takes the connection over (HTTP/1.1: its socket and TLS session)
+    // or the request's HTTP/2 stream; returns the hub's handle, or -1 with errno set.
+    int adoptStream(StreamHub &hub);
+    // The stream hub has the stream now, and the exchange is finished (status 200 when opened
+    // says a stream started).
     void handOver(bool opened);
 
 private:
     void finish();
 
     Request m_request;
-    QPointer<HttpConnection> m_connection;
+    ExchangeTransport *m_transport;
+    QPointer<QObject> m_owner; // m_transport is valid while it is
+    int32_t m_streamId;
     std::function<void(const HttpExchange &)> m_whenFinished;
     http::HeaderList m_commonHeaders;
     QByteArray m_connectionHeader; // "close" or "keep-alive" when the answer must say it

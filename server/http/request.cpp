@@ -14,4 +14,11 @@ QHostAddress plainAddress(const QHostAddress &address)
     return isV4 ? QHostAddress(v4) : address;
 }
 
+bool isImplementedMethod(const QByteArray &method)
+{
+    static const QList<QByteArray> methods{"GET",    "HEAD",  "POST",   "PUT",
+                                           "DELETE", "PATCH", "OPTIONS"};
+    return methods.contains(method);
+}
+
 } // namespace sse

@@ -35,7 +35,11 @@ struct Request
     QUrlQuery query() const { return QUrlQuery(url); }
     bool isHead() const { return method == "HEAD"; }
     bool isHttp10() const { return httpVersion == "HTTP/1.0"; }
+    bool isHttp2() const { return httpVersion == "HTTP/2"; }
 };
+
+// Methods the routes may be asked with; the rest (CONNECT, TRACE, WebDAV's) get 501.
+bool isImplementedMethod(const QByteArray &method);
 
 // IPv4 peers on a dual-stack socket show up as ::ffff:a.b.c.d; this gives a.b.c.d.
 QHostAddress plainAddress(const QHostAddress &address);

@@ -71,6 +71,7 @@ StreamHub::StreamHub(qint64 maxQueueBytes, IoBackend io, int sendRings, QObject 
 #endif
         m_sessionsFreedSinceTrim = 0;
     });
+    m_muxPlaceholder = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
     m_notifier = new QSocketNotifier(m_epoll, QSocketNotifier::Read, this);
     connect(m_notifier, &QSocketNotifier::activated, this, &StreamHub::processEvents);
 }
@@ -83,6 +84,8 @@ StreamHub::~StreamHub()
     }
     if (m_epoll >= 0)
         ::close(m_epoll);
+    if (m_muxPlaceholder >= 0)
+        ::close(m_muxPlaceholder);
 }
 
 int StreamHub::adopt(qintptr descriptor, std::unique_ptr<TlsSession> tls)
@@ -125,6 +128,45 @@ int StreamHub::adopt(qintptr descriptor, std::unique_ptr<TlsSession> tls)
     return handle;
 }
 
+int StreamHub::adoptMux(StreamMux &mux, int32_t streamId)
+{
+    if (m_epoll < 0 || m_muxPlaceholder < 0)
+        return -1;
+    const int handle = ::fcntl(m_muxPlaceholder, F_DUPFD_CLOEXEC, 0);
+    if (handle < 0) {
+        qCWarning(lcHub) << "cannot take over a stream:" << std::strerror(errno);
+        return -1;
+    }
+    if (size_t(handle) >= m_streams.size())
+        m_streams.resize(size_t(handle) + 1);
+    Stream &s = m_streams[size_t(handle)];
+    s.open = true;
+    s.mux = &mux;
+    s.muxStream = streamId;
+    ++m_streamCount;
+    return handle;
+}
+
+void StreamHub::muxWritable(int handle)
+{
+    Stream *s = stream(handle);
+    if (!s || !s->mux || s->failed || s->held || !s->wantsWrite)
+        return;
+    if (!flushQueue(handle, *s, MaxBytesPerStreamPerTurn))
+        scheduleFailedClose(handle);
+    else if (s->finishing && !hasPending(*s))
+        close(handle);
+}
+
+void StreamHub::muxClosed(int handle)
+{
+    const Stream *s = stream(handle);
+    if (!s || !s->mux)
+        return;
+    release(handle);
+    emit streamClosed(handle);
+}
+
 const StreamHub::Stream *StreamHub::stream(int handle) const
 {
     if (handle < 0 || size_t(handle) >= m_streams.size() || !m_streams[size_t(handle)].open)
@@ -141,6 +183,23 @@ QString StreamHub::tlsVersion(int handle) const
 {
     const Stream *s = stream(handle);
     return s && s->tls ? s->tls->version() : QString();
+}
+
+QString StreamHub::protocol(int handle) const
+{
+    const Stream *s = stream(handle);
+    if (!s)
+        return {};
+    if (s->mux)
+        return s->mux->protocol();
+    return s->tls ? QStringLiteral("HTTP/1.1 · %1").arg(s->tls->version())
+                  : QStringLiteral("HTTP/1.1");
+}
+
+quint64 StreamHub::connectionOf(int handle) const
+{
+    const Stream *s = stream(handle);
+    return s && s->mux ? s->mux->connectionId() : 0;
 }
 
 StreamHub::WriteResult StreamHub::write(int handle, const QByteArray &bytes)
@@ -160,11 +219,21 @@ bool StreamHub::maySend(int handle, const QByteArray &bytes, qsizetype *result) 
         *result = 0; // held, or behind queued or fed bytes: queue these too, to keep the order
         return false;
     }
+    if (s->mux) {
+        *result = MuxDeferred;
+        return false;
+    }
     return true;
 }
 
 StreamHub::WriteResult StreamHub::finishWrite(int handle, const QByteArray &bytes, qsizetype sent)
 {
+    if (sent == MuxDeferred) {
+        const Stream &s = m_streams[size_t(handle)];
+        sent = s.mux->offer(s.muxStream, bytes, 0, bytes.size());
+        if (sent < 0)
+            sent = SendError;
+    }
     if (sent == NoStream)
         return WriteResult::Closed;
     if (sent == SendError) {
@@ -247,6 +316,8 @@ void StreamHub::setWantsWrite(int handle, Stream &s, bool wantsWrite)
     if (s.wantsWrite == wantsWrite)
         return;
     s.wantsWrite = wantsWrite;
+    if (s.mux)
+        return; // its mux calls muxWritable() when it has room
     epoll_event event{};
     event.events = EPOLLIN | EPOLLRDHUP | (wantsWrite ? EPOLLOUT : 0u);
     event.data.fd = handle;
@@ -319,9 +390,11 @@ void StreamHub::scheduleFailedClose(int handle)
 
 void StreamHub::release(int handle)
 {
-    for (const auto &sender : m_senders)
-        sender->unregisterSocket(handle); // else the ring would keep the socket open
-    ::epoll_ctl(m_epoll, EPOLL_CTL_DEL, handle, nullptr);
+    if (!m_streams[size_t(handle)].mux) {
+        for (const auto &sender : m_senders)
+            sender->unregisterSocket(handle); // else the ring would keep the socket open
+        ::epoll_ctl(m_epoll, EPOLL_CTL_DEL, handle, nullptr);
+    }
     ::close(handle);
     m_queuedTotal -= m_streams[size_t(handle)].queuedBytes;
     m_feeds.erase(handle);
@@ -331,14 +404,19 @@ void StreamHub::release(int handle)
 
 void StreamHub::close(int handle, bool reset)
 {
-    if (!stream(handle))
+    Stream *s = stream(handle);
+    if (!s)
         return;
+    if (s->mux) {
+        s->mux->end(s->muxStream, reset);
+        release(handle);
+        return;
+    }
     if (reset) {
         const linger abortive{1, 0};
         ::setsockopt(handle, SOL_SOCKET, SO_LINGER, &abortive, sizeof abortive);
     } else {
-        const Stream &s = m_streams[size_t(handle)];
-        if (TlsSession *tls = s.tls.get(); tls && !s.queue && !s.feeding) {
+        if (TlsSession *tls = s->tls.get(); tls && !s->queue && !s->feeding) {
             // close_notify, best effort: a client then knows the stream ended whole (not when
             // queued bytes are dropped: FIN alone says it did not).
             tls->shutdown();

@@ -2,6 +2,7 @@
 
 #include "iobackend.h"
 #include "streamfeed.h"
+#include "streammux.h"
 #include "tlssession.h"
 
 #include <QByteArray>
@@ -69,8 +70,21 @@ public:
     // count what the client reads), and each write's records wait in the session until the
     // kernel takes them.
     int adopt(qintptr descriptor, std::unique_ptr<TlsSession> tls = nullptr);
+    // Takes over one stream of a multiplexed connection (HTTP/2). Its handle is a descriptor
+    // number too (a duplicate of one placeholder descriptor), so both kinds of handle are
+    // unique small numbers the kernel hands out, indexed alike. Returns -1 with errno set.
+    int adoptMux(StreamMux &mux, int32_t streamId);
+    // The mux has room again for a stream it did not take all of: the stream's queue moves on.
+    void muxWritable(int handle);
+    // The peer ended the stream (RST_STREAM) or its connection closed: the stream is released,
+    // and streamClosed() follows at once.
+    void muxClosed(int handle);
     // The TLS version of a stream ("TLSv1.3"), or empty for a plain one.
     QString tlsVersion(int handle) const;
+    // How the stream's bytes travel, for the Clients table: "HTTP/1.1 · TLSv1.3", "h2c".
+    QString protocol(int handle) const;
+    // The connection a multiplexed stream shares with others, or 0.
+    quint64 connectionOf(int handle) const;
     WriteResult write(int handle, const QByteArray &bytes);
 
     // write() in two steps, so the sends of one fan-out can run on several threads:
@@ -81,6 +95,9 @@ public:
     static constexpr qsizetype NoStream = -2;  // closed or closing already
     // TLS: all of bytes is encrypted, and part of its records waits in the session.
     static constexpr qsizetype TlsPending = -3;
+    // A multiplexed stream: finishWrite() offers the bytes to its mux on the hub's thread,
+    // since the streams of one connection share its state.
+    static constexpr qsizetype MuxDeferred = -4;
     qsizetype trySend(int handle, const QByteArray &bytes) const;
     // trySend() for many handles at once: results[i] for handles[i]. On io_uring, one system
     // call per batch. The same rules as trySend(); concurrent calls need distinct rings
@@ -147,6 +164,8 @@ private:
         bool open = false;               // adopted and not closed yet
         bool feeding = false;            // has a Feed in m_feeds, which goes before the queue
         std::unique_ptr<TlsSession> tls; // records made wait here, before feed and queue
+        StreamMux *mux = nullptr;        // a stream of a multiplexed connection, not a socket
+        int32_t muxStream = 0;           // its id on that connection
     };
     struct Feed
     {
@@ -178,6 +197,9 @@ private:
     // Counts the records a send on a fan-out thread left in the session.
     void countTlsRecords(Stream &stream);
     static qsizetype trySendTls(int handle, TlsSession &tls, const QByteArray &bytes);
+    // sendQueued() for a multiplexed stream: what its mux takes.
+    Sent sendQueuedMux(Stream &stream, std::deque<QByteArray> &queue, qsizetype &headOffset,
+                       qint64 &budget);
     static bool sendWouldBlock(); // errno after a send that took nothing: try again later
     // What is left to send: queue, feed or TLS records.
     static bool hasPending(const Stream &stream)
@@ -201,6 +223,7 @@ private:
     QTimer m_trimTimer;
     int m_sessionsFreedSinceTrim = 0;
     int m_epoll = -1;
+    int m_muxPlaceholder = -1; // duplicated for each multiplexed stream's handle
     std::vector<std::unique_ptr<UringSender>> m_senders; // one per ring; empty on epoll
     QString m_error;                                     // why the hub cannot work
     QString m_uringRefusal;

@@ -110,6 +110,31 @@ StreamHub::Sent StreamHub::sendQueuedTls(int handle, Stream &s, std::deque<QByte
     }
 }
 
+StreamHub::Sent StreamHub::sendQueuedMux(Stream &s, std::deque<QByteArray> &queue,
+                                         qsizetype &headOffset, qint64 &budget)
+{
+    while (!queue.empty()) {
+        if (budget <= 0)
+            return Sent::Partial;
+        const QByteArray &front = queue.front();
+        const qsizetype wanted = qsizetype(std::min<qint64>(front.size() - headOffset, budget));
+        const qsizetype taken = s.mux->offer(s.muxStream, front, headOffset, wanted);
+        if (taken < 0)
+            return Sent::Error;
+        addQueued(s, -taken);
+        budget -= taken;
+        m_bytesFlushed += quint64(taken);
+        headOffset += taken;
+        if (headOffset == front.size()) {
+            queue.pop_front();
+            headOffset = 0;
+        }
+        if (taken < wanted)
+            return Sent::Partial; // the mux is full: it calls muxWritable() when it is not
+    }
+    return Sent::All;
+}
+
 void StreamHub::trySendMany(int ring, const int *handles, size_t count, const QByteArray &bytes,
                             qsizetype *results)
 {
@@ -155,6 +180,8 @@ StreamHub::Sent StreamHub::sendQueued(int handle, Stream &s, std::deque<QByteArr
 {
     if (s.tls)
         return sendQueuedTls(handle, s, queue, headOffset, budget);
+    if (s.mux)
+        return sendQueuedMux(s, queue, headOffset, budget);
     while (!queue.empty()) {
         if (budget <= 0)
             return Sent::Partial;

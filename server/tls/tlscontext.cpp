@@ -44,12 +44,12 @@ std::optional<QByteArray> readFile(const QString &option, const QString &path, Q
     return file.readAll();
 }
 
-// The protocols this front speaks, for ALPN. The list is offered by the client in
-// wire format; OpenSSL picks the first of ours the client offers.
+// The protocols this front speaks, for ALPN, HTTP/2 first. The list is offered by the client
+// in wire format; OpenSSL picks the first of ours the client offers.
 int selectAlpn(SSL *, const unsigned char **out, unsigned char *outLength, const unsigned char *in,
                unsigned int inLength, void *)
 {
-    static const unsigned char ours[] = {8, 'h', 't', 't', 'p', '/', '1', '.', '1'};
+    static const unsigned char ours[] = {2, 'h', '2', 8, 'h', 't', 't', 'p', '/', '1', '.', '1'};
     unsigned char *selected = nullptr;
     if (SSL_select_next_proto(&selected, outLength, ours, sizeof ours, in, inLength) !=
         OPENSSL_NPN_NEGOTIATED) {

@@ -1,0 +1,337 @@
+// The HTTP/2 session: nghttp2's callbacks, reading requests into Request values, and the
+// limits a peer meets (docs/protocol.md, "HTTP/2"). The frames a stream sends are in
+// http2streams.cpp.
+#include "http2callbacks.h"
+
+#include "httpconnection.h"
+#include "httpexchange.h"
+#include "serverlogging.h"
+#include "streamhub.h"
+
+#include <QAtomicInteger>
+
+#include <algorithm>
+
+namespace sse {
+
+namespace {
+
+// A peer may send this many control frames at once, and this many a second after that:
+// browsers send a handful; a flood of SETTINGS, PING or empty frames (which cost this side
+// work and memory for their answers) ends with GOAWAY ENHANCE_YOUR_CALM.
+constexpr double ControlBurst = 1000;
+constexpr double ControlPerSecond = 100;
+// RST_STREAM from the peer (rapid reset, CVE-2023-44487): nghttp2's token bucket, burst and
+// rate, after which it sends GOAWAY.
+constexpr uint64_t ResetBurst = 200;
+constexpr uint64_t ResetPerSecond = 33;
+// CONTINUATION frames after one HEADERS (CVE-2024-28182): nghttp2 ends the session beyond.
+constexpr size_t MaxContinuations = 8;
+
+QAtomicInteger<quint64> nextConnectionId = 1;
+
+} // namespace
+
+const QByteArray Http2Session::ClientPreface =
+    QByteArrayLiteral("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
+
+int Http2Callbacks::beginHeaders(nghttp2_session *session, const nghttp2_frame *frame, void *user)
+{
+    if (frame->hd.type != NGHTTP2_HEADERS || frame->headers.cat != NGHTTP2_HCAT_REQUEST)
+        return 0;
+    Http2Session &self = of(user);
+    auto stream = std::make_unique<Http2Session::Stream>();
+    stream->request.httpVersion = QByteArrayLiteral("HTTP/2");
+    stream->request.peer = self.m_peer;
+    stream->request.secure = self.m_secure;
+    nghttp2_session_set_stream_user_data(session, frame->hd.stream_id, stream.get());
+    self.m_streams[frame->hd.stream_id] = std::move(stream);
+    return 0;
+}
+
+int Http2Callbacks::header(nghttp2_session *session, const nghttp2_frame *frame,
+                           const uint8_t *name, size_t nameLength, const uint8_t *value,
+                           size_t valueLength, uint8_t, void *)
+{
+    if (frame->hd.type != NGHTTP2_HEADERS || frame->headers.cat != NGHTTP2_HCAT_REQUEST)
+        return 0; // trailers are not read
+    auto *stream = streamOf(session, frame->hd.stream_id);
+    if (!stream || stream->refusal)
+        return 0;
+    // Counted as SETTINGS_MAX_HEADER_LIST_SIZE counts: 32 bytes a field besides its text.
+    stream->headerBytes += qint64(nameLength + valueLength + 32);
+    Request &request = stream->request;
+    const QByteArray fieldName(reinterpret_cast<const char *>(name), qsizetype(nameLength));
+    QByteArray fieldValue(reinterpret_cast<const char *>(value), qsizetype(valueLength));
+    if (fieldName == ":method")
+        request.method = std::move(fieldValue);
+    else if (fieldName == ":path")
+        request.setTarget(std::move(fieldValue));
+    else if (fieldName == ":authority") // checked the way Host is (AccessPolicy)
+        request.headers.prepend(qMakePair(QByteArrayLiteral("Host"), std::move(fieldValue)));
+    else if (!fieldName.startsWith(':'))
+        request.headers.append(qMakePair(fieldName, std::move(fieldValue)));
+    return 0;
+}
+
+int Http2Callbacks::dataChunk(nghttp2_session *session, uint8_t, int32_t streamId,
+                              const uint8_t *data, size_t length, void *user)
+{
+    auto *stream = streamOf(session, streamId);
+    if (!stream || stream->refusal || stream->exchange)
+        return 0;
+    Request &request = stream->request;
+    if (request.body.size() + qint64(length) > of(user).m_limits.maxBodyBytes) {
+        stream->refusal = HttpError{
+            413,
+            QStringLiteral("request body larger than %1 bytes").arg(of(user).m_limits.maxBodyBytes),
+            {},
+            false};
+        request.body.clear();
+        return 0;
+    }
+    request.body.append(reinterpret_cast<const char *>(data), qsizetype(length));
+    return 0;
+}
+
+int Http2Callbacks::frameReceived(nghttp2_session *session, const nghttp2_frame *frame, void *user)
+{
+    Http2Session &self = of(user);
+    const bool endOfStream = (frame->hd.flags & NGHTTP2_FLAG_END_STREAM) != 0;
+    switch (frame->hd.type) {
+    case NGHTTP2_DATA:
+        if (frame->hd.length == 0 && !endOfStream && !self.spendControlToken())
+            return 0;
+        break;
+    case NGHTTP2_SETTINGS:
+    case NGHTTP2_PING:
+    case NGHTTP2_PRIORITY:
+        if (!self.spendControlToken())
+            return 0;
+        break;
+    case NGHTTP2_WINDOW_UPDATE:
+        if (!self.spendControlToken())
+            return 0;
+        self.wakeBlocked(); // a window opened
+        return 0;
+    default:
+        break;
+    }
+    if ((frame->hd.type == NGHTTP2_HEADERS || frame->hd.type == NGHTTP2_DATA) && endOfStream) {
+        if (auto *stream = streamOf(session, frame->hd.stream_id); stream && !stream->exchange) {
+            self.dispatch(frame->hd.stream_id, *stream);
+        }
+    }
+    return 0;
+}
+
+int Http2Callbacks::streamClosed(nghttp2_session *, int32_t streamId, uint32_t, void *user)
+{
+    of(user).closed(streamId);
+    return 0;
+}
+
+ssize_t Http2Callbacks::send(nghttp2_session *, const uint8_t *data, size_t length, int, void *user)
+{
+    Http2Session &self = of(user);
+    self.m_out.append(reinterpret_cast<const char *>(data), qsizetype(length));
+    return ssize_t(length);
+}
+
+Http2Session::Http2Session(const Limits &limits, RequestHandler &handler, const QHostAddress &peer,
+                           const QString &tlsVersion, Socket socket, QObject *parent)
+    : QObject(parent)
+    , m_limits(limits)
+    , m_handler(handler)
+    , m_peer(peer)
+    , m_secure(!tlsVersion.isEmpty())
+    , m_protocol(tlsVersion.isEmpty() ? QStringLiteral("h2c")
+                                      : QStringLiteral("h2 · %1").arg(tlsVersion))
+    , m_connectionId(nextConnectionId.fetchAndAddRelaxed(1))
+    , m_socket(std::move(socket))
+    , m_controlTokens(ControlBurst)
+{
+    nghttp2_session_callbacks *callbacks = nullptr;
+    nghttp2_session_callbacks_new(&callbacks);
+    nghttp2_session_callbacks_set_on_begin_headers_callback(callbacks,
+                                                            &Http2Callbacks::beginHeaders);
+    nghttp2_session_callbacks_set_on_header_callback(callbacks, &Http2Callbacks::header);
+    nghttp2_session_callbacks_set_on_data_chunk_recv_callback(callbacks,
+                                                              &Http2Callbacks::dataChunk);
+    nghttp2_session_callbacks_set_on_frame_recv_callback(callbacks, &Http2Callbacks::frameReceived);
+    nghttp2_session_callbacks_set_on_stream_close_callback(callbacks,
+                                                           &Http2Callbacks::streamClosed);
+    nghttp2_session_callbacks_set_send_callback(callbacks, &Http2Callbacks::send);
+    nghttp2_session_callbacks_set_send_data_callback(callbacks, &Http2Callbacks::sendBody);
+    nghttp2_option *options = nullptr;
+    nghttp2_option_new(&options);
+    nghttp2_option_set_stream_reset_rate_limit(options, ResetBurst, ResetPerSecond);
+    nghttp2_option_set_max_continuations(options, MaxContinuations);
+    nghttp2_session_server_new2(&m_session, callbacks, this, options);
+    nghttp2_option_del(options);
+    nghttp2_session_callbacks_del(callbacks);
+    m_tokenClock.start();
+}
+
+Http2Session::~Http2Session()
+{
+    // The hub lets go of the streams it still drives here; their subscribers are forgotten.
+    for (auto &[id, stream] : m_streams) {
+        if (stream->hubHandle >= 0 && m_hub)
+            m_hub->muxClosed(std::exchange(stream->hubHandle, -1));
+    }
+    m_streams.clear();
+    nghttp2_session_del(m_session);
+}
+
+void Http2Session::start()
+{
+    m_started = true;
+    const nghttp2_settings_entry settings[] = {
+        {NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, uint32_t(m_limits.maxStreams)},
+        {NGHTTP2_SETTINGS_MAX_HEADER_LIST_SIZE, uint32_t(m_limits.maxHeaderBytes)},
+        {NGHTTP2_SETTINGS_ENABLE_PUSH, 0},
+    };
+    nghttp2_submit_settings(m_session, NGHTTP2_FLAG_NONE, settings, std::size(settings));
+}
+
+void Http2Session::receive(const QByteArray &bytes)
+{
+    if (m_finished)
+        return;
+    if (!m_started)
+        start();
+    const ssize_t read = nghttp2_session_mem_recv(
+        m_session, reinterpret_cast<const uint8_t *>(bytes.constData()), size_t(bytes.size()));
+    if (read < 0) {
+        fail("reading", int(read));
+        return;
+    }
+    sendNow(); // SETTINGS and PING acknowledgements, answers given at once
+}
+
+void Http2Session::dispatch(int32_t streamId, Stream &stream)
+{
+    Request request = std::exchange(stream.request, Request{});
+    request.wireBytes = stream.headerBytes + request.body.size();
+    stream.exchange = std::make_unique<HttpExchange>(std::move(request), this, this, streamId);
+    HttpExchange &exchange = *stream.exchange;
+    if (stream.headerBytes > m_limits.maxHeaderBytes) {
+        exchange.error(431, QStringLiteral("request header fields larger than %1 bytes")
+                                .arg(m_limits.maxHeaderBytes));
+    } else if (stream.refusal) {
+        exchange.error(*stream.refusal);
+    } else if (m_overCap && !m_handler.asksForStream(exchange.request())) {
+        exchange.error(*m_overCap);
+    } else if (!isImplementedMethod(exchange.request().method)) {
+        exchange.error(501, QStringLiteral("method not implemented; use GET, HEAD, POST, DELETE "
+                                           "or OPTIONS"));
+    } else {
+        m_handler.handle(exchange);
+    }
+    // A stream the handler answered at once, or handed to the hub, needs the exchange no more.
+    if (Stream *still = find(streamId); still && still->exchange && still->exchange->isFinished())
+        still->exchange.reset();
+}
+
+Http2Session::Stream *Http2Session::find(int32_t streamId) const
+{
+    const auto it = m_streams.find(streamId);
+    return it == m_streams.end() ? nullptr : it->second.get();
+}
+
+void Http2Session::closed(int32_t streamId)
+{
+    const auto it = m_streams.find(streamId);
+    if (it == m_streams.end())
+        return;
+    std::unique_ptr<Stream> stream = std::move(it->second);
+    m_streams.erase(it);
+    m_blocked.erase(streamId);
+    m_pendingTotal -= stream->pending;
+    // The peer reset it, or its end was sent: a stream the hub still drives is gone.
+    if (stream->hubHandle >= 0 && m_hub)
+        m_hub->muxClosed(stream->hubHandle);
+    // An exchange still unanswered is dropped (logged as unanswered); a late answer finds no
+    // stream.
+}
+
+bool Http2Session::spendControlToken()
+{
+    m_controlTokens = std::min(
+        ControlBurst, m_controlTokens + ControlPerSecond * double(m_tokenClock.restart()) / 1000.0);
+    if (m_controlTokens >= 1) {
+        m_controlTokens -= 1;
+        return true;
+    }
+    qCInfo(lcHttp).noquote() << "HTTP/2 peer" << m_peer.toString()
+                             << "sent control frames faster than" << ControlPerSecond
+                             << "a second: GOAWAY";
+    nghttp2_session_terminate_session(m_session, NGHTTP2_ENHANCE_YOUR_CALM);
+    return false;
+}
+
+void Http2Session::fail(const char *what, int error)
+{
+    qCInfo(lcHttp).noquote() << "HTTP/2 with" << m_peer.toString() << "failed" << what << ":"
+                             << nghttp2_strerror(error);
+    if (error == NGHTTP2_ERR_BAD_CLIENT_MAGIC || error == NGHTTP2_ERR_CALLBACK_FAILURE) {
+        m_finished = true;
+        emit finished();
+        return;
+    }
+    // nghttp2 queued a GOAWAY for most errors (a flood, a protocol error): it leaves first.
+    nghttp2_session_terminate_session(m_session, NGHTTP2_PROTOCOL_ERROR);
+    sendNow();
+    if (!m_finished) {
+        m_finished = true;
+        emit finished();
+    }
+}
+
+void Http2Session::goAway()
+{
+    if (m_finished)
+        return;
+    nghttp2_session_terminate_session(m_session, NGHTTP2_NO_ERROR);
+    sendNow();
+}
+
+void Http2Session::scheduleSend()
+{
+    if (m_sendScheduled || m_finished)
+        return;
+    m_sendScheduled = true;
+    QMetaObject::invokeMethod(this, &Http2Session::sendNow, Qt::QueuedConnection);
+}
+
+void Http2Session::sendNow()
+{
+    m_sendScheduled = false;
+    if (m_finished)
+        return;
+    if (const int error = nghttp2_session_send(m_session); error != 0) {
+        m_out.clear();
+        m_finished = true;
+        qCInfo(lcHttp).noquote() << "HTTP/2 with" << m_peer.toString()
+                                 << "failed sending:" << nghttp2_strerror(error);
+        emit finished();
+        return;
+    }
+    if (!m_out.isEmpty())
+        m_socket.write(std::exchange(m_out, {}));
+    if (!nghttp2_session_want_read(m_session) && !nghttp2_session_want_write(m_session)) {
+        m_finished = true; // GOAWAY sent and every stream done
+        emit finished();
+        return;
+    }
+    wakeBlocked(); // framing made room in the streams' buffers
+}
+
+void Http2Session::socketDrained()
+{
+    if (!m_blocked.empty() || nghttp2_session_want_write(m_session))
+        sendNow();
+}
+
+} // namespace sse

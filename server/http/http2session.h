@@ -1,0 +1,146 @@
+#pragma once
+
+#include "exchangetransport.h"
+#include "httputil.h"
+#include "request.h"
+#include "requestparsers.h"
+#include "streammux.h"
+
+#include <QElapsedTimer>
+#include <QHostAddress>
+#include <QList>
+#include <QObject>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <unordered_map>
+#include <unordered_set>
+
+typedef struct nghttp2_session nghttp2_session;
+
+namespace sse {
+
+class HttpExchange;
+class RequestHandler;
+class StreamHub;
+struct Http2Callbacks;
+
+// The HTTP/2 side of one connection (RFC 9113), on Debian's libnghttp2: h2 after ALPN on the
+// TLS port, h2c with prior knowledge on a plain one. The HttpConnection that found it keeps
+// the socket and its TLS session and hands this the plaintext it reads; this writes frames
+// back through it. Each request stream becomes a Request value for the same RequestHandler
+// the HTTP/1.1 front uses, answered through an HttpExchange: the answer's HTTP/1.1 bytes are
+// turned into HEADERS and DATA frames. An SSE stream becomes a stream of the StreamHub
+// (StreamMux): the hub offers its bytes, which leave as DATA frames as the peer's windows
+// allow, one write for all the frames of a turn of the event loop.
+class Http2Session : public QObject, public ExchangeTransport, public StreamMux
+{
+    Q_OBJECT
+
+public:
+    struct Limits
+    {
+        int maxStreams = 256; // SETTINGS_MAX_CONCURRENT_STREAMS
+        qint64 maxHeaderBytes = 16 * 1024;
+        qint64 maxBodyBytes = 1024 * 1024;
+    };
+    struct Socket
+    {
+        std::function<void(const QByteArray &)> write; // plaintext frames, encrypted if TLS
+        std::function<qint64()> backlog;               // bytes written, not sent yet
+    };
+    static const QByteArray ClientPreface; // "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
+
+    // tlsVersion: empty for h2c.
+    Http2Session(const Limits &limits, RequestHandler &handler, const QHostAddress &peer,
+                 const QString &tlsVersion, Socket socket, QObject *parent = nullptr);
+    ~Http2Session() override;
+
+    // Plaintext read from the peer, the client preface first. Sends this side's SETTINGS on
+    // the first call.
+    void receive(const QByteArray &bytes);
+    // The socket sent some of its backlog: frames held back for it may go now.
+    void socketDrained();
+    // No request or stream open: the connection may close when idle.
+    bool isIdle() const { return m_streams.empty(); }
+    // Sends GOAWAY; finished() follows once it is written.
+    void goAway();
+    // Streams over the connection caps: only stream requests are answered, others get error.
+    void refuseUnlessStream(const HttpError &error) { m_overCap = error; }
+
+    // ExchangeTransport
+    void writeAnswer(int32_t streamId, const QByteArray &bytes, bool closeAfter) override;
+    int adoptStream(int32_t streamId, StreamHub &hub) override;
+    void handOver(int32_t streamId, bool opened) override;
+    // StreamMux
+    qsizetype offer(int32_t streamId, const QByteArray &bytes, qsizetype offset,
+                    qsizetype maxBytes) override;
+    void end(int32_t streamId, bool reset) override;
+    QString protocol() const override { return m_protocol; }
+    quint64 connectionId() const override { return m_connectionId; }
+
+signals:
+    // The session is over (GOAWAY sent, or the peer broke the protocol): close the socket once
+    // what was written has gone.
+    void finished();
+
+private:
+    struct Stream
+    {
+        Request request;                        // while it is read
+        qint64 headerBytes = 0;                 // as the header list size counts them
+        std::optional<HttpError> refusal;       // 413 or 431, decided while reading
+        std::unique_ptr<HttpExchange> exchange; // while it is answered
+        int hubHandle = -1;                     // an SSE stream the hub drives
+        QByteArray head;                        // the hub's response head, until it is whole
+        bool answered = false;                  // HEADERS submitted
+        bool ending = false;                    // END_STREAM once what is pending is sent
+        bool deferred = false;                  // the data source said "not now"
+        QList<QByteArray> chunks;               // body bytes taken, not framed yet
+        qsizetype chunkOffset = 0;              // of chunks.first() framed already
+        qint64 pending = 0;                     // bytes in chunks not framed yet
+        qint64 reserved = 0;                    // of those, promised to a DATA frame
+    };
+    friend struct Http2Callbacks;
+
+    Stream *find(int32_t streamId) const;
+    void start();
+    void dispatch(int32_t streamId, Stream &stream);
+    // Turns an HTTP/1.1 response head into the stream's HEADERS; body data follows in chunks.
+    bool submitHead(int32_t streamId, Stream &stream, const QByteArray &head);
+    void queueBody(int32_t streamId, Stream &stream, QByteArray bytes);
+    // What a stream may take now: its window, the connection's, and the socket's backlog.
+    qint64 roomFor(int32_t streamId, const Stream &stream) const;
+    // Frames go out once per turn of the event loop, all in one write.
+    void scheduleSend();
+    void sendNow();
+    void wakeBlocked();
+    void fail(const char *what, int error);
+    // Control frames (SETTINGS, PING, PRIORITY, WINDOW_UPDATE, empty DATA) cost a token of a
+    // bucket; a peer that spends it all is flooding and is sent away.
+    bool spendControlToken();
+    void closed(int32_t streamId);
+
+    nghttp2_session *m_session = nullptr;
+    Limits m_limits;
+    RequestHandler &m_handler;
+    QHostAddress m_peer;
+    bool m_secure;
+    QString m_protocol;
+    quint64 m_connectionId;
+    Socket m_socket;
+    StreamHub *m_hub = nullptr;
+    std::unordered_map<int32_t, std::unique_ptr<Stream>> m_streams;
+    std::unordered_set<int32_t> m_blocked; // streams the hub has bytes for that did not fit
+    QByteArray m_out;                      // frames of this turn
+    qint64 m_pendingTotal = 0;             // body bytes taken, not framed, all streams
+    std::optional<HttpError> m_overCap;
+    double m_controlTokens;
+    QElapsedTimer m_tokenClock;
+    bool m_started = false;
+    bool m_sendScheduled = false;
+    bool m_finished = false;
+};
+
+} // namespace sse
