@@ -2,13 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
-    <name>QObject</name>
-    <message>
-        <source>Copy</source>
-        <translation>复制</translation>
-    </message>
-</context>
-<context>
     <name>sse::TrafficLog</name>
     <message>
         <source>connection refused: %1</source>
@@ -125,6 +118,20 @@
     <message>
         <source>%1 %2 from %3</source>
         <translation>%1 %2，来自 %3</translation>
+    </message>
+    <message numerus="yes">
+        <source>events go out through io_uring, %n ring(s) (--io %1)</source>
+        <translation>
+            <numerusform>事件经 io_uring 发出，共 %n 个环（--io %1）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>events go out with one send() per stream (--io epoll)</source>
+        <translation>事件以每个流一次 send() 的方式发出（--io epoll）</translation>
+    </message>
+    <message>
+        <source>events go out with one send() per stream: io_uring refused (%1)</source>
+        <translation>事件以每个流一次 send() 的方式发出：io_uring 被拒绝（%1）</translation>
     </message>
 </context>
 <context>
@@ -1355,14 +1362,6 @@
         </translation>
     </message>
     <message>
-        <source>Language</source>
-        <translation>语言</translation>
-    </message>
-    <message>
-        <source>The new language is used the next time SSE Dashboard starts.</source>
-        <translation>新语言将在下次启动 SSE Dashboard 时生效。</translation>
-    </message>
-    <message>
         <source>About SSE Dashboard</source>
         <translation>关于 SSE Dashboard</translation>
     </message>
@@ -1581,10 +1580,6 @@ The file was left as it is. Run with the history in memory this time? Settings c
         </translation>
     </message>
     <message>
-        <source>The path the route answers on</source>
-        <translation>该路由响应的路径</translation>
-    </message>
-    <message>
         <source>Scenario file (.jsonl)</source>
         <translation>场景文件（.jsonl）</translation>
     </message>
@@ -1631,6 +1626,10 @@ The file was left as it is. Run with the history in memory this time? Settings c
     <message>
         <source>Scenarios (*.jsonl *.ndjson);;All files (*)</source>
         <translation>场景 (*.jsonl *.ndjson);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>The path the route answers on</source>
+        <translation>该路由响应的路径</translation>
     </message>
 </context>
 <context>
@@ -1818,10 +1817,6 @@ The file was left as it is. Run with the history in memory this time? Settings c
         <translation>停止</translation>
     </message>
     <message>
-        <source>Playback speed: the delays are divided by it</source>
-        <translation>播放速度：各步延迟将除以该值</translation>
-    </message>
-    <message>
         <source>Loop</source>
         <translation>循环</translation>
     </message>
@@ -1840,10 +1835,6 @@ The file was left as it is. Run with the history in memory this time? Settings c
     <message>
         <source>Client</source>
         <translation>客户端</translation>
-    </message>
-    <message>
-        <source>client </source>
-        <translation>客户端 </translation>
     </message>
     <message>
         <source>stopped</source>
@@ -1908,6 +1899,14 @@ The file was left as it is. Run with the history in memory this time? Settings c
     <message>
         <source>Stopped with the server</source>
         <translation>已随服务器停止</translation>
+    </message>
+    <message>
+        <source>Playback speed: the delays are divided by it</source>
+        <translation>播放速度：各步延迟将除以该值</translation>
+    </message>
+    <message>
+        <source>client </source>
+        <translation>客户端 </translation>
     </message>
 </context>
 <context>
@@ -2243,6 +2242,10 @@ History gaps signalled to clients: %3</source>
         <source>&lt;p&gt;Browsers trust this server once its certificate authority, &lt;b&gt;%1&lt;/b&gt;, is installed on the device. Scan the certificate&apos;s code, or open &lt;code&gt;/ca&lt;/code&gt; over http, then:&lt;/p&gt;&lt;ul&gt;&lt;li&gt;&lt;b&gt;iPhone:&lt;/b&gt; Settings › Profile Downloaded › Install; then General › About › Certificate Trust Settings › full trust.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Android:&lt;/b&gt; Settings › Security › Install a certificate › CA certificate. Chrome trusts it; Firefox does not by default.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Debian:&lt;/b&gt; copy it to /usr/local/share/ca-certificates/ and run &lt;code&gt;update-ca-certificates&lt;/code&gt;.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Chromium, Firefox on Linux:&lt;/b&gt; &lt;code&gt;certutil -d sql:$HOME/.pki/nssdb -A -t C,, -n &quot;SSE Dashboard&quot; -i FILE&lt;/code&gt;.&lt;/li&gt;&lt;/ul&gt;&lt;p&gt;SHA-256: &lt;code&gt;%2&lt;/code&gt;&lt;/p&gt;</source>
         <translation>&lt;p&gt;设备安装本服务器的证书颁发机构 &lt;b&gt;%1&lt;/b&gt; 后，浏览器即信任本服务器。扫描证书的二维码，或通过 http 打开 &lt;code&gt;/ca&lt;/code&gt;，然后：&lt;/p&gt;&lt;ul&gt;&lt;li&gt;&lt;b&gt;iPhone：&lt;/b&gt;设置 › 已下载描述文件 › 安装；然后 通用 › 关于本机 › 证书信任设置 › 完全信任。&lt;/li&gt;&lt;li&gt;&lt;b&gt;Android：&lt;/b&gt;设置 › 安全 › 安装证书 › CA 证书。Chrome 会信任它；Firefox 默认不信任。&lt;/li&gt;&lt;li&gt;&lt;b&gt;Debian：&lt;/b&gt;将其复制到 /usr/local/share/ca-certificates/ 并运行 &lt;code&gt;update-ca-certificates&lt;/code&gt;。&lt;/li&gt;&lt;li&gt;&lt;b&gt;Linux 上的 Chromium、Firefox：&lt;/b&gt;&lt;code&gt;certutil -d sql:$HOME/.pki/nssdb -A -t C,, -n &quot;SSE Dashboard&quot; -i FILE&lt;/code&gt;。&lt;/li&gt;&lt;/ul&gt;&lt;p&gt;SHA-256：&lt;code&gt;%2&lt;/code&gt;&lt;/p&gt;</translation>
     </message>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
 </context>
 <context>
     <name>sse::ui::StatsHistoryModel</name>
@@ -2331,10 +2334,6 @@ History gaps signalled to clients: %3</source>
     <message>
         <source>Show the raw bytes as a hex dump</source>
         <translation>以十六进制转储形式显示原始字节</translation>
-    </message>
-    <message>
-        <source>The raw bytes of the selected row</source>
-        <translation>所选行的原始字节</translation>
     </message>
     <message>
         <source>Search…</source>
@@ -2455,6 +2454,10 @@ History gaps signalled to clients: %3</source>
     <message>
         <source>Export failed</source>
         <translation>导出失败</translation>
+    </message>
+    <message>
+        <source>The raw bytes of the selected row</source>
+        <translation>所选行的原始字节</translation>
     </message>
 </context>
 </TS>

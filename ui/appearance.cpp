@@ -4,6 +4,7 @@
 #include <QLibraryInfo>
 #include <QLocale>
 #include <QPalette>
+#include <QPointer>
 #include <QProxyStyle>
 #include <QSettings>
 #include <QStyle>
@@ -136,21 +137,32 @@ void setLanguageSetting(QSettings &settings, const QString &language)
 
 QString installTranslations(QApplication *app, const QString &language)
 {
+    // The translators installed last time: a new language replaces them rather than stacking
+    // on top (the first translator installed that has a string wins).
+    static QList<QPointer<QTranslator>> installed;
+    for (const QPointer<QTranslator> &translator : std::as_const(installed)) {
+        if (translator) {
+            QCoreApplication::removeTranslator(translator);
+            delete translator;
+        }
+    }
+    installed.clear();
+
     const QLocale locale = language.isEmpty() ? QLocale::system() : QLocale(language);
     QLocale::setDefault(locale);
     // Ours first (compiled in from translations/), then Qt's own for its dialogs and buttons.
-    auto *ours = new QTranslator(app);
-    if (ours->load(locale, QStringLiteral("sse-dashboard"), QStringLiteral("_"),
-                   QStringLiteral(":/i18n")))
-        app->installTranslator(ours);
-    else
-        delete ours;
-    auto *qt = new QTranslator(app);
-    if (qt->load(locale, QStringLiteral("qtbase"), QStringLiteral("_"),
-                 QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
-        app->installTranslator(qt);
-    else
-        delete qt;
+    const std::pair<QString, QString> catalogues[] = {
+        {QStringLiteral("sse-dashboard"), QStringLiteral(":/i18n")},
+        {QStringLiteral("qtbase"), QLibraryInfo::path(QLibraryInfo::TranslationsPath)}};
+    for (const auto &[name, directory] : catalogues) {
+        auto *translator = new QTranslator(app);
+        if (translator->load(locale, name, QStringLiteral("_"), directory)) {
+            QCoreApplication::installTranslator(translator);
+            installed.append(translator);
+        } else {
+            delete translator;
+        }
+    }
     return locale.name();
 }
 

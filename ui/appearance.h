@@ -19,8 +19,9 @@ void applyTheme(QApplication *app, Theme theme);
 // "" follows the system locale; otherwise a locale name such as "zh_CN" or "en".
 QString languageSetting(QSettings &settings);
 void setLanguageSetting(QSettings &settings, const QString &language);
-// Installs the translators for the language (ours, compiled in, and Qt's own from the system);
-// returns the locale name used. Must run before any widget is built.
+// Installs the translators for the language (ours, compiled in, and Qt's own from the system)
+// in place of those a previous call installed; returns the locale name used. Called again
+// while the window is open, every widget gets a LanguageChange and retranslates itself.
 QString installTranslations(QApplication *app, const QString &language);
 
 } // namespace sse::ui

@@ -23,22 +23,20 @@ ChartsView::ChartsView(StatsHistoryModel *model, QWidget *parent)
 {
     auto *layout = new QBoxLayout(QBoxLayout::TopToBottom, this);
     layout->setContentsMargins(0, 0, 0, 0);
-    m_charts.append(addChart(tr("Events per second"), StatsHistoryModel::EventsPerSecondColumn,
-                             QStringLiteral("%.0f")));
-    m_charts.append(
-        addChart(tr("Connected clients"), StatsHistoryModel::ClientsColumn, QStringLiteral("%d")));
+    m_charts.append(addChart(StatsHistoryModel::EventsPerSecondColumn, QStringLiteral("%.0f")));
+    m_charts.append(addChart(StatsHistoryModel::ClientsColumn, QStringLiteral("%d")));
+    retranslateUi();
     // Axes move once per sample (once a second), not with every snapshot.
     connect(model, &QAbstractItemModel::rowsInserted, this, &ChartsView::updateAxes);
     connect(model, &QAbstractItemModel::rowsRemoved, this, &ChartsView::updateAxes);
     updateAxes();
 }
 
-ChartsView::Chart ChartsView::addChart(const QString &title, int column, const QString &format)
+ChartsView::Chart ChartsView::addChart(int column, const QString &format)
 {
     Chart result;
     result.column = column;
     result.chart = new QChart;
-    result.chart->setTitle(title);
     result.chart->legend()->hide();
     result.chart->setMargins(QMargins(2, 2, 2, 2));
     auto *series = new QLineSeries(result.chart);
@@ -68,9 +66,17 @@ ChartsView::Chart ChartsView::addChart(const QString &title, int column, const Q
     return result;
 }
 
+void ChartsView::retranslateUi()
+{
+    m_charts.at(0).chart->setTitle(tr("Events per second"));
+    m_charts.at(1).chart->setTitle(tr("Connected clients"));
+}
+
 void ChartsView::changeEvent(QEvent *event)
 {
     QWidget::changeEvent(event);
+    if (event->type() == QEvent::LanguageChange)
+        retranslateUi();
     if (event->type() != QEvent::PaletteChange)
         return;
     const bool dark = palette().color(QPalette::Window).lightness() < 128;

@@ -23,7 +23,7 @@ public:
 
 protected:
     void resizeEvent(QResizeEvent *event) override;
-    // The charts follow the window's theme (their own default is always light).
+    // The charts follow the window's theme (their own default is always light) and language.
     void changeEvent(QEvent *event) override;
 
 private:
@@ -35,7 +35,8 @@ private:
         int column = 0;
     };
 
-    Chart addChart(const QString &title, int column, const QString &format);
+    Chart addChart(int column, const QString &format);
+    void retranslateUi();
     void updateAxes();
 
     StatsHistoryModel *m_model;

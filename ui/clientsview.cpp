@@ -4,6 +4,7 @@
 
 #include <QApplication>
 #include <QClipboard>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
@@ -24,10 +25,10 @@ ClientsView::ClientsView(ClientsModel *model, QWidget *parent)
     , m_table(new QTableView(this))
     , m_filter(new QLineEdit(this))
     , m_browserLimit(new QLabel(this))
-    , m_disconnect(new QPushButton(tr("Disconnect"), this))
-    , m_sendTo(new QPushButton(tr("Send to this client…"), this))
-    , m_copy(new QPushButton(tr("Copy details"), this))
-    , m_breakMenu(new QMenu(tr("Break this stream"), this))
+    , m_disconnect(new QPushButton(this))
+    , m_sendTo(new QPushButton(this))
+    , m_copy(new QPushButton(this))
+    , m_breakMenu(new QMenu(this))
 {
     m_table->setObjectName(QStringLiteral("clientsTable"));
     m_filter->setObjectName(QStringLiteral("clientsFilter"));
@@ -62,7 +63,6 @@ ClientsView::ClientsView(ClientsModel *model, QWidget *parent)
     };
     for (const auto &[column, width] : widths)
         m_table->horizontalHeader()->resizeSection(column, width);
-    m_filter->setPlaceholderText(tr("Filter by address, browser, OS, channel…"));
     m_filter->setClearButtonEnabled(true);
 
     auto *bar = new QHBoxLayout;
@@ -81,6 +81,7 @@ ClientsView::ClientsView(ClientsModel *model, QWidget *parent)
     layout->addWidget(m_browserLimit);
     layout->addWidget(m_table);
     connect(model, &ClientsModel::browsersAtConnectionLimitChanged, this, [this](int browsers) {
+        m_browsersAtLimit = browsers;
         m_browserLimit->setText(ClientsModel::browserLimitNotice(browsers));
         m_browserLimit->setVisible(browsers > 0);
     });
@@ -115,14 +116,47 @@ ClientsView::ClientsView(ClientsModel *model, QWidget *parent)
         menu.exec(m_table->viewport()->mapToGlobal(pos));
     });
     buildBreakStreamMenu();
-    updateActions();
+    retranslateUi();
+}
+
+void ClientsView::changeEvent(QEvent *event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::LanguageChange)
+        retranslateUi();
+}
+
+void ClientsView::retranslateUi()
+{
+    m_filter->setPlaceholderText(tr("Filter by address, browser, OS, channel…"));
+    m_disconnect->setText(tr("Disconnect"));
+    m_copy->setText(tr("Copy details"));
+    m_breakMenu->setTitle(tr("Break this stream"));
+    // In the order buildBreakStreamMenu() adds them.
+    const QStringList breakTexts{tr("Close (FIN)"), tr("Reset (RST)"),
+                                 tr("Cut the next event in half"), tr("Stall for 5 s"),
+                                 tr("Send retry: 10000")};
+    const QList<QAction *> actions = m_breakMenu->actions();
+    for (int index = 0; index < breakTexts.size(); ++index)
+        actions.at(index)->setText(breakTexts.at(index));
+    m_malformMenu->setTitle(tr("Malform the next event"));
+    const QStringList malformTexts{tr("CR-only line endings"), tr("A byte-order mark before it"),
+                                   tr("A lone CR inside the data"), tr("Invalid UTF-8"),
+                                   tr("A field with no colon")};
+    const QList<QAction *> malformed = m_malformMenu->actions();
+    for (int index = 0; index < malformTexts.size(); ++index)
+        malformed.at(index)->setText(malformTexts.at(index));
+    if (m_browsersAtLimit > 0)
+        m_browserLimit->setText(ClientsModel::browserLimitNotice(m_browsersAtLimit));
+    updateActions(); // "Send to this client…" or "these clients"
 }
 
 void ClientsView::buildBreakStreamMenu()
 {
     m_breakMenu->setObjectName(QStringLiteral("breakStreamMenu"));
-    auto add = [this](QMenu *menu, const QString &text, const char *name, FaultSpec spec) {
-        QAction *action = menu->addAction(text);
+    // retranslateUi() names the actions.
+    auto add = [this](QMenu *menu, const char *name, FaultSpec spec) {
+        QAction *action = menu->addAction(QString());
         action->setObjectName(QLatin1String(name));
         spec.oneShot = true;
         connect(action, &QAction::triggered, this, [this, spec] {
@@ -133,29 +167,24 @@ void ClientsView::buildBreakStreamMenu()
     };
     FaultSpec spec;
     spec.kind = FaultKind::Close;
-    add(m_breakMenu, tr("Close (FIN)"), "breakClose", spec);
+    add(m_breakMenu, "breakClose", spec);
     spec.kind = FaultKind::Reset;
-    add(m_breakMenu, tr("Reset (RST)"), "breakReset", spec);
+    add(m_breakMenu, "breakReset", spec);
     spec.kind = FaultKind::CutMidEvent;
-    add(m_breakMenu, tr("Cut the next event in half"), "breakCut", spec);
+    add(m_breakMenu, "breakCut", spec);
     spec.kind = FaultKind::Stall;
     spec.stallMs = 5000;
-    add(m_breakMenu, tr("Stall for 5 s"), "breakStall", spec);
+    add(m_breakMenu, "breakStall", spec);
     spec.kind = FaultKind::Retry;
     spec.ms = 10000;
-    add(m_breakMenu, tr("Send retry: 10000"), "breakRetry", spec);
-    QMenu *malformed = m_breakMenu->addMenu(tr("Malform the next event"));
+    add(m_breakMenu, "breakRetry", spec);
+    m_malformMenu = m_breakMenu->addMenu(QString());
     spec.kind = FaultKind::Malformed;
-    const QList<QPair<MalformedVariant, QString>> variants{
-        {MalformedVariant::CrLineEndings, tr("CR-only line endings")},
-        {MalformedVariant::Bom, tr("A byte-order mark before it")},
-        {MalformedVariant::LoneCr, tr("A lone CR inside the data")},
-        {MalformedVariant::InvalidUtf8, tr("Invalid UTF-8")},
-        {MalformedVariant::NoColon, tr("A field with no colon")},
-    };
-    for (const auto &[variant, text] : variants) {
+    for (const MalformedVariant variant :
+         {MalformedVariant::CrLineEndings, MalformedVariant::Bom, MalformedVariant::LoneCr,
+          MalformedVariant::InvalidUtf8, MalformedVariant::NoColon}) {
         spec.variant = variant;
-        add(malformed, text, "breakMalformed", spec);
+        add(m_malformMenu, "breakMalformed", spec);
     }
 }
 

@@ -41,7 +41,11 @@ signals:
     // spec's target is the caller's to fill in, once per client.
     void breakStreamRequested(const QList<quint64> &clientIds, const sse::FaultSpec &spec);
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
+    void retranslateUi();
     void updateActions();
     void buildBreakStreamMenu();
 
@@ -54,6 +58,8 @@ private:
     QPushButton *m_sendTo;
     QPushButton *m_copy;
     QMenu *m_breakMenu;
+    QMenu *m_malformMenu = nullptr;
+    int m_browsersAtLimit = 0;
 };
 
 } // namespace sse::ui

@@ -3,6 +3,7 @@
 #include "elidinglabel.h"
 #include "models/clustermodels.h"
 
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
@@ -51,15 +52,13 @@ ClusterDock::ClusterDock(QWidget *parent)
     , m_clients(new ClusterClientsModel(this))
     , m_instancesProxy(sortingProxy(m_instances, ClusterInstancesModel::SortRole, this))
     , m_clientsProxy(sortingProxy(m_clients, ClusterClientsModel::SortRole, this))
-    , m_alone(new QLabel(tr("This instance runs alone. Set a Redis URL in Settings to share "
-                            "channels with other instances (docs/scaling.md)."),
-                         this))
+    , m_alone(new QLabel(this))
     , m_content(new QWidget(this))
     , m_instancesTable(table(m_content, QStringLiteral("clusterInstancesTable"), m_instancesProxy,
                              ClusterInstancesModel::ThisInstanceColumn))
     , m_clientsTable(table(m_content, QStringLiteral("clusterClientsTable"), m_clientsProxy,
                            ClusterClientsModel::InstanceColumn))
-    , m_disconnect(new QPushButton(tr("Disconnect"), m_content))
+    , m_disconnect(new QPushButton(m_content))
     , m_status(new ElidingLabel(m_content))
 {
     m_alone->setObjectName(QStringLiteral("clusterAlone"));
@@ -85,8 +84,6 @@ ClusterDock::ClusterDock(QWidget *parent)
     m_clientsTable->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_clientsTable->setContextMenuPolicy(Qt::CustomContextMenu);
     m_disconnect->setObjectName(QStringLiteral("clusterDisconnect"));
-    m_disconnect->setToolTip(tr("Disconnect the selected clients, whichever instance they are "
-                                "connected to"));
     m_status->setObjectName(QStringLiteral("clusterStatus"));
 
     auto *splitter = new QSplitter(Qt::Vertical, m_content);
@@ -124,6 +121,23 @@ ClusterDock::ClusterDock(QWidget *parent)
     connect(m_instances, &QAbstractItemModel::rowsRemoved, this, &ClusterDock::updateAlone);
     updateAlone();
     updateButtons();
+    retranslateUi();
+}
+
+void ClusterDock::changeEvent(QEvent *event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::LanguageChange)
+        retranslateUi();
+}
+
+void ClusterDock::retranslateUi()
+{
+    m_alone->setText(tr("This instance runs alone. Set a Redis URL in Settings to share "
+                        "channels with other instances (docs/scaling.md)."));
+    m_disconnect->setText(tr("Disconnect"));
+    m_disconnect->setToolTip(tr("Disconnect the selected clients, whichever instance they are "
+                                "connected to"));
 }
 
 void ClusterDock::applySnapshot(const ServerSnapshot &snapshot)

@@ -42,7 +42,11 @@ public:
 signals:
     void disconnectRequested(const QString &instanceId, quint64 clientId);
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
+    void retranslateUi();
     // (instance id, client id) of each selected row.
     QList<QPair<QString, quint64>> selectedClients() const;
     void updateAlone();

@@ -6,6 +6,7 @@
 
 #include <QComboBox>
 #include <QDir>
+#include <QEvent>
 #include <QFile>
 #include <QFileDialog>
 #include <QHBoxLayout>
@@ -26,38 +27,39 @@ ComposerLibrary::ComposerLibrary(std::function<SseEvent()> currentEvent, QWidget
     , m_templateName(new QComboBox(this))
     , m_templateMessage(new ElidingLabel(this, true))
     , m_historyView(new QListView(this))
+    , m_save(new QPushButton(this))
+    , m_load(new QPushButton(this))
+    , m_delete(new QPushButton(this))
+    , m_resend(new QPushButton(this))
+    , m_templatesLabel(new QLabel(this))
+    , m_recentLabel(new QLabel(this))
 {
     m_templateName->setObjectName(QStringLiteral("templateName"));
     m_templateName->setEditable(true);
     m_templateName->setInsertPolicy(QComboBox::NoInsert);
     m_templateName->setModel(m_templates);
     m_templateName->setCurrentIndex(-1);
-    m_templateName->lineEdit()->setPlaceholderText(tr("template name"));
     m_templateMessage->setObjectName(QStringLiteral("templateMessage"));
-    auto *save = new QPushButton(tr("Save"), this);
-    save->setObjectName(QStringLiteral("saveTemplate"));
-    auto *load = new QPushButton(tr("Load"), this);
-    load->setObjectName(QStringLiteral("loadTemplate"));
-    auto *remove = new QPushButton(tr("Delete"), this);
-    remove->setObjectName(QStringLiteral("deleteTemplate"));
+    m_save->setObjectName(QStringLiteral("saveTemplate"));
+    m_load->setObjectName(QStringLiteral("loadTemplate"));
+    m_delete->setObjectName(QStringLiteral("deleteTemplate"));
 
     m_historyView->setObjectName(QStringLiteral("sendHistory"));
     m_historyView->setModel(m_history);
     m_historyView->setUniformItemSizes(true);
     m_historyView->setMinimumHeight(m_historyView->fontMetrics().height() * 4);
-    auto *resend = new QPushButton(tr("Resend"), this);
-    resend->setObjectName(QStringLiteral("resendButton"));
+    m_resend->setObjectName(QStringLiteral("resendButton"));
 
     auto *templateRow = new QHBoxLayout;
-    templateRow->addWidget(new QLabel(tr("Templates:"), this));
+    templateRow->addWidget(m_templatesLabel);
     templateRow->addWidget(m_templateName, 1);
-    templateRow->addWidget(save);
-    templateRow->addWidget(load);
-    templateRow->addWidget(remove);
+    templateRow->addWidget(m_save);
+    templateRow->addWidget(m_load);
+    templateRow->addWidget(m_delete);
     auto *historyRow = new QHBoxLayout;
-    historyRow->addWidget(new QLabel(tr("Recent sends:"), this));
+    historyRow->addWidget(m_recentLabel);
     historyRow->addStretch(1);
-    historyRow->addWidget(resend);
+    historyRow->addWidget(m_resend);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(templateRow);
@@ -65,10 +67,10 @@ ComposerLibrary::ComposerLibrary(std::function<SseEvent()> currentEvent, QWidget
     layout->addLayout(historyRow);
     layout->addWidget(m_historyView, 1);
 
-    connect(save, &QPushButton::clicked, this, &ComposerLibrary::saveTemplate);
+    connect(m_save, &QPushButton::clicked, this, &ComposerLibrary::saveTemplate);
     connect(m_templateName->lineEdit(), &QLineEdit::textEdited, this,
             [this] { showTemplateMessage({}, false); });
-    connect(load, &QPushButton::clicked, this, [this] {
+    connect(m_load, &QPushButton::clicked, this, [this] {
         const QString name = m_templateName->currentText().trimmed();
         const int row = m_templates->rowOfName(name);
         if (row < 0) {
@@ -80,7 +82,7 @@ ComposerLibrary::ComposerLibrary(std::function<SseEvent()> currentEvent, QWidget
         showTemplateMessage({}, false);
         emit loadRequested(m_templates->templateAt(row).event);
     });
-    connect(remove, &QPushButton::clicked, this, [this] {
+    connect(m_delete, &QPushButton::clicked, this, [this] {
         const int row = m_templates->rowOfName(m_templateName->currentText().trimmed());
         if (row < 0)
             return;
@@ -94,8 +96,27 @@ ComposerLibrary::ComposerLibrary(std::function<SseEvent()> currentEvent, QWidget
         const SendHistoryModel::Entry entry = m_history->entry(index.row());
         emit resendRequested(entry.event, entry.target);
     };
-    connect(resend, &QPushButton::clicked, this, resendCurrent);
+    connect(m_resend, &QPushButton::clicked, this, resendCurrent);
     connect(m_historyView, &QListView::doubleClicked, this, resendCurrent);
+    retranslateUi();
+}
+
+void ComposerLibrary::changeEvent(QEvent *event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::LanguageChange)
+        retranslateUi();
+}
+
+void ComposerLibrary::retranslateUi()
+{
+    m_templateName->lineEdit()->setPlaceholderText(tr("template name"));
+    m_save->setText(tr("Save"));
+    m_load->setText(tr("Load"));
+    m_delete->setText(tr("Delete"));
+    m_resend->setText(tr("Resend"));
+    m_templatesLabel->setText(tr("Templates:"));
+    m_recentLabel->setText(tr("Recent sends:"));
 }
 
 void ComposerLibrary::showTemplateMessage(const QString &message, bool error)

@@ -8,7 +8,9 @@
 #include <functional>
 
 class QComboBox;
+class QLabel;
 class QListView;
+class QPushButton;
 
 namespace sse::ui {
 
@@ -41,7 +43,11 @@ signals:
     void loadRequested(const sse::SseEvent &event);
     void resendRequested(const sse::SseEvent &event, const sse::PublishTarget &target);
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
+    void retranslateUi();
     void showTemplateMessage(const QString &message, bool error);
 
     std::function<sse::SseEvent()> m_currentEvent;
@@ -50,6 +56,12 @@ private:
     QComboBox *m_templateName;
     ElidingLabel *m_templateMessage;
     QListView *m_historyView;
+    QPushButton *m_save;
+    QPushButton *m_load;
+    QPushButton *m_delete;
+    QPushButton *m_resend;
+    QLabel *m_templatesLabel;
+    QLabel *m_recentLabel;
 };
 
 } // namespace sse::ui

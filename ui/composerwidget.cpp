@@ -10,6 +10,7 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QEvent>
 #include <QJsonDocument>
 #include <QJsonParseError>
 #include <QLabel>
@@ -73,7 +74,14 @@ ComposerWidget::ComposerWidget(ServerController *controller, QWidget *parent)
             &ComposerWidget::onPublishFinished);
     connect(m_library, &ComposerLibrary::loadRequested, this, &ComposerWidget::setEvent);
     connect(m_library, &ComposerLibrary::resendRequested, this, &ComposerWidget::publish);
-    updateValidationAndPreview();
+    retranslateUi();
+}
+
+void ComposerWidget::changeEvent(QEvent *event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::LanguageChange)
+        retranslateUi();
 }
 
 SseEvent ComposerWidget::currentEvent() const

@@ -7,6 +7,7 @@
 
 class QCheckBox;
 class QComboBox;
+class QFormLayout;
 class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
@@ -85,6 +86,9 @@ signals:
     // An event was accepted: whom it reached, in words ("to 6 subscribers, every channel").
     void sent(const QString &confirmation);
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
     // Each field's problem, as the HTTP API words it; empty when the field is fine.
     struct FieldErrors
@@ -101,6 +105,7 @@ private:
     void createTargetAndPreview(QWidget *box);
     void createSendControls(QWidget *box);
     void layOutFields(QWidget *box);
+    void retranslateUi();
     void connectFields();
     void updateValidationAndPreview();
     void rememberType(const QString &eventType);
@@ -137,6 +142,7 @@ private:
     QPushButton *m_copyCurl;
     QCheckBox *m_repeat;
     QSpinBox *m_repeatInterval;
+    QFormLayout *m_form = nullptr;
     QTimer *m_repeatTimer;
     QLineEdit *m_comment;
     QPushButton *m_sendComment;

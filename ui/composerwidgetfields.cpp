@@ -2,6 +2,7 @@
 // wired.
 #include "composerwidget.h"
 #include "elidinglabel.h"
+#include "retranslate.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -10,6 +11,7 @@
 #include <QFontDatabase>
 #include <QFormLayout>
 #include <QHBoxLayout>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -37,33 +39,28 @@ void ComposerWidget::createEventFields(QWidget *box)
     m_eventType->setEditable(true);
     m_eventType->setInsertPolicy(QComboBox::NoInsert);
     m_eventType->setModel(m_recentTypes);
-    m_eventType->setToolTip(tr("The event type; EventSource's onmessage sees only \"message\""));
 
-    m_autoId = new QCheckBox(tr("Auto"), box);
+    m_autoId = new QCheckBox(box);
     m_autoId->setObjectName(QStringLiteral("autoId"));
-    m_autoId->setToolTip(tr("Let the server assign the next integer id"));
     m_autoId->setChecked(true);
     m_id = new QLineEdit(box);
     m_id->setObjectName(QStringLiteral("eventId"));
-    m_id->setPlaceholderText(tr("assigned by the server"));
     m_id->setEnabled(false);
 
     m_data = new QPlainTextEdit(box);
     m_data->setObjectName(QStringLiteral("eventData"));
-    m_data->setPlaceholderText(tr("Data; each line becomes a data: line"));
     m_data->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_data->setTabChangesFocus(true);
     m_data->setMinimumHeight(m_data->fontMetrics().height() * 4);
-    m_jsonMode = new QCheckBox(tr("JSON"), box);
+    m_jsonMode = new QCheckBox(box);
     m_jsonMode->setObjectName(QStringLiteral("jsonMode"));
-    m_prettyJson = new QPushButton(tr("Pretty"), box);
+    m_prettyJson = new QPushButton(box);
     m_prettyJson->setObjectName(QStringLiteral("prettyJson"));
-    m_compactJson = new QPushButton(tr("Compact"), box);
+    m_compactJson = new QPushButton(box);
     m_compactJson->setObjectName(QStringLiteral("compactJson"));
 
     m_retry = new QLineEdit(box);
     m_retry->setObjectName(QStringLiteral("eventRetry"));
-    m_retry->setPlaceholderText(tr("none (ms)"));
     m_channel = new QLineEdit(box);
     m_channel->setObjectName(QStringLiteral("eventChannel"));
     m_channel->setPlaceholderText(DefaultChannel);
@@ -73,9 +70,10 @@ void ComposerWidget::createTargetAndPreview(QWidget *box)
 {
     m_target = new QComboBox(box);
     m_target->setObjectName(QStringLiteral("eventTarget"));
-    m_target->addItem(tr("All subscribers, every channel"), int(TargetKind::All));
-    m_target->addItem(tr("Subscribers of the channel"), int(TargetKind::Channel));
-    m_target->addItem(tr("Selected clients (none)"), int(TargetKind::SelectedClients));
+    // retranslateUi() names them; the selected clients' item counts them.
+    for (const TargetKind kind :
+         {TargetKind::All, TargetKind::Channel, TargetKind::SelectedClients})
+        m_target->addItem(QString(), int(kind));
     m_message = new ElidingLabel(box, true);
     m_message->setObjectName(QStringLiteral("composerMessage"));
     m_message->setStyleSheet(QStringLiteral("QLabel { color: #d33; }"));
@@ -92,23 +90,20 @@ void ComposerWidget::createTargetAndPreview(QWidget *box)
 
 void ComposerWidget::createSendControls(QWidget *box)
 {
-    m_send = new QPushButton(tr("Send (Ctrl+Enter)"), box);
+    m_send = new QPushButton(box);
     m_send->setObjectName(QStringLiteral("sendButton"));
     m_send->setDefault(true);
-    m_copyCurl = new QPushButton(tr("Copy as curl"), box);
+    m_copyCurl = new QPushButton(box);
     m_copyCurl->setObjectName(QStringLiteral("copyCurlButton"));
-    m_copyCurl->setToolTip(tr("Copy a curl command that publishes this event over HTTP"));
-    m_repeat = new QCheckBox(tr("Repeat every"), box);
+    m_repeat = new QCheckBox(box);
     m_repeat->setObjectName(QStringLiteral("repeat"));
     m_repeatInterval = new QSpinBox(box);
     m_repeatInterval->setObjectName(QStringLiteral("repeatInterval"));
     m_repeatInterval->setRange(10, 3600000);
     m_repeatInterval->setValue(1000);
-    m_repeatInterval->setSuffix(tr(" ms"));
     m_comment = new QLineEdit(box);
     m_comment->setObjectName(QStringLiteral("commentText"));
-    m_comment->setPlaceholderText(tr("comment text"));
-    m_sendComment = new QPushButton(tr("Send comment now"), box);
+    m_sendComment = new QPushButton(box);
     m_sendComment->setObjectName(QStringLiteral("sendCommentButton"));
 }
 
@@ -132,21 +127,57 @@ void ComposerWidget::layOutFields(QWidget *box)
     commentRow->addWidget(m_comment, 1);
     commentRow->addWidget(m_sendComment);
 
-    auto *form = new QFormLayout(box);
-    form->setFieldGrowthPolicy(QFormLayout::ExpandingFieldsGrow);
-    form->setContentsMargins(0, 0, 0, 0);
-    form->addRow(tr("Event type:"), m_eventType);
-    form->addRow(tr("Id:"), idRow);
-    form->addRow(tr("Data:"), m_data);
-    form->addRow(QString(), jsonRow);
-    form->addRow(tr("Retry:"), m_retry);
-    form->addRow(tr("Channel:"), m_channel);
-    form->addRow(tr("Send to:"), m_target);
-    form->addRow(tr("On the wire:"), m_preview);
-    form->addRow(QString(), m_previewNote);
-    form->addRow(m_message);
-    form->addRow(sendRow);
-    form->addRow(tr("Comment:"), commentRow);
+    m_form = new QFormLayout(box);
+    m_form->setFieldGrowthPolicy(QFormLayout::ExpandingFieldsGrow);
+    m_form->setContentsMargins(0, 0, 0, 0);
+    // The labels' words come from retranslateUi().
+    const auto label = [box] {
+        return new QLabel(box);
+    };
+    m_form->addRow(label(), m_eventType);
+    m_form->addRow(label(), idRow);
+    m_form->addRow(label(), m_data);
+    m_form->addRow(QString(), jsonRow);
+    m_form->addRow(label(), m_retry);
+    m_form->addRow(label(), m_channel);
+    m_form->addRow(label(), m_target);
+    m_form->addRow(label(), m_preview);
+    m_form->addRow(QString(), m_previewNote);
+    m_form->addRow(m_message);
+    m_form->addRow(sendRow);
+    m_form->addRow(label(), commentRow);
+}
+
+void ComposerWidget::retranslateUi()
+{
+    m_eventType->setToolTip(tr("The event type; EventSource's onmessage sees only \"message\""));
+    m_autoId->setText(tr("Auto"));
+    m_autoId->setToolTip(tr("Let the server assign the next integer id"));
+    m_id->setPlaceholderText(tr("assigned by the server"));
+    m_data->setPlaceholderText(tr("Data; each line becomes a data: line"));
+    m_jsonMode->setText(tr("JSON"));
+    m_prettyJson->setText(tr("Pretty"));
+    m_compactJson->setText(tr("Compact"));
+    m_retry->setPlaceholderText(tr("none (ms)"));
+    setItemTexts(m_target,
+                 {tr("All subscribers, every channel"), tr("Subscribers of the channel")});
+    m_send->setText(tr("Send (Ctrl+Enter)"));
+    m_copyCurl->setText(tr("Copy as curl"));
+    m_copyCurl->setToolTip(tr("Copy a curl command that publishes this event over HTTP"));
+    m_repeat->setText(tr("Repeat every"));
+    m_repeatInterval->setSuffix(tr(" ms"));
+    m_comment->setPlaceholderText(tr("comment text"));
+    m_sendComment->setText(tr("Send comment now"));
+    setRowLabel(m_form, m_eventType, tr("Event type:"));
+    setRowLabel(m_form, m_id, tr("Id:"));
+    setRowLabel(m_form, m_data, tr("Data:"));
+    setRowLabel(m_form, m_retry, tr("Retry:"));
+    setRowLabel(m_form, m_channel, tr("Channel:"));
+    setRowLabel(m_form, m_target, tr("Send to:"));
+    setRowLabel(m_form, m_preview, tr("On the wire:"));
+    setRowLabel(m_form, m_comment, tr("Comment:"));
+    // The tooltips, the notes and the selected clients' item.
+    updateValidationAndPreview();
 }
 
 void ComposerWidget::connectFields()

@@ -1,11 +1,13 @@
 #include "faultsdock.h"
 
 #include "models/faultsmodel.h"
+#include "retranslate.h"
 #include "sseevent.h"
 
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QEvent>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -33,8 +35,8 @@ FaultsDock::FaultsDock(FaultsModel *model, QWidget *parent)
     : QWidget(parent)
     , m_model(model)
     , m_table(new QTableView(this))
-    , m_remove(new QPushButton(tr("Remove"), this))
-    , m_removeAll(new QPushButton(tr("Remove all"), this))
+    , m_remove(new QPushButton(this))
+    , m_removeAll(new QPushButton(this))
     , m_lifetimeTimer(new QTimer(this))
 {
     m_table->setObjectName(QStringLiteral("faultsTable"));
@@ -84,17 +86,82 @@ FaultsDock::FaultsDock(FaultsModel *model, QWidget *parent)
     m_lifetimeTimer->start(1000);
     updateFormRows();
     updateButtons();
+    retranslateUi();
+}
+
+void FaultsDock::changeEvent(QEvent *event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::LanguageChange)
+        retranslateUi();
+}
+
+void FaultsDock::retranslateUi()
+{
+    m_remove->setText(tr("Remove"));
+    m_removeAll->setText(tr("Remove all"));
+    m_formBox->setTitle(tr("Add a fault"));
+    m_add->setText(tr("Add fault"));
+    const std::pair<QWidget *, QString> labels[] = {{m_kind, tr("Kind:")},
+                                                    {m_target, tr("Target:")},
+                                                    {m_seconds, tr("Stall for:")},
+                                                    {m_bytesPerSecond, tr("Rate:")},
+                                                    {m_every, tr("Drop every Nth:")},
+                                                    {m_variant, tr("Flaw:")},
+                                                    {m_ms, tr("Milliseconds:")},
+                                                    {m_status, tr("Status:")},
+                                                    {m_retryAfter, tr("Retry-After:")},
+                                                    {m_location, tr("Location:")},
+                                                    {m_lifetime, tr("Lifetime:")}};
+    for (const auto &[field, text] : labels)
+        setRowLabel(m_form, field, text);
+    // In the order of FaultKinds below.
+    setItemTexts(m_kind,
+                 {tr("close: FIN now"), tr("reset: RST now"), tr("cut mid-event"), tr("stall"),
+                  tr("drip (throttle)"), tr("drop events"), tr("malformed event"), tr("send retry"),
+                  tr("answer with a status"), tr("delay the response head")});
+    setItemTexts(m_target, {tr("Client"), tr("Channel"), tr("New connections")});
+    m_seconds->setSuffix(tr(" s"));
+    m_retryAfter->setSuffix(tr(" s"));
+    m_duration->setSuffix(tr(" s"));
+    m_bytesPerSecond->setSuffix(tr(" B/s"));
+    m_ms->setSuffix(tr(" ms"));
+    m_retryAfter->setSpecialValueText(tr("none"));
+    m_location->setPlaceholderText(tr("/events?channel=other or http://host/events"));
+    setItemTexts(m_lifetime, {tr("One-shot"), tr("Until removed"), tr("For a time")});
+    retranslateChaos();
+}
+
+void FaultsDock::retranslateChaos()
+{
+    m_chaosBox->setTitle(tr("Chaos"));
+    m_chaosBox->setToolTip(tr("Random one-shot faults on random clients, for soak-testing a "
+                              "client's recovery. It stops by itself after the limit, and with "
+                              "the server."));
+    m_chaosRate->setSuffix(tr(" a minute"));
+    m_chaosLimit->setSuffix(tr(" faults"));
+    const QStringList kinds{tr("close"),     tr("reset"), tr("cut"),
+                            tr("malformed"), tr("stall"), tr("retry")};
+    for (int index = 0; index < kinds.size(); ++index)
+        m_chaosKinds.at(index).second->setText(kinds.at(index));
+    auto *form = static_cast<QFormLayout *>(m_chaosBox->layout());
+    setRowLabel(form, m_chaosRate, tr("Rate:"));
+    setRowLabel(form, m_chaosLimit, tr("At most:"));
+    setRowLabel(form, m_chaosKinds.constFirst().second, tr("Kinds:"));
+    m_chaosButton->setText(m_chaosRunning ? tr("Stop chaos") : tr("Start chaos"));
+    if (m_chaos)
+        showChaosState(*m_chaos);
 }
 
 QWidget *FaultsDock::buildForm()
 {
-    auto *box = new QGroupBox(tr("Add a fault"));
-    m_form = new QFormLayout(box);
+    m_formBox = new QGroupBox;
+    m_form = new QFormLayout(m_formBox);
     QHBoxLayout *target = createKindAndTarget();
     createKindParameters();
     QHBoxLayout *lifetime = createLifetime();
 
-    m_add = new QPushButton(tr("Add fault"));
+    m_add = new QPushButton;
     m_add->setObjectName(QStringLiteral("addFaultButton"));
     m_error = new QLabel;
     m_error->setObjectName(QStringLiteral("faultError"));
@@ -102,46 +169,34 @@ QWidget *FaultsDock::buildForm()
     m_error->setStyleSheet(QStringLiteral("color: #c62828"));
     m_error->hide();
 
-    m_form->addRow(tr("Kind:"), m_kind);
-    m_form->addRow(tr("Target:"), target);
-    m_form->addRow(tr("Stall for:"), m_seconds);
-    m_form->addRow(tr("Rate:"), m_bytesPerSecond);
-    m_form->addRow(tr("Drop every Nth:"), m_every);
-    m_form->addRow(tr("Flaw:"), m_variant);
-    m_form->addRow(tr("Milliseconds:"), m_ms);
-    m_form->addRow(tr("Status:"), m_status);
-    m_form->addRow(tr("Retry-After:"), m_retryAfter);
-    m_form->addRow(tr("Location:"), m_location);
-    m_form->addRow(tr("Lifetime:"), lifetime);
+    // retranslateUi() gives the labels their words.
+    m_form->addRow(new QLabel, m_kind);
+    m_form->addRow(new QLabel, target);
+    for (QWidget *field :
+         std::initializer_list<QWidget *>{m_seconds, m_bytesPerSecond, m_every, m_variant, m_ms,
+                                          m_status, m_retryAfter, m_location})
+        m_form->addRow(new QLabel, field);
+    m_form->addRow(new QLabel, lifetime);
     m_form->addRow(m_add, m_error);
     connectForm();
-    return box;
+    return m_formBox;
 }
 
 QHBoxLayout *FaultsDock::createKindAndTarget()
 {
     m_kind = new QComboBox;
     m_kind->setObjectName(QStringLiteral("faultKind"));
-    const QList<QPair<FaultKind, QString>> kinds{
-        {FaultKind::Close, tr("close: FIN now")},
-        {FaultKind::Reset, tr("reset: RST now")},
-        {FaultKind::CutMidEvent, tr("cut mid-event")},
-        {FaultKind::Stall, tr("stall")},
-        {FaultKind::Drip, tr("drip (throttle)")},
-        {FaultKind::DropEvents, tr("drop events")},
-        {FaultKind::Malformed, tr("malformed event")},
-        {FaultKind::Retry, tr("send retry")},
-        {FaultKind::Status, tr("answer with a status")},
-        {FaultKind::DelayAccept, tr("delay the response head")},
-    };
-    for (const auto &[kind, text] : kinds)
-        m_kind->addItem(text, int(kind));
+    // FaultKinds: retranslateUi() names them in this order.
+    for (const FaultKind kind :
+         {FaultKind::Close, FaultKind::Reset, FaultKind::CutMidEvent, FaultKind::Stall,
+          FaultKind::Drip, FaultKind::DropEvents, FaultKind::Malformed, FaultKind::Retry,
+          FaultKind::Status, FaultKind::DelayAccept})
+        m_kind->addItem(QString(), int(kind));
 
     m_target = new QComboBox;
     m_target->setObjectName(QStringLiteral("faultTarget"));
-    m_target->addItem(tr("Client"), QStringLiteral("client"));
-    m_target->addItem(tr("Channel"), QStringLiteral("channel"));
-    m_target->addItem(tr("New connections"), QStringLiteral("new-connections"));
+    for (const char *target : {"client", "channel", "new-connections"})
+        m_target->addItem(QString(), QString::fromLatin1(target));
     m_client = new QSpinBox;
     m_client->setObjectName(QStringLiteral("faultClient"));
     m_client->setRange(1, std::numeric_limits<int>::max());
@@ -159,11 +214,9 @@ void FaultsDock::createKindParameters()
     m_seconds = new QDoubleSpinBox;
     m_seconds->setRange(0.1, double(MaxStallMs) / 1000);
     m_seconds->setValue(5);
-    m_seconds->setSuffix(tr(" s"));
     m_bytesPerSecond = new QSpinBox;
     m_bytesPerSecond->setRange(1, 1000 * 1000 * 1000);
     m_bytesPerSecond->setValue(100);
-    m_bytesPerSecond->setSuffix(tr(" B/s"));
     m_every = new QSpinBox;
     m_every->setRange(1, 1000000);
     m_every->setValue(2);
@@ -173,7 +226,6 @@ void FaultsDock::createKindParameters()
     m_ms = new QSpinBox;
     m_ms->setRange(0, MaxDelayAcceptMs);
     m_ms->setValue(3000);
-    m_ms->setSuffix(tr(" ms"));
     m_status = new QComboBox;
     m_status->setEditable(true);
     for (const char *status : {"204", "500", "502", "503", "429", "401", "301", "307"})
@@ -182,23 +234,18 @@ void FaultsDock::createKindParameters()
     m_retryAfter = new QSpinBox;
     m_retryAfter->setRange(-1, 86400);
     m_retryAfter->setValue(-1);
-    m_retryAfter->setSpecialValueText(tr("none"));
-    m_retryAfter->setSuffix(tr(" s"));
     m_location = new QLineEdit;
-    m_location->setPlaceholderText(tr("/events?channel=other or http://host/events"));
 }
 
 QHBoxLayout *FaultsDock::createLifetime()
 {
     m_lifetime = new QComboBox;
     m_lifetime->setObjectName(QStringLiteral("faultLifetime"));
-    m_lifetime->addItem(tr("One-shot"), int(Lifetime::OneShot));
-    m_lifetime->addItem(tr("Until removed"), int(Lifetime::UntilRemoved));
-    m_lifetime->addItem(tr("For a time"), int(Lifetime::ForATime));
+    for (const Lifetime lifetime : {Lifetime::OneShot, Lifetime::UntilRemoved, Lifetime::ForATime})
+        m_lifetime->addItem(QString(), int(lifetime));
     m_duration = new QSpinBox;
     m_duration->setRange(1, MaxFaultDurationSeconds);
     m_duration->setValue(30);
-    m_duration->setSuffix(tr(" s"));
     auto *lifetime = new QHBoxLayout;
     lifetime->addWidget(m_lifetime);
     lifetime->addWidget(m_duration, 1);
@@ -222,40 +269,33 @@ void FaultsDock::connectForm()
 
 QWidget *FaultsDock::buildChaos()
 {
-    auto *box = new QGroupBox(tr("Chaos"));
-    box->setToolTip(tr("Random one-shot faults on random clients, for soak-testing a client's "
-                       "recovery. It stops by itself after the limit, and with the server."));
-    auto *form = new QFormLayout(box);
+    m_chaosBox = new QGroupBox;
+    auto *form = new QFormLayout(m_chaosBox);
     m_chaosRate = new QSpinBox;
     m_chaosRate->setObjectName(QStringLiteral("chaosRate"));
     m_chaosRate->setRange(1, ChaosOptions::MaxFaultsPerMinute);
     m_chaosRate->setValue(6);
-    m_chaosRate->setSuffix(tr(" a minute"));
     m_chaosLimit = new QSpinBox;
     m_chaosLimit->setObjectName(QStringLiteral("chaosLimit"));
     m_chaosLimit->setRange(1, ChaosOptions::MaxTotalFaults);
     m_chaosLimit->setValue(50);
-    m_chaosLimit->setSuffix(tr(" faults"));
     auto *kinds = new QHBoxLayout;
-    const QList<QPair<FaultKind, QString>> choices{
-        {FaultKind::Close, tr("close")},     {FaultKind::Reset, tr("reset")},
-        {FaultKind::CutMidEvent, tr("cut")}, {FaultKind::Malformed, tr("malformed")},
-        {FaultKind::Stall, tr("stall")},     {FaultKind::Retry, tr("retry")},
-    };
-    for (const auto &[kind, text] : choices) {
-        auto *check = new QCheckBox(text);
+    // retranslateChaos() names them in this order.
+    for (const FaultKind kind : {FaultKind::Close, FaultKind::Reset, FaultKind::CutMidEvent,
+                                 FaultKind::Malformed, FaultKind::Stall, FaultKind::Retry}) {
+        auto *check = new QCheckBox;
         check->setChecked(ChaosOptions::defaultKinds().contains(kind));
         kinds->addWidget(check);
         m_chaosKinds.append({kind, check});
     }
     kinds->addStretch(1);
-    m_chaosButton = new QPushButton(tr("Start chaos"));
+    m_chaosButton = new QPushButton;
     m_chaosButton->setObjectName(QStringLiteral("chaosButton"));
     m_chaosStatus = new QLabel;
     m_chaosStatus->setObjectName(QStringLiteral("chaosStatus"));
-    form->addRow(tr("Rate:"), m_chaosRate);
-    form->addRow(tr("At most:"), m_chaosLimit);
-    form->addRow(tr("Kinds:"), kinds);
+    form->addRow(new QLabel, m_chaosRate);
+    form->addRow(new QLabel, m_chaosLimit);
+    form->addRow(new QLabel, kinds);
     form->addRow(m_chaosButton, m_chaosStatus);
     connect(m_chaosButton, &QPushButton::clicked, this, [this] {
         if (m_chaosRunning) {
@@ -264,12 +304,13 @@ QWidget *FaultsDock::buildChaos()
         }
         const ChaosOptions options = chaosOptions();
         if (const QString problem = options.validate(); !problem.isEmpty()) {
+            m_chaos.reset();
             m_chaosStatus->setText(problem);
             return;
         }
         emit chaosStartRequested(options);
     });
-    return box;
+    return m_chaosBox;
 }
 
 ChaosOptions FaultsDock::chaosOptions() const
@@ -376,11 +417,17 @@ void FaultsDock::applySnapshot(const ServerSnapshot &snapshot)
     if (chaos.running != m_chaosRunning || chaos.running) {
         m_chaosRunning = chaos.running;
         m_chaosButton->setText(m_chaosRunning ? tr("Stop chaos") : tr("Start chaos"));
-        m_chaosStatus->setText(
-            m_chaosRunning
-                ? tr("%1 of %2 faults so far").arg(chaos.faultsApplied).arg(chaos.options.maxFaults)
-                : tr("stopped after %1 faults").arg(chaos.faultsApplied));
+        showChaosState(chaos);
     }
+}
+
+void FaultsDock::showChaosState(const ChaosState &chaos)
+{
+    m_chaos = chaos;
+    m_chaosStatus->setText(
+        chaos.running
+            ? tr("%1 of %2 faults so far").arg(chaos.faultsApplied).arg(chaos.options.maxFaults)
+            : tr("stopped after %1 faults").arg(chaos.faultsApplied));
 }
 
 void FaultsDock::setServerRunning(bool running)

@@ -5,10 +5,13 @@
 
 #include <QWidget>
 
+#include <optional>
+
 class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
 class QFormLayout;
+class QGroupBox;
 class QHBoxLayout;
 class QLabel;
 class QLineEdit;
@@ -48,7 +51,13 @@ signals:
     void chaosStartRequested(const sse::ChaosOptions &options);
     void chaosStopRequested();
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
+    void retranslateUi();
+    void retranslateChaos();
+    void showChaosState(const sse::ChaosState &chaos);
     QWidget *buildForm();
     // buildForm's parts; the rows join the form (and the tab order) in buildForm.
     QHBoxLayout *createKindAndTarget();
@@ -64,6 +73,7 @@ private:
     QTableView *m_table;
     QPushButton *m_remove;
     QPushButton *m_removeAll;
+    QGroupBox *m_formBox = nullptr;
     QFormLayout *m_form = nullptr;
     QComboBox *m_kind = nullptr;
     QComboBox *m_target = nullptr;
@@ -81,6 +91,8 @@ private:
     QSpinBox *m_duration = nullptr;
     QPushButton *m_add = nullptr;
     QLabel *m_error = nullptr;
+    QGroupBox *m_chaosBox = nullptr;
+    std::optional<sse::ChaosState> m_chaos; // what the chaos status says, to say it again
     QSpinBox *m_chaosRate = nullptr;
     QSpinBox *m_chaosLimit = nullptr;
     QList<QPair<sse::FaultKind, QCheckBox *>> m_chaosKinds;

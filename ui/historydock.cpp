@@ -5,6 +5,7 @@
 #include "servercontroller.h"
 
 #include <QComboBox>
+#include <QEvent>
 #include <QFileDialog>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -29,21 +30,19 @@ namespace {
 constexpr int FilterDelayMs = 300;
 constexpr int RefreshDelayMs = 500;
 
-QLineEdit *filterEdit(QWidget *parent, const QString &objectName, const QString &placeholder)
+// Their words come from retranslateUi().
+QLineEdit *filterEdit(QWidget *parent, const QString &objectName)
 {
     auto *edit = new QLineEdit(parent);
     edit->setObjectName(objectName);
-    edit->setPlaceholderText(placeholder);
     edit->setClearButtonEnabled(true);
     return edit;
 }
 
-QPushButton *button(QWidget *parent, const QString &objectName, const QString &text,
-                    const QString &toolTip)
+QPushButton *button(QWidget *parent, const QString &objectName)
 {
-    auto *result = new QPushButton(text, parent);
+    auto *result = new QPushButton(parent);
     result->setObjectName(objectName);
-    result->setToolTip(toolTip);
     return result;
 }
 
@@ -55,22 +54,17 @@ HistoryDock::HistoryDock(ServerController *controller, ClientsModel *clients, QW
     , m_clients(clients)
     , m_model(new HistoryModel(this))
     , m_table(new QTableView(this))
-    , m_channel(filterEdit(this, QStringLiteral("historyChannel"), tr("channel")))
-    , m_type(filterEdit(this, QStringLiteral("historyType"), tr("type")))
-    , m_text(filterEdit(this, QStringLiteral("historyText"), tr("text in the event")))
-    , m_newer(button(this, QStringLiteral("historyNewer"), tr("Newer"), tr("The newer page")))
-    , m_older(button(this, QStringLiteral("historyOlder"), tr("Older"), tr("The older page")))
+    , m_channel(filterEdit(this, QStringLiteral("historyChannel")))
+    , m_type(filterEdit(this, QStringLiteral("historyType")))
+    , m_text(filterEdit(this, QStringLiteral("historyText")))
+    , m_newer(button(this, QStringLiteral("historyNewer")))
+    , m_older(button(this, QStringLiteral("historyOlder")))
     , m_pageLabel(new QLabel(this))
-    , m_resend(button(this, QStringLiteral("historyResend"), tr("Resend"),
-                      tr("Publish the selected events again, as new events with new ids")))
+    , m_resend(button(this, QStringLiteral("historyResend")))
     , m_replayClient(new QComboBox(this))
-    , m_replay(button(this, QStringLiteral("historyReplay"), tr("Replay to"),
-                      tr("Send the chosen client the kept events in its channels from the "
-                         "selected one on, byte for byte as they were sent")))
-    , m_export(button(this, QStringLiteral("historyExport"), tr("Export…"),
-                      tr("Save the selected events (or the whole page) as a scenario")))
-    , m_clear(button(this, QStringLiteral("historyClear"), tr("Clear…"),
-                     tr("Forget every kept event; ids go on from where they were")))
+    , m_replay(button(this, QStringLiteral("historyReplay")))
+    , m_export(button(this, QStringLiteral("historyExport")))
+    , m_clear(button(this, QStringLiteral("historyClear")))
     , m_status(new QLabel(this))
     , m_refreshTimer(new QTimer(this))
 {
@@ -88,6 +82,53 @@ HistoryDock::HistoryDock(ServerController *controller, ClientsModel *clients, QW
     connectButtons();
     connectController();
     updateButtons();
+    retranslateUi();
+}
+
+void HistoryDock::changeEvent(QEvent *event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::LanguageChange)
+        retranslateUi();
+}
+
+void HistoryDock::retranslateUi()
+{
+    m_channel->setPlaceholderText(tr("channel"));
+    m_type->setPlaceholderText(tr("type"));
+    m_text->setPlaceholderText(tr("text in the event"));
+    const std::tuple<QPushButton *, QString, QString> buttons[] = {
+        {m_newer, tr("Newer"), tr("The newer page")},
+        {m_older, tr("Older"), tr("The older page")},
+        {m_resend, tr("Resend"),
+         tr("Publish the selected events again, as new events with new ids")},
+        {m_replay, tr("Replay to"),
+         tr("Send the chosen client the kept events in its channels from the selected one on, "
+            "byte for byte as they were sent")},
+        {m_export, tr("Export…"), tr("Save the selected events (or the whole page) as a scenario")},
+        {m_clear, tr("Clear…"), tr("Forget every kept event; ids go on from where they were")}};
+    for (const auto &[button, text, toolTip] : buttons) {
+        button->setText(text);
+        button->setToolTip(toolTip);
+    }
+    m_replayClient->setToolTip(tr("The client a replay goes to"));
+    updatePageLabel();
+}
+
+void HistoryDock::updatePageLabel()
+{
+    if (!m_pageShown) {
+        m_pageLabel->clear();
+        return;
+    }
+    const QLocale locale;
+    const int offset = m_model->offset();
+    m_pageLabel->setText(m_model->matching() == 0
+                             ? tr("No kept events")
+                             : tr("%1–%2 of %3")
+                                   .arg(locale.toString(offset + 1),
+                                        locale.toString(offset + m_model->rowCount()),
+                                        locale.toString(m_model->matching())));
 }
 
 void HistoryDock::setUpWidgets()
@@ -108,7 +149,6 @@ void HistoryDock::setUpWidgets()
     m_replayClient->setObjectName(QStringLiteral("historyReplayClient"));
     m_replayClient->setModel(m_clients);
     m_replayClient->setModelColumn(ClientsModel::IdColumn);
-    m_replayClient->setToolTip(tr("The client a replay goes to"));
     m_replayClient->setMinimumContentsLength(4);
     m_pageLabel->setObjectName(QStringLiteral("historyPageLabel"));
     m_status->setObjectName(QStringLiteral("historyStatus"));
@@ -203,7 +243,8 @@ void HistoryDock::setServerRunning(bool running)
         showPage(0);
     } else {
         m_model->clear();
-        m_pageLabel->clear();
+        m_pageShown = false;
+        updatePageLabel();
     }
     updateButtons();
 }
@@ -241,13 +282,8 @@ void HistoryDock::applyPage(quint64 tag, const HistoryPage &page)
     for (const int row : selectedRows())
         selectedIds.append(m_model->row(row).entry.id);
     m_model->setPage(page);
-    const QLocale locale;
-    m_pageLabel->setText(page.matching == 0
-                             ? tr("No kept events")
-                             : tr("%1–%2 of %3")
-                                   .arg(locale.toString(page.offset + 1),
-                                        locale.toString(page.offset + int(page.entries.size())),
-                                        locale.toString(page.matching)));
+    m_pageShown = true;
+    updatePageLabel();
     for (int row = 0; row < m_model->rowCount(); ++row) {
         if (selectedIds.contains(m_model->row(row).entry.id)) {
             m_table->selectionModel()->select(

@@ -60,8 +60,12 @@ signals:
 
 protected:
     void showEvent(QShowEvent *event) override;
+    void changeEvent(QEvent *event) override;
 
 private:
+    void retranslateUi();
+    // "1–200 of 512" for the page shown; empty while there is none.
+    void updatePageLabel();
     // The constructor's parts, in the order it runs them.
     void setUpWidgets();
     void layOutWidgets();
@@ -94,6 +98,7 @@ private:
     std::function<bool()> m_confirmClear;
     quint64 m_lastTag = 0;
     int m_offset = 0;
+    bool m_pageShown = false;
     bool m_running = false;
 };
 

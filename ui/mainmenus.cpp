@@ -19,6 +19,7 @@ MainMenus::MainMenus(QMainWindow *window, const QList<QDockWidget *> &panels)
     addEditMenu(bar);
     addViewMenu(bar, panels);
     addHelpMenu(bar);
+    retranslateUi();
 
     // The shortcuts work wherever focus is in the window, menus open or not.
     for (QAction *action : {quit, startStop, settings, findInLog, copy, clearLog, documentation})
@@ -27,14 +28,15 @@ MainMenus::MainMenus(QMainWindow *window, const QList<QDockWidget *> &panels)
 
 void MainMenus::addFileMenu(QMenuBar *bar)
 {
-    QMenu *file = bar->addMenu(tr("&File"));
-    exportLogMenu = file->addMenu(tr("&Export log"));
+    m_file = bar->addMenu(QString());
+    QMenu *file = m_file;
+    exportLogMenu = file->addMenu(QString());
     exportLogMenu->setObjectName(QStringLiteral("exportLogMenu"));
     file->addSeparator();
-    importTemplates = file->addAction(tr("&Import templates…"));
-    exportTemplates = file->addAction(tr("E&xport templates…"));
+    importTemplates = file->addAction(QString());
+    exportTemplates = file->addAction(QString());
     file->addSeparator();
-    quit = file->addAction(tr("&Quit"));
+    quit = file->addAction(QString());
     quit->setShortcut(QKeySequence::Quit);
     quit->setMenuRole(QAction::QuitRole);
     // QKeySequence::Quit is empty on some desktops; Ctrl+Q is what every Linux user tries.
@@ -44,11 +46,12 @@ void MainMenus::addFileMenu(QMenuBar *bar)
 
 void MainMenus::addServerMenu(QMenuBar *bar)
 {
-    QMenu *server = bar->addMenu(tr("&Server"));
-    startStop = server->addAction(tr("&Start"));
+    m_server = bar->addMenu(QString());
+    QMenu *server = m_server;
+    startStop = server->addAction(QString());
     startStop->setObjectName(QStringLiteral("startStopAction"));
     startStop->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
-    settings = server->addAction(tr("Se&ttings…"));
+    settings = server->addAction(QString());
     settings->setObjectName(QStringLiteral("settingsAction"));
     settings->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Comma));
     settings->setMenuRole(QAction::PreferencesRole);
@@ -56,29 +59,30 @@ void MainMenus::addServerMenu(QMenuBar *bar)
 
 void MainMenus::addScenarioMenu(QMenuBar *bar)
 {
-    scenarioMenu = bar->addMenu(tr("S&cenario"));
+    scenarioMenu = bar->addMenu(QString());
     scenarioMenu->setObjectName(QStringLiteral("scenarioMenu"));
-    newScenario = scenarioMenu->addAction(tr("&New scenario"));
+    newScenario = scenarioMenu->addAction(QString());
     newScenario->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_N));
-    openScenario = scenarioMenu->addAction(tr("&Open scenario…"));
+    openScenario = scenarioMenu->addAction(QString());
     openScenario->setShortcut(QKeySequence::Open);
-    recordScenario = scenarioMenu->addAction(tr("&Record from URL…"));
+    recordScenario = scenarioMenu->addAction(QString());
     scenarioMenu->addSeparator();
-    playScenario = scenarioMenu->addAction(tr("&Play"));
+    playScenario = scenarioMenu->addAction(QString());
     playScenario->setObjectName(QStringLiteral("playScenarioAction"));
     playScenario->setShortcut(QKeySequence(Qt::Key_F5));
-    stopScenario = scenarioMenu->addAction(tr("S&top"));
+    stopScenario = scenarioMenu->addAction(QString());
     stopScenario->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_F5));
     scenarioMenu->addSeparator(); // the window adds the templates below
 }
 
 void MainMenus::addEditMenu(QMenuBar *bar)
 {
-    QMenu *edit = bar->addMenu(tr("&Edit"));
-    findInLog = edit->addAction(tr("&Find in log"));
+    m_edit = bar->addMenu(QString());
+    QMenu *edit = m_edit;
+    findInLog = edit->addAction(QString());
     findInLog->setObjectName(QStringLiteral("findInLogAction"));
     findInLog->setShortcut(QKeySequence::Find);
-    copy = edit->addAction(tr("&Copy"));
+    copy = edit->addAction(QString());
     copy->setObjectName(QStringLiteral("copyAction"));
     // Text fields keep Ctrl+C for their own selection (they claim it first); this one copies
     // the selected rows of the clients table or the traffic log.
@@ -87,47 +91,45 @@ void MainMenus::addEditMenu(QMenuBar *bar)
 
 void MainMenus::addViewMenu(QMenuBar *bar, const QList<QDockWidget *> &panels)
 {
-    QMenu *view = bar->addMenu(tr("&View"));
+    m_view = bar->addMenu(QString());
+    QMenu *view = m_view;
     for (QDockWidget *panel : panels)
         view->addAction(panel->toggleViewAction());
     view->addSeparator();
     addThemeMenu(view);
     addLanguageMenu(view);
     view->addSeparator();
-    clearLog = view->addAction(tr("&Clear log"));
+    clearLog = view->addAction(QString());
     clearLog->setObjectName(QStringLiteral("clearLogAction"));
     clearLog->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
-    resetLayout = view->addAction(tr("&Reset layout"));
+    resetLayout = view->addAction(QString());
     resetLayout->setObjectName(QStringLiteral("resetLayoutAction"));
 }
 
 void MainMenus::addThemeMenu(QMenu *view)
 {
-    QMenu *themeMenu = view->addMenu(tr("&Theme"));
+    m_theme = view->addMenu(QString());
     themes = new QActionGroup(this);
-    const std::pair<Theme, QString> themeNames[] = {
-        {Theme::System, tr("&System")}, {Theme::Light, tr("&Light")}, {Theme::Dark, tr("&Dark")}};
-    for (const auto &[theme, name] : themeNames) {
-        QAction *action = themeMenu->addAction(name);
+    for (const Theme theme : {Theme::System, Theme::Light, Theme::Dark}) {
+        QAction *action = m_theme->addAction(QString());
         action->setCheckable(true);
         action->setData(themeSetting(theme));
         themes->addAction(action);
-        connect(action, &QAction::triggered, this,
-                [this, theme = theme] { emit themeChosen(theme); });
+        connect(action, &QAction::triggered, this, [this, theme] { emit themeChosen(theme); });
     }
 }
 
 void MainMenus::addLanguageMenu(QMenu *view)
 {
-    QMenu *languageMenu = view->addMenu(tr("&Language"));
+    m_language = view->addMenu(QString());
     languages = new QActionGroup(this);
     // Language names are written in their own language, as every program lists them.
     const std::pair<QString, QString> languageNames[] = {
-        {QString(), tr("System language")},
+        {QString(), QString()}, // retranslateUi() names it
         {QStringLiteral("en"), QStringLiteral("English")},
         {QStringLiteral("zh_CN"), QStringLiteral("简体中文")}};
     for (const auto &[code, name] : languageNames) {
-        QAction *action = languageMenu->addAction(name);
+        QAction *action = m_language->addAction(name);
         action->setCheckable(true);
         action->setData(code);
         languages->addAction(action);
@@ -138,19 +140,55 @@ void MainMenus::addLanguageMenu(QMenu *view)
 
 void MainMenus::addHelpMenu(QMenuBar *bar)
 {
-    QMenu *help = bar->addMenu(tr("&Help"));
-    documentation = help->addAction(tr("&Documentation"));
+    m_help = bar->addMenu(QString());
+    QMenu *help = m_help;
+    documentation = help->addAction(QString());
     documentation->setShortcut(QKeySequence::HelpContents);
     help->addSeparator();
-    about = help->addAction(tr("&About SSE Dashboard"));
+    about = help->addAction(QString());
     about->setMenuRole(QAction::AboutRole);
-    aboutQt = help->addAction(tr("About &Qt"));
+    aboutQt = help->addAction(QString());
     aboutQt->setMenuRole(QAction::AboutQtRole);
 }
 
 void MainMenus::setServerRunning(bool running)
 {
+    m_serverRunning = running;
     startStop->setText(running ? tr("&Stop") : tr("&Start"));
+}
+
+void MainMenus::retranslateUi()
+{
+    m_file->setTitle(tr("&File"));
+    exportLogMenu->setTitle(tr("&Export log"));
+    importTemplates->setText(tr("&Import templates…"));
+    exportTemplates->setText(tr("E&xport templates…"));
+    quit->setText(tr("&Quit"));
+    m_server->setTitle(tr("&Server"));
+    setServerRunning(m_serverRunning);
+    settings->setText(tr("Se&ttings…"));
+    scenarioMenu->setTitle(tr("S&cenario"));
+    newScenario->setText(tr("&New scenario"));
+    openScenario->setText(tr("&Open scenario…"));
+    recordScenario->setText(tr("&Record from URL…"));
+    playScenario->setText(tr("&Play"));
+    stopScenario->setText(tr("S&top"));
+    m_edit->setTitle(tr("&Edit"));
+    findInLog->setText(tr("&Find in log"));
+    copy->setText(tr("&Copy"));
+    m_view->setTitle(tr("&View"));
+    m_theme->setTitle(tr("&Theme"));
+    const QStringList themeNames{tr("&System"), tr("&Light"), tr("&Dark")};
+    for (int index = 0; index < themeNames.size(); ++index)
+        themes->actions().at(index)->setText(themeNames.at(index));
+    m_language->setTitle(tr("&Language"));
+    languages->actions().constFirst()->setText(tr("System language"));
+    clearLog->setText(tr("&Clear log"));
+    resetLayout->setText(tr("&Reset layout"));
+    m_help->setTitle(tr("&Help"));
+    documentation->setText(tr("&Documentation"));
+    about->setText(tr("&About SSE Dashboard"));
+    aboutQt->setText(tr("About &Qt"));
 }
 
 void MainMenus::checkTheme(Theme theme)

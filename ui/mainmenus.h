@@ -51,6 +51,9 @@ public:
     QAction *aboutQt = nullptr;
 
     void setServerRunning(bool running);
+    // Every menu's and action's text in the current language; the window calls it on a
+    // LanguageChange.
+    void retranslateUi();
     void checkTheme(sse::ui::Theme theme);
     void checkLanguage(const QString &language);
 
@@ -68,6 +71,15 @@ private:
     void addThemeMenu(QMenu *view);
     void addLanguageMenu(QMenu *view);
     void addHelpMenu(QMenuBar *bar);
+
+    QMenu *m_file = nullptr;
+    QMenu *m_server = nullptr;
+    QMenu *m_edit = nullptr;
+    QMenu *m_view = nullptr;
+    QMenu *m_theme = nullptr;
+    QMenu *m_language = nullptr;
+    QMenu *m_help = nullptr;
+    bool m_serverRunning = false;
 };
 
 } // namespace sse::ui

@@ -56,7 +56,6 @@ MainWindow::MainWindow(ServerController *controller, const ServerConfig &command
     , m_faultsModel(new FaultsModel(this))
     , m_clockTimer(new QTimer(this))
 {
-    setWindowTitle(tr("SSE Dashboard"));
     QIcon icon;
     icon.addFile(QStringLiteral(":/icons/sse-dashboard-64.png"));
     icon.addFile(QStringLiteral(":/icons/sse-dashboard-256.png"));
@@ -71,6 +70,7 @@ MainWindow::MainWindow(ServerController *controller, const ServerConfig &command
 
     buildPanels();
     m_menus = new MainMenus(this, docks());
+    retranslateUi();
     connectPanels();
     connectMenus();
     m_composer->loadSettings(settings);
@@ -94,10 +94,9 @@ MainWindow::MainWindow(ServerController *controller, const ServerConfig &command
 
 MainWindow::~MainWindow() = default;
 
-QDockWidget *MainWindow::addPanel(QWidget *panel, const QString &objectName, const QString &title,
-                                  bool scrollable)
+QDockWidget *MainWindow::addPanel(QWidget *panel, const QString &objectName, bool scrollable)
 {
-    auto *dock = new QDockWidget(title, this);
+    auto *dock = new QDockWidget(this); // retranslateUi() gives it its title
     dock->setObjectName(objectName);
     dock->toggleViewAction()->setObjectName(objectName + QStringLiteral("Toggle"));
     if (scrollable) {
@@ -119,7 +118,7 @@ void MainWindow::buildPanels()
     m_serverBar = new ServerBar(this);
     m_serverBar->setBindChoice(m_settings.bind);
     m_serverBar->setPort(m_settings.server.port);
-    auto *serverToolBar = new QToolBar(tr("Server"), this);
+    auto *serverToolBar = new QToolBar(this);
     serverToolBar->setObjectName(QStringLiteral("serverToolBar"));
     serverToolBar->setMovable(false);
     serverToolBar->setFloatable(false);
@@ -138,15 +137,15 @@ void MainWindow::buildPanels()
     m_historyDock = new HistoryDock(m_controller, m_clientsModel, this);
     m_clusterDock = new ClusterDock(this);
 
-    addPanel(m_clientsView, QStringLiteral("clientsDock"), tr("Clients"), false);
-    addPanel(m_trafficView, QStringLiteral("trafficDock"), tr("Traffic log"), false);
-    addPanel(m_composer, QStringLiteral("composerDock"), tr("Composer"), true);
-    addPanel(m_chartsView, QStringLiteral("chartsDock"), tr("Charts"), false);
-    addPanel(m_sharePanel, QStringLiteral("connectDock"), tr("Connect"), true);
-    addPanel(m_scenarioDock, QStringLiteral("scenarioDock"), tr("Scenarios"), false);
-    addPanel(m_faultsDock, QStringLiteral("faultsDock"), tr("Faults"), false);
-    addPanel(m_historyDock, QStringLiteral("historyDock"), tr("History"), false);
-    addPanel(m_clusterDock, QStringLiteral("clusterDock"), tr("Cluster"), false);
+    addPanel(m_clientsView, QStringLiteral("clientsDock"), false);
+    addPanel(m_trafficView, QStringLiteral("trafficDock"), false);
+    addPanel(m_composer, QStringLiteral("composerDock"), true);
+    addPanel(m_chartsView, QStringLiteral("chartsDock"), false);
+    addPanel(m_sharePanel, QStringLiteral("connectDock"), true);
+    addPanel(m_scenarioDock, QStringLiteral("scenarioDock"), false);
+    addPanel(m_faultsDock, QStringLiteral("faultsDock"), false);
+    addPanel(m_historyDock, QStringLiteral("historyDock"), false);
+    addPanel(m_clusterDock, QStringLiteral("clusterDock"), false);
 
     // Docks fill the window: the central widget is an empty placeholder kept out of sight.
     auto *placeholder = new QWidget(this);

@@ -89,11 +89,14 @@ public:
 protected:
     void closeEvent(QCloseEvent *event) override;
     void showEvent(QShowEvent *event) override;
+    // A new language (View → Language) arrives as a LanguageChange: see retranslateUi().
+    void changeEvent(QEvent *event) override;
 
 private:
     void buildPanels();
-    QDockWidget *addPanel(QWidget *panel, const QString &objectName, const QString &title,
-                          bool scrollable);
+    QDockWidget *addPanel(QWidget *panel, const QString &objectName, bool scrollable);
+    // The window's own texts and the menus'; each panel retranslates itself.
+    void retranslateUi();
     void placeDocksByDefault();
     void applyDefaultDockSizes();
     void connectPanels();

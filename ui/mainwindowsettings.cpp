@@ -1,4 +1,5 @@
-// MainWindow's settings: applying and editing them, and saving them with the window layout.
+// MainWindow's settings: applying and editing them, saving them with the window layout, and
+// the language, which changes while the window is open.
 #include "appearance.h"
 #include "composerwidget.h"
 #include "mainmenus.h"
@@ -9,10 +10,14 @@
 #include "settingsdialog.h"
 #include "trafficlogview.h"
 
+#include <QApplication>
+#include <QDockWidget>
+#include <QEvent>
 #include <QMessageBox>
 #include <QScreen>
 #include <QSettings>
 #include <QSplitter>
+#include <QToolBar>
 
 namespace sse::ui {
 
@@ -72,8 +77,34 @@ void MainWindow::chooseLanguage(const QString &language)
     QSettings settings;
     setLanguageSetting(settings, language);
     m_menus->checkLanguage(language);
-    QMessageBox::information(this, tr("Language"),
-                             tr("The new language is used the next time SSE Dashboard starts."));
+    // At once, without a restart: the new translators send every widget a LanguageChange and
+    // each sets its texts again. The server and its clients are left alone.
+    if (auto *app = qobject_cast<QApplication *>(QCoreApplication::instance()))
+        installTranslations(app, language);
+}
+
+void MainWindow::changeEvent(QEvent *event)
+{
+    QMainWindow::changeEvent(event);
+    if (event->type() == QEvent::LanguageChange)
+        retranslateUi();
+}
+
+void MainWindow::retranslateUi()
+{
+    setWindowTitle(tr("SSE Dashboard"));
+    if (auto *serverToolBar = findChild<QToolBar *>(QStringLiteral("serverToolBar")))
+        serverToolBar->setWindowTitle(tr("Server"));
+    // The View menu's toggles take the docks' titles.
+    const std::pair<const char *, QString> titles[] = {
+        {"clientsDock", tr("Clients")},   {"trafficDock", tr("Traffic log")},
+        {"composerDock", tr("Composer")}, {"chartsDock", tr("Charts")},
+        {"connectDock", tr("Connect")},   {"scenarioDock", tr("Scenarios")},
+        {"faultsDock", tr("Faults")},     {"historyDock", tr("History")},
+        {"clusterDock", tr("Cluster")}};
+    for (const auto &[name, title] : titles)
+        dock(name)->setWindowTitle(title);
+    m_menus->retranslateUi();
 }
 
 QSize MainWindow::defaultSize() const

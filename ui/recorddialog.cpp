@@ -1,8 +1,10 @@
 #include "recorddialog.h"
 
+#include "retranslate.h"
 #include "streamrecorder.h"
 
 #include <QDialogButtonBox>
+#include <QEvent>
 #include <QFormLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -21,41 +23,60 @@ RecordDialog::RecordDialog(QWidget *parent)
     , m_maxSeconds(new QSpinBox(this))
     , m_status(new QLabel(this))
 {
-    setWindowTitle(tr("Record from URL"));
     m_url->setObjectName(QStringLiteral("recordUrl"));
     m_url->setPlaceholderText(QStringLiteral("https://example.com/stream"));
-    m_headers->setPlaceholderText(tr("One per line, such as Authorization: Bearer …"));
     m_headers->setTabChangesFocus(true);
     m_headers->setMaximumHeight(m_headers->fontMetrics().lineSpacing() * 3 + 12);
     m_maxEvents->setRange(0, 1000000);
     m_maxEvents->setValue(100);
-    m_maxEvents->setSpecialValueText(tr("no limit"));
-    m_maxEvents->setSuffix(tr(" events"));
+
     m_maxSeconds->setRange(0, 86400);
     m_maxSeconds->setValue(60);
-    m_maxSeconds->setSpecialValueText(tr("no limit"));
-    m_maxSeconds->setSuffix(tr(" s"));
+
     m_status->setObjectName(QStringLiteral("recordStatus"));
     m_status->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
-    m_start = buttons->addButton(tr("Start"), QDialogButtonBox::ActionRole);
-    m_stop = buttons->addButton(tr("Stop"), QDialogButtonBox::ActionRole);
+    m_start = buttons->addButton(QString(), QDialogButtonBox::ActionRole);
+    m_stop = buttons->addButton(QString(), QDialogButtonBox::ActionRole);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(m_start, &QPushButton::clicked, this, &RecordDialog::start);
     connect(m_stop, &QPushButton::clicked, this, &RecordDialog::stop);
 
-    auto *form = new QFormLayout(this);
-    form->addRow(tr("URL"), m_url);
-    form->addRow(tr("Headers"), m_headers);
-    form->addRow(tr("Stop after"), m_maxEvents);
-    form->addRow(tr("or after"), m_maxSeconds);
-    form->addRow(m_status);
-    form->addRow(buttons);
+    m_form = new QFormLayout(this);
+    for (QWidget *field :
+         std::initializer_list<QWidget *>{m_url, m_headers, m_maxEvents, m_maxSeconds})
+        m_form->addRow(new QLabel(this), field); // retranslateUi() gives the labels words
+    m_form->addRow(m_status);
+    m_form->addRow(buttons);
     setMinimumWidth(480);
     setRecording(false);
+    retranslateUi();
     showStatus(tr("Not recording"), false);
+}
+
+void RecordDialog::changeEvent(QEvent *event)
+{
+    QDialog::changeEvent(event);
+    if (event->type() == QEvent::LanguageChange)
+        retranslateUi();
+}
+
+void RecordDialog::retranslateUi()
+{
+    setWindowTitle(tr("Record from URL"));
+    m_headers->setPlaceholderText(tr("One per line, such as Authorization: Bearer …"));
+    m_maxEvents->setSpecialValueText(tr("no limit"));
+    m_maxEvents->setSuffix(tr(" events"));
+    m_maxSeconds->setSpecialValueText(tr("no limit"));
+    m_maxSeconds->setSuffix(tr(" s"));
+    m_start->setText(tr("Start"));
+    m_stop->setText(tr("Stop"));
+    setRowLabel(m_form, m_url, tr("URL"));
+    setRowLabel(m_form, m_headers, tr("Headers"));
+    setRowLabel(m_form, m_maxEvents, tr("Stop after"));
+    setRowLabel(m_form, m_maxSeconds, tr("or after"));
 }
 
 // Closing the dialog mid-recording drops what was recorded: the recorder is a child and

@@ -5,6 +5,7 @@
 #include <QDialog>
 
 class QDialogButtonBox;
+class QFormLayout;
 class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
@@ -42,7 +43,11 @@ public:
 signals:
     void recorded(const sse::Scenario &scenario, const QString &reason);
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
+    void retranslateUi();
     void setRecording(bool recording);
     void showStatus(const QString &text, bool error);
 
@@ -51,6 +56,7 @@ private:
     QSpinBox *m_maxEvents;
     QSpinBox *m_maxSeconds;
     QLabel *m_status;
+    QFormLayout *m_form = nullptr;
     QPushButton *m_start = nullptr;
     QPushButton *m_stop = nullptr;
     bool m_recording = false;

@@ -7,6 +7,7 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QComboBox>
+#include <QEvent>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QGridLayout>
@@ -59,15 +60,13 @@ RoutesPanel::RoutesPanel(ServerController *controller, QWidget *parent)
     connect(m_model, &QAbstractItemModel::modelReset, this, &RoutesPanel::updateButtons);
     connect(m_model, &QAbstractItemModel::rowsRemoved, this, &RoutesPanel::updateButtons);
 
-    m_remove = new QPushButton(tr("Remove"), this);
-    m_copyUrl = new QPushButton(tr("Copy URL"), this);
-    auto *applyButton = new QPushButton(tr("Apply routes"), this);
-    applyButton->setObjectName(QStringLiteral("applyRoutesButton"));
-    applyButton->setToolTip(tr("Bind these routes on the running server and keep them for the "
-                               "next start"));
+    m_remove = new QPushButton(this);
+    m_copyUrl = new QPushButton(this);
+    m_apply = new QPushButton(this);
+    m_apply->setObjectName(QStringLiteral("applyRoutesButton"));
     connect(m_remove, &QPushButton::clicked, this, &RoutesPanel::removeSelected);
     connect(m_copyUrl, &QPushButton::clicked, this, &RoutesPanel::copySelectedUrl);
-    connect(applyButton, &QPushButton::clicked, this, &RoutesPanel::apply);
+    connect(m_apply, &QPushButton::clicked, this, &RoutesPanel::apply);
     // A whole line of its own: the server's refusals name the spec, the file and the line.
     m_message = new QLabel(this);
     m_message->setWordWrap(true);
@@ -99,7 +98,7 @@ RoutesPanel::RoutesPanel(ServerController *controller, QWidget *parent)
     actions->addStretch();
     actions->addWidget(m_remove);
     actions->addWidget(m_copyUrl);
-    actions->addWidget(applyButton);
+    actions->addWidget(m_apply);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 4, 0, 0);
     layout->addWidget(m_table, 1);
@@ -107,6 +106,33 @@ RoutesPanel::RoutesPanel(ServerController *controller, QWidget *parent)
     layout->addWidget(m_message);
     layout->addLayout(actions);
     updateButtons();
+    retranslateUi();
+}
+
+void RoutesPanel::changeEvent(QEvent *event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::LanguageChange)
+        retranslateUi();
+}
+
+void RoutesPanel::retranslateUi()
+{
+    m_remove->setText(tr("Remove"));
+    m_copyUrl->setText(tr("Copy URL"));
+    m_apply->setText(tr("Apply routes"));
+    m_apply->setToolTip(tr("Bind these routes on the running server and keep them for the "
+                           "next start"));
+    m_path->setToolTip(tr("The path the route answers on"));
+    m_file->setPlaceholderText(tr("Scenario file (.jsonl)"));
+    m_browse->setText(tr("Browse…"));
+    m_template->setText(tr("Template"));
+    m_template->setToolTip(tr("Fill in a route playing a built-in template"));
+    const QList<QPair<QString, QString>> titles = ScenarioDock::templates();
+    const QList<QAction *> templateActions = m_template->menu()->actions();
+    for (int index = 0; index < titles.size(); ++index)
+        templateActions.at(index)->setText(titles.at(index).second);
+    m_add->setText(tr("Add route"));
 }
 
 QWidget *RoutesPanel::buildForm()
@@ -118,17 +144,13 @@ QWidget *RoutesPanel::buildForm()
     m_path = new QLineEdit(form);
     m_path->setObjectName(QStringLiteral("routePath"));
     m_path->setPlaceholderText(QStringLiteral("/v1/chat/completions"));
-    m_path->setToolTip(tr("The path the route answers on"));
     m_file = new QLineEdit(form);
     m_file->setObjectName(QStringLiteral("routeFile"));
-    m_file->setPlaceholderText(tr("Scenario file (.jsonl)"));
-    auto *browse = new QPushButton(tr("Browse…"), form);
-    connect(browse, &QPushButton::clicked, this, &RoutesPanel::chooseFile);
-    auto *templateButton = new QToolButton(form);
-    templateButton->setText(tr("Template"));
-    templateButton->setToolTip(tr("Fill in a route playing a built-in template"));
-    templateButton->setPopupMode(QToolButton::InstantPopup);
-    auto *templateMenu = new QMenu(templateButton);
+    m_browse = new QPushButton(form);
+    connect(m_browse, &QPushButton::clicked, this, &RoutesPanel::chooseFile);
+    m_template = new QToolButton(form);
+    m_template->setPopupMode(QToolButton::InstantPopup);
+    auto *templateMenu = new QMenu(m_template);
     for (const auto &[resource, title] : ScenarioDock::templates()) {
         templateMenu->addAction(title, this, [this, resource = resource] {
             const RoutesModel::Route route = suggestedRoute(resource);
@@ -137,25 +159,25 @@ QWidget *RoutesPanel::buildForm()
             m_file->setText(route.file);
         });
     }
-    templateButton->setMenu(templateMenu);
-    auto *addButton = new QPushButton(tr("Add route"), form);
-    connect(addButton, &QPushButton::clicked, this, [this] {
+    m_template->setMenu(templateMenu);
+    m_add = new QPushButton(form);
+    connect(m_add, &QPushButton::clicked, this, [this] {
         if (addRoute(m_method->currentText(), m_path->text().trimmed(), m_file->text())) {
             m_path->clear();
             m_file->clear();
         }
     });
-    connect(m_path, &QLineEdit::returnPressed, addButton, &QPushButton::click);
-    connect(m_file, &QLineEdit::returnPressed, addButton, &QPushButton::click);
+    connect(m_path, &QLineEdit::returnPressed, m_add, &QPushButton::click);
+    connect(m_file, &QLineEdit::returnPressed, m_add, &QPushButton::click);
 
     auto *grid = new QGridLayout(form);
     grid->setContentsMargins(0, 0, 0, 0);
     grid->addWidget(m_method, 0, 0);
     grid->addWidget(m_path, 0, 1);
-    grid->addWidget(addButton, 0, 2, 1, 2);
+    grid->addWidget(m_add, 0, 2, 1, 2);
     grid->addWidget(m_file, 1, 0, 1, 2);
-    grid->addWidget(browse, 1, 2);
-    grid->addWidget(templateButton, 1, 3);
+    grid->addWidget(m_browse, 1, 2);
+    grid->addWidget(m_template, 1, 3);
     grid->setColumnStretch(1, 1);
     return form;
 }

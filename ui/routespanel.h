@@ -8,6 +8,7 @@ class QLabel;
 class QLineEdit;
 class QPushButton;
 class QTableView;
+class QToolButton;
 
 namespace sse {
 class ServerController;
@@ -43,7 +44,11 @@ signals:
     // The routes were bound (or kept for the next start): the list to save.
     void routesChanged(const QStringList &specs);
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
+    void retranslateUi();
     QWidget *buildForm();
     void chooseFile();
     void showMessage(const QString &text, bool error);
@@ -57,6 +62,10 @@ private:
     QLineEdit *m_file = nullptr;
     QPushButton *m_remove = nullptr;
     QPushButton *m_copyUrl = nullptr;
+    QPushButton *m_apply = nullptr;
+    QPushButton *m_browse = nullptr;
+    QToolButton *m_template = nullptr;
+    QPushButton *m_add = nullptr;
     QLabel *m_message = nullptr;
     bool m_awaitingApply = false; // routesApplied answers m_applying
     QStringList m_applying;

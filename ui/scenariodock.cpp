@@ -10,6 +10,7 @@
 #include "servercontroller.h"
 
 #include <QAction>
+#include <QEvent>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -38,7 +39,7 @@ ScenarioDock::ScenarioDock(ServerController *controller, QWidget *parent)
     : QWidget(parent)
     , m_controller(controller)
     , m_tabs(new QTabWidget(this))
-    , m_templatesMenu(new QMenu(tr("From te&mplate"), this))
+    , m_templatesMenu(new QMenu(this))
     , m_message(new QLabel(this))
     , m_routes(new RoutesPanel(controller, this))
 {
@@ -46,18 +47,19 @@ ScenarioDock::ScenarioDock(ServerController *controller, QWidget *parent)
         m_templatesMenu->addAction(title, this,
                                    [this, resource = resource] { openFile(resource); });
     }
-    // A tool bar: in a narrow dock what does not fit goes to its » menu.
-    auto *fileBar = new QToolBar(this);
-    fileBar->setToolButtonStyle(Qt::ToolButtonTextOnly);
-    fileBar->addAction(tr("New"), this, &ScenarioDock::newScenario);
-    fileBar->addAction(tr("Open…"), this, &ScenarioDock::chooseFileToOpen);
-    QAction *templatesAction = fileBar->addAction(tr("Templates"));
+    // A tool bar: in a narrow dock what does not fit goes to its » menu. retranslateUi()
+    // names the actions.
+    m_fileBar = new QToolBar(this);
+    m_fileBar->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    m_fileBar->addAction(QString(), this, &ScenarioDock::newScenario);
+    m_fileBar->addAction(QString(), this, &ScenarioDock::chooseFileToOpen);
+    QAction *templatesAction = m_fileBar->addAction(QString());
     templatesAction->setMenu(m_templatesMenu);
-    if (auto *button = qobject_cast<QToolButton *>(fileBar->widgetForAction(templatesAction)))
+    if (auto *button = qobject_cast<QToolButton *>(m_fileBar->widgetForAction(templatesAction)))
         button->setPopupMode(QToolButton::InstantPopup);
-    fileBar->addAction(tr("Save"), this, &ScenarioDock::saveCurrent);
-    fileBar->addAction(tr("Save as…"), this, &ScenarioDock::saveCurrentAs);
-    fileBar->addAction(tr("Record…"), this, &ScenarioDock::recordFromUrl);
+    m_fileBar->addAction(QString(), this, &ScenarioDock::saveCurrent);
+    m_fileBar->addAction(QString(), this, &ScenarioDock::saveCurrentAs);
+    m_fileBar->addAction(QString(), this, &ScenarioDock::recordFromUrl);
 
     m_tabs->setTabsClosable(true);
     m_tabs->setDocumentMode(true);
@@ -74,8 +76,6 @@ ScenarioDock::ScenarioDock(ServerController *controller, QWidget *parent)
     // The routes are a tab of their own, first and never closed: the dock has no height to
     // spare for them beside a scenario's steps, and scenario tabs come and go after them.
     m_tabs->addTab(m_routes, QString());
-    m_tabs->setTabToolTip(0, tr("Scenario routes: each request to a route's path gets its own "
-                                "stream playing the route's scenario"));
     for (const QTabBar::ButtonPosition side : {QTabBar::LeftSide, QTabBar::RightSide}) {
         if (QWidget *closeButton = m_tabs->tabBar()->tabButton(0, side)) {
             m_tabs->tabBar()->setTabButton(0, side, nullptr);
@@ -89,14 +89,39 @@ ScenarioDock::ScenarioDock(ServerController *controller, QWidget *parent)
     connect(m_routes->model(), &QAbstractItemModel::modelReset, this,
             &ScenarioDock::updateRoutesTitle);
     connect(m_routes, &RoutesPanel::routesChanged, this, &ScenarioDock::routesChanged);
-    updateRoutesTitle();
     m_message->setWordWrap(true);
-    showMessage({});
 
     auto *layout = new QVBoxLayout(this);
-    layout->addWidget(fileBar);
+    layout->addWidget(m_fileBar);
     layout->addWidget(m_message);
     layout->addWidget(m_tabs, 1);
+    retranslateUi();
+}
+
+void ScenarioDock::changeEvent(QEvent *event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::LanguageChange)
+        retranslateUi();
+}
+
+void ScenarioDock::retranslateUi()
+{
+    m_templatesMenu->setTitle(tr("From te&mplate"));
+    const QList<QPair<QString, QString>> titles = templates();
+    const QList<QAction *> templateActions = m_templatesMenu->actions();
+    for (int index = 0; index < titles.size(); ++index)
+        templateActions.at(index)->setText(titles.at(index).second);
+    const QStringList fileTexts{tr("New"),  tr("Open…"),    tr("Templates"),
+                                tr("Save"), tr("Save as…"), tr("Record…")};
+    const QList<QAction *> fileActions = m_fileBar->actions();
+    for (int index = 0; index < fileTexts.size(); ++index)
+        fileActions.at(index)->setText(fileTexts.at(index));
+    m_tabs->setTabToolTip(m_tabs->indexOf(m_routes),
+                          tr("Scenario routes: each request to a route's path gets its own "
+                             "stream playing the route's scenario"));
+    updateRoutesTitle();
+    showMessage(m_messageText); // the hint for an empty dock
 }
 
 QList<QPair<QString, QString>> ScenarioDock::templates()

@@ -11,6 +11,7 @@
 class QLabel;
 class QMenu;
 class QTabWidget;
+class QToolBar;
 
 namespace sse {
 class ServerController;
@@ -69,13 +70,18 @@ signals:
     // The route list was applied (or saved for the next start).
     void routesChanged(const QStringList &specs);
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
+    void retranslateUi();
     void updateRoutesTitle();
     void showMessage(const QString &text);
 
     ServerController *m_controller;
     QTabWidget *m_tabs;
     QMenu *m_templatesMenu;
+    QToolBar *m_fileBar = nullptr;
     QLabel *m_message;
     QString m_messageText; // what m_message shows unless it shows the hint for an empty dock
     RoutesPanel *m_routes;

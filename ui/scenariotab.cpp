@@ -2,12 +2,14 @@
 
 #include "elidinglabel.h"
 #include "models/scenariomodel.h"
+#include "retranslate.h"
 #include "scenarioplayer.h"
 #include "servercontroller.h"
 
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QEvent>
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -63,7 +65,44 @@ ScenarioTab::ScenarioTab(ServerController *controller, const Scenario &scenario,
                 resetPlayback();
                 showMessage(error, true);
             });
-    updateButtons();
+    retranslateUi();
+}
+
+void ScenarioTab::changeEvent(QEvent *event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::LanguageChange)
+        retranslateUi();
+}
+
+void ScenarioTab::retranslateUi()
+{
+    m_add->setText(tr("Add step"));
+    m_add->setToolTip(tr("Add a step after the current one"));
+    m_remove->setText(tr("Remove"));
+    m_remove->setToolTip(tr("Remove the selected steps"));
+    m_up->setText(tr("Move up"));
+    m_down->setText(tr("Move down"));
+    m_play->setText(tr("Play"));
+    m_stop->setText(tr("Stop"));
+    m_speed->setToolTip(tr("Playback speed: the delays are divided by it"));
+    m_loop->setText(tr("Loop"));
+    m_client->setPrefix(tr("client "));
+    setItemTexts(m_target,
+                 {tr("Each step's channel"), tr("Channel"), tr("All subscribers"), tr("Client")});
+    m_sendToLabel->setText(tr("Send to"));
+    // A playing scenario's progress is said again with the next snapshot.
+    if (!isPlaying())
+        showStoppedProgress();
+    updateButtons(); // Pause or Resume
+}
+
+void ScenarioTab::showStoppedProgress()
+{
+    m_progress->setFormat(
+        m_finishedSteps < 0
+            ? tr("stopped")
+            : tr("step %1/%2 · finished").arg(m_finishedSteps).arg(m_finishedSteps));
 }
 
 void ScenarioTab::buildLayout()
@@ -78,7 +117,6 @@ void ScenarioTab::buildLayout()
     m_progress = new QProgressBar(this);
     m_progress->setRange(0, 1);
     m_progress->setValue(0);
-    m_progress->setFormat(tr("stopped"));
     m_message = new ElidingLabel(this, true);
 
     auto *layout = new QVBoxLayout(this);
@@ -138,16 +176,15 @@ QToolBar *ScenarioTab::buildEditBar()
 {
     auto *editBar = new QToolBar(this);
     editBar->setToolButtonStyle(Qt::ToolButtonTextOnly);
-    m_add = editBar->addAction(tr("Add step"), this, &ScenarioTab::addStep);
-    m_remove = editBar->addAction(tr("Remove"), this, &ScenarioTab::removeSteps);
-    m_up = editBar->addAction(tr("Move up"), this, [this] { moveStep(-1); });
-    m_down = editBar->addAction(tr("Move down"), this, [this] { moveStep(1); });
+    // retranslateUi() names the actions.
+    m_add = editBar->addAction(QString(), this, &ScenarioTab::addStep);
+    m_remove = editBar->addAction(QString(), this, &ScenarioTab::removeSteps);
+    m_up = editBar->addAction(QString(), this, [this] { moveStep(-1); });
+    m_down = editBar->addAction(QString(), this, [this] { moveStep(1); });
     m_add->setObjectName(QStringLiteral("addStep"));
     m_remove->setObjectName(QStringLiteral("removeSteps"));
     m_up->setObjectName(QStringLiteral("moveStepUp"));
     m_down->setObjectName(QStringLiteral("moveStepDown"));
-    m_add->setToolTip(tr("Add a step after the current one"));
-    m_remove->setToolTip(tr("Remove the selected steps"));
     return editBar;
 }
 
@@ -159,9 +196,9 @@ QToolBar *ScenarioTab::buildPlayBar()
     playBar->setStyleSheet(QStringLiteral("QToolButton { border: 1px solid palette(mid); "
                                           "border-radius: 3px; padding: 2px 10px; margin: 1px; }"
                                           "QToolButton:disabled { color: palette(mid); }"));
-    m_play = playBar->addAction(tr("Play"), this, &ScenarioTab::play);
-    m_pause = playBar->addAction(tr("Pause"), this, &ScenarioTab::pauseOrResume);
-    m_stop = playBar->addAction(tr("Stop"), this, &ScenarioTab::stop);
+    m_play = playBar->addAction(QString(), this, &ScenarioTab::play);
+    m_pause = playBar->addAction(QString(), this, &ScenarioTab::pauseOrResume);
+    m_stop = playBar->addAction(QString(), this, &ScenarioTab::stop);
     m_play->setObjectName(QStringLiteral("scenarioPlay"));
     m_pause->setObjectName(QStringLiteral("scenarioPause"));
     m_stop->setObjectName(QStringLiteral("scenarioStop"));
@@ -176,25 +213,22 @@ QHBoxLayout *ScenarioTab::buildTargetRow()
     m_speed->setSingleStep(0.5);
     m_speed->setValue(1.0);
     m_speed->setSuffix(QStringLiteral("×"));
-    m_speed->setToolTip(tr("Playback speed: the delays are divided by it"));
     connect(m_speed, &QDoubleSpinBox::valueChanged, this, [this](double speed) {
         if (m_playbackId)
             m_controller->setScenarioSpeed(m_playbackId, speed);
     });
-    m_loop = new QCheckBox(tr("Loop"), this);
+    m_loop = new QCheckBox(this);
     m_target = new QComboBox(this);
-    m_target->addItem(tr("Each step's channel"), int(Target::StepChannels));
-    m_target->addItem(tr("Channel"), int(Target::Channel));
-    m_target->addItem(tr("All subscribers"), int(Target::All));
-    m_target->addItem(tr("Client"), int(Target::Client));
+    for (const Target target : {Target::StepChannels, Target::Channel, Target::All, Target::Client})
+        m_target->addItem(QString(), int(target));
     m_channel = new QLineEdit(this);
     m_channel->setPlaceholderText(DefaultChannel);
     m_client = new QSpinBox(this);
     m_client->setRange(1, std::numeric_limits<int>::max());
-    m_client->setPrefix(tr("client "));
     connect(m_target, &QComboBox::currentIndexChanged, this, &ScenarioTab::updateButtons);
     auto *targetRow = new QHBoxLayout;
-    targetRow->addWidget(new QLabel(tr("Send to"), this));
+    m_sendToLabel = new QLabel(this);
+    targetRow->addWidget(m_sendToLabel);
     targetRow->addWidget(m_target);
     targetRow->addWidget(m_channel, 1);
     targetRow->addWidget(m_client, 1);
@@ -356,7 +390,8 @@ void ScenarioTab::resetPlayback()
     m_model->setPlayingStep(-1);
     m_progress->setRange(0, 1);
     m_progress->setValue(0);
-    m_progress->setFormat(tr("stopped"));
+    m_finishedSteps = -1;
+    showStoppedProgress();
     updateButtons();
 }
 
@@ -375,7 +410,8 @@ void ScenarioTab::applyPlaybacks(const QList<PlaybackProgress> &playbacks)
         m_endedInLastSnapshot = true;
         m_progress->setRange(0, std::max(1, steps));
         m_progress->setValue(steps);
-        m_progress->setFormat(tr("step %1/%2 · finished").arg(steps).arg(steps));
+        m_finishedSteps = steps;
+        showStoppedProgress();
         showMessage(tr("Finished"), false);
         return;
     }

@@ -9,6 +9,7 @@ class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
 class QHBoxLayout;
+class QLabel;
 class QLineEdit;
 class QProgressBar;
 class QAction;
@@ -63,7 +64,13 @@ public:
 signals:
     void titleChanged();
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
+    void retranslateUi();
+    // "stopped", or how many steps a finished playback played.
+    void showStoppedProgress();
     void buildLayout();
     void buildTable();
     QToolBar *buildEditBar();
@@ -99,6 +106,8 @@ private:
     QLineEdit *m_channel = nullptr;
     QSpinBox *m_client = nullptr;
     QProgressBar *m_progress = nullptr;
+    int m_finishedSteps = -1; // the steps of the playback that ran to its end
+    QLabel *m_sendToLabel = nullptr;
     ElidingLabel *m_message = nullptr;
 };
 

@@ -4,6 +4,7 @@
 #include "models/formatting.h"
 
 #include <QComboBox>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLocale>
@@ -15,7 +16,7 @@ namespace sse::ui {
 
 ServerBar::ServerBar(QWidget *parent)
     : QWidget(parent)
-    , m_startStop(new QPushButton(tr("Start"), this))
+    , m_startStop(new QPushButton(this))
     , m_bind(new QComboBox(this))
     , m_port(new QSpinBox(this))
     , m_status(new ElidingLabel(this))
@@ -24,6 +25,9 @@ ServerBar::ServerBar(QWidget *parent)
     , m_rate(new QLabel(this))
     , m_tls(new QLabel(this))
     , m_error(new QLabel(this))
+    , m_settings(new QPushButton(this))
+    , m_listenLabel(new QLabel(this))
+    , m_portLabel(new QLabel(this))
 {
     m_startStop->setObjectName(QStringLiteral("startStopButton"));
     m_bind->setObjectName(QStringLiteral("bindChoice"));
@@ -38,11 +42,8 @@ ServerBar::ServerBar(QWidget *parent)
     m_tls->hide();
 
     m_port->setRange(0, 65535);
-    m_port->setToolTip(tr("TCP port; 0 picks a free one"));
-    m_bind->setToolTip(tr("Which network the server can be reached from"));
     fillBindChoices();
-    auto *settings = new QPushButton(tr("Settings…"), this);
-    settings->setObjectName(QStringLiteral("settingsButton"));
+    m_settings->setObjectName(QStringLiteral("settingsButton"));
 
     // A failed start must be impossible to miss, not a line on stderr.
     m_error->setWordWrap(true);
@@ -53,11 +54,11 @@ ServerBar::ServerBar(QWidget *parent)
 
     auto *row = new QHBoxLayout;
     row->addWidget(m_startStop);
-    row->addWidget(new QLabel(tr("Listen on:"), this));
+    row->addWidget(m_listenLabel);
     row->addWidget(m_bind);
-    row->addWidget(new QLabel(tr("Port:"), this));
+    row->addWidget(m_portLabel);
     row->addWidget(m_port);
-    row->addWidget(settings);
+    row->addWidget(m_settings);
     row->addSpacing(12);
     row->addWidget(m_tls);
     row->addWidget(m_status, 1);
@@ -75,26 +76,74 @@ ServerBar::ServerBar(QWidget *parent)
         else
             emit stopRequested();
     });
-    connect(settings, &QPushButton::clicked, this, &ServerBar::settingsRequested);
+    connect(m_settings, &QPushButton::clicked, this, &ServerBar::settingsRequested);
     setState(State::Stopped);
-    updateStats({}, 0);
+    retranslateUi();
+}
+
+void ServerBar::changeEvent(QEvent *event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::LanguageChange)
+        retranslateUi();
+}
+
+void ServerBar::retranslateUi()
+{
+    m_port->setToolTip(tr("TCP port; 0 picks a free one"));
+    m_bind->setToolTip(tr("Which network the server can be reached from"));
+    m_settings->setText(tr("Settings…"));
+    m_listenLabel->setText(tr("Listen on:"));
+    m_portLabel->setText(tr("Port:"));
+    const QList<LanAddress> lan = lanAddresses();
+    for (int row = 0; row < m_bind->count(); ++row)
+        m_bind->setItemText(
+            row, bindLabel(BindChoice::fromSetting(m_bind->itemData(row).toString()), lan));
+    // The state, the lock and the figures are sentences too: say them again.
+    setState(m_state, m_startUrl, m_startUrls);
+    if (m_tlsStatus)
+        setTls(*m_tlsStatus);
+    if (!m_errorMessage.isEmpty())
+        m_error->setText(tr("The server could not start: %1").arg(m_errorMessage));
+    updateStats(m_stats, m_eventsPerSecond);
+}
+
+QString ServerBar::bindLabel(const BindChoice &choice, const QList<LanAddress> &lan)
+{
+    switch (choice.mode) {
+    case BindChoice::Mode::LocalOnly:
+        return tr("This computer only");
+    case BindChoice::Mode::AllInterfaces:
+        return tr("All interfaces");
+    case BindChoice::Mode::OneInterface:
+        for (const LanAddress &address : lan) {
+            if (address.interfaceName == choice.interfaceName)
+                return tr("%1 (%2)").arg(address.humanName, address.address.toString());
+        }
+        // An interface that is down now: still offered, as exactly that.
+        return tr("%1 (not connected)").arg(choice.interfaceName);
+    case BindChoice::Mode::Address:
+        break;
+    }
+    return choice.address.toString();
 }
 
 void ServerBar::fillBindChoices()
 {
     m_bind->clear();
-    m_bind->addItem(tr("This computer only"), BindChoice().toSetting());
+    const QList<LanAddress> lan = lanAddresses();
     BindChoice all;
     all.mode = BindChoice::Mode::AllInterfaces;
-    m_bind->addItem(tr("All interfaces"), all.toSetting());
-    for (const LanAddress &lan : lanAddresses()) {
+    QList<BindChoice> choices{BindChoice(), all};
+    for (const LanAddress &address : lan) {
         BindChoice one;
         one.mode = BindChoice::Mode::OneInterface;
-        one.interfaceName = lan.interfaceName;
-        if (m_bind->findData(one.toSetting()) < 0)
-            m_bind->addItem(tr("%1 (%2)").arg(lan.humanName, lan.address.toString()),
-                            one.toSetting());
+        one.interfaceName = address.interfaceName;
+        if (!choices.contains(one))
+            choices.append(one);
     }
+    for (const BindChoice &choice : std::as_const(choices))
+        m_bind->addItem(bindLabel(choice, lan), choice.toSetting());
 }
 
 void ServerBar::setBindChoice(const BindChoice &choice)
@@ -102,10 +151,7 @@ void ServerBar::setBindChoice(const BindChoice &choice)
     int row = m_bind->findData(choice.toSetting());
     if (row < 0) {
         // An interface that is down now, or a --bind address: still offer exactly that.
-        const QString label = choice.mode == BindChoice::Mode::OneInterface
-                                  ? tr("%1 (not connected)").arg(choice.interfaceName)
-                                  : choice.address.toString();
-        m_bind->addItem(label, choice.toSetting());
+        m_bind->addItem(bindLabel(choice, lanAddresses()), choice.toSetting());
         row = m_bind->count() - 1;
     }
     m_bind->setCurrentIndex(row);
@@ -139,6 +185,8 @@ void ServerBar::setState(State state, const QString &url, const QStringList &url
     else if (state != State::Running && m_state == State::Running)
         m_port->setValue(m_askedPort);
     m_state = state;
+    m_startUrl = url;
+    m_startUrls = urls;
     m_startStop->setText(state == State::Stopped ? tr("Start") : tr("Stop"));
     m_startStop->setEnabled(state != State::Starting);
     m_bind->setEnabled(state == State::Stopped);
@@ -146,6 +194,7 @@ void ServerBar::setState(State state, const QString &url, const QStringList &url
     if (state != State::Running) {
         updateEventLog({});
         m_tls->hide();
+        m_tlsStatus.reset();
     }
     switch (state) {
     case State::Stopped:
@@ -170,6 +219,7 @@ void ServerBar::setState(State state, const QString &url, const QStringList &url
 void ServerBar::setTls(const sse::TlsStatus &tls)
 {
     m_tls->setVisible(tls.enabled);
+    m_tlsStatus = tls;
     if (!tls.enabled)
         return;
     // U+1F512 LOCK: the sign every browser uses for HTTPS.
@@ -199,6 +249,7 @@ QString ServerBar::tlsText() const
 
 void ServerBar::showError(const QString &message)
 {
+    m_errorMessage = message;
     m_error->setText(tr("The server could not start: %1").arg(message));
     m_error->show();
 }
@@ -215,6 +266,8 @@ QString ServerBar::errorText() const
 
 void ServerBar::updateStats(const ServerStats &stats, double eventsPerSecond)
 {
+    m_stats = stats;
+    m_eventsPerSecond = eventsPerSecond;
     if (m_state == State::Running) {
         m_status->setFullText(
             tr("Running at %1 — up %2").arg(m_url, formatDuration(stats.uptimeSeconds)));

@@ -5,6 +5,8 @@
 
 #include <QWidget>
 
+#include <optional>
+
 class QComboBox;
 class QLabel;
 
@@ -58,7 +60,12 @@ signals:
     void stopRequested();
     void settingsRequested();
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
+    void retranslateUi();
+    static QString bindLabel(const sse::ui::BindChoice &choice, const QList<LanAddress> &lan);
     void fillBindChoices();
     void updateEventLog(const sse::ServerStats &stats);
 
@@ -75,6 +82,16 @@ private:
     QLabel *m_rate;
     QLabel *m_tls;
     QLabel *m_error;
+    QPushButton *m_settings;
+    QLabel *m_listenLabel;
+    QLabel *m_portLabel;
+    // What the texts were made of, to say again in a new language.
+    QString m_startUrl;
+    QStringList m_startUrls;
+    std::optional<sse::TlsStatus> m_tlsStatus;
+    QString m_errorMessage;
+    sse::ServerStats m_stats;
+    double m_eventsPerSecond = 0;
 };
 
 } // namespace sse::ui

@@ -7,6 +7,7 @@
 #include <QButtonGroup>
 #include <QClipboard>
 #include <QDesktopServices>
+#include <QEvent>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -22,17 +23,7 @@
 
 namespace sse::ui {
 
-namespace {
-
-QToolButton *copyButton(QWidget *parent, const QString &tooltip)
-{
-    auto *button = new QToolButton(parent);
-    button->setText(QObject::tr("Copy"));
-    button->setToolTip(tooltip);
-    return button;
-}
-
-} // namespace
+namespace {} // namespace
 
 SharePanel::SharePanel(QWidget *parent)
     : QWidget(parent)
@@ -42,25 +33,25 @@ SharePanel::SharePanel(QWidget *parent)
     , m_browserLimit(new QLabel(this))
     , m_qrCode(new QrCodeWidget(this))
     , m_token(new QLineEdit(this))
-    , m_listenAll(new QPushButton(tr("Listen on all interfaces"), this))
-    , m_openInBrowser(new QPushButton(tr("Open in browser"), this))
-    , m_trustBox(new QGroupBox(tr("Trust this computer's certificate"), this))
+    , m_listenAll(new QPushButton(this))
+    , m_openInBrowser(new QPushButton(this))
+    , m_urlsBox(new QGroupBox(this))
+    , m_tokenBox(new QGroupBox(this))
+    , m_copyToken(new QToolButton(m_tokenBox))
+    , m_trustBox(new QGroupBox(this))
     , m_trustSteps(new QLabel(m_trustBox))
-    , m_showCa(new QPushButton(tr("QR code of the certificate"), m_trustBox))
+    , m_showCa(new QPushButton(m_trustBox))
 {
     m_qrCode->setObjectName(QStringLiteral("qrCode"));
     m_qrCode->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
     m_hint->setObjectName(QStringLiteral("shareHint"));
     m_listenAll->setObjectName(QStringLiteral("listenAllButton"));
-    m_listenAll->setToolTip(tr("Restart the server so phones and other computers on the LAN "
-                               "can connect"));
     m_openInBrowser->setObjectName(QStringLiteral("openInBrowserButton"));
     m_token->setObjectName(QStringLiteral("publishToken"));
     m_token->setReadOnly(true);
     m_hint->setWordWrap(true);
 
-    auto *urlsBox = new QGroupBox(tr("Open in a browser"), this);
-    auto *urlsLayout = new QVBoxLayout(urlsBox);
+    auto *urlsLayout = new QVBoxLayout(m_urlsBox);
     urlsLayout->addLayout(m_urlRows);
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_openInBrowser);
@@ -76,14 +67,10 @@ SharePanel::SharePanel(QWidget *parent)
     urlsLayout->addWidget(m_browserLimit);
     urlsLayout->addWidget(m_qrCode, 1);
 
-    auto *tokenBox = new QGroupBox(tr("Publish token"), this);
-    auto *tokenLayout = new QHBoxLayout(tokenBox);
+    auto *tokenLayout = new QHBoxLayout(m_tokenBox);
     tokenLayout->addWidget(m_token, 1);
-    auto *copyToken = copyButton(tokenBox, tr("Copy the publish token"));
-    copyToken->setObjectName(QStringLiteral("copyToken"));
-    tokenLayout->addWidget(copyToken);
-    tokenBox->setToolTip(
-        tr("Publishing from another computer needs 'Authorization: Bearer TOKEN'"));
+    m_copyToken->setObjectName(QStringLiteral("copyToken"));
+    tokenLayout->addWidget(m_copyToken);
 
     m_trustBox->setObjectName(QStringLiteral("trustBox"));
     m_trustSteps->setObjectName(QStringLiteral("trustSteps"));
@@ -91,19 +78,17 @@ SharePanel::SharePanel(QWidget *parent)
     m_trustSteps->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_showCa->setObjectName(QStringLiteral("showCaCode"));
     m_showCa->setCheckable(true);
-    m_showCa->setToolTip(tr("Show the code of the page that installs the certificate; scan it "
-                            "before the page's own code"));
     auto *trustLayout = new QVBoxLayout(m_trustBox);
     trustLayout->addWidget(m_trustSteps);
     trustLayout->addWidget(m_showCa, 0, Qt::AlignLeft);
     m_trustBox->hide();
 
     auto *layout = new QVBoxLayout(this);
-    layout->addWidget(urlsBox, 1);
+    layout->addWidget(m_urlsBox, 1);
     layout->addWidget(m_trustBox);
-    layout->addWidget(tokenBox);
+    layout->addWidget(m_tokenBox);
 
-    connect(copyToken, &QToolButton::clicked, this,
+    connect(m_copyToken, &QToolButton::clicked, this,
             [this] { QApplication::clipboard()->setText(m_token->text()); });
     connect(m_urlChoice, &QButtonGroup::idClicked, this, &SharePanel::chooseUrl);
     connect(m_showCa, &QPushButton::toggled, this, &SharePanel::updateCode);
@@ -113,6 +98,56 @@ SharePanel::SharePanel(QWidget *parent)
             QDesktopServices::openUrl(QUrl(url));
     });
     setUrls({});
+    retranslateUi();
+}
+
+void SharePanel::changeEvent(QEvent *event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::LanguageChange)
+        retranslateUi();
+}
+
+void SharePanel::retranslateUi()
+{
+    m_listenAll->setText(tr("Listen on all interfaces"));
+    m_listenAll->setToolTip(tr("Restart the server so phones and other computers on the LAN "
+                               "can connect"));
+    m_openInBrowser->setText(tr("Open in browser"));
+    m_urlsBox->setTitle(tr("Open in a browser"));
+    m_tokenBox->setTitle(tr("Publish token"));
+    m_tokenBox->setToolTip(
+        tr("Publishing from another computer needs 'Authorization: Bearer TOKEN'"));
+    m_copyToken->setText(tr("Copy"));
+    m_copyToken->setToolTip(tr("Copy the publish token"));
+    m_trustBox->setTitle(tr("Trust this computer's certificate"));
+    m_showCa->setText(tr("QR code of the certificate"));
+    m_showCa->setToolTip(tr("Show the code of the page that installs the certificate; scan it "
+                            "before the page's own code"));
+    retranslateUrlRows();
+    if (m_tls)
+        setTls(*m_tls);
+}
+
+void SharePanel::retranslateUrlRows()
+{
+    const QList<QAbstractButton *> choices = m_urlChoice->buttons();
+    for (QAbstractButton *choice : choices) {
+        choice->setToolTip(tr("Show this URL as a QR code"));
+        if (auto *copy =
+                choice->parentWidget()->findChild<QToolButton *>(QStringLiteral("copyUrl"))) {
+            copy->setText(tr("Copy"));
+            copy->setToolTip(tr("Copy %1").arg(choice->text()));
+        }
+    }
+    if (m_urls.isEmpty()) {
+        m_hint->setText(tr("The server is not running."));
+    } else if (isLoopbackOnly()) {
+        m_hint->setText(tr("The server listens on this computer only: phones and other "
+                           "computers can't reach it, so there is no QR code to scan."));
+    } else {
+        m_hint->setText(tr("Scan the code with a phone on the same network."));
+    }
 }
 
 void SharePanel::setBrowserLimitNotice(const QString &text)
@@ -141,8 +176,7 @@ void SharePanel::setUrls(const QStringList &urls)
         auto *rowLayout = new QHBoxLayout(row);
         rowLayout->setContentsMargins(0, 0, 0, 0);
         auto *choice = new QRadioButton(urls.at(index), row);
-        choice->setToolTip(tr("Show this URL as a QR code"));
-        auto *copy = copyButton(row, tr("Copy %1").arg(urls.at(index)));
+        auto *copy = new QToolButton(row); // retranslateUrlRows() gives it its words
         copy->setObjectName(QStringLiteral("copyUrl"));
         rowLayout->addWidget(choice, 1);
         rowLayout->addWidget(copy);
@@ -152,15 +186,8 @@ void SharePanel::setUrls(const QStringList &urls)
         connect(copy, &QToolButton::clicked, this,
                 [url] { QApplication::clipboard()->setText(url); });
     }
+    retranslateUrlRows();
     const bool loopbackOnly = isLoopbackOnly();
-    if (urls.isEmpty()) {
-        m_hint->setText(tr("The server is not running."));
-    } else if (loopbackOnly) {
-        m_hint->setText(tr("The server listens on this computer only: phones and other "
-                           "computers can't reach it, so there is no QR code to scan."));
-    } else {
-        m_hint->setText(tr("Scan the code with a phone on the same network."));
-    }
     m_listenAll->setVisible(loopbackOnly);
     m_openInBrowser->setEnabled(!urls.isEmpty());
     m_qrCode->setVisible(!urls.isEmpty() && !loopbackOnly);
@@ -202,6 +229,7 @@ QString SharePanel::caPageUrl(const QString &url)
 void SharePanel::setTls(const sse::TlsStatus &tls)
 {
     const bool localCa = tls.enabled && !tls.localCaFingerprint.isEmpty();
+    m_tls = tls;
     m_trustBox->setVisible(localCa);
     if (!localCa) {
         showCaCode(false);

@@ -5,11 +5,14 @@
 #include <QStringList>
 #include <QWidget>
 
+#include <optional>
+
 class QButtonGroup;
 class QGroupBox;
 class QLabel;
 class QLineEdit;
 class QPushButton;
+class QToolButton;
 class QVBoxLayout;
 
 namespace sse::ui {
@@ -50,7 +53,13 @@ public:
 signals:
     void listenOnAllInterfacesRequested();
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
+    void retranslateUi();
+    // The URL rows' buttons and the hint under them.
+    void retranslateUrlRows();
     void updateCode();
 
     QStringList m_urls;
@@ -63,6 +72,10 @@ private:
     QLineEdit *m_token;
     QPushButton *m_listenAll;
     QPushButton *m_openInBrowser;
+    QGroupBox *m_urlsBox;
+    QGroupBox *m_tokenBox;
+    QToolButton *m_copyToken;
+    std::optional<sse::TlsStatus> m_tls; // the trust steps are said again in a new language
     QGroupBox *m_trustBox;
     QLabel *m_trustSteps;
     QPushButton *m_showCa;

@@ -4,12 +4,14 @@
 #include "models/logexport.h"
 #include "models/trafficfiltermodel.h"
 #include "models/trafficlogmodel.h"
+#include "retranslate.h"
 
 #include <QApplication>
 #include <QCheckBox>
 #include <QClipboard>
 #include <QComboBox>
 #include <QDir>
+#include <QEvent>
 #include <QFile>
 #include <QFileDialog>
 #include <QFontDatabase>
@@ -79,15 +81,17 @@ TrafficLogView::TrafficLogView(TrafficLogModel *model, QWidget *parent)
     , m_splitter(new QSplitter(Qt::Vertical, this))
     , m_table(new QTableView(m_splitter))
     , m_details(new QPlainTextEdit(m_splitter))
-    , m_hex(new QCheckBox(tr("Hex"), this))
+    , m_hex(new QCheckBox(this))
     , m_text(new QLineEdit(this))
     , m_eventType(new QComboBox(this))
     , m_client(new QLineEdit(this))
     , m_direction(new QComboBox(this))
-    , m_follow(new QCheckBox(tr("Follow"), this))
-    , m_pause(new QCheckBox(tr("Pause"), this))
+    , m_follow(new QCheckBox(this))
+    , m_pause(new QCheckBox(this))
     , m_maxRows(new QSpinBox(this))
     , m_count(new QLabel(this))
+    , m_clear(new QPushButton(this))
+    , m_export(new QToolButton(this))
 {
     m_splitter->setObjectName(QStringLiteral("logSplitter"));
     m_table->setObjectName(QStringLiteral("trafficTable"));
@@ -100,7 +104,6 @@ TrafficLogView::TrafficLogView(TrafficLogModel *model, QWidget *parent)
     m_pause->setObjectName(QStringLiteral("logPause"));
     m_maxRows->setObjectName(QStringLiteral("logMaxRows"));
     m_hex->setObjectName(QStringLiteral("logHexView"));
-    m_hex->setToolTip(tr("Show the raw bytes as a hex dump"));
 
     setUpTableAndDetails();
     setUpFilters();
@@ -117,6 +120,46 @@ TrafficLogView::TrafficLogView(TrafficLogModel *model, QWidget *parent)
     layout->addWidget(m_splitter, 1);
     layout->addLayout(footer);
     connectViews();
+    retranslateUi();
+}
+
+void TrafficLogView::changeEvent(QEvent *event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::LanguageChange)
+        retranslateUi();
+}
+
+void TrafficLogView::retranslateUi()
+{
+    m_hex->setText(tr("Hex"));
+    m_hex->setToolTip(tr("Show the raw bytes as a hex dump"));
+    m_details->setPlaceholderText(tr("The raw bytes of the selected row"));
+    m_text->setPlaceholderText(tr("Search…"));
+    m_eventType->lineEdit()->setPlaceholderText(tr("any type"));
+    m_client->setPlaceholderText(tr("any client"));
+    m_client->setMinimumWidth(m_client->fontMetrics().horizontalAdvance(tr("any client")) + 16);
+    setItemTexts(m_direction, {tr("Any direction"), tr("In"), tr("Out"), tr("System")});
+    m_follow->setText(tr("Follow"));
+    m_follow->setToolTip(tr("Keep the newest row in view"));
+    m_pause->setText(tr("Pause"));
+    m_pause->setToolTip(tr("Hold new rows so the log stands still; they arrive on resume"));
+    m_maxRows->setPrefix(tr("keep "));
+    m_maxRows->setSuffix(tr(" rows"));
+    m_clear->setText(tr("Clear"));
+    m_export->setText(tr("Export"));
+    for (const QPointer<QAction> &action : std::as_const(m_exportActions)) {
+        if (action)
+            action->setText(exportText(action->data().toInt()));
+    }
+    updateCount();
+}
+
+QString TrafficLogView::exportText(int index)
+{
+    const QStringList texts{tr("Whole log as NDJSON…"), tr("Filtered rows as NDJSON…"),
+                            tr("Whole log as HAR…"), tr("Filtered rows as HAR…")};
+    return texts.value(index);
 }
 
 void TrafficLogView::setUpTableAndDetails()
@@ -145,7 +188,6 @@ void TrafficLogView::setUpTableAndDetails()
     m_table->setColumnWidth(TrafficLogModel::StatusColumn, digit * 13); // "202 Accepted"
     m_details->setReadOnly(true);
     m_details->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    m_details->setPlaceholderText(tr("The raw bytes of the selected row"));
     m_splitter->addWidget(m_table);
     m_splitter->addWidget(m_details);
     m_splitter->setStretchFactor(0, 4);
@@ -154,50 +196,39 @@ void TrafficLogView::setUpTableAndDetails()
 
 void TrafficLogView::setUpFilters()
 {
-    m_text->setPlaceholderText(tr("Search…"));
     m_text->setClearButtonEnabled(true);
     m_eventType->setEditable(true);
     m_eventType->setInsertPolicy(QComboBox::NoInsert);
     m_eventType->addItem(QString());
-    m_eventType->lineEdit()->setPlaceholderText(tr("any type"));
-    m_client->setPlaceholderText(tr("any client"));
     m_client->setValidator(new QIntValidator(0, std::numeric_limits<int>::max(), m_client));
-    m_client->setMinimumWidth(m_client->fontMetrics().horizontalAdvance(tr("any client")) + 16);
-    m_direction->addItem(tr("Any direction"), -1);
-    m_direction->addItem(tr("In"), int(TrafficDirection::In));
-    m_direction->addItem(tr("Out"), int(TrafficDirection::Out));
-    m_direction->addItem(tr("System"), int(TrafficDirection::System));
+    // retranslateUi() names the directions.
+    for (const int direction :
+         {-1, int(TrafficDirection::In), int(TrafficDirection::Out), int(TrafficDirection::System)})
+        m_direction->addItem(QString(), direction);
     m_follow->setChecked(true);
-    m_follow->setToolTip(tr("Keep the newest row in view"));
-    m_pause->setToolTip(tr("Hold new rows so the log stands still; they arrive on resume"));
     m_maxRows->setRange(100, 1000000);
     m_maxRows->setSingleStep(1000);
     m_maxRows->setValue(m_model->maxRows());
-    m_maxRows->setPrefix(tr("keep "));
-    m_maxRows->setSuffix(tr(" rows"));
 }
 
 // The row under the table: the count, follow and pause, the row limit, Clear, Export, Hex.
 QHBoxLayout *TrafficLogView::buildFooter()
 {
-    auto *clear = new QPushButton(tr("Clear"), this);
-    clear->setObjectName(QStringLiteral("logClear"));
-    connect(clear, &QPushButton::clicked, m_model, &TrafficLogModel::clear);
-    auto *exportButton = new QToolButton(this);
-    exportButton->setObjectName(QStringLiteral("logExport"));
-    exportButton->setText(tr("Export"));
-    exportButton->setPopupMode(QToolButton::InstantPopup);
-    auto *exportMenu = new QMenu(exportButton);
+    m_clear->setObjectName(QStringLiteral("logClear"));
+    connect(m_clear, &QPushButton::clicked, m_model, &TrafficLogModel::clear);
+    m_export->setObjectName(QStringLiteral("logExport"));
+    m_export->setPopupMode(QToolButton::InstantPopup);
+    auto *exportMenu = new QMenu(m_export);
     addExportActions(exportMenu);
-    exportButton->setMenu(exportMenu);
+    m_export->setMenu(exportMenu);
 
     auto *footer = new QHBoxLayout;
     footer->addWidget(m_count, 1);
     footer->addWidget(m_follow);
     footer->addWidget(m_pause);
     footer->addWidget(m_maxRows);
-    footer->addWidget(clear);
-    footer->addWidget(exportButton);
+    footer->addWidget(m_clear);
+    footer->addWidget(m_export);
     footer->addWidget(m_hex);
     return footer;
 }
@@ -228,15 +259,15 @@ void TrafficLogView::connectViews()
         menu->setAttribute(Qt::WA_DeleteOnClose);
         menu->popup(m_table->viewport()->mapToGlobal(position));
     });
-    const auto updateCount = [this] {
-        m_count->setText(
-            tr("%1 of %2 rows shown").arg(m_filter->rowCount()).arg(m_model->rowCount()));
-    };
-    connect(m_filter, &QAbstractItemModel::rowsInserted, this, updateCount);
-    connect(m_filter, &QAbstractItemModel::rowsRemoved, this, updateCount);
-    connect(m_filter, &QAbstractItemModel::modelReset, this, updateCount);
-    connect(m_filter, &QAbstractItemModel::layoutChanged, this, updateCount);
-    updateCount();
+    connect(m_filter, &QAbstractItemModel::rowsInserted, this, &TrafficLogView::updateCount);
+    connect(m_filter, &QAbstractItemModel::rowsRemoved, this, &TrafficLogView::updateCount);
+    connect(m_filter, &QAbstractItemModel::modelReset, this, &TrafficLogView::updateCount);
+    connect(m_filter, &QAbstractItemModel::layoutChanged, this, &TrafficLogView::updateCount);
+}
+
+void TrafficLogView::updateCount()
+{
+    m_count->setText(tr("%1 of %2 rows shown").arg(m_filter->rowCount()).arg(m_model->rowCount()));
 }
 
 void TrafficLogView::applyFilters()
@@ -363,14 +394,20 @@ void TrafficLogView::copySelectedRows()
 
 void TrafficLogView::addExportActions(QMenu *menu)
 {
-    menu->addAction(tr("Whole log as NDJSON…"), this,
-                    [this] { chooseExportFile(ExportFormat::Ndjson, ExportScope::Everything); });
-    menu->addAction(tr("Filtered rows as NDJSON…"), this,
-                    [this] { chooseExportFile(ExportFormat::Ndjson, ExportScope::Filtered); });
-    menu->addAction(tr("Whole log as HAR…"), this,
-                    [this] { chooseExportFile(ExportFormat::Har, ExportScope::Everything); });
-    menu->addAction(tr("Filtered rows as HAR…"), this,
-                    [this] { chooseExportFile(ExportFormat::Har, ExportScope::Filtered); });
+    // Each action's data is its place in exportText()'s list, for retranslateUi().
+    const std::pair<ExportFormat, ExportScope> choices[] = {
+        {ExportFormat::Ndjson, ExportScope::Everything},
+        {ExportFormat::Ndjson, ExportScope::Filtered},
+        {ExportFormat::Har, ExportScope::Everything},
+        {ExportFormat::Har, ExportScope::Filtered}};
+    for (int index = 0; index < int(std::size(choices)); ++index) {
+        const ExportFormat format = choices[index].first;
+        const ExportScope scope = choices[index].second;
+        QAction *action = menu->addAction(
+            exportText(index), this, [this, format, scope] { chooseExportFile(format, scope); });
+        action->setData(index);
+        m_exportActions.append(action);
+    }
 }
 
 QList<TrafficRecord> TrafficLogView::records(ExportScope scope) const

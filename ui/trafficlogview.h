@@ -2,9 +2,11 @@
 
 #include "servertypes.h"
 
+#include <QPointer>
 #include <QSet>
 #include <QWidget>
 
+class QAction;
 class QCheckBox;
 class QComboBox;
 class QHBoxLayout;
@@ -12,9 +14,11 @@ class QLabel;
 class QLineEdit;
 class QMenu;
 class QPlainTextEdit;
+class QPushButton;
 class QSpinBox;
 class QSplitter;
 class QTableView;
+class QToolButton;
 
 namespace sse::ui {
 
@@ -58,7 +62,13 @@ public:
 signals:
     void exported(const QString &path);
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
+    void retranslateUi();
+    void updateCount();
+    static QString exportText(int index);
     // The constructor's parts.
     void setUpTableAndDetails();
     void setUpFilters();
@@ -85,6 +95,9 @@ private:
     QCheckBox *m_pause;
     QSpinBox *m_maxRows;
     QLabel *m_count;
+    QPushButton *m_clear;
+    QToolButton *m_export;
+    QList<QPointer<QAction>> m_exportActions; // in this view's menu and the window's
     QSet<QString> m_knownTypes;
     QString m_serverUrl;
 };

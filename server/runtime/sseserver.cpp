@@ -102,14 +102,19 @@ bool SseServer::start(QString *errorMessage)
 
 QString SseServer::ioDescription() const
 {
+    // A traffic log row too: the dashboard shows it in its own language.
     if (m_hub->io() == IoBackend::Uring) {
-        return QStringLiteral("events go out through io_uring, %1 ring(s) (--io %2)")
-            .arg(m_hub->ringCount())
+        return QCoreApplication::translate("sse::TrafficLog",
+                                           "events go out through io_uring, %n ring(s) (--io %1)",
+                                           nullptr, m_hub->ringCount())
             .arg(m_config.io);
     }
-    if (m_hub->uringRefusal().isEmpty())
-        return QStringLiteral("events go out with one send() per stream (--io epoll)");
-    return QStringLiteral("events go out with one send() per stream: io_uring refused (%1)")
+    if (m_hub->uringRefusal().isEmpty()) {
+        return QCoreApplication::translate("sse::TrafficLog",
+                                           "events go out with one send() per stream (--io epoll)");
+    }
+    return QCoreApplication::translate(
+               "sse::TrafficLog", "events go out with one send() per stream: io_uring refused (%1)")
         .arg(m_hub->uringRefusal());
 }
 

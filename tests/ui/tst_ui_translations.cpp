@@ -40,6 +40,15 @@ private slots:
         // Plurals too: Chinese has one form.
         QCOMPARE(QCoreApplication::translate("sse::ui::ServerBar", "%n client(s)", nullptr, 3),
                  QStringLiteral("3 个客户端"));
+        // The server's sentence on how events go out, a row of the traffic log.
+        QCOMPARE(QCoreApplication::translate(
+                     "sse::TrafficLog", "events go out with one send() per stream (--io epoll)"),
+                 QStringLiteral("事件以每个流一次 send() 的方式发出（--io epoll）"));
+        QCOMPARE(QCoreApplication::translate("sse::TrafficLog",
+                                             "events go out through io_uring, %n ring(s) (--io %1)",
+                                             nullptr, 2)
+                     .arg(QStringLiteral("auto")),
+                 QStringLiteral("事件经 io_uring 发出，共 2 个环（--io auto）"));
         // The traffic log's directions, and the new status column's title.
         QCOMPARE(TrafficLogModel::displayedDirection(TrafficDirection::In), QStringLiteral("入"));
         QCOMPARE(TrafficLogModel().headerData(TrafficLogModel::StatusColumn, Qt::Horizontal),

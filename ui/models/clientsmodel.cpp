@@ -1,5 +1,7 @@
 #include "clientsmodel.h"
 
+#include <QEvent>
+
 #include "formatting.h"
 
 #include <QColor>
@@ -385,6 +387,14 @@ QString ClientsModel::details(int row) const
                  .arg(info.queuedBytes)
           << tr("Last event id: %1").arg(info.lastEventId);
     return lines.join(QLatin1Char('\n'));
+}
+
+bool ClientsModel::event(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange) {
+        emit headerDataChanged(Qt::Horizontal, 0, columnCount() - 1);
+    }
+    return QAbstractTableModel::event(event);
 }
 
 } // namespace sse::ui

@@ -77,6 +77,10 @@ public:
 signals:
     void browsersAtConnectionLimitChanged(int browsers);
 
+protected:
+    // The header titles are tr() when asked for: on a LanguageChange the views ask again.
+    bool event(QEvent *event) override;
+
 private:
     struct Row
     {

@@ -3,6 +3,7 @@
 #include "servertypes.h"
 
 #include <QAbstractTableModel>
+#include <QEvent>
 #include <QList>
 
 namespace sse::ui {
@@ -24,6 +25,13 @@ public:
     const Row &row(int row) const { return m_rows.at(row); }
 
 protected:
+    // The header titles are tr() when asked for: on a LanguageChange the views ask again.
+    bool event(QEvent *event) override
+    {
+        if (event->type() == QEvent::LanguageChange)
+            emit this->headerDataChanged(Qt::Horizontal, 0, this->columnCount() - 1);
+        return QAbstractTableModel::event(event);
+    }
     void replaceRows(const QList<Row> &incoming);
     virtual QString keyOf(const Row &row) const = 0;
 

@@ -1,5 +1,7 @@
 #include "faultsmodel.h"
 
+#include <QEvent>
+
 #include <algorithm>
 
 namespace sse::ui {
@@ -161,6 +163,14 @@ void FaultsModel::refreshLifetimes(const QDateTime &now)
     m_now = now;
     if (!m_faults.isEmpty())
         emit dataChanged(index(0, LifetimeColumn), index(int(m_faults.size()) - 1, LifetimeColumn));
+}
+
+bool FaultsModel::event(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange) {
+        emit headerDataChanged(Qt::Horizontal, 0, columnCount() - 1);
+    }
+    return QAbstractTableModel::event(event);
 }
 
 } // namespace sse::ui

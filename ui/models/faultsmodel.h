@@ -45,6 +45,10 @@ public:
 
     const sse::FaultInfo &fault(int row) const { return m_faults.at(row); }
 
+protected:
+    // The header titles are tr() when asked for: on a LanguageChange the views ask again.
+    bool event(QEvent *event) override;
+
 private:
     QString lifetimeText(const sse::FaultInfo &fault) const;
 

@@ -1,5 +1,7 @@
 #include "historymodel.h"
 
+#include <QEvent>
+
 #include "eventstreamparser.h"
 #include "formatting.h"
 
@@ -157,6 +159,14 @@ SseEvent resendEvent(const HistoryModel::Row &row)
     event.data = row.data;
     event.channel = row.entry.scope == AllChannelsScope ? QString() : row.entry.scope;
     return event;
+}
+
+bool HistoryModel::event(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange) {
+        emit headerDataChanged(Qt::Horizontal, 0, columnCount() - 1);
+    }
+    return QAbstractTableModel::event(event);
 }
 
 } // namespace sse::ui

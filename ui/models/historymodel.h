@@ -55,6 +55,10 @@ public:
     int offset() const { return m_offset; }
     int matching() const { return m_matching; }
 
+protected:
+    // The header titles are tr() when asked for: on a LanguageChange the views ask again.
+    bool event(QEvent *event) override;
+
 private:
     QList<Row> m_rows;
     int m_offset = 0;

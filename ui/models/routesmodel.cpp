@@ -1,5 +1,7 @@
 #include "routesmodel.h"
 
+#include <QEvent>
+
 #include "scenarioroute.h"
 
 #include <QRegularExpression>
@@ -160,6 +162,14 @@ QString RoutesModel::url(int row) const
     while (base.endsWith(u'/'))
         base.chop(1);
     return base + m_routes.at(row).path;
+}
+
+bool RoutesModel::event(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange) {
+        emit headerDataChanged(Qt::Horizontal, 0, columnCount() - 1);
+    }
+    return QAbstractTableModel::event(event);
 }
 
 } // namespace sse::ui

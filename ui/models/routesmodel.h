@@ -46,6 +46,10 @@ public:
     void setServerUrl(const QString &url);
     QString url(int row) const;
 
+protected:
+    // The header titles are tr() when asked for: on a LanguageChange the views ask again.
+    bool event(QEvent *event) override;
+
 private:
     QList<Route> m_routes;
     QString m_serverUrl;

@@ -1,5 +1,7 @@
 #include "scenariomodel.h"
 
+#include <QEvent>
+
 #include "requestparsers.h"
 
 #include <QFont>
@@ -272,6 +274,16 @@ void ScenarioModel::setPlayingStep(int row)
             emit headerDataChanged(Qt::Vertical, changed, changed);
         }
     }
+}
+
+bool ScenarioModel::event(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange) {
+        emit headerDataChanged(Qt::Horizontal, 0, columnCount() - 1);
+        if (rowCount() > 0)
+            emit headerDataChanged(Qt::Vertical, 0, rowCount() - 1);
+    }
+    return QAbstractTableModel::event(event);
 }
 
 } // namespace sse::ui

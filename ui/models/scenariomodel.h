@@ -57,6 +57,10 @@ signals:
     void modifiedChanged(bool modified);
     void editRefused(const QString &reason);
 
+protected:
+    // The header titles are tr() when asked for: on a LanguageChange the views ask again.
+    bool event(QEvent *event) override;
+
 private:
     QVariant displayValue(const ScenarioStep &step, int column, int role) const;
     std::optional<QString> applyEdit(ScenarioStep &step, int column, const QString &text) const;

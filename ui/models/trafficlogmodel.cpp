@@ -1,5 +1,7 @@
 #include "trafficlogmodel.h"
 
+#include <QEvent>
+
 #include "formatting.h"
 #include "httputil.h"
 
@@ -186,6 +188,14 @@ void TrafficLogModel::setMaxRows(int maxRows)
 {
     m_maxRows = std::max(1, maxRows);
     dropOldest(m_records.size() - m_maxRows);
+}
+
+bool TrafficLogModel::event(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange) {
+        emit headerDataChanged(Qt::Horizontal, 0, columnCount() - 1);
+    }
+    return QAbstractTableModel::event(event);
 }
 
 } // namespace sse::ui

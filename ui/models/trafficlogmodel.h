@@ -63,6 +63,10 @@ public:
     static QString displayedDirection(sse::TrafficDirection direction);
     const QList<TrafficRecord> &records() const { return m_records; }
 
+protected:
+    // The header titles are tr() when asked for: on a LanguageChange the views ask again.
+    bool event(QEvent *event) override;
+
 private:
     void dropOldest(qsizetype count);
 
