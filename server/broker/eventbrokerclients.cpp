@@ -198,6 +198,8 @@ ClientInfo EventBroker::clientInfo(const Subscriber &subscriber) const
                       subscriber.lastEventId,
                       subscriber.route,
                       m_hub.tlsVersion(subscriber.stream),
+                      m_hub.protocol(subscriber.stream),
+                      m_hub.connectionOf(subscriber.stream),
                       subscriber.faulted ? m_faults.faultIds(subscriber.id) : QList<quint64>()};
 }
 

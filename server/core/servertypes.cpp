@@ -36,6 +36,10 @@ QJsonObject clientInfoJson(const ClientInfo &info)
         object.insert(QStringLiteral("route"), info.route);
     if (!info.tlsVersion.isEmpty())
         object.insert(QStringLiteral("tls"), info.tlsVersion);
+    if (!info.protocol.isEmpty())
+        object.insert(QStringLiteral("protocol"), info.protocol);
+    if (info.connection != 0)
+        object.insert(QStringLiteral("connection"), qint64(info.connection));
     if (!info.faults.isEmpty()) {
         QJsonArray faults;
         for (const quint64 faultId : info.faults)
@@ -61,6 +65,8 @@ ClientInfo clientInfoFromJson(const QJsonObject &object)
     info.lastEventId = object.value(QStringLiteral("lastEventId")).toString();
     info.route = object.value(QStringLiteral("route")).toString();
     info.tlsVersion = object.value(QStringLiteral("tls")).toString();
+    info.protocol = object.value(QStringLiteral("protocol")).toString();
+    info.connection = quint64(object.value(QStringLiteral("connection")).toInteger());
     return info;
 }
 

@@ -37,9 +37,11 @@ struct ClientInfo
     quint64 bytesSent = 0;
     qint64 queuedBytes = 0;
     QString lastEventId;
-    QString route;         // "METHOD PATH" for the stream of a scenario route, else empty
-    QString tlsVersion;    // "TLSv1.3" over HTTPS, else empty
-    QList<quint64> faults; // the faults acting on this stream now (docs/faults.md)
+    QString route;          // "METHOD PATH" for the stream of a scenario route, else empty
+    QString tlsVersion;     // "TLSv1.3" over HTTPS, else empty
+    QString protocol;       // "HTTP/1.1", "HTTP/1.1 · TLSv1.3", "h2 · TLSv1.3", "h2c"
+    quint64 connection = 0; // the HTTP/2 connection the stream shares with others, else 0
+    QList<quint64> faults;  // the faults acting on this stream now (docs/faults.md)
 };
 
 // The counters of a subscriber that change with traffic, sent to the UI in batches.

@@ -145,6 +145,7 @@ Http2Session::Http2Session(const Limits &limits, RequestHandler &handler, const 
     , m_handler(handler)
     , m_peer(peer)
     , m_secure(!tlsVersion.isEmpty())
+    , m_tlsVersion(tlsVersion)
     , m_protocol(tlsVersion.isEmpty() ? QStringLiteral("h2c")
                                       : QStringLiteral("h2 · %1").arg(tlsVersion))
     , m_connectionId(nextConnectionId.fetchAndAddRelaxed(1))
@@ -280,8 +281,11 @@ void Http2Session::fail(const char *what, int error)
         emit finished();
         return;
     }
-    // nghttp2 queued a GOAWAY for most errors (a flood, a protocol error): it leaves first.
-    nghttp2_session_terminate_session(m_session, NGHTTP2_PROTOCOL_ERROR);
+    // A flood of frames whose answers pile up (PING, SETTINGS) is told to calm down; anything
+    // else broke the protocol.
+    nghttp2_session_terminate_session(m_session, error == NGHTTP2_ERR_FLOODED
+                                                     ? NGHTTP2_ENHANCE_YOUR_CALM
+                                                     : NGHTTP2_PROTOCOL_ERROR);
     sendNow();
     if (!m_finished) {
         m_finished = true;

@@ -78,6 +78,7 @@ public:
                     qsizetype maxBytes) override;
     void end(int32_t streamId, bool reset) override;
     QString protocol() const override { return m_protocol; }
+    QString tlsVersion() const override { return m_tlsVersion; }
     quint64 connectionId() const override { return m_connectionId; }
 
 signals:
@@ -127,6 +128,7 @@ private:
     RequestHandler &m_handler;
     QHostAddress m_peer;
     bool m_secure;
+    QString m_tlsVersion;
     QString m_protocol;
     quint64 m_connectionId;
     Socket m_socket;

@@ -182,6 +182,8 @@ StreamHub::Stream *StreamHub::stream(int handle)
 QString StreamHub::tlsVersion(int handle) const
 {
     const Stream *s = stream(handle);
+    if (s && s->mux)
+        return s->mux->tlsVersion();
     return s && s->tls ? s->tls->version() : QString();
 }
 
@@ -316,8 +318,14 @@ void StreamHub::setWantsWrite(int handle, Stream &s, bool wantsWrite)
     if (s.wantsWrite == wantsWrite)
         return;
     s.wantsWrite = wantsWrite;
-    if (s.mux)
-        return; // its mux calls muxWritable() when it has room
+    if (s.mux) {
+        // As EPOLLOUT would: the stream sends from the next turn of the event loop on, and
+        // its mux calls muxWritable() again when it was full.
+        if (wantsWrite)
+            QMetaObject::invokeMethod(
+                this, [this, handle] { muxWritable(handle); }, Qt::QueuedConnection);
+        return;
+    }
     epoll_event event{};
     event.events = EPOLLIN | EPOLLRDHUP | (wantsWrite ? EPOLLOUT : 0u);
     event.data.fd = handle;
