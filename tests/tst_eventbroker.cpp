@@ -71,8 +71,8 @@ public:
     bool enabled() const override { return true; }
     void append(TrafficRecord entry) override { records.append(std::move(entry)); }
     qsizetype beginRequest(const QString &, const QString &, const QString &,
-                           const QList<QPair<QByteArray, QByteArray>> &, const QByteArray &,
-                           qint64) override
+                           const QList<QPair<QByteArray, QByteArray>> &, const QByteArray &, qint64,
+                           const QString &) override
     {
         return -1;
     }

@@ -255,6 +255,10 @@
         <source>Protocol</source>
         <translation>协议</translation>
     </message>
+    <message>
+        <source>%1 · connection %2</source>
+        <translation>%1 · 连接 %2</translation>
+    </message>
 </context>
 <context>
     <name>sse::ui::ClientsView</name>
@@ -2245,6 +2249,14 @@ History gaps signalled to clients: %3</source>
     <message>
         <source>Copy</source>
         <translation>复制</translation>
+    </message>
+    <message>
+        <source>Over HTTPS browsers speak HTTP/2: one browser may keep up to %1 streams open to this server on one connection.</source>
+        <translation>通过 HTTPS，浏览器使用 HTTP/2：一个浏览器可在一条连接上向本服务器保持最多 %1 个流。</translation>
+    </message>
+    <message>
+        <source>Over plain HTTP a browser opens at most 6 streams to this server; a seventh tab waits. Browsers speak HTTP/2, which lifts the limit to %1, only over HTTPS (Settings).</source>
+        <translation>通过普通 HTTP，一个浏览器最多向本服务器打开 6 个流；第七个标签页会一直等待。浏览器只在 HTTPS 上使用 HTTP/2（见设置），它把上限提高到 %1。</translation>
     </message>
 </context>
 <context>

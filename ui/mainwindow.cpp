@@ -348,6 +348,7 @@ void MainWindow::connectController()
                 m_sharePanel->setToken(token);
                 m_serverBar->setTls(m_controller->tlsStatus());
                 m_sharePanel->setTls(m_controller->tlsStatus());
+                m_sharePanel->setHttp2Streams(m_settings.server.maxHttp2Streams);
                 m_trafficView->setServerUrl(url);
                 m_composer->setServerUrl(url);
                 m_statsModel->resetBaseline();

@@ -30,6 +30,7 @@ SharePanel::SharePanel(QWidget *parent)
     , m_urlRows(new QVBoxLayout)
     , m_urlChoice(new QButtonGroup(this))
     , m_hint(new QLabel(this))
+    , m_streamsNote(new QLabel(this))
     , m_browserLimit(new QLabel(this))
     , m_qrCode(new QrCodeWidget(this))
     , m_token(new QLineEdit(this))
@@ -50,6 +51,8 @@ SharePanel::SharePanel(QWidget *parent)
     m_token->setObjectName(QStringLiteral("publishToken"));
     m_token->setReadOnly(true);
     m_hint->setWordWrap(true);
+    m_streamsNote->setObjectName(QStringLiteral("streamsNote"));
+    m_streamsNote->setWordWrap(true);
 
     auto *urlsLayout = new QVBoxLayout(m_urlsBox);
     urlsLayout->addLayout(m_urlRows);
@@ -59,6 +62,7 @@ SharePanel::SharePanel(QWidget *parent)
     buttons->addStretch(1);
     urlsLayout->addLayout(buttons);
     urlsLayout->addWidget(m_hint);
+    urlsLayout->addWidget(m_streamsNote);
     m_browserLimit->setObjectName(QStringLiteral("shareBrowserLimit"));
     m_browserLimit->setWordWrap(true);
     m_browserLimit->setStyleSheet(
@@ -148,6 +152,16 @@ void SharePanel::retranslateUrlRows()
     } else {
         m_hint->setText(tr("Scan the code with a phone on the same network."));
     }
+    if (m_tls && m_tls->enabled) {
+        m_streamsNote->setText(tr("Over HTTPS browsers speak HTTP/2: one browser may keep up to "
+                                  "%1 streams open to this server on one connection.")
+                                   .arg(m_http2Streams));
+    } else {
+        m_streamsNote->setText(tr("Over plain HTTP a browser opens at most 6 streams to this "
+                                  "server; a seventh tab waits. Browsers speak HTTP/2, which "
+                                  "lifts the limit to %1, only over HTTPS (Settings).")
+                                   .arg(m_http2Streams));
+    }
 }
 
 void SharePanel::setBrowserLimitNotice(const QString &text)
@@ -226,10 +240,17 @@ QString SharePanel::caPageUrl(const QString &url)
     return page.toString();
 }
 
+void SharePanel::setHttp2Streams(int streams)
+{
+    m_http2Streams = streams;
+    retranslateUrlRows();
+}
+
 void SharePanel::setTls(const sse::TlsStatus &tls)
 {
     const bool localCa = tls.enabled && !tls.localCaFingerprint.isEmpty();
     m_tls = tls;
+    retranslateUrlRows();
     m_trustBox->setVisible(localCa);
     if (!localCa) {
         showCaCode(false);

@@ -41,6 +41,8 @@ public:
     void setBrowserLimitNotice(const QString &text);
     // With the local CA: how a device comes to trust it, and a QR code of its download page.
     void setTls(const sse::TlsStatus &tls);
+    // --max-h2-streams of the running server: what one browser may open over HTTPS.
+    void setHttp2Streams(int streams);
     // The QR code shows the CA's page (over plain HTTP: the device does not trust the
     // server yet) instead of the chosen URL.
     void showCaCode(bool show);
@@ -67,6 +69,8 @@ private:
     QVBoxLayout *m_urlRows;
     QButtonGroup *m_urlChoice;
     QLabel *m_hint;
+    QLabel *m_streamsNote; // how many streams a browser may open, and what HTTPS changes
+    int m_http2Streams = 256;
     QLabel *m_browserLimit;
     QrCodeWidget *m_qrCode;
     QLineEdit *m_token;

@@ -245,10 +245,11 @@ void HttpApi::logWhenFinished(HttpExchange &exchange)
     // The target as the client sent it (path and query), and when the request came in.
     const QString target = QString::fromLatin1(request.target);
     const qsizetype ticket =
-        m_recorder.enabled() ? m_recorder.beginRequest(QString::fromLatin1(request.method), target,
-                                                       request.peer.toString(), request.headers,
-                                                       request.body, request.wireBytes)
-                             : -1;
+        m_recorder.enabled()
+            ? m_recorder.beginRequest(QString::fromLatin1(request.method), target,
+                                      request.peer.toString(), request.headers, request.body,
+                                      request.wireBytes, QString::fromLatin1(request.httpVersion))
+            : -1;
     const QDateTime received = m_accessLog ? QDateTime::currentDateTime() : QDateTime();
     // Runs when the answer is sent, which the event log may make later than now.
     exchange.whenFinished([this, ticket, received](const HttpExchange &finished) {

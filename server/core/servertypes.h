@@ -124,6 +124,7 @@ struct TrafficRecord
     // opened it): what was asked, with the query, its headers and the status answered.
     QString method;
     QString path;
+    QString httpVersion; // "HTTP/1.1", "HTTP/2"
     int status = 0;
     QList<QPair<QByteArray, QByteArray>> requestHeaders; // at most MaxHeaderBytes of them
     QByteArray responseType; // the answer's content type and body (not a stream's), for HAR

@@ -23,12 +23,13 @@ public:
                 const QString &id, qint64 size, const QString &summary, const QByteArray &raw = {});
 
     // A request comes in before what it causes (an event out, a connect). wireBytes counts
-    // what crossed the wire: request line, headers and body. Returns a ticket for
-    // finishRequest(), or -1 when not recording.
+    // what crossed the wire: request line, headers and body. httpVersion: "HTTP/1.1",
+    // "HTTP/2". Returns a ticket for finishRequest(), or -1 when not recording.
     virtual qsizetype beginRequest(const QString &method, const QString &target,
                                    const QString &peer,
                                    const QList<QPair<QByteArray, QByteArray>> &headers,
-                                   const QByteArray &body, qint64 wireBytes) = 0;
+                                   const QByteArray &body, qint64 wireBytes,
+                                   const QString &httpVersion) = 0;
     // What a request was answered with.
     struct Answer
     {

@@ -261,6 +261,12 @@ void HttpConnection::answerExpectation(const RequestHead &head)
 
 void HttpConnection::closeIfIdle()
 {
+    if (!m_protocolKnown && !m_early.isEmpty()) {
+        // The start of the h2c preface, or of a request ("PR…"), never went on: a half-sent
+        // HTTP/1.1 request, which learns so below.
+        m_protocolKnown = true;
+        m_framer.feed(std::exchange(m_early, {}));
+    }
     if (m_h2) {
         // An HTTP/2 connection is idle once it has no stream open for the timeout.
         if (!m_closing && m_h2->isIdle() && m_idle.elapsed() > m_idleTimeoutMs)

@@ -35,7 +35,8 @@ void TrafficRecorder::append(TrafficRecord entry)
 qsizetype TrafficRecorder::beginRequest(const QString &method, const QString &target,
                                         const QString &peer,
                                         const QList<QPair<QByteArray, QByteArray>> &headers,
-                                        const QByteArray &body, qint64 wireBytes)
+                                        const QByteArray &body, qint64 wireBytes,
+                                        const QString &httpVersion)
 {
     if (!m_enabled)
         return -1;
@@ -44,6 +45,7 @@ qsizetype TrafficRecorder::beginRequest(const QString &method, const QString &ta
     in.direction = TrafficDirection::In;
     in.method = method;
     in.path = target;
+    in.httpVersion = httpVersion;
     qsizetype headerBytes = 0;
     for (const auto &header : headers) {
         headerBytes += header.first.size() + header.second.size() + 4;
@@ -77,6 +79,7 @@ void TrafficRecorder::finishRequest(qsizetype ticket, const Answer &answer)
         if (connected.direction == TrafficDirection::System && connected.clientId != 0) {
             connected.method = in.method;
             connected.path = in.path;
+            connected.httpVersion = in.httpVersion;
             connected.status = status;
             connected.requestHeaders = std::move(in.requestHeaders);
             break;

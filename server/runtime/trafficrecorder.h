@@ -20,7 +20,8 @@ public:
 
     qsizetype beginRequest(const QString &method, const QString &target, const QString &peer,
                            const QList<QPair<QByteArray, QByteArray>> &headers,
-                           const QByteArray &body, qint64 wireBytes) override;
+                           const QByteArray &body, qint64 wireBytes,
+                           const QString &httpVersion) override;
     void finishRequest(qsizetype ticket, const Answer &answer) override;
     void clientConnected(const ClientInfo &info) override;
     void clientDisconnected(quint64 clientId) override;

@@ -243,6 +243,32 @@ private slots:
         QVERIFY(ClientsModel::browserLimitNotice(0).isEmpty());
     }
 
+    void http2StreamsShowTheirConnectionAndHaveNoSixLimit()
+    {
+        ClientsModel model;
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        const QString chromium = QStringLiteral(
+            "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/120.0 Safari/537.36");
+        ServerSnapshot twenty;
+        for (quint64 id = 1; id <= 20; ++id) {
+            ClientInfo info = client(id, chromium);
+            info.remoteAddress = QStringLiteral("192.168.1.20");
+            info.protocol = QStringLiteral("h2 · TLSv1.3");
+            info.connection = 7;
+            twenty.connected.append(info);
+        }
+        ClientInfo plain = client(30);
+        plain.protocol = QStringLiteral("HTTP/1.1");
+        twenty.connected.append(plain);
+        model.applySnapshot(twenty);
+        QCOMPARE(model.browsersAtConnectionLimit(), 0); // one HTTP/2 connection, no limit of six
+        QCOMPARE(model.index(model.rowOfClient(4), ClientsModel::ProtocolColumn).data().toString(),
+                 QStringLiteral("h2 · TLSv1.3 · connection 7"));
+        QCOMPARE(model.index(model.rowOfClient(30), ClientsModel::ProtocolColumn).data().toString(),
+                 QStringLiteral("HTTP/1.1"));
+    }
+
     void clearEmptiesTheTable()
     {
         ClientsModel model;

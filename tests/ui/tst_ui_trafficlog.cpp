@@ -87,6 +87,7 @@ QList<TrafficRecord> mixedRecords()
     list[2].summary = QStringLiteral("client 7 connected from 10.0.0.7");
     list[2].method = QStringLiteral("GET");
     list[2].path = QStringLiteral("/events?channel=prices");
+    list[2].httpVersion = QStringLiteral("HTTP/2");
     list[2].status = 200;
     list[2].channels = {QStringLiteral("prices")};
     list[2].requestHeaders = {qMakePair(QByteArray("Host"), QByteArray("127.0.0.1:8080")),
@@ -386,6 +387,10 @@ private slots:
                  (QJsonObject{{QStringLiteral("name"), QStringLiteral("channel")},
                               {QStringLiteral("value"), QStringLiteral("prices")}}));
         QCOMPARE(get.value(QStringLiteral("headers")).toArray().size(), 2);
+        // Each request's own version; HTTP/1.1 when the record does not say.
+        QCOMPARE(get.value(QStringLiteral("httpVersion")), QJsonValue(QStringLiteral("HTTP/2")));
+        QCOMPARE(deleteRequest.value(QStringLiteral("httpVersion")),
+                 QJsonValue(QStringLiteral("HTTP/1.1")));
         const QJsonObject content = stream.value(QStringLiteral("response"))
                                         .toObject()
                                         .value(QStringLiteral("content"))

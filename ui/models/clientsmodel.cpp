@@ -11,6 +11,27 @@
 
 namespace sse::ui {
 
+namespace {
+
+// "HTTP/1.1 · TLSv1.3", or for a stream of an HTTP/2 connection "h2 · TLSv1.3 · connection 3":
+// the streams that share one connection show the same number.
+QString protocolText(const ClientInfo &info)
+{
+    if (info.protocol.isEmpty()) // from a server that did not say (an older cluster member)
+        return info.tlsVersion.isEmpty() ? QStringLiteral("HTTP/1.1")
+                                         : QStringLiteral("HTTP/1.1 · %1").arg(info.tlsVersion);
+    if (info.connection == 0)
+        return info.protocol;
+    return ClientsModel::tr("%1 · connection %2").arg(info.protocol).arg(info.connection);
+}
+
+bool isHttp2(const ClientInfo &info)
+{
+    return info.protocol.startsWith(QLatin1String("h2"));
+}
+
+} // namespace
+
 ClientsModel::ClientsModel(QObject *parent)
     : QAbstractTableModel(parent)
 {}
@@ -165,8 +186,7 @@ QVariant ClientsModel::displayData(const Row &row, int column) const
     case FaultsColumn:
         return m_faultLabels.value(info.id).join(QStringLiteral(", "));
     case ProtocolColumn:
-        return info.tlsVersion.isEmpty() ? QStringLiteral("HTTP/1.1")
-                                         : QStringLiteral("HTTP/1.1 · %1").arg(info.tlsVersion);
+        return protocolText(info);
     }
     return {};
 }
@@ -334,10 +354,11 @@ bool ClientsModel::isAtBrowserLimit(const ClientInfo &info) const
 
 void ClientsModel::updateBrowserLimits()
 {
-    // Only browsers have the limit; tools such as curl open as many connections as asked.
+    // Only browsers have the limit, and only over HTTP/1.1; tools such as curl open as many
+    // connections as asked.
     QHash<QString, int> streams;
     for (const Row &row : std::as_const(m_rows)) {
-        if (row.info.userAgent.startsWith(QLatin1String("Mozilla/")))
+        if (row.info.userAgent.startsWith(QLatin1String("Mozilla/")) && !isHttp2(row.info))
             ++streams[browserKey(row.info)];
     }
     QSet<QString> atLimit;

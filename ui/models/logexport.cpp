@@ -74,6 +74,8 @@ QJsonObject recordJson(const TrafficRecord &record)
     if (!record.method.isEmpty()) {
         object.insert(QStringLiteral("method"), record.method);
         object.insert(QStringLiteral("path"), record.path);
+        if (!record.httpVersion.isEmpty())
+            object.insert(QStringLiteral("httpVersion"), record.httpVersion);
         object.insert(QStringLiteral("status"), record.status);
         QJsonArray headers;
         for (const auto &[name, value] : record.requestHeaders)
@@ -108,6 +110,7 @@ bool readRecordFields(const QJsonObject &object, TrafficRecord *record, QString 
     record->summary = object.value(QStringLiteral("summary")).toString();
     record->method = object.value(QStringLiteral("method")).toString();
     record->path = object.value(QStringLiteral("path")).toString();
+    record->httpVersion = object.value(QStringLiteral("httpVersion")).toString();
     record->status = object.value(QStringLiteral("status")).toInt();
     for (const QJsonValue &header : object.value(QStringLiteral("requestHeaders")).toArray()) {
         const QJsonArray pair = header.toArray();
@@ -243,10 +246,13 @@ QJsonObject harEntry(const TrafficRecord &record, const QUrl &base, const QByteA
 {
     const QUrl url = base.resolved(QUrl(record.path));
     const bool stream = isStreamConnect(record);
+    // HAR names versions as browsers' developer tools do.
+    const QString httpVersion =
+        record.httpVersion.isEmpty() ? QStringLiteral("HTTP/1.1") : record.httpVersion;
     QJsonObject request{
         {QStringLiteral("method"), record.method},
         {QStringLiteral("url"), url.toString(QUrl::FullyEncoded)},
-        {QStringLiteral("httpVersion"), QStringLiteral("HTTP/1.1")},
+        {QStringLiteral("httpVersion"), httpVersion},
         {QStringLiteral("cookies"), QJsonArray()},
         {QStringLiteral("headers"), nameValues(record.requestHeaders)},
         {QStringLiteral("queryString"), queryString(url)},
@@ -273,7 +279,7 @@ QJsonObject harEntry(const TrafficRecord &record, const QUrl &base, const QByteA
     const QJsonObject response{
         {QStringLiteral("status"), record.status},
         {QStringLiteral("statusText"), QString::fromLatin1(http::reasonPhrase(record.status))},
-        {QStringLiteral("httpVersion"), QStringLiteral("HTTP/1.1")},
+        {QStringLiteral("httpVersion"), httpVersion},
         {QStringLiteral("cookies"), QJsonArray()},
         {QStringLiteral("headers"), QJsonArray()},
         {QStringLiteral("content"), content},
