@@ -9,6 +9,8 @@
 #   bench/compare.sh --quick              # 1k scenarios with fewer events (about 30 s)
 #   bench/compare.sh --scenarios fanout10k,hold19k --servers nchan --repeat 3
 #   bench/compare.sh --tls                # HTTPS: ours and Nchan over TLS 1.3, ours also in plaintext
+#   bench/compare.sh --h2                 # HTTP/2 over TLS 1.3: ours and Nchan (nginx http2 on),
+#                                         # 100 streams per connection
 #
 # Results (JSON per run, load generator logs, summary.md) go to --out DIR (default: a new
 # /tmp/sse-compare.XXXXXX directory).
@@ -27,6 +29,8 @@ scenarios="fanout1k,latency1k,fanout10k,hold19k"
 servers="ours,floor,nchan"
 servers_given=0
 tls=0
+h2=0
+h2_streams=100 # streams per connection in --h2 runs: 10 x 100 for 1k, 100 x 100 for 10k
 tls_suite=TLS_AES_128_GCM_SHA256 # the one TLS 1.3 cipher suite every server is measured on
 repeat=1
 quick=0
@@ -55,6 +59,9 @@ Usage: bench/compare.sh [options]
                      TLS_AES_128_GCM_SHA256 only, verifying an ECDSA P-256 certificate for
                      IP:127.0.0.1 made for the run (in OUT/tls) that ours and nginx both
                      serve; floor has no TLS
+  --h2               HTTP/2 over TLS (implies --tls): subscribers open 100 streams per
+                     connection (h2 through ALPN), nginx serves Nchan with http2 on; servers
+                     from ours,nchan (default both). The publisher stays on HTTP/1.1.
   --repeat N         runs per scenario and server; the table shows medians (default 1)
   --server-bin PATH  sse-dashboard binary (default build/app/sse-dashboard, env SSE_DASHBOARD)
   --server-args ARGS more sse-dashboard options, split at spaces; @RUNDIR@ becomes the run's
@@ -71,6 +78,7 @@ while (($#)); do
     --scenarios) scenarios=${2:?}; scenarios_given=1; shift 2 ;;
     --servers) servers=${2:?}; servers_given=1; shift 2 ;;
     --tls) tls=1; shift ;;
+    --h2) h2=1; tls=1; shift ;;
     --repeat) repeat=${2:?}; shift 2 ;;
     --quick) quick=1; shift ;;
     --server-bin) server_bin=${2:?}; shift 2 ;;
@@ -85,8 +93,14 @@ done
 if ((quick && !scenarios_given)); then
     scenarios="fanout1k,latency1k"
 fi
-if ((tls && !servers_given)); then
+if ((h2 && !servers_given)); then
+    servers="ours,nchan"
+elif ((tls && !servers_given)); then
     servers="ours,nchan,ours-plain"
+fi
+if ((h2)) && [[ ,$servers, == *,ours-plain,* ]]; then
+    echo "compare: --h2 compares ours with Nchan; ours-plain is for --tls runs" >&2
+    exit 2
 fi
 [[ $repeat =~ ^[1-9][0-9]?$ ]] || { echo "compare: --repeat needs 1..99" >&2; exit 2; }
 
@@ -259,6 +273,9 @@ start_nchan() {
         tls_edit=(-e '/#plain$/d' -e 's/^\( *\)#tls /\1/' -e "s#@TLS_CERT@#$tls_cert#g"
             -e "s#@TLS_KEY@#$tls_key#g" -e "s#@TLS_CIPHERSUITES@#$tls_suite#g")
     fi
+    if ((h2)); then # nginx 1.22: "listen ... ssl http2"
+        tls_edit+=(-e 's/ ssl backlog=/ ssl http2 backlog=/')
+    fi
     sed -e "s#@RUNDIR@#$dir/nginx#g" -e "s#@PORT@#$port#g" "${tls_edit[@]}" \
         "$here/nchan/nginx.conf.in" >"$dir/nginx/nginx.conf"
     "$nginx_bin" -c "$dir/nginx/nginx.conf" -p "$dir/nginx" -e "$dir/nginx/error.log" \
@@ -322,7 +339,9 @@ for scenario in "${scenario_list[@]}"; do
             set +e
             # In the background so that a signal to this script acts at once (bash runs traps
             # only between commands, but `wait` is interruptible).
-            "$loadgen_bin" "${server_args[@]}" "${load_args[@]}" "${pid_args[@]}" \
+            h2_args=()
+            ((h2)) && h2_args=(--h2-streams "$h2_streams")
+            "$loadgen_bin" "${server_args[@]}" "${load_args[@]}" "${h2_args[@]}" "${pid_args[@]}" \
                 --label "$label" --timeout 240 >"$run_dir/result.json" 2>"$run_dir/loadgen.log" &
             loadgen_pid=$!
             wait "$loadgen_pid"
@@ -511,6 +530,41 @@ tls_table() {
     fi
 }
 
+# The --h2 table: ours against Nchan, both over HTTP/2 on TLS 1.3.
+h2_table() {
+    echo "HTTP/2 mode: subscribers open $h2_streams streams per connection (h2 through ALPN, nghttp2's" \
+        "client session in the load generator); TLS 1.3 only, cipher suite $tls_suite; the ECDSA" \
+        "P-256 certificate of the run; nginx with http2 on; the publisher speaks HTTP/1.1."
+    echo
+    echo "| metric | sse-dashboard over h2 | nginx + Nchan over h2 | ours / Nchan | target | met |"
+    echo "|---|---:|---:|---:|---|---|"
+    hrow() { # LABEL SCALE DECIMALS KEY SCENARIO OP LIMIT TARGET-TEXT
+        local a b r met=-
+        a=$(metric "$5" ours "$4")
+        b=$(metric "$5" nchan "$4")
+        r=$(ratio "$a" "$b")
+        [[ $6 != - ]] && met=$(verdict "$r" "$6" "$7")
+        echo "| $1 | $(fmt "$a" "$2" "$3") | $(fmt "$b" "$2" "$3") | $r | $8 | $met |"
+    }
+    local s n a b met
+    for s in fanout1k fanout10k hold19k; do
+        has "$s" || continue
+        n=$(metric "$s" ours connected)
+        hrow "deliveries/s over h2, $(fmt "$n" 1 0) streams, closed loop" 1 0 deliveriesPerSec "$s" ">=" 1.5 "≥ 1.5× Nchan"
+        hrow "server CPU ns/delivery over h2, $s" 1 0 serverCpuNsPerDelivery "$s" - - "(info)"
+        hrow "load generator CPU, share of a core, $s" 1 2 loadgenCpuShare "$s" - - "(info; near 1 = it set the pace)"
+        a=$(metric "$s" ours idleBytesPerSubscriber)
+        b=$(metric "$s" nchan idleBytesPerSubscriber)
+        met="-"
+        [[ -n $a ]] && met=$(awk -v a="$a" 'BEGIN { print (a <= 2048) ? "yes" : "NO" }')
+        echo "| idle memory KiB per stream, $h2_streams streams per connection ($s) | $(fmt "$a" 1024 2) | $(fmt "$b" 1024 2) | $(ratio "$a" "$b") | ≤ 2 KiB | $met |"
+    done
+    if has latency1k; then
+        hrow "latency p50 µs over h2, 1k at 50 ev/s" 1 0 latencyP50Us latency1k - - "(info)"
+        hrow "latency p99 µs over h2, 1k at 50 ev/s" 1 0 latencyP99Us latency1k "<=" 1.0 "below Nchan's"
+    fi
+}
+
 summary="$out/summary.md"
 {
     echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'),"\
@@ -521,7 +575,9 @@ summary="$out/summary.md"
     echo
     echo "sse-dashboard: $server_bin (source $(git -C "$repo" describe --always --dirty 2>/dev/null || echo unknown))"
     echo
-    if ((tls)); then
+    if ((h2)); then
+        h2_table
+    elif ((tls)); then
         tls_table
     else
         plain_table

@@ -109,6 +109,12 @@ public:
         flush();
         return id;
     }
+    // A POST whose body never comes: HEADERS without END_STREAM.
+    int32_t openUpload(const QByteArray &path)
+    {
+        m_deferred = true;
+        return request("POST", path, {}, QByteArray(""));
+    }
     int32_t get(const QByteArray &path, const sse::http::HeaderList &headers = {})
     {
         return request("GET", path, headers);
@@ -183,6 +189,8 @@ private:
     static ssize_t readBody(nghttp2_session *, int32_t id, uint8_t *buffer, size_t length,
                             uint32_t *flags, nghttp2_data_source *, void *user)
     {
+        if (of(user).m_deferred)
+            return NGHTTP2_ERR_DEFERRED;
         QByteArray &body = of(user).m_bodies[id];
         const size_t taken = std::min(length, size_t(body.size()));
         memcpy(buffer, body.constData(), taken);
@@ -200,6 +208,7 @@ private:
     bool m_goAway = false;
     uint32_t m_goAwayError = 0;
     bool m_disconnected = false;
+    bool m_deferred = false; // request bodies never come (openUpload)
 };
 
 // A client that writes frames by hand, as an attacker would, and reads which frames come

@@ -186,6 +186,63 @@ private slots:
         QVERIFY(!client->response(second).closed);
     }
 
+    void disconnectingAConnectionEndsAllItsStreamsAlone()
+    {
+        auto shared = connect();
+        auto other = connect();
+        QVERIFY(shared && other);
+        const int32_t first = shared->get("/events");
+        const int32_t second = shared->get("/events");
+        const int32_t elsewhere = other->get("/events");
+        QTRY_COMPARE(clients().size(), 3);
+        QTRY_VERIFY(shared->response(first).status == 200 &&
+                    shared->response(second).status == 200);
+        // The client ids of the shared connection's streams, and one of them.
+        QList<qint64> sharedIds;
+        qint64 otherConnection = 0;
+        QTRY_COMPARE(other->response(elsewhere).status, 200);
+        const QJsonArray listed = clients();
+        const qint64 firstConnection =
+            listed.first().toObject().value(QStringLiteral("connection")).toInteger();
+        for (const QJsonValue &value : listed) {
+            const QJsonObject client = value.toObject();
+            if (client.value(QStringLiteral("connection")).toInteger() == firstConnection)
+                sharedIds.append(client.value(QStringLiteral("id")).toInteger());
+            else
+                otherConnection = client.value(QStringLiteral("connection")).toInteger();
+        }
+        QCOMPARE(sharedIds.size(), 2);
+        QVERIFY(otherConnection != firstConnection);
+        const HttpResponse answer =
+            request(m_port, "DELETE",
+                    "/api/clients/" + QByteArray::number(sharedIds.first()) + "?connection=1");
+        QCOMPARE(answer.status, 200);
+        QCOMPARE(answer.json().object().value(QStringLiteral("disconnected")).toArray().size(), 2);
+        QTRY_VERIFY(shared->goAwayReceived());
+        QTRY_VERIFY(shared->isDisconnected());
+        QCOMPARE(clients().size(), 1);
+        publish(jsonText("{'data':'the other connection'}"));
+        QTRY_COMPARE(other->response(elsewhere).events.events().size(), 1);
+    }
+
+    void aConnectionDisconnectedFromItselfStillGetsTheAnswer()
+    {
+        auto client = connect();
+        QVERIFY(client);
+        const int32_t stream = client->get("/events");
+        QTRY_COMPARE(clients().size(), 1);
+        const QByteArray id = QByteArray::number(
+            clients().first().toObject().value(QStringLiteral("id")).toInteger());
+        // As a page would: the DELETE on the connection it ends (graceful GOAWAY).
+        const int32_t deletion = client->request("DELETE", "/api/clients/" + id + "?connection=1");
+        QTRY_VERIFY(client->response(deletion).closed);
+        QCOMPARE(client->response(deletion).status, 200);
+        QTRY_VERIFY(client->response(stream).closed);
+        QTRY_VERIFY(client->goAwayReceived());
+        QCOMPARE(client->goAwayError(), uint32_t(NGHTTP2_NO_ERROR));
+        QTRY_VERIFY(client->isDisconnected());
+    }
+
     void aResetFaultHitsOneStream()
     {
         auto client = connect();
@@ -259,6 +316,42 @@ private slots:
         const int32_t id = client->get("/healthz", {{"X-Big", QByteArray(4096, 'a')}});
         QTRY_VERIFY(client->response(id).closed);
         QCOMPARE(client->response(id).status, 431);
+        // HPACK sends a repeated field as one byte: what counts is what the fields decode to.
+        sse::http::HeaderList repeated;
+        for (int i = 0; i < 40; ++i)
+            repeated.append({"X-Same", QByteArray(100, 'b')});
+        const int32_t compressed = client->get("/healthz", repeated);
+        QTRY_VERIFY(client->response(compressed).closed);
+        QCOMPARE(client->response(compressed).status, 431);
+    }
+
+    void aRequestNotCompleteInTimeGets408()
+    {
+        sse::ServerConfig config;
+        config.idleTimeoutSeconds = 1;
+        startServer(config);
+        auto client = connect();
+        QVERIFY(client);
+        const int32_t id = client->openUpload("/publish"); // a body that never comes
+        QTRY_COMPARE_WITH_TIMEOUT(client->response(id).status, 408, 10000);
+    }
+
+    void replayFindsItsEventPastManyOfOtherChannels()
+    {
+        sse::ServerConfig config;
+        config.historySize = 10000;
+        startServer(config);
+        // More than one replay page of other channels' events before this channel's: the
+        // replay goes on from turn to turn by itself, with nothing written to wake it.
+        for (int i = 0; i < 4500; ++i)
+            QCOMPARE(postJson(m_port, jsonText("{'data':'elsewhere','channel':'other'}")).status,
+                     202);
+        publish(jsonText("{'data':'mine'}"));
+        auto client = connect();
+        QVERIFY(client);
+        const int32_t id = client->get("/events", {{"Last-Event-ID", "1"}});
+        QTRY_COMPARE(client->response(id).events.events().size(), 1);
+        QCOMPARE(client->response(id).events.events().constFirst().data, QStringLiteral("mine"));
     }
 
     void rapidResetEndsTheConnection()

@@ -2,6 +2,8 @@
 
 #include "models/clientsmodel.h"
 
+#include <algorithm>
+
 #include <QApplication>
 #include <QClipboard>
 #include <QEvent>
@@ -109,6 +111,10 @@ ClientsView::ClientsView(ClientsModel *model, QWidget *parent)
             return;
         QMenu menu(this);
         menu.addAction(m_disconnect->text(), m_disconnect, &QPushButton::click);
+        if (selectionSharesAConnection()) {
+            menu.addAction(tr("Disconnect the whole connection"), this,
+                           [this] { emit disconnectConnectionRequested(selectedClientIds()); });
+        }
         menu.addAction(m_sendTo->text(), m_sendTo, &QPushButton::click);
         menu.addAction(m_copy->text(), m_copy, &QPushButton::click);
         menu.addSeparator();
@@ -196,6 +202,15 @@ QList<quint64> ClientsView::selectedClientIds() const
         ids.append(index.data(ClientsModel::ClientIdRole).toULongLong());
     std::sort(ids.begin(), ids.end());
     return ids;
+}
+
+bool ClientsView::selectionSharesAConnection() const
+{
+    const QList<quint64> ids = selectedClientIds();
+    return std::any_of(ids.cbegin(), ids.cend(), [this](quint64 id) {
+        const int row = m_model->rowOfClient(id);
+        return row >= 0 && m_model->client(row).connection != 0;
+    });
 }
 
 void ClientsView::selectClient(quint64 clientId)

@@ -26,6 +26,8 @@ public:
     explicit ClientsView(ClientsModel *model, QWidget *parent = nullptr);
 
     QList<quint64> selectedClientIds() const;
+    // Whether a selected client is a stream of an HTTP/2 connection (others may share it).
+    bool selectionSharesAConnection() const;
     void selectClient(quint64 clientId);
     QTableView *table() const { return m_table; }
     QSortFilterProxyModel *proxy() const { return m_proxy; }
@@ -36,6 +38,8 @@ public:
 
 signals:
     void disconnectRequested(const QList<quint64> &clientIds);
+    // Their whole connections: every stream of each one's HTTP/2 connection.
+    void disconnectConnectionRequested(const QList<quint64> &clientIds);
     void sendToClientsRequested(const QList<quint64> &clientIds);
     void selectionChanged(const QList<quint64> &clientIds);
     // spec's target is the caller's to fill in, once per client.

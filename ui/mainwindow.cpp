@@ -236,6 +236,11 @@ void MainWindow::connectPanels()
                 for (const quint64 id : clientIds)
                     m_controller->disconnectClient(id);
             });
+    connect(m_clientsView, &ClientsView::disconnectConnectionRequested, this,
+            [this](const QList<quint64> &clientIds) {
+                for (const quint64 id : clientIds)
+                    m_controller->disconnectConnection(id);
+            });
     connect(m_clientsView, &ClientsView::sendToClientsRequested, this,
             [this](const QList<quint64> &clientIds) {
                 dock("composerDock")->show();

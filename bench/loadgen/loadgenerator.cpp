@@ -117,8 +117,14 @@ RunReport LoadGenerator::run()
         return finish();
     }
     if (m_options.tls &&
-        !m_tls.init({m_options.caFile, m_options.server.host, m_options.tlsCiphersuites},
+        !m_tls.init({m_options.caFile, m_options.server.host, m_options.tlsCiphersuites, false},
                     r.setupError)) {
+        return finish();
+    }
+    // HTTP/2 subscribers offer h2 alone; the publisher stays on HTTP/1.1.
+    if (m_options.tls && m_options.h2Streams != 0 &&
+        !m_h2Tls.init({m_options.caFile, m_options.server.host, m_options.tlsCiphersuites, true},
+                      r.setupError)) {
         return finish();
     }
     m_epoll = epoll_create1(EPOLL_CLOEXEC);
@@ -138,6 +144,17 @@ RunReport LoadGenerator::run()
     }
 
     m_subscribers.resize(m_options.subscribers);
+    if (m_options.h2Streams != 0) {
+        r.h2StreamsPerConnection = m_options.h2Streams;
+        const uint32_t connections =
+            (m_options.subscribers + m_options.h2Streams - 1) / m_options.h2Streams;
+        m_h2Connections.resize(connections);
+        for (uint32_t c = 0; c < connections; ++c) {
+            m_h2Connections[c].first = c * m_options.h2Streams;
+            m_h2Connections[c].count =
+                std::min(m_options.h2Streams, m_options.subscribers - c * m_options.h2Streams);
+        }
+    }
     if (!connectPhase()) {
         if (r.setupError.empty()) {
             r.setupError = "no subscriber connected";
@@ -191,7 +208,12 @@ bool LoadGenerator::connectPhase()
     const uint32_t total = m_options.subscribers;
     while (m_settled < total) {
         while (m_handshakesInFlight < m_options.connectConcurrency && m_nextToStart < total) {
-            startSubscriber(m_nextToStart++);
+            const uint32_t index = m_nextToStart++;
+            if (m_options.h2Streams == 0) {
+                startSubscriber(index);
+            } else if (index % m_options.h2Streams == 0) {
+                startH2Connection(index / m_options.h2Streams); // its streams start with it
+            }
         }
         if (m_settled >= total) {
             break;
@@ -384,6 +406,7 @@ void LoadGenerator::closeAll()
             sub.state = SubscriberState::Closed;
         }
     }
+    closeH2Connections();
     closePublisher();
 }
 
@@ -395,10 +418,56 @@ void LoadGenerator::pollOnce(int timeoutMs)
         const uint64_t tag = events[i].data.u64;
         if (tag == kPublisherTag) {
             onPublisherReady(events[i].events);
+        } else if ((tag & kH2ConnectionTag) != 0) {
+            onH2Ready(static_cast<uint32_t>(tag), events[i].events);
         } else {
             onSubscriberReady(static_cast<uint32_t>(tag), events[i].events);
         }
     }
+}
+
+int LoadGenerator::openSocket(uint32_t sourceIndex, uint64_t tag, bool *connected,
+                              std::string &error)
+{
+    *connected = false;
+    const int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        error = "socket: " + errnoText(errno);
+        return -1;
+    }
+    auto fail = [&](const char *what) {
+        error = what + errnoText(errno);
+        close(fd);
+        return -1;
+    };
+    // Source address 127.0.0.(1 + index / perSource): each address has its own ~28k
+    // ephemeral ports. IP_BIND_ADDRESS_NO_PORT defers the port choice to connect(), which
+    // then only needs the 4-tuple to be unique.
+    const int one = 1;
+    setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
+    // Kernel arrival times: latency without this process's own reading lag.
+    if (m_options.kernelTimestamps) {
+        setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one);
+    }
+    sockaddr_in source{};
+    source.sin_family = AF_INET;
+    source.sin_addr.s_addr = htonl((127u << 24) + 1 + sourceIndex / m_options.perSourceAddress);
+    if (bind(fd, reinterpret_cast<const sockaddr *>(&source), sizeof source) != 0) {
+        return fail("bind: ");
+    }
+    epoll_event event{};
+    event.events = EPOLLOUT;
+    event.data.u64 = tag;
+    if (epoll_ctl(m_epoll, EPOLL_CTL_ADD, fd, &event) != 0) {
+        return fail("epoll_ctl: ");
+    }
+    const sockaddr_in &target = m_options.server.address;
+    if (connect(fd, reinterpret_cast<const sockaddr *>(&target), sizeof target) == 0) {
+        *connected = true;
+    } else if (errno != EINPROGRESS) {
+        return fail("connect: ");
+    }
+    return fd;
 }
 
 void LoadGenerator::startSubscriber(uint32_t index)
@@ -406,39 +475,13 @@ void LoadGenerator::startSubscriber(uint32_t index)
     Subscriber &sub = m_subscribers[index];
     sub.state = SubscriberState::Connecting;
     ++m_handshakesInFlight;
-    sub.fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    bool connected = false;
+    std::string error;
+    sub.fd = openSocket(index, index, &connected, error);
     if (sub.fd < 0) {
-        failSubscriber(index, "socket: " + errnoText(errno));
-        return;
-    }
-    // Source address 127.0.0.(1 + index / perSource): each address has its own ~28k
-    // ephemeral ports. IP_BIND_ADDRESS_NO_PORT defers the port choice to connect(), which
-    // then only needs the 4-tuple to be unique.
-    const int one = 1;
-    setsockopt(sub.fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
-    // Kernel arrival times: latency without this process's own reading lag.
-    if (m_options.kernelTimestamps) {
-        setsockopt(sub.fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one);
-    }
-    sockaddr_in source{};
-    source.sin_family = AF_INET;
-    source.sin_addr.s_addr = htonl((127u << 24) + 1 + index / m_options.perSourceAddress);
-    if (bind(sub.fd, reinterpret_cast<const sockaddr *>(&source), sizeof source) != 0) {
-        failSubscriber(index, "bind: " + errnoText(errno));
-        return;
-    }
-    epoll_event event{};
-    event.events = EPOLLOUT;
-    event.data.u64 = index;
-    if (epoll_ctl(m_epoll, EPOLL_CTL_ADD, sub.fd, &event) != 0) {
-        failSubscriber(index, "epoll_ctl: " + errnoText(errno));
-        return;
-    }
-    const sockaddr_in &target = m_options.server.address;
-    if (connect(sub.fd, reinterpret_cast<const sockaddr *>(&target), sizeof target) == 0) {
+        failSubscriber(index, error);
+    } else if (connected) {
         onSubscriberConnected(index);
-    } else if (errno != EINPROGRESS) {
-        failSubscriber(index, "connect: " + errnoText(errno));
     }
 }
 
@@ -550,10 +593,11 @@ bool LoadGenerator::continueHandshake(uint32_t index)
     return false;
 }
 
-void LoadGenerator::readSubscriber(uint32_t index)
+bool LoadGenerator::readSocket(
+    int fd, const std::function<bool(const char *, size_t, ReceiveTimes)> &onBytes,
+    std::string &why)
 {
-    Subscriber &sub = m_subscribers[index];
-    // Bounded: a subscriber with a flood of data must not starve the others.
+    // Bounded: a socket with a flood of data must not starve the others.
     for (int round = 0; round < 8; ++round) {
         iovec vector{m_readBuffer.data(), m_readBuffer.size()};
         alignas(cmsghdr) char control[CMSG_SPACE(sizeof(timespec))];
@@ -562,7 +606,7 @@ void LoadGenerator::readSubscriber(uint32_t index)
         message.msg_iovlen = 1;
         message.msg_control = control;
         message.msg_controllen = sizeof control;
-        const ssize_t count = recvmsg(sub.fd, &message, 0);
+        const ssize_t count = recvmsg(fd, &message, 0);
         if (count > 0) {
             ReceiveTimes times;
             times.readNs = monotonicNs();
@@ -577,28 +621,42 @@ void LoadGenerator::readSubscriber(uint32_t index)
                         arrival.tv_sec * 1'000'000'000LL + arrival.tv_nsec - m_realtimeOffsetNs;
                 }
             }
-            if (sub.tls.active()) {
-                consumeSubscriberCiphertext(index, m_readBuffer.data(), static_cast<size_t>(count),
-                                            times);
-            } else {
-                consumeSubscriberBytes(index, m_readBuffer.data(), static_cast<size_t>(count),
-                                       times);
-            }
-            if (sub.state == SubscriberState::Closed ||
+            // onBytes says whether to go on (the connection may have closed meanwhile).
+            if (!onBytes(m_readBuffer.data(), static_cast<size_t>(count), times) ||
                 static_cast<size_t>(count) < m_readBuffer.size()) {
-                return;
+                return true;
             }
             continue;
         }
         if (count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            return;
+            return true;
         }
         if (count < 0 && errno == EINTR) {
             continue;
         }
-        failSubscriber(index,
-                       count == 0 ? std::string("closed by server") : "read: " + errnoText(errno));
-        return;
+        why = count == 0 ? std::string("closed by server") : "read: " + errnoText(errno);
+        return false;
+    }
+    return true;
+}
+
+void LoadGenerator::readSubscriber(uint32_t index)
+{
+    Subscriber &sub = m_subscribers[index];
+    std::string why;
+    const bool open = readSocket(
+        sub.fd,
+        [&](const char *data, size_t size, ReceiveTimes times) {
+            if (sub.tls.active()) {
+                consumeSubscriberCiphertext(index, data, size, times);
+            } else {
+                consumeSubscriberBytes(index, data, size, times);
+            }
+            return sub.state != SubscriberState::Closed;
+        },
+        why);
+    if (!open) {
+        failSubscriber(index, why);
     }
 }
 
@@ -656,20 +714,10 @@ void LoadGenerator::consumeSubscriberBytes(uint32_t index, const char *data, siz
             failSubscriber(index, "malformed response head");
             return;
         }
-        if (head.status != 200) {
-            ++m_report.rejectedResponses;
-            if (m_report.firstRejectStatus == 0) {
-                m_report.firstRejectStatus = head.status;
-            }
-            --m_handshakesInFlight;
-            ++m_settled;
-            closeSubscriber(index);
+        subscriberAnswered(index, head.status);
+        if (sub.state != SubscriberState::Streaming) {
             return;
         }
-        --m_handshakesInFlight;
-        ++m_settled;
-        ++m_report.subscribersConnected;
-        sub.state = SubscriberState::Streaming;
         sub.chunked = head.chunked;
         const std::string rest = sub.head.substr(headEnd);
         std::string().swap(sub.head); // release: 19k idle heads add up
@@ -704,6 +752,23 @@ void LoadGenerator::consumeSubscriberBytes(uint32_t index, const char *data, siz
         ++m_report.protocolErrors;
         failSubscriber(index, "malformed event stream");
     }
+}
+
+void LoadGenerator::subscriberAnswered(uint32_t index, int status)
+{
+    Subscriber &sub = m_subscribers[index];
+    --m_handshakesInFlight;
+    ++m_settled;
+    if (status != 200) {
+        ++m_report.rejectedResponses;
+        if (m_report.firstRejectStatus == 0) {
+            m_report.firstRejectStatus = status;
+        }
+        closeSubscriber(index);
+        return;
+    }
+    ++m_report.subscribersConnected;
+    sub.state = SubscriberState::Streaming;
 }
 
 void LoadGenerator::onEventData(uint32_t index, std::string_view data, ReceiveTimes times)

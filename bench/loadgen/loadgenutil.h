@@ -10,8 +10,9 @@
 
 namespace loadgen {
 
-constexpr uint64_t kPublisherTag = UINT64_MAX; // epoll data of the publisher connection
-constexpr size_t kMaxHeadBytes = 16 * 1024;    // of a response head
+constexpr uint64_t kPublisherTag = UINT64_MAX;           // epoll data of the publisher connection
+constexpr uint64_t kH2ConnectionTag = uint64_t{1} << 40; // | index: an HTTP/2 connection
+constexpr size_t kMaxHeadBytes = 16 * 1024;              // of a response head
 
 inline int64_t monotonicNs()
 {

@@ -30,6 +30,9 @@ TLS (OpenSSL; subscribers and the publisher alike):
                             names the URL's host (default: no verification)
   --tls-ciphersuites LIST   TLS 1.3 cipher suites, colon-separated
                             (default TLS_AES_128_GCM_SHA256, the same for every server)
+HTTP/2 (nghttp2's client session; the publisher stays HTTP/1.1):
+  --h2-streams M            subscribers speak HTTP/2, M streams per connection: h2 through
+                            ALPN over TLS, h2c with prior knowledge otherwise
 Load:
   -n, --subscribers N       subscribers (default 100)
   -m, --events M            events to publish (default 100; 0 = connect and measure only)
@@ -221,6 +224,10 @@ bool parseOptions(int argc, char **argv, Options &options, int &exitCode)
                 return fail("--label needs a value");
             }
             options.label = value;
+        } else if (arg == "--h2-streams") {
+            if (!number(100'000, options.h2Streams) || options.h2Streams == 0) {
+                return fail("--h2-streams needs a number 1..100000");
+            }
         } else if (arg == "--tls") {
             options.tls = true;
         } else if (arg == "--ca") {

@@ -38,6 +38,7 @@ struct Options
     bool tls = false;             // --tls or an https:// URL: every connection speaks TLS
     std::string caFile;           // --ca: verify the server against these roots
     std::string tlsCiphersuites = "TLS_AES_128_GCM_SHA256";
+    uint32_t h2Streams = 0; // --h2-streams: HTTP/2, this many subscribers per connection
     bool quiet = false;
 };
 

@@ -106,6 +106,7 @@ std::string toJson(const RunReport &r)
         .addString("firstConnectError", r.firstConnectError)
         .addString("tls", r.tls)
         .addBool("tlsVerified", r.tlsVerified)
+        .add("h2StreamsPerConnection", r.h2StreamsPerConnection)
         .add("sourceAddresses", r.sourceAddresses)
         .addNumber("connectSeconds", r.connectSeconds)
         .add("events", r.eventsRequested)
@@ -185,6 +186,9 @@ std::string toHumanSummary(const RunReport &r)
         add(" (first error: %s)", r.firstConnectError.c_str());
     }
     out += "\n";
+    if (r.h2StreamsPerConnection != 0) {
+        add("   http/2    %u streams per connection\n", r.h2StreamsPerConnection);
+    }
     if (!r.tls.empty()) {
         add("   tls       %s, server certificate %s\n", r.tls.c_str(),
             r.tlsVerified ? "verified (--ca)" : "not verified");

@@ -17,8 +17,9 @@ struct RunReport
     uint32_t rejectedResponses = 0; // non-200 answers to the subscribe request
     int firstRejectStatus = 0;
     std::string firstConnectError;
-    std::string tls;          // "TLSv1.3 TLS_AES_128_GCM_SHA256"; empty = plain HTTP
-    bool tlsVerified = false; // the server's certificate was checked against --ca
+    std::string tls;                     // "TLSv1.3 TLS_AES_128_GCM_SHA256"; empty = plain HTTP
+    bool tlsVerified = false;            // the server's certificate was checked against --ca
+    uint32_t h2StreamsPerConnection = 0; // 0: HTTP/1.1, one connection per subscriber
     uint32_t sourceAddresses = 0;
     double connectSeconds = 0.0;
 

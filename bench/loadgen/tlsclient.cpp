@@ -151,6 +151,10 @@ bool TlsClientContext::init(const TlsSettings &settings, std::string &error)
     // moved buffer (the publisher's request string).
     SSL_CTX_set_mode(context, SSL_MODE_RELEASE_BUFFERS | SSL_MODE_ENABLE_PARTIAL_WRITE |
                                   SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+    static const unsigned char h2Protocol[] = {2, 'h', '2'};
+    if (settings.h2 && SSL_CTX_set_alpn_protos(context, h2Protocol, sizeof h2Protocol) != 0) {
+        return fail("cannot offer h2 through ALPN");
+    }
     // Full handshakes only: every subscriber costs the server the same.
     SSL_CTX_set_session_cache_mode(context, SSL_SESS_CACHE_OFF);
     m_verifying = !settings.caFile.empty();

@@ -26,6 +26,7 @@ struct TlsSettings
     std::string caFile;       // PEM roots; empty = no verification of the server
     std::string host;         // of --url: sent as SNI if a name; the certificate must name it
     std::string ciphersuites; // TLS 1.3 suites (SSL_CTX_set_ciphersuites)
+    bool h2 = false;          // offer h2 alone through ALPN
 };
 
 // The SSL_CTX and BIO method all connections share. Must outlive its connections.

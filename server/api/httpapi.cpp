@@ -403,6 +403,20 @@ void HttpApi::handleClientDelete(HttpExchange &exchange)
     if (!id)
         return;
     const quint64 clientId = *id;
+    // ?connection=1: the client's whole connection, every HTTP/2 stream of it.
+    if (exchange.request().query().queryItemValue(QStringLiteral("connection")) ==
+        QStringLiteral("1")) {
+        const QList<quint64> ended = m_broker.disconnectConnection(clientId);
+        if (ended.isEmpty()) {
+            exchange.error(404, QStringLiteral("client %1 is not connected").arg(clientId));
+            return;
+        }
+        QJsonArray ids;
+        for (const quint64 endedId : ended)
+            ids.append(qint64(endedId));
+        exchange.json(200, QJsonDocument(QJsonObject{{QStringLiteral("disconnected"), ids}}));
+        return;
+    }
     if (!m_broker.disconnectClient(clientId)) {
         exchange.error(404, QStringLiteral("client %1 is not connected").arg(clientId));
         return;

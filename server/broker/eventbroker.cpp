@@ -335,6 +335,32 @@ bool EventBroker::disconnectClient(quint64 clientId)
     return true;
 }
 
+QList<quint64> EventBroker::disconnectConnection(quint64 clientId)
+{
+    flush(); // what was published before the disconnect still goes out
+    const Subscriber *subscriber = m_registry.find(clientId);
+    if (!subscriber)
+        return {};
+    const quint64 connection = m_hub.connectionOf(subscriber->stream);
+    if (connection == 0)
+        return disconnectClient(clientId) ? QList<quint64>{clientId} : QList<quint64>{};
+    QList<quint64> sharing;
+    m_registry.forEach(Audience::allStreams(), [&](const Subscriber &member) {
+        if (m_hub.connectionOf(member.stream) == connection)
+            sharing.append(member.id);
+    });
+    std::sort(sharing.begin(), sharing.end());
+    m_hub.closeConnectionOf(subscriber->stream); // GOAWAY first: no new stream on it
+    for (const quint64 id : std::as_const(sharing)) {
+        if (const Subscriber *member = m_registry.find(id)) {
+            m_hub.close(member->stream);
+            forget(id, QCoreApplication::translate(
+                           "sse::TrafficLog", "disconnected with its connection by the operator"));
+        }
+    }
+    return sharing;
+}
+
 bool EventBroker::finishStream(quint64 clientId)
 {
     flush(); // the scenario's last events go out before the end

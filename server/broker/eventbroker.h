@@ -56,6 +56,10 @@ public:
     quint64 subscribe(int stream, const QByteArray &responseHead, const Subscription &subscription,
                       const QString &remoteAddress);
     bool disconnectClient(quint64 clientId);
+    // Ends the client's whole connection: every stream of its HTTP/2 connection, then the
+    // connection (GOAWAY); for HTTP/1.1 the stream is the connection. Returns the ids of the
+    // clients it ended, empty when the client is gone.
+    QList<quint64> disconnectConnection(quint64 clientId);
     // Sends one client the kept events from fromId on (fromId included) in its channels,
     // byte for byte as they were first sent: the history panel's "replay to one client".
     // Returns how many were sent, or -1 and why not (the client left, the id is not kept).

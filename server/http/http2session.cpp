@@ -27,6 +27,9 @@ constexpr uint64_t ResetBurst = 200;
 constexpr uint64_t ResetPerSecond = 33;
 // CONTINUATION frames after one HEADERS (CVE-2024-28182): nghttp2 ends the session beyond.
 constexpr size_t MaxContinuations = 8;
+// What the requests of one connection being read may hold together (headers and bodies),
+// whatever --max-body allows one of them: 256 streams each sending a body stay bounded.
+constexpr qint64 MaxReadingBytes = 8 * 1024 * 1024;
 
 QAtomicInteger<quint64> nextConnectionId = 1;
 
@@ -41,6 +44,8 @@ int Http2Callbacks::beginHeaders(nghttp2_session *session, const nghttp2_frame *
         return 0;
     Http2Session &self = of(user);
     auto stream = std::make_unique<Http2Session::Stream>();
+    stream->openedMs = self.m_clock.elapsed();
+    self.m_activity.restart();
     stream->request.httpVersion = QByteArrayLiteral("HTTP/2");
     stream->request.peer = self.m_peer;
     stream->request.secure = self.m_secure;
@@ -51,15 +56,30 @@ int Http2Callbacks::beginHeaders(nghttp2_session *session, const nghttp2_frame *
 
 int Http2Callbacks::header(nghttp2_session *session, const nghttp2_frame *frame,
                            const uint8_t *name, size_t nameLength, const uint8_t *value,
-                           size_t valueLength, uint8_t, void *)
+                           size_t valueLength, uint8_t, void *user)
 {
     if (frame->hd.type != NGHTTP2_HEADERS || frame->headers.cat != NGHTTP2_HCAT_REQUEST)
         return 0; // trailers are not read
-    auto *stream = streamOf(session, frame->hd.stream_id);
+    Http2Session::Stream *stream = streamOf(session, frame->hd.stream_id);
     if (!stream || stream->refusal)
         return 0;
+    Http2Session &self = of(user);
     // Counted as SETTINGS_MAX_HEADER_LIST_SIZE counts: 32 bytes a field besides its text.
-    stream->headerBytes += qint64(nameLength + valueLength + 32);
+    // HPACK lets a few bytes stand for a large field, so the count is of what they decode to,
+    // and nothing more is kept past the limit (nghttp2 does not enforce the setting).
+    const qint64 fieldBytes = qint64(nameLength + valueLength + 32);
+    stream->headerBytes += fieldBytes;
+    if (stream->headerBytes > self.m_limits.maxHeaderBytes) {
+        stream->refusal = HttpError{431,
+                                    QStringLiteral("request header fields larger than %1 bytes")
+                                        .arg(self.m_limits.maxHeaderBytes),
+                                    {},
+                                    false};
+        stream->request.headers.clear();
+        return 0;
+    }
+    if (!self.holdRequestBytes(*stream, fieldBytes))
+        return 0;
     Request &request = stream->request;
     const QByteArray fieldName(reinterpret_cast<const char *>(name), qsizetype(nameLength));
     QByteArray fieldValue(reinterpret_cast<const char *>(value), qsizetype(valueLength));
@@ -77,20 +97,22 @@ int Http2Callbacks::header(nghttp2_session *session, const nghttp2_frame *frame,
 int Http2Callbacks::dataChunk(nghttp2_session *session, uint8_t, int32_t streamId,
                               const uint8_t *data, size_t length, void *user)
 {
-    auto *stream = streamOf(session, streamId);
+    Http2Session::Stream *stream = streamOf(session, streamId);
     if (!stream || stream->refusal || stream->exchange)
         return 0;
+    Http2Session &self = of(user);
     Request &request = stream->request;
-    if (request.body.size() + qint64(length) > of(user).m_limits.maxBodyBytes) {
+    if (request.body.size() + qint64(length) > self.m_limits.maxBodyBytes) {
         stream->refusal = HttpError{
             413,
-            QStringLiteral("request body larger than %1 bytes").arg(of(user).m_limits.maxBodyBytes),
+            QStringLiteral("request body larger than %1 bytes").arg(self.m_limits.maxBodyBytes),
             {},
             false};
         request.body.clear();
         return 0;
     }
-    request.body.append(reinterpret_cast<const char *>(data), qsizetype(length));
+    if (self.holdRequestBytes(*stream, qint64(length)))
+        request.body.append(reinterpret_cast<const char *>(data), qsizetype(length));
     return 0;
 }
 
@@ -125,9 +147,10 @@ int Http2Callbacks::frameReceived(nghttp2_session *session, const nghttp2_frame 
     return 0;
 }
 
-int Http2Callbacks::streamClosed(nghttp2_session *, int32_t streamId, uint32_t, void *user)
+int Http2Callbacks::streamClosed(nghttp2_session *, int32_t streamId, uint32_t errorCode,
+                                 void *user)
 {
-    of(user).closed(streamId);
+    of(user).closed(streamId, errorCode);
     return 0;
 }
 
@@ -172,6 +195,8 @@ Http2Session::Http2Session(const Limits &limits, RequestHandler &handler, const 
     nghttp2_option_del(options);
     nghttp2_session_callbacks_del(callbacks);
     m_tokenClock.start();
+    m_clock.start();
+    m_activity.start();
 }
 
 Http2Session::~Http2Session()
@@ -179,7 +204,7 @@ Http2Session::~Http2Session()
     // The hub lets go of the streams it still drives here; their subscribers are forgotten.
     for (auto &[id, stream] : m_streams) {
         if (stream->hubHandle >= 0 && m_hub)
-            m_hub->muxClosed(std::exchange(stream->hubHandle, -1));
+            m_hub->muxClosed(std::exchange(stream->hubHandle, -1), *this);
     }
     m_streams.clear();
     nghttp2_session_del(m_session);
@@ -213,14 +238,13 @@ void Http2Session::receive(const QByteArray &bytes)
 
 void Http2Session::dispatch(int32_t streamId, Stream &stream)
 {
+    m_readingTotal -= std::exchange(stream.readBytes, 0);
+    m_activity.restart();
     Request request = std::exchange(stream.request, Request{});
     request.wireBytes = stream.headerBytes + request.body.size();
     stream.exchange = std::make_unique<HttpExchange>(std::move(request), this, this, streamId);
     HttpExchange &exchange = *stream.exchange;
-    if (stream.headerBytes > m_limits.maxHeaderBytes) {
-        exchange.error(431, QStringLiteral("request header fields larger than %1 bytes")
-                                .arg(m_limits.maxHeaderBytes));
-    } else if (stream.refusal) {
+    if (stream.refusal) {
         exchange.error(*stream.refusal);
     } else if (m_overCap && !m_handler.asksForStream(exchange.request())) {
         exchange.error(*m_overCap);
@@ -241,7 +265,7 @@ Http2Session::Stream *Http2Session::find(int32_t streamId) const
     return it == m_streams.end() ? nullptr : it->second.get();
 }
 
-void Http2Session::closed(int32_t streamId)
+void Http2Session::closed(int32_t streamId, uint32_t errorCode)
 {
     const auto it = m_streams.find(streamId);
     if (it == m_streams.end())
@@ -250,11 +274,70 @@ void Http2Session::closed(int32_t streamId)
     m_streams.erase(it);
     m_blocked.erase(streamId);
     m_pendingTotal -= stream->pending;
+    m_readingTotal -= stream->readBytes;
+    m_activity.restart();
     // The peer reset it, or its end was sent: a stream the hub still drives is gone.
     if (stream->hubHandle >= 0 && m_hub)
-        m_hub->muxClosed(stream->hubHandle);
+        m_hub->muxClosed(stream->hubHandle, *this);
+    // Streams this side had to reset because the peer broke the protocol on them (a zero
+    // WINDOW_UPDATE, a frame on a closed stream: "MadeYouReset", CVE-2025-8671) cost a token
+    // of the flood bucket; the peer's own RST_STREAMs are nghttp2's to count.
+    if (errorCode != NGHTTP2_NO_ERROR && errorCode != NGHTTP2_CANCEL &&
+        errorCode != NGHTTP2_REFUSED_STREAM) {
+        spendControlToken();
+    }
     // An exchange still unanswered is dropped (logged as unanswered); a late answer finds no
     // stream.
+}
+
+bool Http2Session::holdRequestBytes(Stream &stream, qint64 bytes)
+{
+    if (m_readingTotal + bytes > MaxReadingBytes) {
+        stream.refusal = HttpError{413,
+                                   QStringLiteral("the requests of this connection being read "
+                                                  "hold more than %1 bytes")
+                                       .arg(MaxReadingBytes),
+                                   {},
+                                   false};
+        stream.request.body.clear();
+        stream.request.headers.clear();
+        return false;
+    }
+    stream.readBytes += bytes;
+    m_readingTotal += bytes;
+    return true;
+}
+
+void Http2Session::refuseStalledRequests(qint64 ms)
+{
+    std::vector<int32_t> stalled;
+    for (const auto &[id, stream] : m_streams) {
+        if (!stream->exchange && !stream->answered && stream->hubHandle < 0 &&
+            m_clock.elapsed() - stream->openedMs > ms) {
+            stalled.push_back(id);
+        }
+    }
+    for (const int32_t id : stalled) {
+        if (Stream *stream = find(id)) {
+            stream->refusal =
+                HttpError{408,
+                          QStringLiteral("request timeout: the request was not complete after %1 s")
+                              .arg(double(ms) / 1000.0),
+                          {},
+                          false};
+            dispatch(id, *stream);
+        }
+    }
+    if (!stalled.empty())
+        scheduleSend();
+}
+
+void Http2Session::reset(int32_t streamId, Stream &stream, uint32_t errorCode)
+{
+    if (stream.hubHandle >= 0) // the hub hears of it through offer()'s Gone
+        stream.hubHandle = -1;
+    nghttp2_submit_rst_stream(m_session, NGHTTP2_FLAG_NONE, streamId, errorCode);
+    scheduleSend();
 }
 
 bool Http2Session::spendControlToken()
@@ -297,8 +380,13 @@ void Http2Session::goAway()
 {
     if (m_finished)
         return;
-    nghttp2_session_terminate_session(m_session, NGHTTP2_NO_ERROR);
-    sendNow();
+    // Graceful (RFC 9113 section 6.8): the streams already begun still get their answers,
+    // the request that asked for this among them. Sent from the event loop: this may run
+    // inside one of nghttp2's callbacks, where nghttp2_session_send() must not be called.
+    nghttp2_submit_goaway(m_session, NGHTTP2_FLAG_NONE,
+                          nghttp2_session_get_last_proc_stream_id(m_session), NGHTTP2_NO_ERROR,
+                          nullptr, 0);
+    scheduleSend();
 }
 
 void Http2Session::scheduleSend()
@@ -334,7 +422,7 @@ void Http2Session::sendNow()
 
 void Http2Session::socketDrained()
 {
-    if (!m_blocked.empty() || nghttp2_session_want_write(m_session))
+    if (!m_finished && (!m_blocked.empty() || nghttp2_session_want_write(m_session)))
         sendNow();
 }
 

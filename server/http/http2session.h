@@ -62,9 +62,16 @@ public:
     void receive(const QByteArray &bytes);
     // The socket sent some of its backlog: frames held back for it may go now.
     void socketDrained();
-    // No request or stream open: the connection may close when idle.
-    bool isIdle() const { return m_streams.empty(); }
-    // Sends GOAWAY; finished() follows once it is written.
+    // Whether the connection should read more now: not while what it wrote waits unsent
+    // (a peer that does not read its answers is not read either, as over HTTP/1.1).
+    bool acceptsInput() const;
+    // Writes what is ready now (the server is stopping).
+    void flush() { sendNow(); }
+    // No request or stream open, and none for that long: the connection may close.
+    bool isIdleFor(qint64 ms) const { return m_streams.empty() && m_activity.elapsed() > ms; }
+    // Requests not complete within ms get 408, as a half-sent HTTP/1.1 request does.
+    void refuseStalledRequests(qint64 ms);
+    // Sends GOAWAY: no new streams; finished() follows once the open ones are done.
     void goAway();
     // Streams over the connection caps: only stream requests are answered, others get error.
     void refuseUnlessStream(const HttpError &error) { m_overCap = error; }
@@ -79,6 +86,7 @@ public:
     void end(int32_t streamId, bool reset) override;
     QString protocol() const override { return m_protocol; }
     QString tlsVersion() const override { return m_tlsVersion; }
+    void closeConnection() override { goAway(); }
     quint64 connectionId() const override { return m_connectionId; }
 
 signals:
@@ -91,6 +99,8 @@ private:
     {
         Request request;                        // while it is read
         qint64 headerBytes = 0;                 // as the header list size counts them
+        qint64 readBytes = 0;                   // of the request, held while it is read
+        qint64 openedMs = 0;                    // m_clock when its HEADERS came
         std::optional<HttpError> refusal;       // 413 or 431, decided while reading
         std::unique_ptr<HttpExchange> exchange; // while it is answered
         int hubHandle = -1;                     // an SSE stream the hub drives
@@ -121,7 +131,10 @@ private:
     // Control frames (SETTINGS, PING, PRIORITY, WINDOW_UPDATE, empty DATA) cost a token of a
     // bucket; a peer that spends it all is flooding and is sent away.
     bool spendControlToken();
-    void closed(int32_t streamId);
+    void closed(int32_t streamId, uint32_t errorCode);
+    // Counts bytes a request being read holds; false when the connection's budget is spent.
+    bool holdRequestBytes(Stream &stream, qint64 bytes);
+    void reset(int32_t streamId, Stream &stream, uint32_t errorCode);
 
     nghttp2_session *m_session = nullptr;
     Limits m_limits;
@@ -137,6 +150,9 @@ private:
     std::unordered_set<int32_t> m_blocked; // streams the hub has bytes for that did not fit
     QByteArray m_out;                      // frames of this turn
     qint64 m_pendingTotal = 0;             // body bytes taken, not framed, all streams
+    qint64 m_readingTotal = 0;             // bytes of requests being read, all streams
+    QElapsedTimer m_clock;                 // since the session started
+    QElapsedTimer m_activity;              // since a request came or a stream closed
     std::optional<HttpError> m_overCap;
     double m_controlTokens;
     QElapsedTimer m_tokenClock;

@@ -19,6 +19,7 @@ namespace {
 // slow-consumer limits count it), and what the connection's socket may have unsent before
 // no more DATA frames are made: a peer that does not read holds little of the server's memory.
 constexpr qint64 StreamBufferBytes = 64 * 1024;
+constexpr qint64 ConnectionBufferBytes = 1024 * 1024;
 constexpr qint64 SocketBacklogBytes = 256 * 1024;
 // A response head the hub hands over in pieces (a paced stream) is at most this long.
 constexpr qsizetype MaxHeadBytes = 16 * 1024;
@@ -62,7 +63,8 @@ int Http2Callbacks::sendBody(nghttp2_session *session, nghttp2_frame *frame,
     auto *stream = streamOf(session, frame->hd.stream_id);
     if (!stream)
         return NGHTTP2_ERR_CALLBACK_FAILURE;
-    if (self.m_out.size() + self.m_socket.backlog() > SocketBacklogBytes && !self.m_out.isEmpty())
+    // A peer that does not read gets no more DATA: socketDrained() sends again.
+    if (self.m_out.size() + self.m_socket.backlog() > SocketBacklogBytes)
         return NGHTTP2_ERR_WOULDBLOCK;
     self.m_out.append(reinterpret_cast<const char *>(frameHeader), 9);
     qint64 left = qint64(length);
@@ -112,6 +114,7 @@ bool Http2Session::submitHead(int32_t streamId, Stream &stream, const QByteArray
     if (error != 0) {
         qCInfo(lcHttp) << "HTTP/2 stream" << streamId
                        << "cannot answer:" << nghttp2_strerror(error);
+        reset(streamId, stream, NGHTTP2_INTERNAL_ERROR);
         return false;
     }
     stream.answered = true;
@@ -140,8 +143,10 @@ void Http2Session::writeAnswer(int32_t streamId, const QByteArray &bytes, bool)
     if (!stream || stream->answered)
         return;
     const qsizetype headEnd = bytes.indexOf("\r\n\r\n");
-    if (headEnd < 0)
+    if (headEnd < 0) {
+        reset(streamId, *stream, NGHTTP2_INTERNAL_ERROR); // not an answer: never left open
         return;
+    }
     stream->ending = true;
     if (submitHead(streamId, *stream, bytes.left(headEnd)))
         queueBody(streamId, *stream, bytes.mid(headEnd + 4));
@@ -178,10 +183,14 @@ qsizetype Http2Session::offer(int32_t streamId, const QByteArray &bytes, qsizety
         // The hub's first bytes are the response head, as HTTP/1.1 would send it.
         stream->head.append(bytes.constData() + offset, wanted);
         const qsizetype headEnd = stream->head.indexOf("\r\n\r\n");
-        if (headEnd < 0)
-            return stream->head.size() > MaxHeadBytes ? Gone : wanted;
-        if (!submitHead(streamId, *stream, stream->head.left(headEnd)))
+        if (headEnd < 0 && stream->head.size() > MaxHeadBytes) {
+            reset(streamId, *stream, NGHTTP2_INTERNAL_ERROR);
             return Gone;
+        }
+        if (headEnd < 0)
+            return wanted;
+        if (!submitHead(streamId, *stream, stream->head.left(headEnd)))
+            return Gone; // reset it, and the hub lets go of it
         queueBody(streamId, *stream, stream->head.mid(headEnd + 4));
         stream->head = QByteArray();
         return wanted;
@@ -222,10 +231,15 @@ qint64 Http2Session::roomFor(int32_t streamId, const Stream &stream) const
         return 0;
     const qint64 streamWindow =
         nghttp2_session_get_stream_remote_window_size(m_session, streamId) - stream.pending;
-    const qint64 connectionWindow =
-        nghttp2_session_get_remote_window_size(m_session) - m_pendingTotal;
-    return std::max<qint64>(
-        0, std::min({streamWindow, connectionWindow, StreamBufferBytes - stream.pending}));
+    // The connection's own window is nghttp2's to keep; what waits for it here is bounded by
+    // ConnectionBufferBytes, so one answer stuck behind its own window does not stop the rest.
+    return std::max<qint64>(0, std::min({streamWindow, StreamBufferBytes - stream.pending,
+                                         ConnectionBufferBytes - m_pendingTotal}));
+}
+
+bool Http2Session::acceptsInput() const
+{
+    return m_out.size() + m_socket.backlog() < SocketBacklogBytes;
 }
 
 void Http2Session::wakeBlocked()
@@ -236,7 +250,7 @@ void Http2Session::wakeBlocked()
     const std::unordered_set<int32_t> blocked = std::exchange(m_blocked, {});
     for (const int32_t streamId : blocked) {
         if (const Stream *stream = find(streamId); stream && stream->hubHandle >= 0)
-            m_hub->muxWritable(stream->hubHandle);
+            m_hub->muxWritable(stream->hubHandle, *this);
     }
 }
 

@@ -22,6 +22,8 @@ constexpr int MaxLingeringMs = 10000;
 constexpr qint64 MaxLingeringBytes = 64 * 1024 * 1024;
 // Complete requests one connection may have waiting while it does not read its answers.
 constexpr qsizetype MaxWaitingRequests = 32;
+// What Qt reads ahead of an HTTP/2 session that does not take input (acceptsInput()).
+constexpr qint64 MaxHttp2ReadBuffer = 64 * 1024;
 
 } // namespace
 
@@ -40,10 +42,14 @@ HttpConnection::HttpConnection(QTcpSocket *socket, const Limits &limits, Request
     m_idle.start();
     connect(m_socket, &QTcpSocket::readyRead, this, &HttpConnection::onReadyRead);
     connect(m_socket, &QTcpSocket::bytesWritten, this, [this] {
-        if (m_h2)
-            m_h2->socketDrained();
-        else if (m_socket->bytesToWrite() == 0)
-            handleNextRequest();
+        if (!m_h2) {
+            if (m_socket->bytesToWrite() == 0)
+                handleNextRequest();
+            return;
+        }
+        m_h2->socketDrained();
+        if (m_h2->acceptsInput() && m_socket->bytesAvailable() > 0)
+            onReadyRead(); // what waited while the answers did not leave
     });
     connect(m_socket, &QTcpSocket::disconnected, this, &QObject::deleteLater);
 }
@@ -52,13 +58,16 @@ HttpConnection::~HttpConnection() = default;
 
 void HttpConnection::onReadyRead()
 {
+    // An HTTP/2 peer that does not read its answers is not read either: its bytes wait in
+    // the socket (at most the read buffer's size here), as the HTTP/1.1 framer's do.
+    if (m_h2 && !m_closing && !m_h2->acceptsInput())
+        return;
     QByteArray received = m_socket->readAll();
     if (m_closing)
         return; // a refusal lingers, or the last answer said close: what comes is dropped
     if (!decrypt(received) || !startsHttp2(received))
         return;
     if (m_h2) {
-        m_idle.restart();
         if (!received.isEmpty())
             m_h2->receive(received);
         return;
@@ -139,9 +148,13 @@ void HttpConnection::startHttp2()
                                 }};
     m_h2 = std::make_unique<Http2Session>(limits, m_handler, m_peer,
                                           m_tls ? m_tls->version() : QString(), std::move(socket));
+    m_socket->setReadBufferSize(MaxHttp2ReadBuffer);
     connect(m_h2.get(), &Http2Session::finished, this, [this] {
         m_closing = true;
         m_socket->disconnectFromHost(); // after the GOAWAY
+        // A peer that does not read its last frames is not waited for long.
+        QTimer::singleShot(std::min(m_idleTimeoutMs, MaxLingeringMs), m_socket,
+                           &QAbstractSocket::abort);
     });
     if (m_overCap)
         m_h2->refuseUnlessStream(*m_overCap);
@@ -268,9 +281,13 @@ void HttpConnection::closeIfIdle()
         m_framer.feed(std::exchange(m_early, {}));
     }
     if (m_h2) {
-        // An HTTP/2 connection is idle once it has no stream open for the timeout.
-        if (!m_closing && m_h2->isIdle() && m_idle.elapsed() > m_idleTimeoutMs)
-            m_h2->goAway();
+        // Requests not complete in time get 408; a connection with no stream for the timeout
+        // is sent away (PINGs do not keep it).
+        if (!m_closing) {
+            m_h2->refuseStalledRequests(m_idleTimeoutMs);
+            if (m_h2->isIdleFor(m_idleTimeoutMs))
+                m_h2->goAway();
+        }
         return;
     }
     if (m_closing || m_exchange || m_idle.elapsed() <= m_idleTimeoutMs ||
@@ -296,6 +313,14 @@ void HttpConnection::refuseUnlessStream(const HttpError &error, const QString &r
     m_overCapReason = reason;
     if (m_h2)
         m_h2->refuseUnlessStream(error);
+}
+
+void HttpConnection::flushHttp2()
+{
+    if (!m_h2)
+        return;
+    m_h2->flush();
+    m_socket->flush();
 }
 
 void HttpConnection::drop()

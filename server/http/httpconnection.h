@@ -75,6 +75,8 @@ public:
     void refuseUnlessStream(const HttpError &error, const QString &reason);
     // Closes at once without an answer (RST), for a connection there is no room for at all.
     void drop();
+    // The server is stopping: an HTTP/2 connection writes the frames its streams' ends made.
+    void flushHttp2();
 
     // "HTTP/2" once the connection speaks it, else "HTTP/1.1".
     bool isHttp2() const { return m_h2 != nullptr; }

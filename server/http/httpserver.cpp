@@ -31,8 +31,10 @@ HttpServer::HttpServer(Limits limits, RequestHandler &handler, QObject *parent)
 HttpServer::~HttpServer()
 {
     // The connections are children: they go with this object, and need no forgetting.
-    for (HttpConnection *connection : m_connections)
+    for (HttpConnection *connection : m_connections) {
         disconnect(connection, &QObject::destroyed, this, nullptr);
+        connection->flushHttp2(); // the END_STREAMs of the streams the hub closed
+    }
 }
 
 void HttpServer::incomingConnection(qintptr socketDescriptor)

@@ -135,6 +135,14 @@ void ServerController::disconnectClient(quint64 clientId)
     });
 }
 
+void ServerController::disconnectConnection(quint64 clientId)
+{
+    onServerThread([this, clientId] {
+        if (m_server)
+            m_server->disconnectConnection(clientId);
+    });
+}
+
 void ServerController::playScenario(quint64 tag, const Scenario &scenario,
                                     const PlaybackOptions &options)
 {

@@ -45,6 +45,8 @@ public:
     void sendComment(const QString &text, const QString &channel,
                      const sse::PublishTarget &target = {});
     void disconnectClient(quint64 clientId);
+    // Every stream of the client's connection, and the connection (HTTP/2).
+    void disconnectConnection(quint64 clientId);
 
     // Scenario playback. tag is the caller's, handed back with scenarioStarted() or
     // scenarioFailed(); progress arrives with every snapshot (ServerSnapshot::playbacks).

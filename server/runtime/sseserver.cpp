@@ -190,6 +190,11 @@ int SseServer::sendComment(const QString &text, const QString &channel, const Pu
     return m_broker->sendComment(text, channel, target);
 }
 
+QList<quint64> SseServer::disconnectConnection(quint64 clientId)
+{
+    return m_broker->disconnectConnection(clientId);
+}
+
 bool SseServer::disconnectClient(quint64 clientId)
 {
     return m_broker->disconnectClient(clientId);

@@ -50,6 +50,7 @@ public:
     // Writes a comment (": text") to the matching subscribers; returns how many got it.
     int sendComment(const QString &text, const QString &channel, const PublishTarget &target = {});
     bool disconnectClient(quint64 clientId);
+    QList<quint64> disconnectConnection(quint64 clientId);
 
     // The history panel: a page of the kept events, clearing them, and replaying them to one
     // client (EventBroker::replayTo).

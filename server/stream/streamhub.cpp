@@ -147,21 +147,27 @@ int StreamHub::adoptMux(StreamMux &mux, int32_t streamId)
     return handle;
 }
 
-void StreamHub::muxWritable(int handle)
+void StreamHub::muxWritable(int handle, const StreamMux &mux)
+{
+    flushMux(handle, &mux);
+}
+
+void StreamHub::flushMux(int handle, const StreamMux *mux)
 {
     Stream *s = stream(handle);
-    if (!s || !s->mux || s->failed || s->held || !s->wantsWrite)
+    if (!s || s->mux != mux || s->failed || s->held || !s->wantsWrite)
         return;
+    s->muxFull = false;
     if (!flushQueue(handle, *s, MaxBytesPerStreamPerTurn))
         scheduleFailedClose(handle);
     else if (s->finishing && !hasPending(*s))
         close(handle);
 }
 
-void StreamHub::muxClosed(int handle)
+void StreamHub::muxClosed(int handle, const StreamMux &mux)
 {
     const Stream *s = stream(handle);
-    if (!s || !s->mux)
+    if (!s || s->mux != &mux)
         return;
     release(handle);
     emit streamClosed(handle);
@@ -196,6 +202,12 @@ QString StreamHub::protocol(int handle) const
         return s->mux->protocol();
     return s->tls ? QStringLiteral("HTTP/1.1 · %1").arg(s->tls->version())
                   : QStringLiteral("HTTP/1.1");
+}
+
+void StreamHub::closeConnectionOf(int handle)
+{
+    if (Stream *s = stream(handle); s && s->mux)
+        s->mux->closeConnection();
 }
 
 quint64 StreamHub::connectionOf(int handle) const
@@ -281,8 +293,13 @@ bool StreamHub::flushQueue(int handle, Stream &s, qint64 budget)
     if (sent == Sent::Error)
         return false;
     if (sent == Sent::Partial) {
-        if (!s.held)
+        if (!s.held) {
             setWantsWrite(handle, s, true);
+            // Stopped by the budget or an empty replay page, not by a full mux: nothing would
+            // call back, so the stream goes on next turn by itself.
+            if (s.mux && !s.muxFull)
+                postMuxFlush(handle);
+        }
         return true;
     }
     s.queue.reset(); // a subscriber that caught up gives its queue memory back
@@ -319,17 +336,21 @@ void StreamHub::setWantsWrite(int handle, Stream &s, bool wantsWrite)
         return;
     s.wantsWrite = wantsWrite;
     if (s.mux) {
-        // As EPOLLOUT would: the stream sends from the next turn of the event loop on, and
-        // its mux calls muxWritable() again when it was full.
         if (wantsWrite)
-            QMetaObject::invokeMethod(
-                this, [this, handle] { muxWritable(handle); }, Qt::QueuedConnection);
+            postMuxFlush(handle);
         return;
     }
     epoll_event event{};
     event.events = EPOLLIN | EPOLLRDHUP | (wantsWrite ? EPOLLOUT : 0u);
     event.data.fd = handle;
     ::epoll_ctl(m_epoll, EPOLL_CTL_MOD, handle, &event);
+}
+
+void StreamHub::postMuxFlush(int handle)
+{
+    const StreamMux *mux = m_streams[size_t(handle)].mux;
+    QMetaObject::invokeMethod(
+        this, [this, handle, mux] { flushMux(handle, mux); }, Qt::QueuedConnection);
 }
 
 void StreamHub::processEvents()

@@ -75,16 +75,20 @@ public:
     // unique small numbers the kernel hands out, indexed alike. Returns -1 with errno set.
     int adoptMux(StreamMux &mux, int32_t streamId);
     // The mux has room again for a stream it did not take all of: the stream's queue moves on.
-    void muxWritable(int handle);
+    // Nothing happens unless handle is still that mux's stream.
+    void muxWritable(int handle, const StreamMux &mux);
     // The peer ended the stream (RST_STREAM) or its connection closed: the stream is released,
     // and streamClosed() follows at once.
-    void muxClosed(int handle);
+    void muxClosed(int handle, const StreamMux &mux);
     // The TLS version of a stream ("TLSv1.3"), or empty for a plain one.
     QString tlsVersion(int handle) const;
     // How the stream's bytes travel, for the Clients table: "HTTP/1.1 · TLSv1.3", "h2c".
     QString protocol(int handle) const;
     // The connection a multiplexed stream shares with others, or 0.
     quint64 connectionOf(int handle) const;
+    // Ends the connection a multiplexed stream is part of (StreamMux::closeConnection); its
+    // streams are still the caller's to close.
+    void closeConnectionOf(int handle);
     WriteResult write(int handle, const QByteArray &bytes);
 
     // write() in two steps, so the sends of one fan-out can run on several threads:
@@ -166,6 +170,7 @@ private:
         std::unique_ptr<TlsSession> tls; // records made wait here, before feed and queue
         StreamMux *mux = nullptr;        // a stream of a multiplexed connection, not a socket
         int32_t muxStream = 0;           // its id on that connection
+        bool muxFull = false;            // the mux took less than offered: it calls back
     };
     struct Feed
     {
@@ -212,6 +217,11 @@ private:
         m_queuedTotal += bytes;
     }
     void setWantsWrite(int handle, Stream &stream, bool wantsWrite);
+    // A multiplexed stream goes on sending from the next turn of the event loop, as EPOLLOUT
+    // would make a socket's.
+    void postMuxFlush(int handle);
+    // muxWritable(), for a stream that is still mux's (compared, never called through).
+    void flushMux(int handle, const StreamMux *mux);
     void processEvents();
     void release(int handle);
     void scheduleFailedClose(int handle);

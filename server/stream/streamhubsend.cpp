@@ -129,8 +129,10 @@ StreamHub::Sent StreamHub::sendQueuedMux(Stream &s, std::deque<QByteArray> &queu
             queue.pop_front();
             headOffset = 0;
         }
-        if (taken < wanted)
-            return Sent::Partial; // the mux is full: it calls muxWritable() when it is not
+        if (taken < wanted) {
+            s.muxFull = true; // the mux calls muxWritable() when it has room
+            return Sent::Partial;
+        }
     }
     return Sent::All;
 }

@@ -29,6 +29,8 @@ public:
     virtual void end(int32_t streamId, bool reset) = 0;
     // What the Clients table shows for the stream's connection: "h2 · TLSv1.3", "h2c".
     virtual QString protocol() const = 0;
+    // Ends the whole connection (GOAWAY, then close), every stream of it included.
+    virtual void closeConnection() = 0;
     // "TLSv1.3" over TLS, else empty.
     virtual QString tlsVersion() const = 0;
     // Which connection the stream shares (unique while it is open).
