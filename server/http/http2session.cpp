@@ -44,11 +44,13 @@ int Http2Callbacks::beginHeaders(nghttp2_session *session, const nghttp2_frame *
         return 0;
     Http2Session &self = of(user);
     auto stream = std::make_unique<Http2Session::Stream>();
-    stream->openedMs = self.m_clock.elapsed();
+    stream->reading = std::make_unique<Http2Session::Reading>();
+    stream->reading->openedMs = self.m_clock.elapsed();
     self.m_activity.restart();
-    stream->request.httpVersion = QByteArrayLiteral("HTTP/2");
-    stream->request.peer = self.m_peer;
-    stream->request.secure = self.m_secure;
+    Request &request = stream->reading->request;
+    request.httpVersion = QByteArrayLiteral("HTTP/2");
+    request.peer = self.m_peer;
+    request.secure = self.m_secure;
     nghttp2_session_set_stream_user_data(session, frame->hd.stream_id, stream.get());
     self.m_streams[frame->hd.stream_id] = std::move(stream);
     return 0;
@@ -61,26 +63,27 @@ int Http2Callbacks::header(nghttp2_session *session, const nghttp2_frame *frame,
     if (frame->hd.type != NGHTTP2_HEADERS || frame->headers.cat != NGHTTP2_HCAT_REQUEST)
         return 0; // trailers are not read
     Http2Session::Stream *stream = streamOf(session, frame->hd.stream_id);
-    if (!stream || stream->refusal)
+    if (!stream || !stream->reading || stream->reading->refusal)
         return 0;
+    Http2Session::Reading &reading = *stream->reading;
     Http2Session &self = of(user);
     // Counted as SETTINGS_MAX_HEADER_LIST_SIZE counts: 32 bytes a field besides its text.
     // HPACK lets a few bytes stand for a large field, so the count is of what they decode to,
     // and nothing more is kept past the limit (nghttp2 does not enforce the setting).
     const qint64 fieldBytes = qint64(nameLength + valueLength + 32);
-    stream->headerBytes += fieldBytes;
-    if (stream->headerBytes > self.m_limits.maxHeaderBytes) {
-        stream->refusal = HttpError{431,
+    reading.headerBytes += fieldBytes;
+    if (reading.headerBytes > self.m_limits.maxHeaderBytes) {
+        reading.refusal = HttpError{431,
                                     QStringLiteral("request header fields larger than %1 bytes")
                                         .arg(self.m_limits.maxHeaderBytes),
                                     {},
                                     false};
-        stream->request.headers.clear();
+        reading.request.headers.clear();
         return 0;
     }
-    if (!self.holdRequestBytes(*stream, fieldBytes))
+    if (!self.holdRequestBytes(reading, fieldBytes))
         return 0;
-    Request &request = stream->request;
+    Request &request = reading.request;
     const QByteArray fieldName(reinterpret_cast<const char *>(name), qsizetype(nameLength));
     QByteArray fieldValue(reinterpret_cast<const char *>(value), qsizetype(valueLength));
     if (fieldName == ":method")
@@ -98,12 +101,13 @@ int Http2Callbacks::dataChunk(nghttp2_session *session, uint8_t, int32_t streamI
                               const uint8_t *data, size_t length, void *user)
 {
     Http2Session::Stream *stream = streamOf(session, streamId);
-    if (!stream || stream->refusal || stream->exchange)
+    if (!stream || !stream->reading || stream->reading->refusal)
         return 0;
     Http2Session &self = of(user);
-    Request &request = stream->request;
+    Http2Session::Reading &reading = *stream->reading;
+    Request &request = reading.request;
     if (request.body.size() + qint64(length) > self.m_limits.maxBodyBytes) {
-        stream->refusal = HttpError{
+        reading.refusal = HttpError{
             413,
             QStringLiteral("request body larger than %1 bytes").arg(self.m_limits.maxBodyBytes),
             {},
@@ -111,7 +115,7 @@ int Http2Callbacks::dataChunk(nghttp2_session *session, uint8_t, int32_t streamI
         request.body.clear();
         return 0;
     }
-    if (self.holdRequestBytes(*stream, qint64(length)))
+    if (self.holdRequestBytes(reading, qint64(length)))
         request.body.append(reinterpret_cast<const char *>(data), qsizetype(length));
     return 0;
 }
@@ -238,14 +242,15 @@ void Http2Session::receive(const QByteArray &bytes)
 
 void Http2Session::dispatch(int32_t streamId, Stream &stream)
 {
-    m_readingTotal -= std::exchange(stream.readBytes, 0);
+    const std::unique_ptr<Reading> reading = std::move(stream.reading);
+    m_readingTotal -= reading->readBytes;
     m_activity.restart();
-    Request request = std::exchange(stream.request, Request{});
-    request.wireBytes = stream.headerBytes + request.body.size();
+    Request request = std::move(reading->request);
+    request.wireBytes = reading->headerBytes + request.body.size();
     stream.exchange = std::make_unique<HttpExchange>(std::move(request), this, this, streamId);
     HttpExchange &exchange = *stream.exchange;
-    if (stream.refusal) {
-        exchange.error(*stream.refusal);
+    if (reading->refusal) {
+        exchange.error(*reading->refusal);
     } else if (m_overCap && !m_handler.asksForStream(exchange.request())) {
         exchange.error(*m_overCap);
     } else if (!isImplementedMethod(exchange.request().method)) {
@@ -274,7 +279,8 @@ void Http2Session::closed(int32_t streamId, uint32_t errorCode)
     m_streams.erase(it);
     m_blocked.erase(streamId);
     m_pendingTotal -= stream->pending;
-    m_readingTotal -= stream->readBytes;
+    if (stream->reading)
+        m_readingTotal -= stream->reading->readBytes;
     m_activity.restart();
     // The peer reset it, or its end was sent: a stream the hub still drives is gone.
     if (stream->hubHandle >= 0 && m_hub)
@@ -290,20 +296,20 @@ void Http2Session::closed(int32_t streamId, uint32_t errorCode)
     // stream.
 }
 
-bool Http2Session::holdRequestBytes(Stream &stream, qint64 bytes)
+bool Http2Session::holdRequestBytes(Reading &reading, qint64 bytes)
 {
     if (m_readingTotal + bytes > MaxReadingBytes) {
-        stream.refusal = HttpError{413,
-                                   QStringLiteral("the requests of this connection being read "
-                                                  "hold more than %1 bytes")
-                                       .arg(MaxReadingBytes),
-                                   {},
-                                   false};
-        stream.request.body.clear();
-        stream.request.headers.clear();
+        reading.refusal = HttpError{413,
+                                    QStringLiteral("the requests of this connection being read "
+                                                   "hold more than %1 bytes")
+                                        .arg(MaxReadingBytes),
+                                    {},
+                                    false};
+        reading.request.body.clear();
+        reading.request.headers.clear();
         return false;
     }
-    stream.readBytes += bytes;
+    reading.readBytes += bytes;
     m_readingTotal += bytes;
     return true;
 }
@@ -312,14 +318,13 @@ void Http2Session::refuseStalledRequests(qint64 ms)
 {
     std::vector<int32_t> stalled;
     for (const auto &[id, stream] : m_streams) {
-        if (!stream->exchange && !stream->answered && stream->hubHandle < 0 &&
-            m_clock.elapsed() - stream->openedMs > ms) {
+        if (stream->reading && m_clock.elapsed() - stream->reading->openedMs > ms) {
             stalled.push_back(id);
         }
     }
     for (const int32_t id : stalled) {
-        if (Stream *stream = find(id)) {
-            stream->refusal =
+        if (Stream *stream = find(id); stream && stream->reading) {
+            stream->reading->refusal =
                 HttpError{408,
                           QStringLiteral("request timeout: the request was not complete after %1 s")
                               .arg(double(ms) / 1000.0),

@@ -95,13 +95,19 @@ signals:
     void finished();
 
 private:
+    // A request while it is read; freed when it goes to the handler, so that a long-lived
+    // SSE stream keeps only what it sends with.
+    struct Reading
+    {
+        Request request;
+        qint64 headerBytes = 0;           // as the header list size counts them
+        qint64 readBytes = 0;             // held while it is read (m_readingTotal)
+        qint64 openedMs = 0;              // m_clock when its HEADERS came
+        std::optional<HttpError> refusal; // 408, 413 or 431, decided while reading
+    };
     struct Stream
     {
-        Request request;                        // while it is read
-        qint64 headerBytes = 0;                 // as the header list size counts them
-        qint64 readBytes = 0;                   // of the request, held while it is read
-        qint64 openedMs = 0;                    // m_clock when its HEADERS came
-        std::optional<HttpError> refusal;       // 413 or 431, decided while reading
+        std::unique_ptr<Reading> reading;       // until the request is complete
         std::unique_ptr<HttpExchange> exchange; // while it is answered
         int hubHandle = -1;                     // an SSE stream the hub drives
         QByteArray head;                        // the hub's response head, until it is whole
@@ -133,7 +139,7 @@ private:
     bool spendControlToken();
     void closed(int32_t streamId, uint32_t errorCode);
     // Counts bytes a request being read holds; false when the connection's budget is spent.
-    bool holdRequestBytes(Stream &stream, qint64 bytes);
+    bool holdRequestBytes(Reading &reading, qint64 bytes);
     void reset(int32_t streamId, Stream &stream, uint32_t errorCode);
 
     nghttp2_session *m_session = nullptr;

@@ -149,6 +149,9 @@ void HttpConnection::startHttp2()
     m_h2 = std::make_unique<Http2Session>(limits, m_handler, m_peer,
                                           m_tls ? m_tls->version() : QString(), std::move(socket));
     m_socket->setReadBufferSize(MaxHttp2ReadBuffer);
+    // Its streams' events leave at once, as a stream's socket's do (TCP_NODELAY): not after the
+    // previous segment's acknowledgement, which delayed ACKs make up to 40 ms.
+    m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     connect(m_h2.get(), &Http2Session::finished, this, [this] {
         m_closing = true;
         m_socket->disconnectFromHost(); // after the GOAWAY
