@@ -103,6 +103,35 @@ private slots:
         QVERIFY(client->response(health).header("connection").isNull());
     }
 
+    void theTrafficLogGivesEachRequestsVersion()
+    {
+        sse::ServerController controller;
+        QSignalSpy snapshots(&controller, &sse::ServerController::snapshotReady);
+        m_port = testsupport::startServer(controller, {}, 50);
+        QVERIFY(m_port != 0);
+        auto client = connect();
+        QVERIFY(client);
+        const int32_t id = client->get("/healthz");
+        QTRY_VERIFY(client->response(id).closed);
+        QCOMPARE(request(m_port, "GET", "/healthz").status, 200);
+        QList<sse::TrafficRecord> requests;
+        QTRY_VERIFY([&] {
+            requests.clear();
+            for (const QList<QVariant> &arguments : std::as_const(snapshots)) {
+                for (const sse::TrafficRecord &record :
+                     arguments.at(0).value<sse::ServerSnapshot>().traffic) {
+                    if (record.direction == sse::TrafficDirection::In)
+                        requests.append(record);
+                }
+            }
+            return requests.size() >= 2;
+        }());
+        QCOMPARE(requests.at(0).httpVersion, QStringLiteral("HTTP/2"));
+        QVERIFY(requests.at(0).summary.endsWith(QStringLiteral("over HTTP/2")));
+        QCOMPARE(requests.at(1).httpVersion, QStringLiteral("HTTP/1.1"));
+        QVERIFY(!requests.at(1).summary.contains(QStringLiteral("HTTP/2")));
+    }
+
     void authorityIsCheckedAsHostIs()
     {
         auto client = connect();

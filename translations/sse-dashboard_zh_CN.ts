@@ -133,6 +133,14 @@
         <source>events go out with one send() per stream: io_uring refused (%1)</source>
         <translation>事件以每个流一次 send() 的方式发出：io_uring 被拒绝（%1）</translation>
     </message>
+    <message>
+        <source>disconnected with its connection by the operator</source>
+        <translation>与其连接一起被操作员断开</translation>
+    </message>
+    <message>
+        <source>%1 %2 from %3 over HTTP/2</source>
+        <translation>%1 %2，来自 %3，经 HTTP/2</translation>
+    </message>
 </context>
 <context>
     <name>sse::ui::ChartsView</name>
@@ -329,6 +337,10 @@
     <message>
         <source>A field with no colon</source>
         <translation>没有冒号的字段</translation>
+    </message>
+    <message>
+        <source>Disconnect the whole connection</source>
+        <translation>断开整个连接</translation>
     </message>
 </context>
 <context>

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include <QAction>
 #include <QApplication>
 #include <QClipboard>
 #include <QEvent>
@@ -30,6 +31,7 @@ ClientsView::ClientsView(ClientsModel *model, QWidget *parent)
     , m_disconnect(new QPushButton(this))
     , m_sendTo(new QPushButton(this))
     , m_copy(new QPushButton(this))
+    , m_disconnectConnection(new QAction(this))
     , m_breakMenu(new QMenu(this))
 {
     m_table->setObjectName(QStringLiteral("clientsTable"));
@@ -106,15 +108,19 @@ ClientsView::ClientsView(ClientsModel *model, QWidget *parent)
             emit sendToClientsRequested(ids);
     });
     connect(m_copy, &QPushButton::clicked, this, &ClientsView::copySelectedDetails);
+    m_disconnectConnection->setObjectName(QStringLiteral("disconnectConnectionAction"));
+    connect(m_disconnectConnection, &QAction::triggered, this, [this] {
+        const QList<quint64> ids = selectedClientIds();
+        if (!ids.isEmpty())
+            emit disconnectConnectionRequested(ids);
+    });
     connect(m_table, &QTableView::customContextMenuRequested, this, [this](const QPoint &pos) {
         if (selectedClientIds().isEmpty())
             return;
         QMenu menu(this);
         menu.addAction(m_disconnect->text(), m_disconnect, &QPushButton::click);
-        if (selectionSharesAConnection()) {
-            menu.addAction(tr("Disconnect the whole connection"), this,
-                           [this] { emit disconnectConnectionRequested(selectedClientIds()); });
-        }
+        if (m_disconnectConnection->isEnabled())
+            menu.addAction(m_disconnectConnection);
         menu.addAction(m_sendTo->text(), m_sendTo, &QPushButton::click);
         menu.addAction(m_copy->text(), m_copy, &QPushButton::click);
         menu.addSeparator();
@@ -136,6 +142,7 @@ void ClientsView::retranslateUi()
 {
     m_filter->setPlaceholderText(tr("Filter by address, browser, OS, channel…"));
     m_disconnect->setText(tr("Disconnect"));
+    m_disconnectConnection->setText(tr("Disconnect the whole connection"));
     m_copy->setText(tr("Copy details"));
     m_breakMenu->setTitle(tr("Break this stream"));
     // In the order buildBreakStreamMenu() adds them.
@@ -248,6 +255,7 @@ void ClientsView::updateActions()
     m_sendTo->setEnabled(selected > 0);
     m_copy->setEnabled(selected > 0);
     m_breakMenu->setEnabled(selected > 0);
+    m_disconnectConnection->setEnabled(selectionSharesAConnection());
     m_sendTo->setText(selected > 1 ? tr("Send to these clients…") : tr("Send to this client…"));
 }
 

@@ -5,6 +5,7 @@
 #include <QList>
 #include <QWidget>
 
+class QAction;
 class QLabel;
 class QLineEdit;
 class QMenu;
@@ -61,6 +62,7 @@ private:
     QPushButton *m_disconnect;
     QPushButton *m_sendTo;
     QPushButton *m_copy;
+    QAction *m_disconnectConnection; // in the context menu, for streams of an HTTP/2 connection
     QMenu *m_breakMenu;
     QMenu *m_malformMenu = nullptr;
     int m_browsersAtLimit = 0;

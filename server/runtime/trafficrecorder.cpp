@@ -55,8 +55,12 @@ qsizetype TrafficRecorder::beginRequest(const QString &method, const QString &ta
     }
     in.size = wireBytes;
     in.raw = body.left(TrafficRecord::MaxRawBytes);
-    in.summary =
-        QCoreApplication::translate("sse::TrafficLog", "%1 %2 from %3").arg(method, target, peer);
+    // The version is said when it is not the HTTP/1.1 most requests use.
+    in.summary = httpVersion == QLatin1String("HTTP/2")
+                     ? QCoreApplication::translate("sse::TrafficLog", "%1 %2 from %3 over HTTP/2")
+                           .arg(method, target, peer)
+                     : QCoreApplication::translate("sse::TrafficLog", "%1 %2 from %3")
+                           .arg(method, target, peer);
     append(std::move(in));
     return m_traffic.size() > ticket ? ticket : -1;
 }

@@ -105,3 +105,57 @@ test('curl speaks h2c with prior knowledge on the plain port', async () => {
   assert.match(stdout, /^HTTP\/2 200/);
   assert.match(stdout, /\r\n\r\nok$/);
 });
+
+// What Chromium does when a fault breaks one stream of its HTTP/2 connection
+// (docs/faults.md): the stream alone ends, the EventSource reconnects with its Last-Event-ID on
+// the same connection and gets what it missed exactly once, and a second stream of the page,
+// on the same connection, goes on untouched.
+for (const kind of ['close', 'reset', 'cut-mid-event']) {
+  test(`chromium over h2 reconnects after ${kind}; the connection's other stream is untouched`, async () => {
+    const channel = `h2-${kind}`;
+    const page = await browser.open(new URL('healthz', secure.url).href);
+    try {
+      await page.evaluate((ch) => {
+        const open = (name, c) => {
+          const es = new EventSource(`/events?channel=${c}`);
+          const log = [];
+          es.onopen = () => log.push('open');
+          es.onerror = () => log.push('error');
+          es.onmessage = (e) => log.push(`message:${e.data}`);
+          window[name] = log;
+        };
+        open('hit', ch);
+        open('bystander', `${ch}-other`);
+      }, channel);
+      await waitFor(async () => (await secure.clients()).filter((c) => c.channels.some((n) => n.startsWith(channel))).length === 2, {
+        what: 'both streams',
+      });
+      const install = async (spec) => {
+        const res = await secure.fetch(new URL('api/faults', secure.url), {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify(spec),
+        });
+        assert.equal(res.status, 201, await res.text());
+      };
+      await install({ kind: 'retry', channel, ms: 200 });
+      await secure.publish({ channel, data: 'before' });
+      await waitFor(async () => (await page.evaluate(() => window.hit)).includes('message:before'), { what: 'before' });
+      const [{ id: hitId, connection }] = (await secure.clients()).filter((c) => c.channels.includes(channel));
+      await install({ kind, channel });
+      await secure.publish({ channel, data: 'missed' });
+      await secure.publish({ channel: `${channel}-other`, data: 'to the bystander' });
+      await waitFor(async () => (await page.evaluate(() => window.hit)).includes('message:missed'), { what: 'the missed event, replayed' });
+      const hit = await page.evaluate(() => window.hit);
+      assert.deepEqual(hit.filter((e) => e.startsWith('message:')), ['message:before', 'message:missed'], JSON.stringify(hit));
+      assert.ok(hit.includes('error') && hit.filter((e) => e === 'open').length === 2, JSON.stringify(hit));
+      const again = (await secure.clients()).find((c) => c.channels.includes(channel));
+      assert.notEqual(again.id, hitId, 'a new stream');
+      assert.equal(again.connection, connection, 'on the same connection');
+      const bystander = await page.evaluate(() => window.bystander);
+      assert.deepEqual(bystander, ['open', 'message:to the bystander'], JSON.stringify(bystander));
+    } finally {
+      await page.close();
+    }
+  });
+}

@@ -1,6 +1,8 @@
 // HTTPS in the dashboard (docs/tls.md): the setting, the lock and expiry in the server bar,
 // the Connect panel's https URLs and the QR code of the local CA's page, and each client's
 // protocol, against a real server with the local CA on a loopback port.
+#include "../h2client.h"
+#include "clientsview.h"
 #include "httpssettings.h"
 #include "mainwindow.h"
 #include "models/clientsmodel.h"
@@ -12,6 +14,7 @@
 
 #include "windowfixture.h"
 
+#include <QAction>
 #include <QComboBox>
 #include <QGroupBox>
 #include <QLabel>
@@ -19,6 +22,7 @@
 #include <QPushButton>
 #include <QSslConfiguration>
 #include <QSslSocket>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -34,6 +38,20 @@ private:
     QTemporaryDir m_home; // the local CA lives in the (test mode) data folder under HOME
     std::unique_ptr<ServerController> m_controller;
     std::unique_ptr<MainWindow> m_window;
+
+    void startWithLocalCa()
+    {
+        testsupport::keepHistoryInMemory();
+        m_controller = std::make_unique<ServerController>();
+        ServerConfig commandLine;
+        commandLine.port = 0;
+        commandLine.tlsLocal = true;
+        m_window = std::make_unique<MainWindow>(
+            m_controller.get(), commandLine,
+            QStringList{QStringLiteral("port"), QStringLiteral("tls-local")});
+        m_window->show();
+        QTRY_COMPARE(m_window->serverBar()->state(), ServerBar::State::Running);
+    }
 
 private slots:
     void initTestCase()
@@ -80,19 +98,50 @@ private slots:
         QCOMPARE(again.https()->mode(), HttpsSettings::Mode::LocalCa);
     }
 
+    void http2StreamsShowTheirConnectionWhichEndsWhole()
+    {
+        startWithLocalCa();
+        if (QTest::currentTestFailed())
+            return;
+        testsupport::trustedRoots() =
+            QSslCertificate::fromPath(m_controller->tlsStatus().localCaFile);
+        testsupport::H2Client browser(m_controller->port(), true);
+        QVERIFY(browser.waitForConnected());
+        QCOMPARE(browser.alpn(), QByteArray("h2"));
+        const int32_t first = browser.get("/events");
+        const int32_t second = browser.get("/events");
+        ClientsModel *clients = m_window->clientsModel();
+        QTRY_COMPARE(clients->rowCount(), 2);
+        const QString protocol =
+            clients->data(clients->index(0, ClientsModel::ProtocolColumn)).toString();
+        QVERIFY2(protocol.startsWith(QStringLiteral("h2 · TLSv1.3 · connection ")),
+                 qPrintable(protocol));
+        QCOMPARE(clients->data(clients->index(1, ClientsModel::ProtocolColumn)).toString(),
+                 protocol); // the same connection
+        // Connect says what a browser may open over HTTPS.
+        QVERIFY(m_window->sharePanel()
+                    ->findChild<QLabel *>(QStringLiteral("streamsNote"))
+                    ->text()
+                    .contains(QStringLiteral("HTTP/2")));
+
+        // One stream's row: the action ends its whole connection, both streams.
+        ClientsView *view = m_window->clientsView();
+        auto *wholeConnection =
+            view->findChild<QAction *>(QStringLiteral("disconnectConnectionAction"));
+        QVERIFY(!wholeConnection->isEnabled());
+        view->table()->selectRow(0);
+        QVERIFY(wholeConnection->isEnabled());
+        wholeConnection->trigger();
+        QTRY_VERIFY(browser.response(first).closed && browser.response(second).closed);
+        QTRY_VERIFY(browser.goAwayReceived());
+        QTRY_COMPARE(clients->rowCount(), 0);
+    }
+
     void theWindowShowsHttps()
     {
-        testsupport::keepHistoryInMemory();
-        m_controller = std::make_unique<ServerController>();
-        ServerConfig commandLine;
-        commandLine.port = 0;
-        commandLine.tlsLocal = true;
-        m_window = std::make_unique<MainWindow>(
-            m_controller.get(), commandLine,
-            QStringList{QStringLiteral("port"), QStringLiteral("tls-local")});
-        m_window->show();
-        QTRY_COMPARE(m_window->serverBar()->state(), ServerBar::State::Running);
-
+        startWithLocalCa();
+        if (QTest::currentTestFailed())
+            return;
         // The bar: a lock and the certificate's end.
         QVERIFY2(m_window->serverBar()->tlsText().contains(QStringLiteral("HTTPS until")),
                  qPrintable(m_window->serverBar()->tlsText()));
