@@ -86,6 +86,16 @@ private slots:
         const int32_t published = client->request(
             "POST", "/publish", {{"Content-Type", "application/json"}}, jsonText("{'data':'x'}"));
         const int32_t api = client->get("/api/clients");
+        const int32_t metrics = client->get("/metrics");
+        const int32_t see = client->get("/see"); // the seed example's stream path
+        QTRY_COMPARE(client->response(see).status, 200);
+        const int32_t sent = client->get("/send?m=hello");
+        QTRY_VERIFY(client->response(sent).closed);
+        QCOMPARE(client->response(sent).status, 202);
+        QTRY_COMPARE(client->response(see).events.events().size(), 1);
+        QCOMPARE(client->response(see).events.events().constFirst().data, QStringLiteral("hello"));
+        QTRY_VERIFY(client->response(metrics).closed);
+        QVERIFY(client->response(metrics).body.contains("sse_"));
         QTRY_VERIFY(client->response(api).closed);
         QTRY_VERIFY(client->response(published).closed);
         QCOMPARE(client->response(health).status, 200);
