@@ -373,6 +373,17 @@ private slots:
         QVERIFY(client);
         const int32_t id = client->openUpload("/publish"); // a body that never comes
         QTRY_COMPARE_WITH_TIMEOUT(client->response(id).status, 408, 10000);
+        // The stream does not wait for the request's end: it is reset (NO_ERROR) once the
+        // answer is out, and frees its slot.
+        QTRY_VERIFY(client->response(id).closed);
+
+        // The end of a request answered already, arriving late, is dropped.
+        RawH2Client raw(m_port);
+        QVERIFY(raw.waitForConnected());
+        raw.write(RawH2Client::frame(Headers, EndHeaders, 1, postRequest()));
+        QTRY_VERIFY_WITH_TIMEOUT(raw.frameTypes().contains(Headers), 10000); // the 408
+        raw.write(RawH2Client::frame(Data, EndStream, 1, "late"));
+        QCOMPARE(request(m_port, "GET", "/healthz").status, 200);
     }
 
     void replayFindsItsEventPastManyOfOtherChannels()

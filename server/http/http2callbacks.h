@@ -26,6 +26,7 @@ struct Http2Callbacks
     static int frameReceived(nghttp2_session *session, const nghttp2_frame *frame, void *user);
     static int streamClosed(nghttp2_session *session, int32_t streamId, uint32_t errorCode,
                             void *user);
+    static int frameSent(nghttp2_session *session, const nghttp2_frame *frame, void *user);
     static ssize_t send(nghttp2_session *session, const uint8_t *data, size_t length, int flags,
                         void *user);
     static ssize_t readBody(nghttp2_session *session, int32_t streamId, uint8_t *buffer,

@@ -79,6 +79,7 @@ int Http2Callbacks::header(nghttp2_session *session, const nghttp2_frame *frame,
                                     {},
                                     false};
         reading.request.headers.clear();
+        self.releaseRequestBytes(reading);
         return 0;
     }
     if (!self.holdRequestBytes(reading, fieldBytes))
@@ -113,6 +114,7 @@ int Http2Callbacks::dataChunk(nghttp2_session *session, uint8_t, int32_t streamI
             {},
             false};
         request.body.clear();
+        self.releaseRequestBytes(reading);
         return 0;
     }
     if (self.holdRequestBytes(reading, qint64(length)))
@@ -136,25 +138,49 @@ int Http2Callbacks::frameReceived(nghttp2_session *session, const nghttp2_frame 
             return 0;
         break;
     case NGHTTP2_WINDOW_UPDATE:
-        if (!self.spendControlToken())
-            return 0;
+        // Flow control at work, which costs no answer: not counted as a flood.
         self.wakeBlocked(); // a window opened
         return 0;
     default:
         break;
     }
     if ((frame->hd.type == NGHTTP2_HEADERS || frame->hd.type == NGHTTP2_DATA) && endOfStream) {
-        if (auto *stream = streamOf(session, frame->hd.stream_id); stream && !stream->exchange) {
+        // Not again for a request answered already (a 408 before its end came).
+        if (auto *stream = streamOf(session, frame->hd.stream_id); stream && stream->reading)
             self.dispatch(frame->hd.stream_id, *stream);
-        }
     }
     return 0;
 }
 
-int Http2Callbacks::streamClosed(nghttp2_session *, int32_t streamId, uint32_t errorCode,
-                                 void *user)
+int Http2Callbacks::streamClosed(nghttp2_session *, int32_t streamId, uint32_t, void *user)
 {
-    of(user).closed(streamId, errorCode);
+    of(user).closed(streamId);
+    return 0;
+}
+
+int Http2Callbacks::frameSent(nghttp2_session *session, const nghttp2_frame *frame, void *user)
+{
+    Http2Session &self = of(user);
+    if (frame->hd.type == NGHTTP2_RST_STREAM) {
+        // Resets nghttp2 sent because the peer broke the protocol on a stream (a zero
+        // WINDOW_UPDATE, a frame on a closed stream: "MadeYouReset", CVE-2025-8671) cost a
+        // token of the flood bucket. This side's own resets use CANCEL, INTERNAL_ERROR and
+        // NO_ERROR; the peer's RST_STREAMs are nghttp2's reset limit's to count.
+        const uint32_t code = frame->rst_stream.error_code;
+        if (code != NGHTTP2_NO_ERROR && code != NGHTTP2_CANCEL && code != NGHTTP2_INTERNAL_ERROR)
+            self.spendControlToken();
+        return 0;
+    }
+    // An answer given before its request was complete (408, 413, 431): the request's end is
+    // not waited for (RFC 9113 section 8.1), so the stream does not hold its slot.
+    if ((frame->hd.flags & NGHTTP2_FLAG_END_STREAM) != 0 &&
+        (frame->hd.type == NGHTTP2_DATA || frame->hd.type == NGHTTP2_HEADERS)) {
+        if (Http2Session::Stream *stream = streamOf(session, frame->hd.stream_id);
+            stream && stream->answeredEarly) {
+            nghttp2_submit_rst_stream(session, NGHTTP2_FLAG_NONE, frame->hd.stream_id,
+                                      NGHTTP2_NO_ERROR);
+        }
+    }
     return 0;
 }
 
@@ -191,6 +217,7 @@ Http2Session::Http2Session(const Limits &limits, RequestHandler &handler, const 
                                                            &Http2Callbacks::streamClosed);
     nghttp2_session_callbacks_set_send_callback(callbacks, &Http2Callbacks::send);
     nghttp2_session_callbacks_set_send_data_callback(callbacks, &Http2Callbacks::sendBody);
+    nghttp2_session_callbacks_set_on_frame_send_callback(callbacks, &Http2Callbacks::frameSent);
     nghttp2_option *options = nullptr;
     nghttp2_option_new(&options);
     nghttp2_option_set_stream_reset_rate_limit(options, ResetBurst, ResetPerSecond);
@@ -270,7 +297,7 @@ Http2Session::Stream *Http2Session::find(int32_t streamId) const
     return it == m_streams.end() ? nullptr : it->second.get();
 }
 
-void Http2Session::closed(int32_t streamId, uint32_t errorCode)
+void Http2Session::closed(int32_t streamId)
 {
     const auto it = m_streams.find(streamId);
     if (it == m_streams.end())
@@ -285,28 +312,25 @@ void Http2Session::closed(int32_t streamId, uint32_t errorCode)
     // The peer reset it, or its end was sent: a stream the hub still drives is gone.
     if (stream->hubHandle >= 0 && m_hub)
         m_hub->muxClosed(stream->hubHandle, *this);
-    // Streams this side had to reset because the peer broke the protocol on them (a zero
-    // WINDOW_UPDATE, a frame on a closed stream: "MadeYouReset", CVE-2025-8671) cost a token
-    // of the flood bucket; the peer's own RST_STREAMs are nghttp2's to count.
-    if (errorCode != NGHTTP2_NO_ERROR && errorCode != NGHTTP2_CANCEL &&
-        errorCode != NGHTTP2_REFUSED_STREAM) {
-        spendControlToken();
-    }
     // An exchange still unanswered is dropped (logged as unanswered); a late answer finds no
     // stream.
 }
 
 bool Http2Session::holdRequestBytes(Reading &reading, qint64 bytes)
 {
-    if (m_readingTotal + bytes > MaxReadingBytes) {
+    // At least what one request may be (--max-body can be larger than the budget).
+    const qint64 budget =
+        std::max(MaxReadingBytes, m_limits.maxBodyBytes + m_limits.maxHeaderBytes);
+    if (m_readingTotal + bytes > budget) {
         reading.refusal = HttpError{413,
                                     QStringLiteral("the requests of this connection being read "
                                                    "hold more than %1 bytes")
-                                        .arg(MaxReadingBytes),
+                                        .arg(budget),
                                     {},
                                     false};
         reading.request.body.clear();
         reading.request.headers.clear();
+        releaseRequestBytes(reading);
         return false;
     }
     reading.readBytes += bytes;
@@ -324,6 +348,7 @@ void Http2Session::refuseStalledRequests(qint64 ms)
     }
     for (const int32_t id : stalled) {
         if (Stream *stream = find(id); stream && stream->reading) {
+            stream->answeredEarly = true;
             stream->reading->refusal =
                 HttpError{408,
                           QStringLiteral("request timeout: the request was not complete after %1 s")

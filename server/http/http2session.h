@@ -114,6 +114,7 @@ private:
         bool answered = false;                  // HEADERS submitted
         bool ending = false;                    // END_STREAM once what is pending is sent
         bool deferred = false;                  // the data source said "not now"
+        bool answeredEarly = false;             // before its request was complete (408)
         QList<QByteArray> chunks;               // body bytes taken, not framed yet
         qsizetype chunkOffset = 0;              // of chunks.first() framed already
         qint64 pending = 0;                     // bytes in chunks not framed yet
@@ -137,7 +138,12 @@ private:
     // Control frames (SETTINGS, PING, PRIORITY, WINDOW_UPDATE, empty DATA) cost a token of a
     // bucket; a peer that spends it all is flooding and is sent away.
     bool spendControlToken();
-    void closed(int32_t streamId, uint32_t errorCode);
+    void closed(int32_t streamId);
+    // A request refused while it is read keeps nothing of the connection's budget.
+    void releaseRequestBytes(Reading &reading)
+    {
+        m_readingTotal -= std::exchange(reading.readBytes, 0);
+    }
     // Counts bytes a request being read holds; false when the connection's budget is spent.
     bool holdRequestBytes(Reading &reading, qint64 bytes);
     void reset(int32_t streamId, Stream &stream, uint32_t errorCode);

@@ -47,8 +47,9 @@ HttpConnection::HttpConnection(QTcpSocket *socket, const Limits &limits, Request
                 handleNextRequest();
             return;
         }
+        m_writeProgress.restart();
         m_h2->socketDrained();
-        if (m_h2->acceptsInput() && m_socket->bytesAvailable() > 0)
+        if (!m_closing && m_h2->acceptsInput() && m_socket->bytesAvailable() > 0)
             onReadyRead(); // what waited while the answers did not leave
     });
     connect(m_socket, &QTcpSocket::disconnected, this, &QObject::deleteLater);
@@ -149,6 +150,7 @@ void HttpConnection::startHttp2()
     m_h2 = std::make_unique<Http2Session>(limits, m_handler, m_peer,
                                           m_tls ? m_tls->version() : QString(), std::move(socket));
     m_socket->setReadBufferSize(MaxHttp2ReadBuffer);
+    m_writeProgress.start();
     // Its streams' events leave at once, as a stream's socket's do (TCP_NODELAY): not after the
     // previous segment's acknowledgement, which delayed ACKs make up to 40 ms.
     m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
@@ -277,13 +279,24 @@ void HttpConnection::answerExpectation(const RequestHead &head)
 
 void HttpConnection::closeIfIdle()
 {
-    if (!m_protocolKnown && !m_early.isEmpty()) {
+    if (!m_protocolKnown && !m_early.isEmpty() && m_idle.elapsed() > m_idleTimeoutMs) {
         // The start of the h2c preface, or of a request ("PR…"), never went on: a half-sent
         // HTTP/1.1 request, which learns so below.
         m_protocolKnown = true;
         m_framer.feed(std::exchange(m_early, {}));
     }
     if (m_h2) {
+        // A peer that takes nothing of what waits for it for the timeout is cut off: the
+        // resets that would drop its streams as slow consumers cannot reach it either.
+        if (m_socket->bytesToWrite() == 0)
+            m_writeProgress.restart(); // nothing waits: nothing is late
+        else if (m_writeProgress.elapsed() > m_idleTimeoutMs) {
+            qCInfo(lcHttp).noquote() << "HTTP/2 peer" << m_peer.toString() << "read nothing for"
+                                     << m_idleTimeoutMs << "ms: closed";
+            m_closing = true;
+            m_socket->abort();
+            return;
+        }
         // Requests not complete in time get 408; a connection with no stream for the timeout
         // is sent away (PINGs do not keep it).
         if (!m_closing) {
@@ -322,6 +335,7 @@ void HttpConnection::flushHttp2()
 {
     if (!m_h2)
         return;
+    m_closing = true; // nothing more is read: the server is going
     m_h2->flush();
     m_socket->flush();
 }

@@ -121,6 +121,7 @@ private:
     Limits m_limits;
     std::unique_ptr<Http2Session> m_h2; // the connection speaks HTTP/2
     QByteArray m_early;                 // plaintext that may be the start of the h2c preface
+    QElapsedTimer m_writeProgress;      // HTTP/2: since the socket last sent something
     bool m_protocolKnown = false;       // HTTP/1.1 or HTTP/2 decided
 };
 
