@@ -27,9 +27,6 @@ namespace sse {
 namespace {
 
 constexpr int MaxEventsPerWait = 256;
-// What one turn of the event loop sends to one stream (MaxBytesPerTurn to all): a storm of
-// replays then costs the loop a few milliseconds a turn, and the streams take turns.
-constexpr qint64 MaxBytesPerStreamPerTurn = 256 * 1024;
 // A feed pulls about this much at a time (less when the slow-consumer limit is lower).
 constexpr qint64 FeedPageBytes = 64 * 1024;
 // How soon after the first of a burst of TLS streams their freed handshake state is given
@@ -128,51 +125,6 @@ int StreamHub::adopt(qintptr descriptor, std::unique_ptr<TlsSession> tls)
     return handle;
 }
 
-int StreamHub::adoptMux(StreamMux &mux, int32_t streamId)
-{
-    if (m_epoll < 0 || m_muxPlaceholder < 0)
-        return -1;
-    const int handle = ::fcntl(m_muxPlaceholder, F_DUPFD_CLOEXEC, 0);
-    if (handle < 0) {
-        qCWarning(lcHub) << "cannot take over a stream:" << std::strerror(errno);
-        return -1;
-    }
-    if (size_t(handle) >= m_streams.size())
-        m_streams.resize(size_t(handle) + 1);
-    Stream &s = m_streams[size_t(handle)];
-    s.open = true;
-    s.mux = &mux;
-    s.muxStream = streamId;
-    ++m_streamCount;
-    return handle;
-}
-
-void StreamHub::muxWritable(int handle, const StreamMux &mux)
-{
-    flushMux(handle, &mux);
-}
-
-void StreamHub::flushMux(int handle, const StreamMux *mux)
-{
-    Stream *s = stream(handle);
-    if (!s || s->mux != mux || s->failed || s->held || !s->wantsWrite)
-        return;
-    s->muxFull = false;
-    if (!flushQueue(handle, *s, MaxBytesPerStreamPerTurn))
-        scheduleFailedClose(handle);
-    else if (s->finishing && !hasPending(*s))
-        close(handle);
-}
-
-void StreamHub::muxClosed(int handle, const StreamMux &mux)
-{
-    const Stream *s = stream(handle);
-    if (!s || s->mux != &mux)
-        return;
-    release(handle);
-    emit streamClosed(handle);
-}
-
 const StreamHub::Stream *StreamHub::stream(int handle) const
 {
     if (handle < 0 || size_t(handle) >= m_streams.size() || !m_streams[size_t(handle)].open)
@@ -202,18 +154,6 @@ QString StreamHub::protocol(int handle) const
         return s->mux->protocol();
     return s->tls ? QStringLiteral("HTTP/1.1 · %1").arg(s->tls->version())
                   : QStringLiteral("HTTP/1.1");
-}
-
-void StreamHub::closeConnectionOf(int handle)
-{
-    if (Stream *s = stream(handle); s && s->mux)
-        s->mux->closeConnection();
-}
-
-quint64 StreamHub::connectionOf(int handle) const
-{
-    const Stream *s = stream(handle);
-    return s && s->mux ? s->mux->connectionId() : 0;
 }
 
 StreamHub::WriteResult StreamHub::write(int handle, const QByteArray &bytes)
@@ -344,13 +284,6 @@ void StreamHub::setWantsWrite(int handle, Stream &s, bool wantsWrite)
     event.events = EPOLLIN | EPOLLRDHUP | (wantsWrite ? EPOLLOUT : 0u);
     event.data.fd = handle;
     ::epoll_ctl(m_epoll, EPOLL_CTL_MOD, handle, &event);
-}
-
-void StreamHub::postMuxFlush(int handle)
-{
-    const StreamMux *mux = m_streams[size_t(handle)].mux;
-    QMetaObject::invokeMethod(
-        this, [this, handle, mux] { flushMux(handle, mux); }, Qt::QueuedConnection);
 }
 
 void StreamHub::processEvents()

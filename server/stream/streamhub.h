@@ -127,6 +127,9 @@ public:
     // time a storm of replays keeps the loop from everything else.
     qint64 largestTurnBytes() const { return m_largestTurnBytes; }
     static constexpr qint64 MaxBytesPerTurn = 4 * 1024 * 1024;
+    // What one turn sends to one stream (MaxBytesPerTurn to all): a storm of replays then
+    // costs the loop a few milliseconds a turn, and the streams take turns.
+    static constexpr qint64 MaxBytesPerStreamPerTurn = 256 * 1024;
     // Feeding streams that took nothing since the last call although they were not held:
     // readers that stopped reading during a replay.
     std::vector<int> takeStalledFeeds();
