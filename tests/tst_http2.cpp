@@ -236,22 +236,22 @@ private slots:
         QTRY_COMPARE(clients().size(), 3);
         QTRY_VERIFY(shared->response(first).status == 200 &&
                     shared->response(second).status == 200);
-        // The client ids of the shared connection's streams, and one of them.
-        QList<qint64> sharedIds;
-        qint64 otherConnection = 0;
         QTRY_COMPARE(other->response(elsewhere).status, 200);
-        const QJsonArray listed = clients();
-        const qint64 firstConnection =
-            listed.first().toObject().value(QStringLiteral("connection")).toInteger();
-        for (const QJsonValue &value : listed) {
+        // The client ids by connection: the shared one has two (the two connections' requests
+        // reach the server in either order, so the ids do not tell which is which).
+        QHash<qint64, QList<qint64>> idsByConnection;
+        for (const QJsonValue &value : clients()) {
             const QJsonObject client = value.toObject();
-            if (client.value(QStringLiteral("connection")).toInteger() == firstConnection)
-                sharedIds.append(client.value(QStringLiteral("id")).toInteger());
-            else
-                otherConnection = client.value(QStringLiteral("connection")).toInteger();
+            idsByConnection[client.value(QStringLiteral("connection")).toInteger()].append(
+                client.value(QStringLiteral("id")).toInteger());
+        }
+        QCOMPARE(idsByConnection.size(), 2);
+        QList<qint64> sharedIds;
+        for (const QList<qint64> &ids : std::as_const(idsByConnection)) {
+            if (ids.size() == 2)
+                sharedIds = ids;
         }
         QCOMPARE(sharedIds.size(), 2);
-        QVERIFY(otherConnection != firstConnection);
         const HttpResponse answer =
             request(m_port, "DELETE",
                     "/api/clients/" + QByteArray::number(sharedIds.first()) + "?connection=1");
