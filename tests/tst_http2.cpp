@@ -67,6 +67,21 @@ private:
         return client;
     }
     QJsonArray clients() const { return request(m_port, "GET", "/api/clients").json().array(); }
+    // The id of the client listed first (the oldest).
+    QByteArray firstClientId() const
+    {
+        return QByteArray::number(
+            clients().first().toObject().value(QStringLiteral("id")).toInteger());
+    }
+    // Two streams on the client's connection, the first one's subscriber in place before the
+    // second asks (so it is the oldest client).
+    std::pair<int32_t, int32_t> openTwoStreams(H2Client &client)
+    {
+        const int32_t first = client.get("/events");
+        if (!QTest::qWaitFor([&] { return clients().size() == 1; }))
+            return {first, 0};
+        return {first, client.get("/events")}; // the test waits for the second
+    }
     void publish(const QByteArray &json) { QCOMPARE(postJson(m_port, json).status, 202); }
 
 private slots:
@@ -211,12 +226,9 @@ private slots:
     {
         auto client = connect();
         QVERIFY(client);
-        const int32_t first = client->get("/events");
-        QTRY_COMPARE(clients().size(), 1);
-        const int32_t second = client->get("/events");
+        const auto [first, second] = openTwoStreams(*client);
         QTRY_COMPARE(clients().size(), 2);
-        const QByteArray firstId = QByteArray::number(
-            clients().first().toObject().value(QStringLiteral("id")).toInteger());
+        const QByteArray firstId = firstClientId();
         QCOMPARE(request(m_port, "DELETE", "/api/clients/" + firstId).status, 200);
         QTRY_VERIFY(client->response(first).closed);
         QCOMPARE(client->response(first).errorCode, uint32_t(NGHTTP2_NO_ERROR)); // END_STREAM
@@ -270,8 +282,7 @@ private slots:
         QVERIFY(client);
         const int32_t stream = client->get("/events");
         QTRY_COMPARE(clients().size(), 1);
-        const QByteArray id = QByteArray::number(
-            clients().first().toObject().value(QStringLiteral("id")).toInteger());
+        const QByteArray id = firstClientId();
         // As a page would: the DELETE on the connection it ends (graceful GOAWAY).
         const int32_t deletion = client->request("DELETE", "/api/clients/" + id + "?connection=1");
         QTRY_VERIFY(client->response(deletion).closed);
@@ -286,12 +297,9 @@ private slots:
     {
         auto client = connect();
         QVERIFY(client);
-        const int32_t first = client->get("/events");
-        QTRY_COMPARE(clients().size(), 1);
-        const int32_t second = client->get("/events");
+        const auto [first, second] = openTwoStreams(*client);
         QTRY_COMPARE(clients().size(), 2);
-        const QByteArray firstId = QByteArray::number(
-            clients().first().toObject().value(QStringLiteral("id")).toInteger());
+        const QByteArray firstId = firstClientId();
         QCOMPARE(
             postJson(m_port, jsonText("{'kind':'reset','client':") + firstId + "}", "/api/faults")
                 .status,
@@ -339,8 +347,7 @@ private slots:
         for (int i = 0; i < 5; ++i)
             streams.append(client->get("/events"));
         QTRY_COMPARE(clients().size(), 3);
-        const QByteArray firstId = QByteArray::number(
-            clients().first().toObject().value(QStringLiteral("id")).toInteger());
+        const QByteArray firstId = firstClientId();
         QCOMPARE(request(m_port, "DELETE", "/api/clients/" + firstId).status, 200);
         QTRY_COMPARE(clients().size(), 3); // a waiting stream took the freed place
     }
