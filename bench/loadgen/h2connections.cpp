@@ -62,11 +62,8 @@ void LoadGenerator::onH2Ready(uint32_t connection, uint32_t events)
     H2Connection &h2 = m_h2Connections[connection];
     switch (h2.state) {
     case SubscriberState::Connecting: {
-        int error = 0;
-        socklen_t length = sizeof error;
-        getsockopt(h2.fd, SOL_SOCKET, SO_ERROR, &error, &length);
-        if (error != 0 || (events & (EPOLLERR | EPOLLHUP)) != 0) {
-            failH2Connection(connection, "connect: " + errnoText(error != 0 ? error : ECONNRESET));
+        if (const std::string failure = connectFailure(h2.fd, events); !failure.empty()) {
+            failH2Connection(connection, failure);
             return;
         }
         if (!m_h2Tls.enabled()) {

@@ -524,11 +524,8 @@ void LoadGenerator::onSubscriberReady(uint32_t index, uint32_t events)
     Subscriber &sub = m_subscribers[index];
     switch (sub.state) {
     case SubscriberState::Connecting: {
-        int error = 0;
-        socklen_t length = sizeof error;
-        getsockopt(sub.fd, SOL_SOCKET, SO_ERROR, &error, &length);
-        if (error != 0 || (events & (EPOLLERR | EPOLLHUP)) != 0) {
-            failSubscriber(index, "connect: " + errnoText(error != 0 ? error : ECONNRESET));
+        if (const std::string failure = connectFailure(sub.fd, events); !failure.empty()) {
+            failSubscriber(index, failure);
         } else if ((events & EPOLLOUT) != 0) {
             onSubscriberConnected(index);
         }

@@ -2,6 +2,10 @@
 
 // Helpers loadgenerator.cpp and publisher.cpp share (internal to the load generator).
 
+#include <sys/epoll.h>
+#include <sys/socket.h>
+
+#include <cerrno>
 #include <cstdint>
 #include <cstring>
 #include <ctime>
@@ -24,6 +28,18 @@ inline int64_t monotonicNs()
 inline std::string errnoText(int error)
 {
     return std::strerror(error);
+}
+
+// Why a non-blocking connect() that epoll reported on failed ("connect: ..."), or empty when
+// it did not.
+inline std::string connectFailure(int fd, uint32_t events)
+{
+    int error = 0;
+    socklen_t length = sizeof error;
+    getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length);
+    if (error == 0 && (events & (EPOLLERR | EPOLLHUP)) == 0)
+        return {};
+    return "connect: " + errnoText(error != 0 ? error : ECONNRESET);
 }
 
 // Parses an unsigned decimal number at text[pos...], advancing pos. False when no digit.
