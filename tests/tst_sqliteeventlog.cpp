@@ -1,93 +1,60 @@
-// The SQLite event log on real files: durability, ids across restarts, trimming, refused files,
-// a second instance, and the migration from schema version 1.
-#include "historyfile.h"
+// The SQLite event log on real files: durability, ids across restarts, trimming, replays and
+// history pages, and a file whose writes are slow. The file itself (refused files, a second
+// instance, migration) is tested in tst_historyfile.
+#include "historytesting.h"
 #include "memoryeventlog.h"
 #include "sqliteeventlog.h"
 
-#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
-#include <QSqlDatabase>
-#include <QSqlError>
-#include <QSqlQuery>
+#include <QSemaphore>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include <memory>
 
+using namespace historytesting;
 using sse::EventLog;
 using sse::HistoryFilter;
 using sse::SqliteEventLog;
 
 namespace {
 
-constexpr qint64 NoByteLimit = qint64(1) << 40;
-
-sse::SseEvent sseEvent(const QString &data, const QString &type = {}, const QString &id = {})
+// Holds the log's writer thread busy, as a slow disk would, until release() (or its end, so
+// that a failed test does not leave the log waiting for its writer forever).
+class HeldWriter
 {
-    return sse::SseEvent{type, id, data, {}, QStringLiteral("default")};
-}
-
-// Appends and waits until the log has answered; returns the ids it gave.
-QStringList appendAll(EventLog &log, const QList<sse::SseEvent> &events,
-                      const QString &scope = QStringLiteral("default"))
-{
-    QStringList ids;
-    int answered = 0;
-    for (const sse::SseEvent &each : events) {
-        log.append(each, scope, true, [&](const EventLog::Appended &appended) {
-            ++answered;
-            if (appended.error.isEmpty())
-                ids.append(appended.id);
-        });
-    }
-    if (!QTest::qWaitFor([&] { return answered == events.size(); }))
-        return {};
-    return ids;
-}
-
-QStringList words(const char *text)
-{
-    return QString::fromLatin1(text).split(u' ', Qt::SkipEmptyParts);
-}
-
-QList<sse::SseEvent> numbered(int from, int to)
-{
-    QList<sse::SseEvent> events;
-    for (int n = from; n <= to; ++n)
-        events.append(sseEvent(QStringLiteral("event %1").arg(n)));
-    return events;
-}
-
-QByteArray fileDigest(const QString &path)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return {};
-    return QCryptographicHash::hash(file.readAll(), QCryptographicHash::Sha256);
-}
-
-// Runs statements on a file with a plain QSQLITE connection, as another program would.
-bool runSql(const QString &path, const QStringList &statements)
-{
-    bool ok = true;
+public:
+    explicit HeldWriter(SqliteEventLog &log)
+        : m_context(new QObject)
     {
-        QSqlDatabase db =
-            QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("test-writer"));
-        db.setDatabaseName(path);
-        ok = db.open();
-        QSqlQuery query(db);
-        for (const QString &statement : statements) {
-            if (ok && !query.exec(statement)) {
-                qWarning() << statement << query.lastError().text();
-                ok = false;
-            }
-        }
-        db.close();
+        m_context->moveToThread(log.writerThread());
+        QSemaphore holding;
+        QMetaObject::invokeMethod(m_context, [&holding, disk = m_disk] {
+            holding.release();
+            disk->acquire();
+        });
+        holding.acquire();
     }
-    QSqlDatabase::removeDatabase(QStringLiteral("test-writer"));
-    return ok;
-}
+    ~HeldWriter()
+    {
+        release();
+        m_context->deleteLater(); // on the writer's thread
+    }
+    HeldWriter(const HeldWriter &) = delete;
+    HeldWriter &operator=(const HeldWriter &) = delete;
+
+    void release()
+    {
+        if (std::exchange(m_held, false))
+            m_disk->release();
+    }
+
+private:
+    QObject *m_context;
+    std::shared_ptr<QSemaphore> m_disk = std::make_shared<QSemaphore>();
+    bool m_held = true;
+};
 
 } // namespace
 
@@ -300,6 +267,96 @@ private slots:
         QCOMPARE(order.size(), 3);
     }
 
+    // The answer to an append waits for the file, but nothing else does: while the writer's
+    // thread is held busy (a slow disk, a checkpoint), the caller's thread still appends,
+    // replays and reads history pages from memory, and the appends are answered in order once
+    // the file has them.
+    void aSlowFileDelaysOnlyTheAnswersToAppends()
+    {
+        SqliteEventLog log(m_dir.filePath(QStringLiteral("slow.sqlite")), 100, NoByteLimit);
+        QCOMPARE(log.open(), QString());
+        QCOMPARE(appendAll(log, numbered(1, 2)), words("1 2"));
+        HeldWriter held(log);
+
+        QStringList answered;
+        const auto note = [&answered](const EventLog::Appended &appended) {
+            answered.append(appended.id);
+        };
+        log.append(sseEvent(QStringLiteral("event 3")), QStringLiteral("default"), true, note);
+        QCoreApplication::processEvents(); // the transaction goes to the held writer
+        log.append(sseEvent(QStringLiteral("event 4")), QStringLiteral("default"), true, note);
+        QCoreApplication::processEvents();
+        QVERIFY(answered.isEmpty());
+        QCOMPARE(log.nextId(), QStringLiteral("5"));
+        QCOMPARE(log.history({}, 0, 10).matching, 2);
+        // Unanswered events are not replayed: they reach a new subscriber through the fan-out.
+        QCOMPARE(log.replayAfter(QStringLiteral("1"), {QStringLiteral("default")}).events,
+                 QList<QByteArray>{"id: 2\ndata: event 2\n\n"});
+
+        held.release();
+        QTRY_COMPARE(answered, words("3 4"));
+        QCOMPARE(log.history({}, 0, 10).matching, 4);
+        QCOMPARE(log.replayAfter(QStringLiteral("2"), {QStringLiteral("default")}).events.size(),
+                 2);
+    }
+
+    // A clear while a transaction is being written clears what it holds too, and what waits
+    // behind it: all are answered (so delivered) and none is kept, in memory or in the file.
+    void aClearDuringAWriteKeepsNothingPublishedBeforeIt()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("clear.sqlite"));
+        {
+            SqliteEventLog log(path, 100, NoByteLimit);
+            QCOMPARE(log.open(), QString());
+            HeldWriter held(log);
+            int answered = 0;
+            const auto note = [&answered](const EventLog::Appended &appended) {
+                QVERIFY(appended.error.isEmpty());
+                ++answered;
+            };
+            log.append(sseEvent(QStringLiteral("in flight")), QStringLiteral("default"), true,
+                       note);
+            QCoreApplication::processEvents();
+            log.append(sseEvent(QStringLiteral("waiting")), QStringLiteral("default"), true, note);
+            log.clear();
+            held.release();
+            QTRY_COMPARE(answered, 2);
+            QCOMPARE(log.size(), 0);
+            QCOMPARE(log.replayAfter(QStringLiteral("1"), {}).gap, EventLog::Gap::Evicted);
+            QCOMPARE(appendAll(log, numbered(3, 3)), QStringList{QStringLiteral("3")});
+        }
+        SqliteEventLog reopened(path, 100, NoByteLimit);
+        QCOMPARE(reopened.open(), QString());
+        QCOMPARE(reopened.size(), 1);
+        QCOMPARE(reopened.nextId(), QStringLiteral("4"));
+    }
+
+    // Before the server stops, every append made so far is answered, in order, without
+    // returning to the event loop: the one being written and those waiting behind it.
+    void finishAppendsAnswersEverythingBeforeReturning()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("finish.sqlite"));
+        {
+            SqliteEventLog log(path, 100, NoByteLimit);
+            QCOMPARE(log.open(), QString());
+            QStringList answered;
+            const auto note = [&answered](const EventLog::Appended &appended) {
+                answered.append(appended.id);
+            };
+            log.append(sseEvent(QStringLiteral("a")), QStringLiteral("default"), true, note);
+            QCoreApplication::processEvents(); // in flight
+            log.append(sseEvent(QStringLiteral("b")), QStringLiteral("default"), true, note);
+            log.append(sseEvent(QStringLiteral("c")), QStringLiteral("default"), false, note);
+            log.finishAppends();
+            QCOMPARE(answered, words("1 2 3"));
+            QCOMPARE(log.size(), 2);
+        }
+        SqliteEventLog reopened(path, 100, NoByteLimit);
+        QCOMPARE(reopened.open(), QString());
+        QCOMPARE(reopened.size(), 2);
+        QCOMPARE(reopened.nextId(), QStringLiteral("4"));
+    }
+
     // The history panel's pages and filters, the same from both logs.
     void historyPagesFilterTheSameInMemoryAndInTheFile_data()
     {
@@ -325,6 +382,12 @@ private slots:
                   QStringLiteral("sports"));
         appendAll(*log, {sseEvent(QStringLiteral("a2"), QStringLiteral("message"))},
                   EventLog::AllChannels);
+        if (file) { // read back what the file holds
+            log.reset();
+            log = std::make_unique<SqliteEventLog>(m_dir.filePath(QStringLiteral("pages.sqlite")),
+                                                   100, NoByteLimit);
+            QCOMPARE(log->open(), QString());
+        }
 
         const sse::HistoryPage all = log->history({}, 0, 10);
         QCOMPARE(all.matching, 4);
@@ -359,150 +422,6 @@ private slots:
         QCOMPARE(log->history({}, 0, 10).matching, 0);
         QCOMPARE(log->replayAfter(QStringLiteral("2"), {}).gap, EventLog::Gap::Evicted);
         QCOMPARE(appendAll(*log, numbered(5, 5)), QStringList{QStringLiteral("5")});
-    }
-
-    void refusesBadFilesNamingThemAndLeavesThemUnchanged_data()
-    {
-        QTest::addColumn<QString>("kind");
-        QTest::addColumn<QString>("reason");
-        QTest::newRow("text file") << "text"
-                                   << "not a history database (not an SQLite file)";
-        QTest::newRow("another program's SQLite")
-            << "foreign"
-            << "not a history database (an SQLite database of another program";
-        QTest::newRow("SQLite without an application id")
-            << "plain-sqlite"
-            << "not a history database (an SQLite database of another program";
-        QTest::newRow("newer schema") << "newer"
-                                      << "newer SSE Dashboard (schema version 3";
-        QTest::newRow("read-only") << "read-only"
-                                   << "is read-only";
-    }
-    void refusesBadFilesNamingThemAndLeavesThemUnchanged()
-    {
-        QFETCH(QString, kind);
-        QFETCH(QString, reason);
-        QTemporaryDir dir;
-        const QString path = dir.filePath(QStringLiteral("file.sqlite"));
-        if (kind == QStringLiteral("text")) {
-            QFile file(path);
-            QVERIFY(file.open(QIODevice::WriteOnly));
-            file.write(QByteArray("a text file that happens to be named .sqlite\n").repeated(10));
-        } else if (kind == QStringLiteral("foreign")) {
-            QVERIFY(runSql(path, {QStringLiteral("PRAGMA application_id=42"),
-                                  QStringLiteral("CREATE TABLE contacts (name TEXT)")}));
-        } else if (kind == QStringLiteral("plain-sqlite")) {
-            QVERIFY(runSql(path, {QStringLiteral("CREATE TABLE events (x)")}));
-        } else if (kind == QStringLiteral("newer")) {
-            {
-                SqliteEventLog log(path, 10, NoByteLimit);
-                QCOMPARE(log.open(), QString());
-                appendAll(log, numbered(1, 2));
-            }
-            QVERIFY(runSql(path, {QStringLiteral("PRAGMA user_version=3")}));
-        } else if (kind == QStringLiteral("read-only")) {
-            {
-                SqliteEventLog log(path, 10, NoByteLimit);
-                QCOMPARE(log.open(), QString());
-                appendAll(log, numbered(1, 2));
-            }
-            QVERIFY(QFile::setPermissions(path, QFile::ReadOwner | QFile::ReadGroup));
-        }
-        const QStringList filesBefore = QDir(dir.path()).entryList(QDir::Files);
-        const QByteArray digest = fileDigest(path);
-
-        SqliteEventLog log(path, 10, NoByteLimit);
-        const QString error = log.open();
-        QVERIFY2(error.contains(path), qPrintable(error));
-        QVERIFY2(error.contains(reason), qPrintable(error));
-        QCOMPARE(fileDigest(path), digest);
-        QCOMPARE(QDir(dir.path()).entryList(QDir::Files), filesBefore);
-        QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner);
-    }
-
-    void refusesAFolderAndAFolderItCannotCreate()
-    {
-        QTemporaryDir dir;
-        SqliteEventLog folder(dir.path(), 10, NoByteLimit);
-        QVERIFY(folder.open().contains(QStringLiteral("is a folder")));
-        QFile blocker(dir.filePath(QStringLiteral("blocker")));
-        QVERIFY(blocker.open(QIODevice::WriteOnly));
-        blocker.close();
-        SqliteEventLog below(dir.filePath(QStringLiteral("blocker/sub/history.sqlite")), 10,
-                             NoByteLimit);
-        QVERIFY(below.open().contains(QStringLiteral("cannot be created")));
-    }
-
-    void createsItsFolder()
-    {
-        QTemporaryDir dir;
-        SqliteEventLog log(dir.filePath(QStringLiteral("a/b/history.sqlite")), 10, NoByteLimit);
-        QCOMPARE(log.open(), QString());
-        QCOMPARE(appendAll(log, numbered(1, 1)), QStringList{QStringLiteral("1")});
-    }
-
-    void aSecondInstanceIsRefusedWhileTheFirstRuns()
-    {
-        const QString path = m_dir.filePath(QStringLiteral("shared.sqlite"));
-        auto first = std::make_unique<SqliteEventLog>(path, 10, NoByteLimit);
-        QCOMPARE(first->open(), QString());
-        appendAll(*first, numbered(1, 2));
-
-        SqliteEventLog second(path, 10, NoByteLimit);
-        const QString error = second.open();
-        QVERIFY2(error.contains(path) && error.contains(QStringLiteral("in use by another")),
-                 qPrintable(error));
-        // The first goes on as if nothing happened.
-        QCOMPARE(appendAll(*first, numbered(3, 3)), QStringList{QStringLiteral("3")});
-        first.reset();
-        QCOMPARE(second.open(), QString());
-        QCOMPARE(second.size(), 3);
-    }
-
-    void migratesAVersionOneFile()
-    {
-        const QString path = m_dir.filePath(QStringLiteral("v1.sqlite"));
-        {
-            QSqlDatabase db =
-                QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("v1"));
-            db.setDatabaseName(path);
-            QVERIFY(db.open());
-            QVERIFY(db.transaction());
-            QSqlQuery query(db);
-            QVERIFY(query.exec(
-                QStringLiteral("PRAGMA application_id=%1").arg(sse::historyfile::ApplicationId)));
-            QCOMPARE(sse::historyfile::migrate(db, 1), QString());
-            QVERIFY(query.exec(QStringLiteral(
-                "INSERT INTO events (id, scope, encoded) VALUES "
-                "('1', 'news', X'69643A20310A6576656E743A2070726963650A646174613A2034320A0A'), "
-                "('2', '*', X'69643A20320A646174613A2068690A0A')")));
-            QVERIFY(query.exec(QStringLiteral("UPDATE state SET value = 3 WHERE key = 'next_id'")));
-            QVERIFY(db.commit());
-            db.close();
-        }
-        QSqlDatabase::removeDatabase(QStringLiteral("v1"));
-
-        {
-            SqliteEventLog log(path, 10, NoByteLimit);
-            QCOMPARE(log.open(), QString());
-            QCOMPARE(log.size(), 2);
-            QCOMPARE(log.nextId(), QStringLiteral("3"));
-            const sse::HistoryPage page = log.history({}, 0, 10);
-            QCOMPARE(page.entries.size(), 2);
-            QCOMPARE(page.entries.at(1).encoded, QByteArray("id: 1\nevent: price\ndata: 42\n\n"));
-            QCOMPARE(page.entries.at(1).type, QStringLiteral("price")); // read from the event
-            QCOMPARE(page.entries.at(0).type, QString());
-            QCOMPARE(log.history(HistoryFilter{{}, QStringLiteral("price"), {}}, 0, 10).matching,
-                     1);
-            QCOMPARE(log.replayAfter(QStringLiteral("1"), {QStringLiteral("news")}).events,
-                     QList<QByteArray>{"id: 2\ndata: hi\n\n"});
-            QCOMPARE(appendAll(log, numbered(3, 3)), QStringList{QStringLiteral("3")});
-        }
-        // The file now says version 2 in its header.
-        QFile file(path);
-        QVERIFY(file.open(QIODevice::ReadOnly));
-        const QByteArray header = file.read(100);
-        QCOMPARE(header.mid(60, 4), QByteArray("\0\0\0\2", 4));
     }
 
 private:
