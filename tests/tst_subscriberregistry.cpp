@@ -15,11 +15,11 @@ namespace {
 Subscriber &addSubscriber(SubscriberRegistry &registry, int stream, const QStringList &channels,
                           bool control = false)
 {
-    auto subscriber = std::make_unique<Subscriber>();
-    subscriber->id = registry.takeNextId();
-    subscriber->stream = stream;
-    subscriber->channels = channels;
-    subscriber->wantsControl = control;
+    Subscriber subscriber;
+    subscriber.id = registry.takeNextId();
+    subscriber.stream = stream;
+    subscriber.channels = channels;
+    subscriber.wantsControl = control;
     return registry.add(std::move(subscriber));
 }
 
@@ -83,6 +83,42 @@ private slots:
             registry.remove(id);
         QVERIFY(registry.isEmpty());
         QCOMPARE(registry.count(channel(QStringLiteral("a"))), 0);
+    }
+
+    // Subscribers with the same address, user agent and channels share one copy of each (the
+    // registry's own memory, apart from what their connections used), counted per address.
+    void subscribersShareTheirTextsAndCountTheirAddress()
+    {
+        SubscriberRegistry registry;
+        const auto subscriber = [&registry](int stream, const QString &agent) {
+            Subscriber added;
+            added.id = registry.takeNextId();
+            added.stream = stream;
+            // Built anew for each, as parsing each request does.
+            added.remoteAddress = QStringLiteral("192.0.2.") + QString::number(7);
+            added.userAgent = agent + QString();
+            added.channels = QStringList{QStringLiteral("news"), QStringLiteral("sports")};
+            return registry.add(std::move(added)).id;
+        };
+        const quint64 first = subscriber(10, QStringLiteral("Firefox"));
+        const quint64 second = subscriber(11, QStringLiteral("Firefox"));
+        const quint64 third = subscriber(12, QStringLiteral("curl"));
+        const Subscriber &a = *registry.find(first);
+        const Subscriber &b = *registry.find(second);
+        QCOMPARE(a.remoteAddress.constData(), b.remoteAddress.constData());
+        QCOMPARE(a.userAgent.constData(), b.userAgent.constData());
+        QCOMPARE(a.channels.constData(), b.channels.constData());
+        QVERIFY(registry.find(third)->userAgent.constData() != a.userAgent.constData());
+        QCOMPARE(registry.countFrom(QStringLiteral("192.0.2.7")), 3);
+
+        QCOMPARE(registry.remove(first)->userAgent, QStringLiteral("Firefox"));
+        QCOMPARE(registry.find(second)->userAgent, QStringLiteral("Firefox"));
+        QCOMPARE(registry.countFrom(QStringLiteral("192.0.2.7")), 2);
+        QCOMPARE(members(registry, channel(QStringLiteral("sports"))), (QList<quint64>{2, 3}));
+        registry.remove(second);
+        registry.remove(third);
+        QCOMPARE(registry.countFrom(QStringLiteral("192.0.2.7")), 0);
+        QVERIFY(registry.isEmpty());
     }
 
     void publishTargetsBecomeAudiences()

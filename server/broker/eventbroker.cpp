@@ -383,7 +383,7 @@ void EventBroker::onStreamClosed(int stream)
 
 void EventBroker::forget(quint64 clientId, const QString &reason)
 {
-    const std::unique_ptr<Subscriber> subscriber = m_registry.remove(clientId);
+    std::optional<Subscriber> subscriber = m_registry.remove(clientId);
     if (!subscriber)
         return;
     if (subscriber->faulted)

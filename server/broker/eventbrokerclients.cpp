@@ -32,16 +32,16 @@ quint64 EventBroker::subscribe(int stream, const QByteArray &responseHead,
     // Events published before this subscriber arrived reach it only through replay.
     flush();
 
-    auto subscriber = std::make_unique<Subscriber>();
-    subscriber->id = m_registry.takeNextId();
-    subscriber->stream = stream;
-    subscriber->remoteAddress = remoteAddress;
-    subscriber->userAgent = subscription.userAgent;
-    subscriber->channels = subscription.channels;
-    subscriber->connectedSince = QDateTime::currentDateTimeUtc();
-    subscriber->wantsControl = subscription.control;
-    subscriber->lastEventId = subscription.lastEventId;
-    subscriber->route = subscription.route;
+    Subscriber subscriber;
+    subscriber.id = m_registry.takeNextId();
+    subscriber.stream = stream;
+    subscriber.remoteAddress = remoteAddress;
+    subscriber.userAgent = subscription.userAgent;
+    subscriber.channels = subscription.channels;
+    subscriber.connectedSince = QDateTime::currentDateTimeUtc();
+    subscriber.wantsControl = subscription.control;
+    subscriber.lastEventId = subscription.lastEventId;
+    subscriber.route = subscription.route;
 
     EventLog::ReplayStart replay; // nothing to replay and no gap
     if (!subscription.lastEventId.isEmpty())
@@ -50,7 +50,7 @@ quint64 EventBroker::subscribe(int stream, const QByteArray &responseHead,
 
     QByteArray opening = responseHead;
     if (subscription.control)
-        opening += helloEvent(*subscriber, gap);
+        opening += helloEvent(subscriber, gap);
     if (gap) {
         // Every client learns of the gap; control listeners also get it as an event.
         const HistoryGap notice{gapReason(replay.gap), subscription.lastEventId, replay.oldestId};
@@ -62,8 +62,8 @@ quint64 EventBroker::subscribe(int stream, const QByteArray &responseHead,
         m_hub.close(stream, true);
         return 0;
     }
-    subscriber->bytesSent = quint64(opening.size());
-    subscriber->lastWriteBeat = m_writer.currentBeat();
+    subscriber.bytesSent = quint64(opening.size());
+    subscriber.lastWriteBeat = m_writer.currentBeat();
 
     Subscriber &added = m_registry.add(std::move(subscriber));
     recordConnected(added, opening);

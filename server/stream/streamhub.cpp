@@ -29,10 +29,10 @@ namespace {
 constexpr int MaxEventsPerWait = 256;
 // A feed pulls about this much at a time (less when the slow-consumer limit is lower).
 constexpr qint64 FeedPageBytes = 64 * 1024;
-// How soon after the first of a burst of TLS streams their freed handshake state is given
-// back, and how many make a burst worth a malloc_trim() (about 13 KiB each).
+// How soon after the first of a burst of streams the memory their connections used before the
+// hand-over is given back, and how many make a burst worth a malloc_trim().
 constexpr int TrimDelayMs = 500;
-constexpr int TrimAfterSessions = 64;
+constexpr int TrimAfterStreams = 64;
 
 } // namespace
 
@@ -63,10 +63,10 @@ StreamHub::StreamHub(qint64 maxQueueBytes, IoBackend io, int sendRings, QObject 
     m_trimTimer.setInterval(TrimDelayMs);
     connect(&m_trimTimer, &QTimer::timeout, this, [this] {
 #ifdef __GLIBC__
-        if (m_sessionsFreedSinceTrim >= TrimAfterSessions)
+        if (m_streamsSinceTrim >= TrimAfterStreams)
             ::malloc_trim(0);
 #endif
-        m_sessionsFreedSinceTrim = 0;
+        m_streamsSinceTrim = 0;
     });
     m_muxPlaceholder = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
     m_notifier = new QSocketNotifier(m_epoll, QSocketNotifier::Read, this);
@@ -113,11 +113,11 @@ int StreamHub::adopt(qintptr descriptor, std::unique_ptr<TlsSession> tls)
         m_streams.resize(size_t(handle) + 1);
     m_streams[size_t(handle)].open = true;
     // A stream only sends: the sending key is all it keeps.
-    if (tls && tls->becomeSendOnly()) {
-        ++m_sessionsFreedSinceTrim;
-        if (!m_trimTimer.isActive())
-            m_trimTimer.start();
-    }
+    if (tls)
+        tls->becomeSendOnly();
+    ++m_streamsSinceTrim;
+    if (!m_trimTimer.isActive())
+        m_trimTimer.start();
     m_streams[size_t(handle)].tls = std::move(tls);
     ++m_streamCount;
     for (const auto &sender : m_senders)

@@ -230,11 +230,13 @@ private:
     void scheduleFailedClose(int handle);
 
     qint64 m_maxQueueBytes;
-    // TLS streams free OpenSSL's connection state when they start (TlsSession::
-    // becomeSendOnly), between the objects of later connections: glibc keeps such holes until
-    // malloc_trim(). A burst of them is given back to the system once it has passed.
+    // A connection's socket, parser and buffers are freed when its stream starts (and a TLS
+    // stream frees OpenSSL's handshake state: TlsSession::becomeSendOnly), between the objects
+    // of later connections: glibc keeps such holes until malloc_trim(). What a burst of them
+    // used is given back to the system once it has passed. The subscribers' own state lives
+    // apart (SubscriberRegistry), so those pages are whole.
     QTimer m_trimTimer;
-    int m_sessionsFreedSinceTrim = 0;
+    int m_streamsSinceTrim = 0;
     int m_epoll = -1;
     int m_muxPlaceholder = -1; // duplicated for each multiplexed stream's handle
     std::vector<std::unique_ptr<UringSender>> m_senders; // one per ring; empty on epoll

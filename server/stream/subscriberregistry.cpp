@@ -22,54 +22,87 @@ bool Audience::operator==(const Audience &other) const
     return kind == other.kind && channel == other.channel && clientIds == other.clientIds;
 }
 
-Subscriber &SubscriberRegistry::add(std::unique_ptr<Subscriber> subscriber)
+namespace {
+
+// The copy of value that every holder shares, counted in table.
+template<typename Value>
+const Value &share(QHash<Value, int> &table, const Value &value)
 {
-    Subscriber *raw = subscriber.get();
+    auto it = table.find(value);
+    if (it == table.end())
+        it = table.insert(value, 0);
+    ++it.value();
+    return it.key();
+}
+
+template<typename Value>
+void unshare(QHash<Value, int> &table, const Value &value)
+{
+    if (const auto it = table.find(value); it != table.end() && --it.value() <= 0)
+        table.erase(it);
+}
+
+} // namespace
+
+SubscriberRegistry::SubscriberRegistry() = default;
+
+SubscriberRegistry::~SubscriberRegistry()
+{
+    // The pool gives its memory back without running destructors.
+    for (Subscriber *subscriber : std::as_const(m_subscribers))
+        subscriber->~Subscriber();
+}
+
+Subscriber &SubscriberRegistry::add(Subscriber subscriber)
+{
+    subscriber.remoteAddress = share(m_perAddress, subscriber.remoteAddress);
+    subscriber.userAgent = share(m_userAgents, subscriber.userAgent);
+    subscriber.channels = share(m_channelLists, subscriber.channels);
+    auto *raw = new (m_pool.allocate(sizeof(Subscriber), alignof(Subscriber)))
+        Subscriber(std::move(subscriber));
     for (const QString &channel : std::as_const(raw->channels)) {
         auto &members = m_channels[channel];
         raw->channelSlots.push_back(members.size());
         members.push_back(raw);
     }
     m_byStream.insert(raw->stream, raw);
-    ++m_perAddress[raw->remoteAddress];
-    m_subscribers.emplace(raw->id, std::move(subscriber));
+    m_subscribers.insert(raw->id, raw);
     return *raw;
 }
 
-std::unique_ptr<Subscriber> SubscriberRegistry::remove(quint64 id)
+std::optional<Subscriber> SubscriberRegistry::remove(quint64 id)
 {
-    const auto it = m_subscribers.find(id);
-    if (it == m_subscribers.end())
-        return {};
-    std::unique_ptr<Subscriber> subscriber = std::move(it->second);
-    m_subscribers.erase(it);
+    Subscriber *raw = m_subscribers.take(id);
+    if (!raw)
+        return std::nullopt;
+    std::optional<Subscriber> subscriber(std::move(*raw));
     m_byStream.remove(subscriber->stream);
-    if (const auto from = m_perAddress.find(subscriber->remoteAddress);
-        from != m_perAddress.end() && --*from <= 0) {
-        m_perAddress.erase(from);
-    }
+    unshare(m_perAddress, subscriber->remoteAddress);
+    unshare(m_userAgents, subscriber->userAgent);
+    unshare(m_channelLists, subscriber->channels);
     for (qsizetype i = 0; i < subscriber->channels.size(); ++i) {
         const auto channelIt = m_channels.find(subscriber->channels.at(i));
         auto &members = channelIt.value();
         // Swap-remove keeps removal O(1); the moved member learns its new slot.
-        const size_t slot = subscriber->channelSlots[size_t(i)];
+        const size_t slot = subscriber->channelSlots[i];
         Subscriber *moved = members.back();
         members[slot] = moved;
         members.pop_back();
-        if (moved != subscriber.get()) {
+        if (moved != raw) {
             const qsizetype movedIndex = moved->channels.indexOf(channelIt.key());
-            moved->channelSlots[size_t(movedIndex)] = slot;
+            moved->channelSlots[movedIndex] = slot;
         }
         if (members.empty())
             m_channels.erase(channelIt);
     }
+    raw->~Subscriber();
+    m_pool.deallocate(raw, sizeof(Subscriber), alignof(Subscriber));
     return subscriber;
 }
 
 Subscriber *SubscriberRegistry::find(quint64 id) const
 {
-    const auto it = m_subscribers.find(id);
-    return it == m_subscribers.end() ? nullptr : it->second.get();
+    return m_subscribers.value(id);
 }
 
 Subscriber *SubscriberRegistry::findByStream(int stream) const
@@ -81,8 +114,8 @@ QList<quint64> SubscriberRegistry::ids() const
 {
     QList<quint64> ids;
     ids.reserve(qsizetype(m_subscribers.size()));
-    for (const auto &[id, subscriber] : m_subscribers)
-        ids.append(id);
+    for (auto it = m_subscribers.cbegin(); it != m_subscribers.cend(); ++it)
+        ids.append(it.key());
     return ids;
 }
 

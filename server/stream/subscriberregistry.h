@@ -8,8 +8,10 @@
 #include <QString>
 #include <QStringList>
 
-#include <memory>
-#include <unordered_map>
+#include <QVarLengthArray>
+
+#include <memory_resource>
+#include <optional>
 #include <vector>
 
 namespace sse {
@@ -43,7 +45,7 @@ struct Subscriber
     QString userAgent;
     QStringList channels; // empty for a route stream
     QString route;        // "METHOD PATH" of a scenario route; such a stream gets only its own
-    std::vector<size_t> channelSlots; // position in each channel's member list
+    QVarLengthArray<size_t, 1> channelSlots; // position in each channel's member list
     QDateTime connectedSince;
     bool wantsControl = false; // gets the dashboard.* control events
     quint64 eventsSent = 0;
@@ -56,14 +58,24 @@ struct Subscriber
 
 // The subscribers, looked up by id, by stream and by channel. It owns them; nothing else
 // keeps a Subscriber past the call that was handed one.
+//
+// A subscriber's state lives apart from the short-lived objects of its connection's first
+// moments (socket, parser, buffers): in a pool of its own, with one shared copy of each
+// address, user agent and channel list. Interleaved, each stream's few small blocks would keep
+// the pages of a whole burst of handshakes from going back to the system (malloc_trim).
 class SubscriberRegistry
 {
 public:
+    SubscriberRegistry();
+    ~SubscriberRegistry();
+    SubscriberRegistry(const SubscriberRegistry &) = delete;
+    SubscriberRegistry &operator=(const SubscriberRegistry &) = delete;
+
     quint64 takeNextId() { return m_nextId++; }
 
-    Subscriber &add(std::unique_ptr<Subscriber> subscriber);
+    Subscriber &add(Subscriber subscriber);
     // Removes the subscriber from every index and hands it back (its stream is the caller's).
-    std::unique_ptr<Subscriber> remove(quint64 id);
+    std::optional<Subscriber> remove(quint64 id);
 
     Subscriber *find(quint64 id) const;
     Subscriber *findByStream(int stream) const;
@@ -81,13 +93,15 @@ public:
     int count(const Audience &audience) const;
 
 private:
-    using SubscriberMap = std::unordered_map<quint64, std::unique_ptr<Subscriber>>;
-
     quint64 m_nextId = 1;
-    SubscriberMap m_subscribers;
+    std::pmr::unsynchronized_pool_resource m_pool; // where the subscribers live
+    QHash<quint64, Subscriber *> m_subscribers;    // every subscriber, in m_pool
     QHash<int, Subscriber *> m_byStream;
     QHash<QString, std::vector<Subscriber *>> m_channels;
+    // How many subscribers have each value; the key is the copy they share.
     QHash<QString, int> m_perAddress;
+    QHash<QString, int> m_userAgents;
+    QHash<QStringList, int> m_channelLists;
 };
 
 template<typename Visit>
@@ -101,13 +115,13 @@ void SubscriberRegistry::forEach(const Audience &audience, Visit &&visit) const
         }
         return;
     case Audience::Kind::AllSubscribers:
-        for (const auto &[id, subscriber] : m_subscribers) {
+        for (Subscriber *subscriber : m_subscribers) {
             if (subscriber->route.isEmpty())
                 visit(*subscriber);
         }
         return;
     case Audience::Kind::AllStreams:
-        for (const auto &[id, subscriber] : m_subscribers)
+        for (Subscriber *subscriber : m_subscribers)
             visit(*subscriber);
         return;
     case Audience::Kind::Clients:
@@ -117,7 +131,7 @@ void SubscriberRegistry::forEach(const Audience &audience, Visit &&visit) const
         }
         return;
     case Audience::Kind::ControlListeners:
-        for (const auto &[id, subscriber] : m_subscribers) {
+        for (Subscriber *subscriber : m_subscribers) {
             if (subscriber->wantsControl)
                 visit(*subscriber);
         }
