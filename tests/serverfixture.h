@@ -79,6 +79,23 @@ struct TestServerOnEventLog
     }
 };
 
+// For a test class whose tests run on the event log $SSE_TEST_EVENT_LOG names: derive from it
+// after QObject, restart() in init() and wherever a test needs another config.
+class EventLogServerTest
+{
+protected:
+    TestServerOnEventLog m_server;
+    quint16 m_port = 0;
+
+    // Fails the test when the log's part or the server did not start.
+    void restart(const sse::ServerConfig &config)
+    {
+        QString why;
+        QVERIFY2(m_server.restart(config, &why), qPrintable(why));
+        m_port = m_server.server.port;
+    }
+};
+
 // The token the HTTP tests publish with from "another computer".
 inline sse::ServerConfig testConfig()
 {

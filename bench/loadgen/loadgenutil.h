@@ -1,6 +1,6 @@
 #pragma once
 
-// Helpers loadgenerator.cpp and publisher.cpp share (internal to the load generator).
+// Helpers the files of LoadGenerator share (internal to the load generator).
 
 #include <sys/epoll.h>
 #include <sys/socket.h>

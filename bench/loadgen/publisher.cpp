@@ -1,5 +1,5 @@
 // LoadGenerator's publisher: one keep-alive connection that POSTs the events (declared in
-// loadgenerator.h; the subscribers and the phases are in loadgenerator.cpp).
+// loadgenerator.h; the subscribers are in subscribers.cpp, the phases in loadgenerator.cpp).
 
 #include "loadgenerator.h"
 

@@ -11,8 +11,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   startServer,
-  startRedis,
-  startNginx,
   launchBrowser,
   openStream,
   helloOf,
@@ -26,6 +24,7 @@ import {
   testId,
   TIMEOUT_MS,
 } from './lib/harness.mjs';
+import { startRedis, startNginx } from './lib/otherservers.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const TEMPLATE = path.resolve(here, '../../deploy/nginx-cluster.conf');

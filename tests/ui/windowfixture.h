@@ -1,13 +1,18 @@
 #pragma once
 
 #include "mainwindow.h"
+#include "models/clientsmodel.h"
 #include "serverbar.h"
 #include "servercontroller.h"
 
+#include <QComboBox>
 #include <QCoreApplication>
 #include <QDockWidget>
+#include <QHostAddress>
+#include <QPlainTextEdit>
 #include <QSettings>
 #include <QStandardPaths>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -63,5 +68,93 @@ inline void verifyFitsMinimumWindow(const sse::ui::MainWindow &window, const QDo
     QVERIFY(panelNeeds.width() <= panel->widget()->width());
     QVERIFY(panelNeeds.height() <= panel->widget()->height());
 }
+
+// A raw GET /events on loopback that keeps everything it receives.
+class Subscriber
+{
+public:
+    Subscriber(quint16 port, const QByteArray &query = {})
+    {
+        QObject::connect(&m_socket, &QTcpSocket::readyRead, &m_socket,
+                         [this] { m_received += m_socket.readAll(); });
+        m_socket.connectToHost(QHostAddress(QHostAddress::LocalHost), port);
+        m_socket.write("GET /events" + query +
+                       " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                       "User-Agent: Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 "
+                       "Firefox/120.0\r\n\r\n");
+    }
+    const QByteArray &received() const { return m_received; }
+    QAbstractSocket::SocketState state() const { return m_socket.state(); }
+
+private:
+    QTcpSocket m_socket;
+    QByteArray m_received;
+};
+
+// For a test class of the dashboard window and its panels against a real server on loopback:
+// derive from it after QObject; initTestCase() calls initSettings(), init() clears the settings
+// and cleanup() calls closeWindow().
+class DashboardWindowTest
+{
+protected:
+    // Never touch the user's real settings.
+    void initSettings(const QString &applicationName)
+    {
+        QVERIFY(m_settingsDir.isValid());
+        useTemporarySettings(m_settingsDir, applicationName);
+    }
+
+    void closeWindow()
+    {
+        m_window.reset(); // before the controller it uses
+        m_controller.reset();
+    }
+
+    // A window on a free loopback port, its server started.
+    void openWindow(const QStringList &extraOptions = {}, quint16 port = 0)
+    {
+        keepHistoryInMemory();
+        m_controller = std::make_unique<sse::ServerController>();
+        sse::ServerConfig commandLine;
+        commandLine.port = port;
+        commandLine.bindAddress = QHostAddress(QHostAddress::LocalHost);
+        m_window = std::make_unique<sse::ui::MainWindow>(
+            m_controller.get(), commandLine,
+            QStringList{QStringLiteral("port"), QStringLiteral("bind")} + extraOptions);
+        m_window->show();
+    }
+    bool waitUntilRunning()
+    {
+        return QTest::qWaitFor([this] {
+            return m_window->serverBar()->state() == sse::ui::ServerBar::State::Running;
+        });
+    }
+    template<typename Widget>
+    Widget *child(const char *name) const
+    {
+        auto *widget = m_window->findChild<Widget *>(QString::fromLatin1(name));
+        if (!widget)
+            qFatal("no child widget %s", name);
+        return widget;
+    }
+    int rowOfClientOnChannel(const QString &channel) const
+    {
+        const sse::ui::ClientsModel *model = m_window->clientsModel();
+        for (int row = 0; row < model->rowCount(); ++row) {
+            if (model->client(row).channels.contains(channel))
+                return row;
+        }
+        return -1;
+    }
+    void compose(const QString &eventType, const QString &data)
+    {
+        child<QComboBox>("eventType")->setCurrentText(eventType);
+        child<QPlainTextEdit>("eventData")->setPlainText(data);
+    }
+
+    QTemporaryDir m_settingsDir;
+    std::unique_ptr<sse::ServerController> m_controller;
+    std::unique_ptr<sse::ui::MainWindow> m_window;
+};
 
 } // namespace testsupport

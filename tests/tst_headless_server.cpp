@@ -1,11 +1,11 @@
-// The sse-dashboard binary in --headless mode, as scripts and CI use it.
+// The sse-dashboard binary in --headless mode, as scripts and CI use it: what it prints, how
+// it stops, its history file, its options and their errors, the access log, --fault.
 #include "eventlogfixture.h"
-#include "scenario.h"
+#include "headlessfixture.h"
 #include "testsupport.h"
 
 #include <QDir>
 #include <QFile>
-#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkInterface>
@@ -13,39 +13,13 @@
 #include <QRegularExpression>
 #include <QTcpServer>
 #include <QTemporaryDir>
-#include <QTemporaryFile>
 #include <QTest>
-#include <QUrl>
 
 #include <csignal>
 
 using namespace testsupport;
 
-namespace {
-
-const QString Binary = QStringLiteral(SSE_DASHBOARD_BIN);
-
-// Starts the binary and reads the URL from its first line; returns the port or 0.
-quint16 launch(QProcess &process, const QStringList &extraArguments = {})
-{
-    process.start(Binary, QStringList{QStringLiteral("--headless"), QStringLiteral("--port"),
-                                      QStringLiteral("0")} +
-                              extraArguments);
-    if (!process.waitForStarted(5000))
-        return 0;
-    QElapsedTimer timer;
-    timer.start();
-    while (!process.canReadLine() && timer.elapsed() < 10000)
-        process.waitForReadyRead(100);
-    const QUrl url(QString::fromUtf8(process.readLine()).trimmed());
-    if (url.scheme() != QStringLiteral("http") || url.path() != QStringLiteral("/"))
-        return 0;
-    return quint16(url.port());
-}
-
-} // namespace
-
-class TestHeadless : public QObject
+class TestHeadlessServer : public QObject
 {
     Q_OBJECT
 
@@ -314,6 +288,7 @@ private slots:
     }
 
     void accessLogPrintsOneCommonLogLinePerRequest_data() { addEventLogRows(); }
+
     void accessLogPrintsOneCommonLogLinePerRequest()
     {
         // On every event log: SQLite and Redis accept a publish after the route returns, and
@@ -361,55 +336,6 @@ private slots:
         QVERIFY(process.waitForFinished(5000));
     }
 
-    void playStartsAScenarioAtLaunch()
-    {
-        QTemporaryFile file;
-        QVERIFY(file.open());
-        file.write("{\"delay\": 20, \"event\": \"tick\", \"data\": \"a\"}\n"
-                   "{\"delay\": 20, \"data\": \"b\"}\n");
-        file.close();
-        QProcess process;
-        // Looping, so a subscriber that connects after the launch still sees every step.
-        const quint16 port =
-            launch(process, {QStringLiteral("--play"), file.fileName(), QStringLiteral("--loop")});
-        QVERIFY(port != 0);
-        QByteArray errors;
-        QTRY_VERIFY2((errors += process.readAllStandardError()).contains("Playing"),
-                     errors.constData());
-        SseReader reader(port);
-        QTRY_VERIFY(reader.userEvents().size() >= 3);
-        const QList<ReceivedEvent> events = reader.userEvents();
-        for (qsizetype i = 1; i < events.size(); ++i)
-            QVERIFY(events.at(i).data != events.at(i - 1).data); // a, b, a, b...
-        const QJsonArray playing = request(port, "GET", "/api/scenarios").json().array();
-        QCOMPARE(playing.size(), 1);
-        QVERIFY(playing.first().toObject().value(u"loop").toBool());
-        process.terminate();
-        QVERIFY(process.waitForFinished(5000));
-    }
-
-    void playRefusesABadFileNamingTheLine()
-    {
-        QTemporaryFile file;
-        QVERIFY(file.open());
-        file.write("{\"data\": \"ok\"}\n{\"delay\": 10, \"evnt\": \"x\"}\n");
-        file.close();
-        QProcess process;
-        process.start(Binary, {QStringLiteral("--headless"), QStringLiteral("--port"),
-                               QStringLiteral("0"), QStringLiteral("--play"), file.fileName()});
-        QVERIFY(process.waitForFinished(10000));
-        QCOMPARE(process.exitCode(), 1);
-        const QByteArray error = process.readAllStandardError();
-        QVERIFY2(error.contains("line 2: field 'evnt': unknown"), error.constData());
-        QVERIFY2(error.contains(file.fileName().toLocal8Bit()), error.constData());
-        QVERIFY(process.readAllStandardOutput().isEmpty()); // it never listened
-
-        process.start(Binary, {QStringLiteral("--headless"), QStringLiteral("--loop")});
-        QVERIFY(process.waitForFinished(10000));
-        QCOMPARE(process.exitCode(), 2);
-        QVERIFY(process.readAllStandardError().contains("--loop needs --play"));
-    }
-
     void faultOptionInstallsFaultsAtStart()
     {
         QProcess process;
@@ -436,83 +362,7 @@ private slots:
         QCOMPARE(process.exitCode(), 2);
         QVERIFY(process.readAllStandardError().contains("client: no client is connected"));
     }
-
-    void routeServesAStreamPerRequest()
-    {
-        QProcess process;
-        const quint16 port = launch(
-            process, {QStringLiteral("--route"),
-                      QStringLiteral("POST /v1/chat/completions=:/scenarios/openai-chat.jsonl")});
-        QVERIFY(port != 0);
-        SseReader reader(port, "/v1/chat/completions", {"Content-Type: application/json"}, "POST",
-                         "{\"stream\": true}");
-        QTRY_VERIFY(reader.isStreaming());
-        QTRY_VERIFY(!reader.isConnected());
-        QCOMPARE(reader.events().last().data, QStringLiteral("[DONE]"));
-        process.terminate();
-        QVERIFY(process.waitForFinished(5000));
-    }
-
-    void recordWritesAScenarioThatPlaysBack()
-    {
-        QProcess server;
-        const quint16 port =
-            launch(server, {QStringLiteral("--route"),
-                            QStringLiteral("GET /llm=:/scenarios/openai-chat.jsonl")});
-        QVERIFY(port != 0);
-        QTemporaryDir dir;
-        const QString out = dir.filePath(QStringLiteral("recorded.jsonl"));
-        QProcess recorder;
-        recorder.start(Binary, {QStringLiteral("--record"),
-                                QStringLiteral("http://127.0.0.1:%1/llm").arg(port),
-                                QStringLiteral("--out"), out, QStringLiteral("--count"),
-                                QStringLiteral("5")});
-        QVERIFY(recorder.waitForFinished(15000));
-        QCOMPARE(recorder.exitCode(), 0);
-        QVERIFY(recorder.readAllStandardError().contains("Recorded 5 events"));
-        QFile file(out);
-        QVERIFY(file.open(QIODevice::ReadOnly));
-        const auto parsed = sse::parseScenario(file.readAll());
-        QVERIFY(std::holds_alternative<sse::Scenario>(parsed));
-        const sse::Scenario scenario = std::get<sse::Scenario>(parsed);
-        QCOMPARE(scenario.steps.size(), 5);
-        QVERIFY(scenario.steps.first().event.data.contains(u"chat.completion.chunk"));
-        // The recording plays back at launch.
-        QProcess player;
-        const quint16 playerPort =
-            launch(player, {QStringLiteral("--play"), out, QStringLiteral("--loop")});
-        QVERIFY(playerPort != 0);
-        SseReader reader(playerPort);
-        QTRY_VERIFY(reader.events().size() >= 2);
-        QVERIFY(reader.events().first().data.contains(u"chat.completion.chunk"));
-        player.terminate();
-        QVERIFY(player.waitForFinished(5000));
-        server.terminate();
-        QVERIFY(server.waitForFinished(5000));
-    }
-
-    void recordFailsClearlyAndWritesNothing()
-    {
-        QTcpServer closed;
-        QVERIFY(closed.listen(QHostAddress::LocalHost, 0));
-        const quint16 port = closed.serverPort();
-        closed.close();
-        QTemporaryDir dir;
-        const QString out = dir.filePath(QStringLiteral("never.jsonl"));
-        QProcess recorder;
-        recorder.start(Binary, {QStringLiteral("--record"),
-                                QStringLiteral("http://127.0.0.1:%1/events").arg(port),
-                                QStringLiteral("--out"), out});
-        QVERIFY(recorder.waitForFinished(15000));
-        QCOMPARE(recorder.exitCode(), 1);
-        QVERIFY(recorder.readAllStandardError().contains("cannot reach http://127.0.0.1:"));
-        QVERIFY(!QFile::exists(out));
-        recorder.start(Binary, {QStringLiteral("--record"), QStringLiteral("http://127.0.0.1:1/")});
-        QVERIFY(recorder.waitForFinished(15000));
-        QCOMPARE(recorder.exitCode(), 2);
-        QVERIFY(recorder.readAllStandardError().contains("--out"));
-    }
 };
 
-QTEST_GUILESS_MAIN(TestHeadless)
-#include "tst_headless.moc"
+QTEST_GUILESS_MAIN(TestHeadlessServer)
+#include "tst_headless_server.moc"
