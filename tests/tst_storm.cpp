@@ -110,21 +110,11 @@ qint64 queues(const QJsonObject &stats, const char *name)
 
 } // namespace
 
-class TestStorm : public QObject
+class TestStorm : public QObject, private EventLogServerTest
 {
     Q_OBJECT
 
 private:
-    TestServerOnEventLog m_server;
-    quint16 m_port = 0;
-
-    void restart(const sse::ServerConfig &config)
-    {
-        QString why;
-        QVERIFY2(m_server.restart(config, &why), qPrintable(why));
-        m_port = m_server.server.port;
-    }
-
     QJsonObject stats() const { return request(m_port, "GET", "/api/stats").json().object(); }
 
     // Publishes count events of about size bytes each and waits until the log keeps them.
