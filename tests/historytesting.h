@@ -3,13 +3,18 @@
 // What the SQLite event log's tests share: events, appends that wait for their answers, and
 // SQL run on a file as another program would.
 #include "eventlog.h"
+#include "sqliteeventlog.h"
 
 #include <QCryptographicHash>
 #include <QFile>
+#include <QSemaphore>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QTest>
+
+#include <memory>
+#include <utility>
 
 namespace historytesting {
 
@@ -80,5 +85,41 @@ inline bool runSql(const QString &path, const QStringList &statements)
     QSqlDatabase::removeDatabase(QStringLiteral("test-writer"));
     return ok;
 }
+
+// Holds the log's writer thread busy, as a slow disk would, until release() (or its end, so
+// that a failed test does not leave the log waiting for its writer forever).
+class HeldWriter
+{
+public:
+    explicit HeldWriter(sse::SqliteEventLog &log)
+        : m_context(new QObject)
+    {
+        m_context->moveToThread(log.writerThread());
+        QSemaphore holding;
+        QMetaObject::invokeMethod(m_context, [&holding, disk = m_disk] {
+            holding.release();
+            disk->acquire();
+        });
+        holding.acquire();
+    }
+    ~HeldWriter()
+    {
+        release();
+        m_context->deleteLater(); // on the writer's thread
+    }
+    HeldWriter(const HeldWriter &) = delete;
+    HeldWriter &operator=(const HeldWriter &) = delete;
+
+    void release()
+    {
+        if (std::exchange(m_held, false))
+            m_disk->release();
+    }
+
+private:
+    QObject *m_context;
+    std::shared_ptr<QSemaphore> m_disk = std::make_shared<QSemaphore>();
+    bool m_held = true;
+};
 
 } // namespace historytesting

@@ -1,6 +1,7 @@
 // The broker on its own: no HTTP, no server thread. Its streams are socket pairs in the hub, read
 // from the other end, so what a subscriber gets is what the broker wrote, byte for byte.
 #include "eventbroker.h"
+#include "historytesting.h"
 #include "memoryeventlog.h"
 #include "serverconfig.h"
 #include "sqliteeventlog.h"
@@ -251,6 +252,32 @@ private slots:
         }
         QTRY_COMPARE(ids, (QStringList{QStringLiteral("1"), QStringLiteral("2")}));
         QTRY_COMPARE(reader.received(), Head + "id: 1\ndata: a\n\nid: 2\ndata: b\n\n");
+        m_broker.reset(); // before the log it uses
+    }
+
+    // A history file that takes its time (a slow disk, a checkpoint) holds back only the
+    // publishes it is writing: the broker's thread goes on serving its streams meanwhile.
+    void aSlowHistoryFileHoldsBackOnlyItsPublishes()
+    {
+        QTemporaryDir dir;
+        SqliteEventLog sqlite(dir.filePath(QStringLiteral("h.sqlite")), 10, 1024 * 1024);
+        QCOMPARE(sqlite.open(), QString());
+        m_broker.reset();
+        makeBroker(sqlite);
+        Reader reader(*m_hub);
+        m_broker->subscribe(reader.stream(), Head, subscription({QStringLiteral("default")}), {});
+        QStringList ids;
+        {
+            historytesting::HeldWriter held(sqlite);
+            m_broker->publish(makeEvent(QStringLiteral("a")), {},
+                              [&ids](const PublishResult &result) { ids.append(result.id); });
+            m_broker->sendComment(QStringLiteral("still here"), {}, {});
+            QTRY_COMPARE(reader.received(), Head + ": still here\n\n");
+            QVERIFY(ids.isEmpty());
+            QCOMPARE(m_broker->clients().size(), 1);
+        }
+        QTRY_COMPARE(ids, QStringList{QStringLiteral("1")});
+        QTRY_COMPARE(reader.received(), Head + ": still here\n\nid: 1\ndata: a\n\n");
         m_broker.reset(); // before the log it uses
     }
 };

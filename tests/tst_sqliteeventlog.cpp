@@ -18,46 +18,6 @@ using sse::EventLog;
 using sse::HistoryFilter;
 using sse::SqliteEventLog;
 
-namespace {
-
-// Holds the log's writer thread busy, as a slow disk would, until release() (or its end, so
-// that a failed test does not leave the log waiting for its writer forever).
-class HeldWriter
-{
-public:
-    explicit HeldWriter(SqliteEventLog &log)
-        : m_context(new QObject)
-    {
-        m_context->moveToThread(log.writerThread());
-        QSemaphore holding;
-        QMetaObject::invokeMethod(m_context, [&holding, disk = m_disk] {
-            holding.release();
-            disk->acquire();
-        });
-        holding.acquire();
-    }
-    ~HeldWriter()
-    {
-        release();
-        m_context->deleteLater(); // on the writer's thread
-    }
-    HeldWriter(const HeldWriter &) = delete;
-    HeldWriter &operator=(const HeldWriter &) = delete;
-
-    void release()
-    {
-        if (std::exchange(m_held, false))
-            m_disk->release();
-    }
-
-private:
-    QObject *m_context;
-    std::shared_ptr<QSemaphore> m_disk = std::make_shared<QSemaphore>();
-    bool m_held = true;
-};
-
-} // namespace
-
 class TestSqliteEventLog : public QObject
 {
     Q_OBJECT

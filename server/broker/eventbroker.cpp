@@ -169,10 +169,9 @@ void EventBroker::scheduleFlush()
 
 void EventBroker::flush()
 {
-    // A log that answers appends in a batch (the SQLite log's group commit) answers now, so
-    // what it accepted goes out in this flush, and the publishers' answers after it, as with
-    // the memory log. Before the flag is cleared: what it enqueues needs no second flush.
-    m_log.finishAppends();
+    // Nothing here waits for the event log: one that answers later (the SQLite file's
+    // transaction, Redis) hands its events to enqueue() when it answers, and that schedules
+    // the flush that sends them.
     m_flushScheduled = false;
     m_sending.swap(m_pending);
     // Consecutive events for the same audience go out as one run; order is kept because the
@@ -383,11 +382,12 @@ void EventBroker::onStreamClosed(int stream)
 
 void EventBroker::forget(quint64 clientId, const QString &reason)
 {
-    std::optional<Subscriber> subscriber = m_registry.remove(clientId);
+    // The faults let go of the subscriber while the registry still holds it.
+    if (Subscriber *faulted = m_registry.find(clientId); faulted && faulted->faulted)
+        m_faults.forget(*faulted);
+    const std::optional<Subscriber> subscriber = m_registry.remove(clientId);
     if (!subscriber)
         return;
-    if (subscriber->faulted)
-        m_faults.forget(*subscriber);
     emit subscriberRemoved(clientId);
     if (!m_recorder.enabled())
         return;

@@ -37,6 +37,14 @@ public:
     qint64 bytes() const { return m_bytes; }
     void setCapacity(int capacity);
 
+    // An id that was published but is not held (cleared before it could be kept) reads as
+    // evicted rather than unknown.
+    void markEvicted(const QString &id)
+    {
+        if (!m_sequenceById.contains(id))
+            m_evicted.add(id, EvictedIds::limitFor(m_capacity));
+    }
+
     // Keeps already encoded bytes under an id; the ring part of append().
     void store(const QString &id, const QString &scope, const QByteArray &encoded,
                const QString &type = {}, qint64 timeMs = 0);

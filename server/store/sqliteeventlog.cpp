@@ -10,6 +10,7 @@ namespace sse {
 SqliteEventLog::SqliteEventLog(const QString &path, int capacity, qint64 maxBytes)
     : m_path(path)
     , m_capacity(std::max(0, capacity))
+    , m_maxBytes(maxBytes)
     , m_writer(std::make_unique<HistoryFileWriter>(path, capacity, maxBytes))
     , m_writerContext(new QObject)
     , m_kept(capacity, maxBytes)
@@ -45,9 +46,11 @@ QString SqliteEventLog::open()
     onWriter([&] { problem = m_writer->open(contents); }, true);
     if (!problem.isEmpty())
         return problem;
+    m_kept = MemoryEventLog(m_capacity, m_maxBytes); // also when opened again after close()
     for (const HistoryEntry &entry : contents.entries)
         m_kept.store(entry.id, entry.scope, entry.encoded, entry.type, entry.timeMs);
     m_nextId = contents.nextId;
+    m_savedNextId = m_nextId;
     m_open = true;
     qCInfo(lcLog).noquote() << "history in" << m_path << "with" << m_kept.size()
                             << "events, next id" << m_nextId;
@@ -106,6 +109,7 @@ void SqliteEventLog::writePending()
             entries.push_back(append.entry);
     }
     m_writeError = std::make_shared<QString>();
+    m_savedNextId = m_nextId;
     onWriter([this, write, entries = std::move(entries), nextId = m_nextId, error = m_writeError] {
         *error = m_writer->write(entries, nextId);
         // Posted events of a destroyed log are dropped; the log stops this thread first.
@@ -118,14 +122,14 @@ void SqliteEventLog::written(quint64 write, const QString &error)
 {
     if (write != m_writes || !m_writeInFlight)
         return; // already answered by finishAppends()
-    m_writeInFlight = false;
     const std::vector<PendingAppend> batch = std::exchange(m_writing, {});
     if (!error.isEmpty())
         qCWarning(lcLog).noquote() << m_writer->refuse(error);
     // Kept in memory (so replayed) as it is answered, not before: an event a new subscriber
-    // could get from a replay and again from the fan-out would arrive twice.
-    const bool cleared = m_writingClears != m_clears;
+    // could get from a replay and again from the fan-out would arrive twice. Still in flight
+    // while answering, so that what an answer appends waits its turn.
     for (const PendingAppend &append : batch) {
+        const bool cleared = m_writingClears != m_clears; // an answer may clear the log
         if (append.keep && !error.isEmpty()) {
             append.done(Appended{
                 {},
@@ -134,12 +138,14 @@ void SqliteEventLog::written(quint64 write, const QString &error)
                 true});
             continue;
         }
-        if (append.keep && !cleared) {
-            const HistoryEntry &entry = append.entry;
+        const HistoryEntry &entry = append.entry;
+        if (append.keep && !cleared)
             m_kept.store(entry.id, entry.scope, entry.encoded, entry.type, entry.timeMs);
-        }
-        append.done(Appended{append.entry.id, append.entry.encoded, {}});
+        else if (append.keep)
+            m_kept.markEvicted(entry.id);
+        append.done(Appended{entry.id, entry.encoded, {}});
     }
+    m_writeInFlight = false;
     writePending(); // what was appended meanwhile
 }
 
@@ -152,6 +158,14 @@ void SqliteEventLog::finishAppends()
         }
         onWriter([] {}, true); // the transaction in flight has been written
         written(m_writes, *m_writeError);
+    }
+    if (m_open && m_nextId != m_savedNextId) {
+        // Ids handed to events that were not kept: a restart must not hand them out again.
+        QString error;
+        onWriter([&] { error = m_writer->write({}, m_nextId); }, true);
+        if (!error.isEmpty())
+            qCWarning(lcLog).noquote() << m_writer->refuse(error);
+        m_savedNextId = m_nextId;
     }
 }
 
@@ -174,8 +188,11 @@ void SqliteEventLog::clear()
     // What was published before the clear is cleared too: the transaction in flight is
     // deleted after it has been written, and appends still waiting are no longer kept.
     ++m_clears;
-    for (PendingAppend &append : m_pending)
+    for (PendingAppend &append : m_pending) {
+        if (append.keep)
+            m_kept.markEvicted(append.entry.id);
         append.keep = false;
+    }
     m_kept.clear();
     if (!m_open)
         return;

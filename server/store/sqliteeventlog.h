@@ -89,12 +89,14 @@ private:
 
     QString m_path;
     int m_capacity;
+    qint64 m_maxBytes;
     std::unique_ptr<HistoryFileWriter> m_writer; // used only on m_writerThread
     QThread m_writerThread;
     QObject *m_writerContext; // lives in m_writerThread; deleted when it finishes
     MemoryEventLog m_kept;    // what the file holds, for replays and the History panel
     bool m_open = false;
     quint64 m_nextId = 1;
+    quint64 m_savedNextId = 1;            // the next id the file has
     std::vector<PendingAppend> m_pending; // appended, not yet handed to the writer
     std::vector<PendingAppend> m_writing; // in the transaction being written
     bool m_writeScheduled = false;

@@ -97,6 +97,8 @@ std::optional<Subscriber> SubscriberRegistry::remove(quint64 id)
     }
     raw->~Subscriber();
     m_pool.deallocate(raw, sizeof(Subscriber), alignof(Subscriber));
+    if (m_subscribers.isEmpty())
+        m_pool.release(); // the pool keeps what a peak took until it is released
     return subscriber;
 }
 
