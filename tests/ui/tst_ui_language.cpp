@@ -25,7 +25,6 @@
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTableView>
-#include <QTemporaryDir>
 #include <QTest>
 
 #include <memory>
@@ -73,20 +72,11 @@ const Texts Chinese{
 
 } // namespace
 
-class TestLanguageSwitch : public QObject
+class TestLanguageSwitch : public QObject, private testsupport::DashboardWindowTest
 {
     Q_OBJECT
 
 private:
-    template<typename Widget>
-    Widget *child(const char *name) const
-    {
-        auto *widget = m_window->findChild<Widget *>(QString::fromLatin1(name));
-        if (!widget)
-            qFatal("no child widget %s", name);
-        return widget;
-    }
-
     QAction *languageAction(const QString &code) const
     {
         for (QAction *action : m_window->menus()->languages->actions()) {
@@ -118,23 +108,17 @@ private:
         };
     }
 
-    QTemporaryDir m_settingsDir;
-    std::unique_ptr<ServerController> m_controller;
-    std::unique_ptr<MainWindow> m_window;
-
 private slots:
     void initTestCase()
     {
-        QVERIFY(m_settingsDir.isValid());
-        testsupport::useTemporarySettings(m_settingsDir, QStringLiteral("tst_ui_language"));
+        initSettings(QStringLiteral("tst_ui_language"));
         // English to begin with, whatever the machine's locale.
         installTranslations(qApp, QStringLiteral("en"));
     }
 
     void cleanup()
     {
-        m_window.reset(); // before the controller it uses
-        m_controller.reset();
+        closeWindow();
         installTranslations(qApp, QStringLiteral("en"));
     }
 
