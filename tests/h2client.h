@@ -109,11 +109,11 @@ public:
         flush();
         return id;
     }
-    // A POST whose body never comes: HEADERS without END_STREAM.
-    int32_t openUpload(const QByteArray &path)
+    // A POST whose body stops after sent (by default at once) and never ends: no END_STREAM.
+    int32_t openUpload(const QByteArray &path, const QByteArray &sent = QByteArray(""))
     {
         m_deferred = true;
-        return request("POST", path, {}, QByteArray(""));
+        return request("POST", path, {}, sent);
     }
     int32_t get(const QByteArray &path, const sse::http::HeaderList &headers = {})
     {
@@ -189,13 +189,13 @@ private:
     static ssize_t readBody(nghttp2_session *, int32_t id, uint8_t *buffer, size_t length,
                             uint32_t *flags, nghttp2_data_source *, void *user)
     {
-        if (of(user).m_deferred)
-            return NGHTTP2_ERR_DEFERRED;
         QByteArray &body = of(user).m_bodies[id];
+        if (body.isEmpty() && of(user).m_deferred)
+            return NGHTTP2_ERR_DEFERRED;
         const size_t taken = std::min(length, size_t(body.size()));
         memcpy(buffer, body.constData(), taken);
         body.remove(0, qsizetype(taken));
-        if (body.isEmpty())
+        if (body.isEmpty() && !of(user).m_deferred)
             *flags |= NGHTTP2_DATA_FLAG_EOF;
         return ssize_t(taken);
     }
@@ -208,7 +208,7 @@ private:
     bool m_goAway = false;
     uint32_t m_goAwayError = 0;
     bool m_disconnected = false;
-    bool m_deferred = false; // request bodies never come (openUpload)
+    bool m_deferred = false; // request bodies never end (openUpload)
 };
 
 // A client that writes frames by hand, as an attacker would, and reads which frames come

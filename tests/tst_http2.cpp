@@ -5,6 +5,8 @@
 #include "h2client.h"
 #include "serverfixture.h"
 
+#include <algorithm>
+
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QTest>
@@ -391,6 +393,33 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(raw.frameTypes().contains(Headers), 10000); // the 408
         raw.write(RawH2Client::frame(Data, EndStream, 1, "late"));
         QCOMPARE(request(m_port, "GET", "/healthz").status, 200);
+    }
+
+    // The requests a connection has not finished sending hold at most 8 MiB of it (or one
+    // --max-body, if larger): the one that would pass that is refused, and the rest go on.
+    void unfinishedRequestsShareOneBudgetPerConnection()
+    {
+        auto client = connect();
+        QVERIFY(client);
+        const QByteArray part(1000 * 1000, 'x'); // each under --max-body (1 MiB)
+        QList<int32_t> uploads;
+        for (int i = 0; i < 9; ++i) // 9,000,000 bytes against 8,388,608
+            uploads.append(client->openUpload("/publish", part));
+        const auto refused = [&] {
+            return std::count_if(uploads.cbegin(), uploads.cend(),
+                                 [&](int32_t id) { return client->response(id).status == 413; });
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(refused(), 1, 10000);
+        for (const int32_t id : uploads) {
+            const H2Client::Response &response = client->response(id);
+            if (response.status == 413)
+                QVERIFY(response.body.contains("hold more than 8388608 bytes"));
+            else
+                QCOMPARE(response.status, 0); // still being read
+        }
+        const int32_t health = client->get("/healthz");
+        QTRY_COMPARE(client->response(health).status, 200);
+        QCOMPARE(refused(), 1);
     }
 
     void replayFindsItsEventPastManyOfOtherChannels()

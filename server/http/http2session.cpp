@@ -115,10 +115,13 @@ int Http2Callbacks::dataChunk(nghttp2_session *session, uint8_t, int32_t streamI
             false};
         request.body.clear();
         self.releaseRequestBytes(reading);
+        self.m_bodyRefused = true;
         return 0;
     }
     if (self.holdRequestBytes(reading, qint64(length)))
         request.body.append(reinterpret_cast<const char *>(data), qsizetype(length));
+    else
+        self.m_bodyRefused = true;
     return 0;
 }
 
@@ -264,7 +267,26 @@ void Http2Session::receive(const QByteArray &bytes)
         fail("reading", int(read));
         return;
     }
+    if (std::exchange(m_bodyRefused, false))
+        answerRefusedBodies();
     sendNow(); // SETTINGS and PING acknowledgements, answers given at once
+}
+
+void Http2Session::answerRefusedBodies()
+{
+    // A body refused while it is read (413) is answered now, not at its end, which a client
+    // that goes on sending may never reach. Once the answer is out, the stream is reset.
+    std::vector<int32_t> refused;
+    for (const auto &[id, stream] : m_streams) {
+        if (stream->reading && stream->reading->refusal)
+            refused.push_back(id);
+    }
+    for (const int32_t id : refused) {
+        if (Stream *stream = find(id); stream && stream->reading) {
+            stream->answeredEarly = true;
+            dispatch(id, *stream);
+        }
+    }
 }
 
 void Http2Session::dispatch(int32_t streamId, Stream &stream)

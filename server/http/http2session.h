@@ -114,7 +114,7 @@ private:
         bool answered = false;                  // HEADERS submitted
         bool ending = false;                    // END_STREAM once what is pending is sent
         bool deferred = false;                  // the data source said "not now"
-        bool answeredEarly = false;             // before its request was complete (408)
+        bool answeredEarly = false;             // before its request was complete (408, 413)
         QList<QByteArray> chunks;               // body bytes taken, not framed yet
         qsizetype chunkOffset = 0;              // of chunks.first() framed already
         qint64 pending = 0;                     // bytes in chunks not framed yet
@@ -125,6 +125,7 @@ private:
     Stream *find(int32_t streamId) const;
     void start();
     void dispatch(int32_t streamId, Stream &stream);
+    void answerRefusedBodies();
     // Turns an HTTP/1.1 response head into the stream's HEADERS; body data follows in chunks.
     bool submitHead(int32_t streamId, Stream &stream, const QByteArray &head);
     void queueBody(int32_t streamId, Stream &stream, QByteArray bytes);
@@ -169,6 +170,7 @@ private:
     double m_controlTokens;
     QElapsedTimer m_tokenClock;
     bool m_started = false;
+    bool m_bodyRefused = false; // a body was refused during this read (answerRefusedBodies)
     bool m_sendScheduled = false;
     bool m_finished = false;
 };
