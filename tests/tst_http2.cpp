@@ -1,9 +1,8 @@
 // HTTP/2 over real loopback connections, with nghttp2's client session (tests/h2client.h): h2c
 // with prior knowledge, and h2 through ALPN over TLS (SSE_TEST_TLS). Every route answers through
 // the same handlers as HTTP/1.1; many SSE streams share one connection; flow control, faults and
-// limits act on one stream and leave the others alone; floods end the connection.
-#include "h2client.h"
-#include "serverfixture.h"
+// limits act on one stream and leave the others alone. Limits and attacks: tst_http2limits.
+#include "http2fixture.h"
 
 #include <algorithm>
 
@@ -15,32 +14,6 @@ using namespace testsupport;
 
 namespace {
 
-// Frame types and flags (RFC 9113 section 6).
-constexpr quint8 Data = 0x0;
-constexpr quint8 Headers = 0x1;
-constexpr quint8 RstStream = 0x3;
-constexpr quint8 Settings = 0x4;
-constexpr quint8 Ping = 0x6;
-constexpr quint8 Continuation = 0x9;
-constexpr quint8 EndStream = 0x1;
-constexpr quint8 EndHeaders = 0x4;
-
-// HPACK, from the static table (RFC 7541 appendix A): ":method GET" or ":method POST", ":path /",
-// ":scheme", then ":authority 127.0.0.1" as a literal.
-QByteArray requestBlock(char method)
-{
-    return QByteArray(1, method) + QByteArray("\x84") + QByteArray(1, overTls() ? '\x87' : '\x86') +
-           QByteArray("\x41\x09") + QByteArray("127.0.0.1");
-}
-QByteArray getRequest()
-{
-    return requestBlock('\x82');
-}
-QByteArray postRequest()
-{
-    return requestBlock('\x83');
-}
-
 QByteArray jsonText(const char *text)
 {
     return QByteArray(text).replace('\'', '"');
@@ -48,33 +21,11 @@ QByteArray jsonText(const char *text)
 
 } // namespace
 
-class TestHttp2 : public QObject
+class TestHttp2 : public QObject, private Http2ServerTest
 {
     Q_OBJECT
 
 private:
-    TestServer m_server; // on its own thread
-    quint16 m_port = 0;
-
-    void startServer(sse::ServerConfig config = {})
-    {
-        QVERIFY(m_server.restart(config));
-        m_port = m_server.port;
-    }
-    std::unique_ptr<H2Client> connect(uint32_t initialWindow = 1 << 20)
-    {
-        auto client = std::make_unique<H2Client>(m_port, overTls(), initialWindow);
-        if (!client->waitForConnected())
-            return nullptr;
-        return client;
-    }
-    QJsonArray clients() const { return request(m_port, "GET", "/api/clients").json().array(); }
-    // The id of the client listed first (the oldest).
-    QByteArray firstClientId() const
-    {
-        return QByteArray::number(
-            clients().first().toObject().value(QStringLiteral("id")).toInteger());
-    }
     // Two streams on the client's connection, the first one's subscriber in place before the
     // second asks (so it is the oldest client).
     std::pair<int32_t, int32_t> openTwoStreams(H2Client &client)
@@ -92,7 +43,7 @@ private slots:
 
     void everyRouteAnswersOverHttp2()
     {
-        auto client = connect();
+        auto client = connectClient();
         QVERIFY(client);
         if (overTls())
             QCOMPARE(client->alpn(), QByteArray("h2"));
@@ -136,7 +87,7 @@ private slots:
         QSignalSpy snapshots(&controller, &sse::ServerController::snapshotReady);
         m_port = testsupport::startServer(controller, {}, 50);
         QVERIFY(m_port != 0);
-        auto client = connect();
+        auto client = connectClient();
         QVERIFY(client);
         const int32_t id = client->get("/healthz");
         QTRY_VERIFY(client->response(id).closed);
@@ -161,7 +112,7 @@ private slots:
 
     void authorityIsCheckedAsHostIs()
     {
-        auto client = connect();
+        auto client = connectClient();
         QVERIFY(client);
         // nghttp2's request() sends :authority 127.0.0.1; a foreign one is refused.
         std::vector<nghttp2_nv> nv;
@@ -183,7 +134,7 @@ private slots:
 
     void twentyStreamsShareOneConnection()
     {
-        auto client = connect();
+        auto client = connectClient();
         QVERIFY(client);
         QList<int32_t> streams;
         for (int i = 0; i < 20; ++i)
@@ -216,7 +167,7 @@ private slots:
         publish(jsonText("{'data':'one'}"));
         publish(jsonText("{'data':'two'}"));
         publish(jsonText("{'data':'three'}"));
-        auto client = connect();
+        auto client = connectClient();
         QVERIFY(client);
         const int32_t id = client->get("/events", {{"Last-Event-ID", "1"}});
         QTRY_COMPARE(client->response(id).events.events().size(), 2);
@@ -226,7 +177,7 @@ private slots:
 
     void disconnectEndsOneStreamOnly()
     {
-        auto client = connect();
+        auto client = connectClient();
         QVERIFY(client);
         const auto [first, second] = openTwoStreams(*client);
         QTRY_COMPARE(clients().size(), 2);
@@ -241,8 +192,8 @@ private slots:
 
     void disconnectingAConnectionEndsAllItsStreamsAlone()
     {
-        auto shared = connect();
-        auto other = connect();
+        auto shared = connectClient();
+        auto other = connectClient();
         QVERIFY(shared && other);
         const int32_t first = shared->get("/events");
         const int32_t second = shared->get("/events");
@@ -280,7 +231,7 @@ private slots:
 
     void aConnectionDisconnectedFromItselfStillGetsTheAnswer()
     {
-        auto client = connect();
+        auto client = connectClient();
         QVERIFY(client);
         const int32_t stream = client->get("/events");
         QTRY_COMPARE(clients().size(), 1);
@@ -297,7 +248,7 @@ private slots:
 
     void aResetFaultHitsOneStream()
     {
-        auto client = connect();
+        auto client = connectClient();
         QVERIFY(client);
         const auto [first, second] = openTwoStreams(*client);
         QTRY_COMPARE(clients().size(), 2);
@@ -318,10 +269,10 @@ private slots:
         config.maxQueueBytes = 64 * 1024;
         startServer(config);
         // A window of 0: the server may send this client's streams nothing until it says so.
-        auto stuck = connect(0);
+        auto stuck = connectClient(0);
         QVERIFY(stuck);
         const int32_t stuckStream = stuck->get("/events");
-        auto reader = connect();
+        auto reader = connectClient();
         QVERIFY(reader);
         const int32_t readerStream = reader->get("/events");
         QTRY_COMPARE(clients().size(), 2);
@@ -335,93 +286,6 @@ private slots:
         QVERIFY(request(m_port, "GET", "/metrics").body.contains("sse_slow_client_drops_total 1"));
     }
 
-    void concurrentStreamsAreCapped()
-    {
-        sse::ServerConfig config;
-        config.maxHttp2Streams = 3;
-        startServer(config);
-        auto client = connect();
-        QVERIFY(client);
-        QTRY_COMPARE(nghttp2_session_get_remote_settings(client->session(),
-                                                         NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS),
-                     3u);
-        QList<int32_t> streams;
-        for (int i = 0; i < 5; ++i)
-            streams.append(client->get("/events"));
-        QTRY_COMPARE(clients().size(), 3);
-        const QByteArray firstId = firstClientId();
-        QCOMPARE(request(m_port, "DELETE", "/api/clients/" + firstId).status, 200);
-        QTRY_COMPARE(clients().size(), 3); // a waiting stream took the freed place
-    }
-
-    void oversizedHeadersGet431()
-    {
-        sse::ServerConfig config;
-        config.maxHeaderBytes = 2048;
-        startServer(config);
-        auto client = connect();
-        QVERIFY(client);
-        const int32_t id = client->get("/healthz", {{"X-Big", QByteArray(4096, 'a')}});
-        QTRY_VERIFY(client->response(id).closed);
-        QCOMPARE(client->response(id).status, 431);
-        // HPACK sends a repeated field as one byte: what counts is what the fields decode to.
-        sse::http::HeaderList repeated;
-        for (int i = 0; i < 40; ++i)
-            repeated.append({"X-Same", QByteArray(100, 'b')});
-        const int32_t compressed = client->get("/healthz", repeated);
-        QTRY_VERIFY(client->response(compressed).closed);
-        QCOMPARE(client->response(compressed).status, 431);
-    }
-
-    void aRequestNotCompleteInTimeGets408()
-    {
-        sse::ServerConfig config;
-        config.idleTimeoutSeconds = 1;
-        startServer(config);
-        auto client = connect();
-        QVERIFY(client);
-        const int32_t id = client->openUpload("/publish"); // a body that never comes
-        QTRY_COMPARE_WITH_TIMEOUT(client->response(id).status, 408, 10000);
-        // The stream does not wait for the request's end: it is reset (NO_ERROR) once the
-        // answer is out, and frees its slot.
-        QTRY_VERIFY(client->response(id).closed);
-
-        // The end of a request answered already, arriving late, is dropped.
-        RawH2Client raw(m_port);
-        QVERIFY(raw.waitForConnected());
-        raw.write(RawH2Client::frame(Headers, EndHeaders, 1, postRequest()));
-        QTRY_VERIFY_WITH_TIMEOUT(raw.frameTypes().contains(Headers), 10000); // the 408
-        raw.write(RawH2Client::frame(Data, EndStream, 1, "late"));
-        QCOMPARE(request(m_port, "GET", "/healthz").status, 200);
-    }
-
-    // The requests a connection has not finished sending hold at most 8 MiB of it (or one
-    // --max-body, if larger): the one that would pass that is refused, and the rest go on.
-    void unfinishedRequestsShareOneBudgetPerConnection()
-    {
-        auto client = connect();
-        QVERIFY(client);
-        const QByteArray part(1000 * 1000, 'x'); // each under --max-body (1 MiB)
-        QList<int32_t> uploads;
-        for (int i = 0; i < 9; ++i) // 9,000,000 bytes against 8,388,608
-            uploads.append(client->openUpload("/publish", part));
-        const auto refused = [&] {
-            return std::count_if(uploads.cbegin(), uploads.cend(),
-                                 [&](int32_t id) { return client->response(id).status == 413; });
-        };
-        QTRY_COMPARE_WITH_TIMEOUT(refused(), 1, 10000);
-        for (const int32_t id : uploads) {
-            const H2Client::Response &response = client->response(id);
-            if (response.status == 413)
-                QVERIFY(response.body.contains("hold more than 8388608 bytes"));
-            else
-                QCOMPARE(response.status, 0); // still being read
-        }
-        const int32_t health = client->get("/healthz");
-        QTRY_COMPARE(client->response(health).status, 200);
-        QCOMPARE(refused(), 1);
-    }
-
     void replayFindsItsEventPastManyOfOtherChannels()
     {
         sse::ServerConfig config;
@@ -433,64 +297,11 @@ private slots:
             QCOMPARE(postJson(m_port, jsonText("{'data':'elsewhere','channel':'other'}")).status,
                      202);
         publish(jsonText("{'data':'mine'}"));
-        auto client = connect();
+        auto client = connectClient();
         QVERIFY(client);
         const int32_t id = client->get("/events", {{"Last-Event-ID", "1"}});
         QTRY_COMPARE(client->response(id).events.events().size(), 1);
         QCOMPARE(client->response(id).events.events().constFirst().data, QStringLiteral("mine"));
-    }
-
-    void rapidResetEndsTheConnection()
-    {
-        RawH2Client client(m_port);
-        QVERIFY(client.waitForConnected());
-        // CVE-2023-44487: streams opened and cancelled at once, in a loop.
-        QByteArray attack;
-        for (quint32 id = 1; id < 2000; id += 2) {
-            attack += RawH2Client::frame(Headers, EndHeaders | EndStream, id, getRequest());
-            attack += RawH2Client::frame(RstStream, 0, id, QByteArray("\0\0\0\x08", 4));
-        }
-        client.write(attack);
-        QTRY_VERIFY(client.goAwayReceived());
-        QTRY_VERIFY(client.isDisconnected());
-        QCOMPARE(request(m_port, "GET", "/healthz").status, 200); // others are served
-    }
-
-    void floodsEndTheConnection_data()
-    {
-        QTest::addColumn<QByteArray>("opening");
-        QTest::addColumn<QByteArray>("frame");
-        QTest::newRow("PING") << QByteArray() << RawH2Client::frame(Ping, 0, 0, QByteArray(8, 'p'));
-        QTest::newRow("SETTINGS") << QByteArray() << RawH2Client::frame(Settings, 0, 0);
-        // Empty DATA on a request stream left open for its body.
-        QTest::newRow("empty DATA") << RawH2Client::frame(Headers, EndHeaders, 1, postRequest())
-                                    << RawH2Client::frame(Data, 0, 1);
-    }
-
-    void floodsEndTheConnection()
-    {
-        QFETCH(QByteArray, opening);
-        QFETCH(QByteArray, frame);
-        RawH2Client client(m_port);
-        QVERIFY(client.waitForConnected());
-        client.write(opening + frame.repeated(5000));
-        QTRY_VERIFY(client.goAwayReceived());
-        QCOMPARE(client.goAwayError(), uint32_t(NGHTTP2_ENHANCE_YOUR_CALM));
-        QTRY_VERIFY(client.isDisconnected());
-    }
-
-    void continuationFloodEndsTheConnection()
-    {
-        RawH2Client client(m_port);
-        QVERIFY(client.waitForConnected());
-        // CVE-2024-28182: one HEADERS, then CONTINUATION frames that never end the block.
-        const QByteArray field("\x00\x01x\x01y", 5); // "x: y", literal, not indexed
-        QByteArray attack = RawH2Client::frame(Headers, EndStream, 1, getRequest() + field);
-        for (int i = 0; i < 100; ++i)
-            attack += RawH2Client::frame(Continuation, 0, 1, field);
-        client.write(attack);
-        QTRY_VERIFY(client.goAwayReceived());
-        QTRY_VERIFY(client.isDisconnected());
     }
 };
 
