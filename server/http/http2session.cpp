@@ -115,13 +115,13 @@ int Http2Callbacks::dataChunk(nghttp2_session *session, uint8_t, int32_t streamI
             false};
         request.body.clear();
         self.releaseRequestBytes(reading);
-        self.m_bodyRefused = true;
+        self.m_refusedBodies.push_back(streamId);
         return 0;
     }
     if (self.holdRequestBytes(reading, qint64(length)))
         request.body.append(reinterpret_cast<const char *>(data), qsizetype(length));
     else
-        self.m_bodyRefused = true;
+        self.m_refusedBodies.push_back(streamId);
     return 0;
 }
 
@@ -267,7 +267,7 @@ void Http2Session::receive(const QByteArray &bytes)
         fail("reading", int(read));
         return;
     }
-    if (std::exchange(m_bodyRefused, false))
+    if (!m_refusedBodies.empty())
         answerRefusedBodies();
     sendNow(); // SETTINGS and PING acknowledgements, answers given at once
 }
@@ -276,12 +276,7 @@ void Http2Session::answerRefusedBodies()
 {
     // A body refused while it is read (413) is answered now, not at its end, which a client
     // that goes on sending may never reach. Once the answer is out, the stream is reset.
-    std::vector<int32_t> refused;
-    for (const auto &[id, stream] : m_streams) {
-        if (stream->reading && stream->reading->refusal)
-            refused.push_back(id);
-    }
-    for (const int32_t id : refused) {
+    for (const int32_t id : std::exchange(m_refusedBodies, {})) {
         if (Stream *stream = find(id); stream && stream->reading) {
             stream->answeredEarly = true;
             dispatch(id, *stream);

@@ -16,6 +16,7 @@
 #include <optional>
 #include <unordered_map>
 #include <unordered_set>
+#include <vector>
 
 typedef struct nghttp2_session nghttp2_session;
 
@@ -170,7 +171,7 @@ private:
     double m_controlTokens;
     QElapsedTimer m_tokenClock;
     bool m_started = false;
-    bool m_bodyRefused = false; // a body was refused during this read (answerRefusedBodies)
+    std::vector<int32_t> m_refusedBodies; // refused during this read (answerRefusedBodies)
     bool m_sendScheduled = false;
     bool m_finished = false;
 };
