@@ -115,13 +115,13 @@ int Http2Callbacks::dataChunk(nghttp2_session *session, uint8_t, int32_t streamI
             false};
         request.body.clear();
         self.releaseRequestBytes(reading);
-        self.m_refusedBodies.push_back(streamId);
+        self.m_refusedEarly.push_back(streamId);
         return 0;
     }
     if (self.holdRequestBytes(reading, qint64(length)))
         request.body.append(reinterpret_cast<const char *>(data), qsizetype(length));
     else
-        self.m_refusedBodies.push_back(streamId);
+        self.m_refusedEarly.push_back(streamId);
     return 0;
 }
 
@@ -267,16 +267,17 @@ void Http2Session::receive(const QByteArray &bytes)
         fail("reading", int(read));
         return;
     }
-    if (!m_refusedBodies.empty())
-        answerRefusedBodies();
+    if (!m_refusedEarly.empty())
+        answerRefusedEarly();
     sendNow(); // SETTINGS and PING acknowledgements, answers given at once
 }
 
-void Http2Session::answerRefusedBodies()
+void Http2Session::answerRefusedEarly()
 {
-    // A body refused while it is read (413) is answered now, not at its end, which a client
-    // that goes on sending may never reach. Once the answer is out, the stream is reset.
-    for (const int32_t id : std::exchange(m_refusedBodies, {})) {
+    // A request refused before its end (a body over a limit: 413, a stall: 408) is answered
+    // now, not at its end, which a client may never send. Once the answer is out, the stream
+    // is reset.
+    for (const int32_t id : std::exchange(m_refusedEarly, {})) {
         if (Stream *stream = find(id); stream && stream->reading) {
             stream->answeredEarly = true;
             dispatch(id, *stream);
@@ -357,26 +358,21 @@ bool Http2Session::holdRequestBytes(Reading &reading, qint64 bytes)
 
 void Http2Session::refuseStalledRequests(qint64 ms)
 {
-    std::vector<int32_t> stalled;
     for (const auto &[id, stream] : m_streams) {
         if (stream->reading && m_clock.elapsed() - stream->reading->openedMs > ms) {
-            stalled.push_back(id);
-        }
-    }
-    for (const int32_t id : stalled) {
-        if (Stream *stream = find(id); stream && stream->reading) {
-            stream->answeredEarly = true;
             stream->reading->refusal =
                 HttpError{408,
                           QStringLiteral("request timeout: the request was not complete after %1 s")
                               .arg(double(ms) / 1000.0),
                           {},
                           false};
-            dispatch(id, *stream);
+            m_refusedEarly.push_back(id);
         }
     }
-    if (!stalled.empty())
-        scheduleSend();
+    if (m_refusedEarly.empty())
+        return;
+    answerRefusedEarly();
+    scheduleSend();
 }
 
 void Http2Session::reset(int32_t streamId, Stream &stream, uint32_t errorCode)

@@ -126,7 +126,7 @@ private:
     Stream *find(int32_t streamId) const;
     void start();
     void dispatch(int32_t streamId, Stream &stream);
-    void answerRefusedBodies();
+    void answerRefusedEarly();
     // Turns an HTTP/1.1 response head into the stream's HEADERS; body data follows in chunks.
     bool submitHead(int32_t streamId, Stream &stream, const QByteArray &head);
     void queueBody(int32_t streamId, Stream &stream, QByteArray bytes);
@@ -171,7 +171,7 @@ private:
     double m_controlTokens;
     QElapsedTimer m_tokenClock;
     bool m_started = false;
-    std::vector<int32_t> m_refusedBodies; // refused during this read (answerRefusedBodies)
+    std::vector<int32_t> m_refusedEarly; // refused before their end, to answer now
     bool m_sendScheduled = false;
     bool m_finished = false;
 };

@@ -9,7 +9,6 @@ namespace sse {
 
 SqliteEventLog::SqliteEventLog(const QString &path, int capacity, qint64 maxBytes)
     : m_path(path)
-    , m_capacity(std::max(0, capacity))
     , m_maxBytes(maxBytes)
     , m_writer(std::make_unique<HistoryFileWriter>(path, capacity, maxBytes))
     , m_writerContext(new QObject)
@@ -46,7 +45,7 @@ QString SqliteEventLog::open()
     onWriter([&] { problem = m_writer->open(contents); }, true);
     if (!problem.isEmpty())
         return problem;
-    m_kept = MemoryEventLog(m_capacity, m_maxBytes); // also when opened again after close()
+    m_kept = MemoryEventLog(m_kept.capacity(), m_maxBytes); // also when opened again after close()
     for (const HistoryEntry &entry : contents.entries)
         m_kept.store(entry.id, entry.scope, entry.encoded, entry.type, entry.timeMs);
     m_nextId = contents.nextId;
@@ -77,7 +76,7 @@ void SqliteEventLog::append(SseEvent event, const QString &scope, bool keep, App
     }
     m_pending.push_back(PendingAppend{
         HistoryEntry{event.id, QDateTime::currentMSecsSinceEpoch(), scope, event.event, encoded},
-        keep && m_capacity > 0, std::move(done)});
+        keep && m_kept.capacity() > 0, std::move(done)});
     if (!m_writeScheduled) {
         m_writeScheduled = true;
         // Every append of this event-loop turn shares the transaction.

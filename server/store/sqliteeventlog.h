@@ -88,7 +88,6 @@ private:
     void onWriter(std::function<void()> job, bool blocking = false);
 
     QString m_path;
-    int m_capacity;
     qint64 m_maxBytes;
     std::unique_ptr<HistoryFileWriter> m_writer; // used only on m_writerThread
     QThread m_writerThread;
